@@ -1,0 +1,103 @@
+"""The landscape protocol: a pure JAX objective plus what a page needs to draw and explain it.
+
+`f(p)` takes p with the coordinates on axis 0 — shape (2,) for one point or (2, N...) for a
+batch — and returns the loss element-wise over the trailing axes, so one call evaluates a whole
+batch of trajectories or a plotting grid without vmap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+import jax
+import jax.numpy as jnp
+
+PointKind = Literal["min", "local min", "max", "saddle", "degenerate saddle"]
+
+
+@dataclass(frozen=True)
+class Point:
+    """A notable stationary point, checked by the tests (gradient ≈ 0, Hessian signs)."""
+
+    x: float
+    y: float
+    kind: PointKind
+    label: str = ""
+
+    @property
+    def xy(self) -> tuple[float, float]:
+        return (self.x, self.y)
+
+    @property
+    def is_minimum(self) -> bool:
+        return self.kind in ("min", "local min")
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """A finite-sum objective: loss(p) = Σᵢ wᵢ ℓ(p; xᵢ, yᵢ), weights from a seeded sampler."""
+
+    inputs: tuple[float, ...]
+    targets: tuple[float, ...]
+    weighted_loss: Callable[[jax.Array, jax.Array], jax.Array]
+
+    @property
+    def size(self) -> int:
+        return len(self.inputs)
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A 2-D objective with its domain, notable points, default starts and explanation."""
+
+    key: str
+    name: str
+    f: Callable[[jax.Array], jax.Array]
+    domain: tuple[tuple[float, float], tuple[float, float]]
+    points: tuple[Point, ...]
+    starts: tuple[tuple[float, float], ...]
+    latex: str
+    teaches: str
+    source: str
+    data: DataSet | None = None
+    log_contours: bool = False
+    z_clip: float | None = None
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def minima(self) -> tuple[Point, ...]:
+        return tuple(p for p in self.points if p.is_minimum)
+
+    def contains(self, xy: tuple[float, float], margin: float = 0.0) -> bool:
+        """Whether a point lies in the domain widened by `margin` times its width on each side."""
+        (x0, x1), (y0, y1) = self.domain
+        mx, my = margin * (x1 - x0), margin * (y1 - y0)
+        x, y = xy
+        return x0 - mx <= x <= x1 + mx and y0 - my <= y <= y1 + my
+
+    def grid(self, n: int = 200) -> tuple[jax.Array, jax.Array, jax.Array]:
+        """(xs, ys, Z) on an n×n grid over the domain; Z[i, j] = f(xs[j], ys[i])."""
+        (x0, x1), (y0, y1) = self.domain
+        xs = jnp.linspace(x0, x1, n)
+        ys = jnp.linspace(y0, y1, n)
+        X, Y = jnp.meshgrid(xs, ys)
+        return xs, ys, self.f(jnp.stack([X, Y]))
+
+
+@dataclass(frozen=True)
+class OnlineProblem:
+    """A 1-D objective that changes with the step t (from 1), projected onto [lo, hi] after each step."""
+
+    key: str
+    name: str
+    f: Callable[[jax.Array, jax.Array], jax.Array]
+    bounds: tuple[float, float]
+    optimum: float
+    latex: str
+    teaches: str
+    source: str
+
+    def project(self, x: jax.Array) -> jax.Array:
+        return jnp.clip(x, *self.bounds)

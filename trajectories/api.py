@@ -1,0 +1,285 @@
+"""The engine's public calls: validate at the boundary, then run a compiled program.
+
+Every argument is checked here, before any JAX code runs, and a bad one raises ValueError
+naming the parameter. Results come back as NumPy arrays, trajectories first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import landscapes
+import optimizers
+import schedules
+from trajectories import engine
+from trajectories.engine import Inputs, Program
+
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Per-step record of N trajectories over `steps` updates (index 0 of positions is the start)."""
+
+    positions: np.ndarray  # (N, T+1, 2)
+    losses: np.ndarray  # (N, T+1)
+    grads: np.ndarray  # (N, T, 2): the gradient (estimate) each update used
+    lrs: np.ndarray  # (N, T)
+    effective: np.ndarray  # (N, T, 2): |update| / |gradient| per coordinate
+    aux: np.ndarray | None  # (N, T+1, 2): a second path (Lookahead's slow weights, SWA's mean)
+    status: np.ndarray  # (N,)
+    event_step: np.ndarray  # (N,): the step of the event, 0 if none
+    steps: int
+
+    def status_text(self, i: int = 0) -> str:
+        code = int(self.status[i])
+        name = engine.STATUS_NAMES[code]
+        return name if code == engine.RUNNING else f"{name} at step {int(self.event_step[i])}"
+
+
+@dataclass(frozen=True)
+class FinalRecord:
+    """End state only (basin maps, sweeps): positions (…, N, 2), losses, status, event step."""
+
+    positions: np.ndarray
+    losses: np.ndarray
+    status: np.ndarray
+    event_step: np.ndarray
+
+
+def _finite(name: str, value: float) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return v
+
+
+def _check_steps(steps: int) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise ValueError(f"steps must be a whole number, got {steps!r}")
+    if steps <= 0:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+    if steps > engine.MAX_STEPS:
+        raise ValueError(f"steps = {steps} is over the cap of {engine.MAX_STEPS}")
+    return int(steps)
+
+
+def _check_lr(lr: float) -> float:
+    v = _finite("learning_rate", lr)
+    lo, hi = engine.LR_RANGE
+    if v <= 0:
+        raise ValueError(f"learning_rate must be positive, got {v:g}")
+    if not lo <= v <= hi:
+        raise ValueError(f"learning_rate = {v:g} is outside [{lo:g}, {hi:g}]")
+    return v
+
+
+def _check_dtype(dtype: str) -> str:
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    return dtype
+
+
+def _check_starts(landscape: str, starts: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+    arr = np.asarray(starts, dtype=float) if len(starts) else np.zeros((0, 2))
+    if landscape == landscapes.REDDI.key:
+        arr = arr.reshape(-1, 1) if arr.ndim < 2 else arr
+        if arr.shape[1] != 1:
+            raise ValueError(f"start points of {landscape} are 1-D, got shape {arr.shape}")
+    elif arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"start points must be (x, y) pairs, got shape {arr.shape}")
+    if not 1 <= len(arr) <= engine.MAX_STARTS:
+        raise ValueError(f"number of start points must be in [1, {engine.MAX_STARTS}], got {len(arr)}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("start points must be finite numbers")
+    if landscape == landscapes.REDDI.key:
+        lo, hi = landscapes.REDDI.bounds
+        if np.any((arr < lo) | (arr > hi)):
+            raise ValueError(f"start must lie in [{lo:g}, {hi:g}]")
+    else:
+        ls = landscapes.get(landscape)
+        (x0, x1), (y0, y1) = ls.domain
+        bad = ~((arr[:, 0] >= x0) & (arr[:, 0] <= x1) & (arr[:, 1] >= y0) & (arr[:, 1] <= y1))
+        if np.any(bad):
+            x, y = arr[np.argmax(bad)]
+            raise ValueError(f"start ({x:g}, {y:g}) is outside the domain [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}] of {ls.name}")
+    return arr
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    program: Program
+    inputs: Inputs
+    steps: int
+    n: int
+
+
+def prepare(
+    landscape: str,
+    optimizer: str,
+    *,
+    starts: Sequence[Sequence[float]] | np.ndarray | None = None,
+    hyper: dict[str, float] | None = None,
+    learning_rate: float | None = None,
+    schedule: str = "constant",
+    schedule_params: dict[str, float] | None = None,
+    steps: int = 500,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+    dtype: str = "float32",
+    tol: float | None = None,
+    record: bool = True,
+) -> _Prepared:
+    """Validate everything and build the Program key and traced inputs (no JAX compute)."""
+    online = landscape == landscapes.REDDI.key
+    if not online:
+        ls = landscapes.get(landscape)
+    opt = optimizers.get(optimizer)
+    sched = schedules.get(schedule)
+    hp = opt.resolve(hyper)
+    sp = sched.resolve(schedule_params)
+    lr = _check_lr(opt.default_lr if learning_rate is None else learning_rate)
+    steps = _check_steps(steps)
+    dtype = _check_dtype(dtype)
+    if starts is None:
+        starts = [landscapes.REDDI.bounds[1]] if online else [ls.starts[0]]
+    arr = _check_starts(landscape, starts)
+    noise = _finite("noise", noise)
+    if not 0 <= noise <= engine.MAX_NOISE:
+        raise ValueError(f"noise must be in [0, {engine.MAX_NOISE:g}], got {noise:g}")
+    n_data = 0 if online or ls.data is None else ls.data.size
+    if batch_size is not None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise ValueError(f"batch_size must be a whole number, got {batch_size!r}")
+        if n_data == 0:
+            raise ValueError(f"batch_size applies only to data landscapes; {landscape} has no data set")
+        if not 1 <= batch_size <= n_data:
+            raise ValueError(f"batch_size must be in [1, {n_data}], got {batch_size}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be a whole number in [0, {MAX_SEED}], got {seed!r}")
+    tol = engine.DEFAULT_TOL[dtype] if tol is None else _finite("tol", tol)
+    if tol < 0:
+        raise ValueError(f"tol must be ≥ 0, got {tol:g}")
+
+    minibatch = batch_size is not None and batch_size < n_data
+    program = Program(landscape, optimizer, schedule, engine.bucket_for(steps), dtype, noise > 0, minibatch, record)
+    jdt = jnp.dtype(dtype)
+    inputs = Inputs(
+        start=jnp.asarray(arr.T, jdt),
+        hyper={k: jnp.asarray(v, jdt) for k, v in hp.items()},
+        schedule={k: jnp.asarray(v, jdt) for k, v in sp.items()},
+        lr=jnp.asarray(lr, jdt),
+        steps=jnp.asarray(steps, jnp.int32),
+        noise=jnp.asarray(noise, jdt),
+        batch_size=jnp.asarray(batch_size or max(n_data, 1), jnp.int32),
+        key=jax.random.PRNGKey(seed),
+        tol=jnp.asarray(tol, jdt),
+    )
+    return _Prepared(program, inputs, steps, len(arr))
+
+
+def _per_trajectory(a, T: int) -> np.ndarray:
+    """(S, d, N) scan output -> (N, T, d)."""
+    return np.moveaxis(np.asarray(a)[:T], -1, 0)
+
+
+def _to_record(final, trace, prepared: _Prepared) -> RunRecord:
+    T = prepared.steps
+    start = np.asarray(prepared.inputs.start).T[:, None, :]  # (N, 1, d)
+    aux = None if isinstance(trace.aux, tuple) else np.concatenate([start, _per_trajectory(trace.aux, T)], axis=1)
+    return RunRecord(
+        positions=np.concatenate([start, _per_trajectory(trace.position, T)], axis=1),
+        losses=np.concatenate([np.asarray(final.start_loss)[:, None], np.asarray(trace.loss)[:T].T], axis=1),
+        grads=_per_trajectory(trace.grad, T),
+        lrs=np.asarray(trace.lr)[:T].T,
+        effective=_per_trajectory(trace.effective, T),
+        aux=aux,
+        status=np.asarray(final.status),
+        event_step=np.asarray(final.event_step),
+        steps=T,
+    )
+
+
+def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
+    """Run one optimizer from one or more start points and record every step.
+
+    Keyword arguments are those of `prepare` (hyper, learning_rate, schedule, schedule_params,
+    starts, steps, noise, batch_size, seed, dtype, tol).
+    """
+    prepared = prepare(landscape, optimizer, record=True, **kwargs)
+    final, trace = engine.compiled(prepared.program)(prepared.inputs)
+    return _to_record(final, trace, prepared)
+
+
+def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
+    """Only where each of many trajectories ends (basin maps): sharded over all local devices."""
+    prepared = prepare(landscape, optimizer, record=False, **kwargs)
+    inputs = prepared.inputs
+    sharding = engine.batch_sharding(prepared.n)
+    if sharding is not None:
+        inputs = inputs._replace(start=jax.device_put(inputs.start, sharding))
+    final, _ = engine.compiled(prepared.program)(inputs)
+    return FinalRecord(
+        positions=np.asarray(final.position).T,
+        losses=np.asarray(final.loss),
+        status=np.asarray(final.status),
+        event_step=np.asarray(final.event_step),
+    )
+
+
+def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, record: bool = False, **kwargs):
+    """Run once per value of the swept hyperparameters (all `vary` arrays of equal length M).
+
+    `vary` names optimizer hyperparameters and/or 'learning_rate'. One vmapped call; results
+    have a leading axis M. Returns a FinalRecord, or with record=True a list of RunRecords.
+    """
+    if not vary:
+        raise ValueError("vary must name at least one hyperparameter")
+    lengths = {len(v) for v in vary.values()}
+    if len(lengths) != 1:
+        raise ValueError("every swept parameter needs the same number of values")
+    m = lengths.pop()
+    if not 1 <= m <= engine.MAX_SWEEP:
+        raise ValueError(f"number of swept values must be in [1, {engine.MAX_SWEEP}], got {m}")
+    opt = optimizers.get(optimizer)
+    for name in vary:
+        if name != "learning_rate" and name not in opt.defaults():
+            raise ValueError(f"{opt.name}: unknown parameter '{name}' (known: learning_rate, {', '.join(opt.defaults())})")
+    # Validate every swept value through the same checks as a single run.
+    for i in range(m):
+        one = {k: float(v[i]) for k, v in vary.items()}
+        lr = one.pop("learning_rate", kwargs.get("learning_rate"))
+        prepare(landscape, optimizer, **{**kwargs, "hyper": {**(kwargs.get("hyper") or {}), **one}, "learning_rate": lr, "record": False})
+    prepared = prepare(landscape, optimizer, record=record, **kwargs)
+    jdt = prepared.inputs.lr.dtype
+    hyper = dict(prepared.inputs.hyper)
+    lr = prepared.inputs.lr
+    for name, values in vary.items():
+        arr = jnp.asarray(np.asarray(values, float), jdt)
+        if name == "learning_rate":
+            lr = arr
+        else:
+            hyper[name] = arr
+    inputs = prepared.inputs._replace(hyper=hyper, lr=lr)
+    final, trace = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
+    if record:
+        return [
+            _to_record(jax.tree_util.tree_map(lambda a: a[i], final), jax.tree_util.tree_map(lambda a: a[i], trace), prepared)
+            for i in range(m)
+        ]
+    return FinalRecord(
+        positions=np.moveaxis(np.asarray(final.position), 1, -1),
+        losses=np.asarray(final.loss),
+        status=np.asarray(final.status),
+        event_step=np.asarray(final.event_step),
+    )
