@@ -61,10 +61,10 @@ _CATALOGUE = (
     ),
     Landscape(
         "plateau", "Plateau & cliff", c.plateau_cliff, ((-4.0, 4.0), (-2.0, 2.0)),
-        (Point(2.5001466526775316, 0.0, "min"),), ((-3.0, 0.5), (-1.0, -1.0)),
+        (Point(2.5001459254188996, 0.0, "min"),), ((-3.0, 0.5), (-1.0, -1.0)),
         r"f = H\sigma(k(c-x)) + \tau\,\mathrm{softplus}(c-x) + b\left((x-m)^2+y^2\right)\sigma(k(x-c))",
-        "A near-flat plateau (|∇f| ≈ 8·10⁻⁴) ends in a cliff (slope 12): decaying the rate too early strands you on the plateau.",
-        "seed 003, fig 7 ('2D sigmoid'); H=4, k=12, c=1, τ=8e-4, m=2.5, b=0.5",
+        "A near-flat plateau (|∇f| ≈ 8·10⁻⁴) ends in a cliff (slope > 10): decaying the rate too early strands you on the plateau.",
+        "seed 003, fig 7 ('2D sigmoid'); H=4, k=16, c=1, τ=8e-4, m=2.5, b=0.5",
     ),
     Landscape(
         "monkey_saddle", "Monkey saddle", c.monkey_saddle, ((-2.0, 2.0), (-2.0, 2.0)),

@@ -39,7 +39,7 @@ def cubic_saddle(p):
     return x**3 - 3.0 * x - 2.0 * y**2
 
 
-PLATEAU_HEIGHT, CLIFF_AT, CLIFF_SHARPNESS, PLATEAU_TILT, BASIN_AT, BASIN_CURVATURE = 4.0, 1.0, 12.0, 8e-4, 2.5, 0.5
+PLATEAU_HEIGHT, CLIFF_AT, CLIFF_SHARPNESS, PLATEAU_TILT, BASIN_AT, BASIN_CURVATURE = 4.0, 1.0, 16.0, 8e-4, 2.5, 0.5
 
 
 def _sigmoid(z):
@@ -47,11 +47,11 @@ def _sigmoid(z):
 
 
 def plateau_cliff(p):
-    """A nearly flat plateau (x < 1), a steep sigmoid cliff at x = 1, a quadratic basin beyond.
+    """A nearly flat plateau (|∇f| < 1e-3 for x ≤ 0), a steep sigmoid cliff at x = 1, a basin beyond.
 
     f = H·σ(k(c - x)) + τ·softplus(c - x) + b·((x - m)² + y²)·σ(k(x - c)),
-    H = 4, k = 12, c = 1, τ = 8e-4, m = 2.5, b = 0.5. On the plateau the softplus term gives a
-    gentle tilt (|∇f| ≈ τ < 1e-3) towards the cliff, whose slope peaks at H·k/4 = 12.
+    H = 4, k = 16, c = 1, τ = 8e-4, m = 2.5, b = 0.5. On the plateau the softplus term gives a
+    gentle tilt (|∇f| ≈ τ < 1e-3) towards the cliff, whose slope peaks near H·k/4 = 16.
     """
     x, y = p[0], p[1]
     d = CLIFF_AT - x

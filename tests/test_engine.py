@@ -1,0 +1,204 @@
+"""The trajectory engine: records, events, batching, validation and no recompilation."""
+
+import jax
+import numpy as np
+import pytest
+from jax import monitoring
+
+import landscapes
+import trajectories as tr
+from trajectories import engine
+
+
+class CompileCounter:
+    """Counts XLA backend compilations while active."""
+
+    def __init__(self):
+        self.count = 0
+        self.active = False
+        monitoring.register_event_duration_secs_listener(self._on_event)
+
+    def _on_event(self, event, duration, **kwargs):
+        if self.active and event == "/jax/compilation_cache/compile_requests_use_cache" or (
+            self.active and event.endswith("backend_compile_duration")
+        ):
+            self.count += 1
+
+    def __enter__(self):
+        self.count, self.active = 0, True
+        return self
+
+    def __exit__(self, *exc):
+        self.active = False
+
+
+COUNTER = CompileCounter()
+
+
+def numpy_adam(start, grad, lr, steps, b1=0.9, b2=0.999, eps=1e-8):
+    p = np.array(start, float)
+    m = np.zeros(2)
+    v = np.zeros(2)
+    path = [p.copy()]
+    for t in range(1, steps + 1):
+        g = grad(p)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        p = p - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        path.append(p.copy())
+    return np.array(path)
+
+
+def rosen_grad(p):
+    x, y = p
+    return np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+
+
+def test_record_matches_an_independent_numpy_adam():
+    rec = tr.run("rosenbrock", "adam", learning_rate=0.02, steps=300, dtype="float64", tol=0.0)
+    expected = numpy_adam((-1.5, 2.0), rosen_grad, 0.02, 300)
+    assert rec.positions.shape == (1, 301, 2)
+    np.testing.assert_allclose(rec.positions[0], expected, atol=1e-10)
+    f = landscapes.get("rosenbrock").f
+    np.testing.assert_allclose(rec.losses[0], np.asarray(f(expected.T)), rtol=1e-10)
+    np.testing.assert_allclose(rec.lrs[0], 0.02)
+    moved = np.abs(np.diff(expected, axis=0))
+    np.testing.assert_allclose(rec.effective[0], moved / np.abs(rec.grads[0]), rtol=1e-8)
+
+
+def test_batch_of_starts_equals_separate_runs():
+    starts = [(-1.5, 2.0), (0.5, -0.5), (1.5, 2.5)]
+    both = tr.run("rosenbrock", "momentum", starts=starts, learning_rate=1e-3, steps=200, dtype="float64")
+    for i, s in enumerate(starts):
+        one = tr.run("rosenbrock", "momentum", starts=[s], learning_rate=1e-3, steps=200, dtype="float64")
+        np.testing.assert_allclose(both.positions[i], one.positions[0], atol=1e-12)
+
+
+def test_sweep_equals_separate_runs():
+    lrs = [1e-3, 1e-2, 5e-2]
+    out = tr.sweep("quadratic", "momentum", {"learning_rate": lrs, "momentum": [0.5, 0.8, 0.9]}, steps=150, dtype="float64")
+    recs = tr.sweep("quadratic", "momentum", {"learning_rate": lrs, "momentum": [0.5, 0.8, 0.9]}, steps=150, dtype="float64", record=True)
+    for i, (lr, mu) in enumerate(zip(lrs, [0.5, 0.8, 0.9])):
+        one = tr.run("quadratic", "momentum", learning_rate=lr, hyper={"momentum": mu}, steps=150, dtype="float64")
+        np.testing.assert_allclose(out.positions[i, 0], one.positions[0, -1], atol=1e-12)
+        np.testing.assert_allclose(recs[i].positions, one.positions, atol=1e-12)
+
+
+def test_no_compilation_when_traced_values_change():
+    tr.run("rosenbrock", "adam", learning_rate=0.01, steps=300, schedule="cosine")
+    with COUNTER as c:
+        for lr, b1, steps, start, floor in [(0.03, 0.8, 250, (-1.0, 0.0), 0.1), (0.2, 0.95, 400, (1.5, 2.5), 0.0)]:
+            tr.run("rosenbrock", "adam", learning_rate=lr, hyper={"b1": b1}, steps=steps, starts=[start],
+                   schedule="cosine", schedule_params={"min_ratio": floor}, seed=7)
+    assert c.count == 0
+    with COUNTER as c:  # a new step bucket is a new program: exactly what should compile
+        tr.run("rosenbrock", "adam", steps=1500, schedule="cosine")
+    assert c.count >= 1
+
+
+def test_steps_share_a_bucket():
+    assert engine.bucket_for(1) == engine.bucket_for(100) == 100
+    assert engine.bucket_for(101) == 200
+    assert engine.bucket_for(engine.MAX_STEPS) == engine.MAX_STEPS
+    rec = tr.run("quadratic", "sgd", steps=137, learning_rate=0.1)
+    assert rec.positions.shape == (1, 138, 2) and rec.lrs.shape == (1, 137)
+
+
+def test_divergence_holds_position_and_reports_step():
+    rec = tr.run("quadratic", "sgd", learning_rate=1.2, steps=300, starts=[(1.0, 0.5)], dtype="float64")
+    assert rec.status[0] in (engine.DIVERGED, engine.LEFT_DOMAIN)
+    k = int(rec.event_step[0])
+    assert 0 < k < 300
+    assert np.all(np.isfinite(rec.positions))
+    np.testing.assert_array_equal(rec.positions[0, k:], np.repeat(rec.positions[0, k - 1 : k], 301 - k, axis=0))
+    assert rec.status_text().endswith(f"at step {k}")
+
+
+def test_overflow_is_diverged_not_nan():
+    rec = tr.run("beale", "sgd", learning_rate=1.0, steps=100, starts=[(4.0, 4.0)])
+    assert rec.status[0] == engine.DIVERGED or rec.status[0] == engine.LEFT_DOMAIN
+    assert np.all(np.isfinite(rec.positions)) and np.all(np.isfinite(rec.losses))
+
+
+def test_convergence_is_detected_and_held():
+    rec = tr.run("booth", "sgd", learning_rate=0.05, steps=1000, dtype="float64")
+    assert rec.status[0] == engine.CONVERGED
+    k = int(rec.event_step[0])
+    np.testing.assert_allclose(rec.positions[0, k], (1.0, 3.0), atol=1e-6)
+    assert np.all(rec.positions[0, k:] == rec.positions[0, k])
+
+
+def test_gradient_noise_is_seeded():
+    a = tr.run("quadratic", "sgd", learning_rate=0.05, steps=100, noise=0.5, seed=3)
+    b = tr.run("quadratic", "sgd", learning_rate=0.05, steps=100, noise=0.5, seed=3)
+    c = tr.run("quadratic", "sgd", learning_rate=0.05, steps=100, noise=0.5, seed=4)
+    np.testing.assert_array_equal(a.positions, b.positions)
+    assert not np.allclose(a.positions, c.positions)
+
+
+def test_minibatch_full_single_and_mini():
+    kw = dict(learning_rate=0.05, steps=400, dtype="float64", tol=0.0)
+    full = tr.run("linear_regression", "sgd", **kw)
+    full_b = tr.run("linear_regression", "sgd", batch_size=256, **kw)
+    np.testing.assert_allclose(full.positions, full_b.positions)
+    single = tr.run("linear_regression", "sgd", batch_size=1, seed=1, **kw)
+    mini = tr.run("linear_regression", "sgd", batch_size=32, seed=1, **kw)
+    w, b = landscapes.get("linear_regression").minima[0].xy
+    tail = slice(300, None)
+    dist = {name: np.linalg.norm(r.positions[0, tail] - (w, b), axis=1).mean() for name, r in
+            [("full", full), ("single", single), ("mini", mini)]}
+    assert dist["full"] < 1e-3 < dist["mini"] < dist["single"]
+    assert not np.allclose(single.grads[0, :5], full.grads[0, :5])
+
+
+def test_reddi_adam_drifts_to_plus_one():
+    rec = tr.run("reddi", "adam", learning_rate=0.5, hyper={"b1": 0.0, "b2": 0.1}, steps=1500, dtype="float64")
+    assert rec.positions.shape == (1, 1501, 1)
+    assert rec.positions[0, -1, 0] > 0.9
+
+
+def test_float32_default_and_float64_on_request():
+    assert tr.run("quadratic", "sgd", steps=10).positions.dtype == np.float32
+    assert tr.run("quadratic", "sgd", steps=10, dtype="float64").positions.dtype == np.float64
+
+
+def test_final_points_for_a_grid_of_starts():
+    xs = np.linspace(-4.5, 4.5, 16)
+    starts = np.array([(x, y) for x in xs for y in xs])
+    fin = tr.final_points("himmelblau", "adam", starts=starts, learning_rate=0.1, steps=1000)
+    assert fin.positions.shape == (256, 2)
+    minima = np.array([p.xy for p in landscapes.get("himmelblau").minima])
+    nearest = np.linalg.norm(fin.positions[:, None] - minima[None], axis=2).min(axis=1)
+    assert np.mean(nearest < 1e-2) > 0.95
+    assert len({tuple(np.round(p, 2)) for p in fin.positions[nearest < 1e-2]}) == 4
+
+
+@pytest.mark.parametrize(
+    "kwargs,fragment",
+    [
+        (dict(learning_rate=-0.1), "learning_rate"),
+        (dict(learning_rate=float("inf")), "learning_rate"),
+        (dict(steps=0), "steps"),
+        (dict(steps=engine.MAX_STEPS + 1), "steps"),
+        (dict(steps=2.5), "steps"),
+        (dict(starts=[(10.0, 0.0)]), "outside the domain"),
+        (dict(starts=[(float("nan"), 0.0)]), "start"),
+        (dict(hyper={"b9": 1.0}), "b9"),
+        (dict(hyper={"b1": 2.0}), "b1"),
+        (dict(schedule="warp"), "schedule"),
+        (dict(noise=-1.0), "noise"),
+        (dict(batch_size=8), "batch_size"),
+        (dict(seed=-1), "seed"),
+        (dict(dtype="float16"), "dtype"),
+    ],
+)
+def test_bad_input_raises_a_clear_error(kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        tr.prepare("rosenbrock", "adam", **kwargs)
+
+
+def test_unknown_names_raise():
+    with pytest.raises(ValueError, match="unknown landscape"):
+        tr.prepare("moon", "adam")
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        tr.prepare("rosenbrock", "adamz")
