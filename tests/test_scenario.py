@@ -1,0 +1,88 @@
+"""The scenario object: URL round-trips, warnings for bad links, engine arguments."""
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import landscapes
+import optimizers
+import schedules
+import trajectories as tr
+from trajectories.scenario import MAX_RUNS, RunSpec, Scenario, from_query, to_query
+
+
+def test_default_round_trip_is_exact():
+    s = Scenario()
+    back, warnings = from_query(to_query(s))
+    assert back == s and warnings == []
+
+
+@st.composite
+def run_specs(draw):
+    opt = optimizers.get(draw(st.sampled_from(sorted(optimizers.REGISTRY))))
+    hyper = tuple((h.name, draw(st.floats(h.low, h.high))) for h in opt.hypers if draw(st.booleans()))
+    sched = schedules.get(draw(st.sampled_from(sorted(schedules.REGISTRY))))
+    sp = tuple((h.name, draw(st.floats(h.low, h.high))) for h in sched.params if draw(st.booleans()))
+    return RunSpec(
+        optimizer=opt.key,
+        learning_rate=draw(st.none() | st.floats(1e-5, 1.0)),
+        hyper=hyper,
+        schedule=sched.key,
+        schedule_params=sp,
+        label=draw(st.text(string.printable, max_size=12)),
+        color=draw(st.sampled_from(["", "#1f77b4", "#ABCDEF"])),
+        enabled=draw(st.booleans()),
+    )
+
+
+def _rounded(s: Scenario) -> Scenario:
+    """Links carry 6 significant digits: compare through one round trip."""
+    return from_query(to_query(s))[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ls=st.sampled_from(sorted(landscapes.REGISTRY)),
+    runs=st.lists(run_specs(), min_size=1, max_size=MAX_RUNS),
+    steps=st.integers(1, tr.MAX_STEPS),
+    seed=st.integers(0, 2**31 - 1),
+    view=st.sampled_from(["2d", "3d", "both"]),
+    flags=st.tuples(st.booleans(), st.booleans()),
+    n_starts=st.integers(0, 3),
+)
+def test_any_valid_scenario_round_trips(ls, runs, steps, seed, view, flags, n_starts):
+    land = landscapes.get(ls)
+    starts = tuple(land.starts[i % len(land.starts)] for i in range(n_starts))
+    s = Scenario(landscape=ls, runs=tuple(runs), starts=starts, steps=steps, seed=seed, view=view,
+                 log_loss=flags[0], presentation=flags[1])
+    once = _rounded(s)
+    back, warnings = from_query(to_query(once))
+    assert warnings == []
+    assert back == once
+    assert [r.label.strip() for r in back.runs] == [r.label.strip()[:40] for r in s.runs]
+
+
+def test_malformed_link_falls_back_with_warnings():
+    s, warnings = from_query({"ls": "nowhere", "steps": "-4", "r1": "adamz;lr=abc", "view": "x", "logy": "7"})
+    assert s.landscape == Scenario().landscape
+    assert s.steps == Scenario().steps
+    assert s.runs[0].optimizer == "adam" and s.runs[0].learning_rate == optimizers.get("adam").default_lr
+    assert len(warnings) == 6
+    assert any("nowhere" in w for w in warnings) and any("steps" in w for w in warnings)
+
+
+def test_engine_kwargs_run():
+    s = Scenario(landscape="quadratic", steps=50, starts=((-5.0, -2.0), (3.0, 1.0)))
+    rec = tr.run(s.landscape, s.runs[2].optimizer, **s.engine_kwargs(2))
+    assert rec.positions.shape == (2, 51, 2)
+
+
+def test_validate_rejects_out_of_range():
+    bad = Scenario(runs=(RunSpec("adam", learning_rate=500.0),))
+    try:
+        bad.validate()
+    except ValueError as e:
+        assert "lr" in str(e)
+    else:
+        raise AssertionError("validate accepted lr=500")

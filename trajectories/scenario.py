@@ -1,0 +1,301 @@
+"""The one state object: everything a view shows, as a frozen dataclass that round-trips
+through a URL query string (TensorFlow Playground's model).
+
+Query format (every key optional; a missing key means its default):
+  ls=rosenbrock  start=-1.5,2;0,0.5  steps=500  noise=0  batch=32  seed=0
+  view=2d|3d|both  logy=1  present=0  lesson=<slug>
+  r1=adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=Adam%20fast;color=1f77b4;on=1
+  r2=… (up to MAX_RUNS runs, numbered from 1)
+`from_query` never raises: a malformed or out-of-range value falls back to its default and
+adds a warning in words; `validate` raises for code paths that build scenarios directly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import quote, unquote
+
+import landscapes
+import optimizers
+import schedules
+from trajectories import engine
+
+MAX_RUNS = 8
+MAX_STARTS = 16
+VIEWS = ("2d", "3d", "both")
+PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324")
+_COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
+MAX_LABEL = 40
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One optimizer run: the optimizer, its rate, hyperparameters, schedule and looks."""
+
+    optimizer: str = "adam"
+    learning_rate: float | None = None
+    hyper: tuple[tuple[str, float], ...] = ()
+    schedule: str = "constant"
+    schedule_params: tuple[tuple[str, float], ...] = ()
+    label: str = ""
+    color: str = ""
+    enabled: bool = True
+
+    @property
+    def lr(self) -> float:
+        return optimizers.get(self.optimizer).default_lr if self.learning_rate is None else self.learning_rate
+
+    def display_label(self) -> str:
+        return self.label or optimizers.get(self.optimizer).name
+
+    def engine_kwargs(self) -> dict:
+        return dict(
+            hyper=dict(self.hyper),
+            learning_rate=self.lr,
+            schedule=self.schedule,
+            schedule_params=dict(self.schedule_params),
+        )
+
+
+def _default_runs() -> tuple[RunSpec, ...]:
+    return (RunSpec("sgd", 1e-3), RunSpec("momentum", 1e-3), RunSpec("adam", 0.05))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a view shows. Empty `starts` means the landscape's first default start."""
+
+    landscape: str = "rosenbrock"
+    runs: tuple[RunSpec, ...] = field(default_factory=_default_runs)
+    starts: tuple[tuple[float, float], ...] = ()
+    steps: int = 500
+    noise: float = 0.0
+    batch_size: int | None = None
+    seed: int = 0
+    view: str = "2d"
+    log_loss: bool = True
+    presentation: bool = False
+    lesson: str = ""
+
+    @property
+    def start_points(self) -> tuple[tuple[float, float], ...]:
+        return self.starts or (landscapes.get(self.landscape).starts[0],)
+
+    def color(self, i: int) -> str:
+        c = self.runs[i].color
+        return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
+
+    def engine_kwargs(self, i: int) -> dict:
+        """Arguments of `trajectories.run` for run i (all start points as one batch)."""
+        return dict(
+            starts=self.start_points,
+            steps=self.steps,
+            noise=self.noise,
+            batch_size=self.batch_size,
+            seed=self.seed,
+            **self.runs[i].engine_kwargs(),
+        )
+
+    def validate(self) -> "Scenario":
+        """Raise ValueError naming the first bad field; return self when all is well."""
+        _, warnings = from_query(to_query(self))
+        if warnings:
+            raise ValueError(warnings[0])
+        return self
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def _encode_run(run: RunSpec) -> str:
+    parts = [run.optimizer]
+    if run.learning_rate is not None:
+        parts.append(f"lr={_fmt(run.learning_rate)}")
+    parts += [f"{k}={_fmt(v)}" for k, v in run.hyper]
+    if run.schedule != "constant":
+        parts.append(f"s={run.schedule}")
+    parts += [f"s.{k}={_fmt(v)}" for k, v in run.schedule_params]
+    if run.label:
+        parts.append(f"label={quote(run.label, safe='')}")
+    if run.color:
+        parts.append(f"color={run.color.lstrip('#')}")
+    if not run.enabled:
+        parts.append("on=0")
+    return ";".join(parts)
+
+
+def to_query(s: Scenario) -> dict[str, str]:
+    """The scenario as query parameters; defaults are left out to keep links short."""
+    d = Scenario()
+    q: dict[str, str] = {"ls": s.landscape}
+    if s.starts:
+        q["start"] = ";".join(f"{_fmt(x)},{_fmt(y)}" for x, y in s.starts)
+    for key, value, default in [
+        ("steps", s.steps, d.steps), ("noise", s.noise, d.noise), ("batch", s.batch_size, d.batch_size),
+        ("seed", s.seed, d.seed), ("view", s.view, d.view), ("logy", int(s.log_loss), int(d.log_loss)),
+        ("present", int(s.presentation), int(d.presentation)), ("lesson", s.lesson, d.lesson),
+    ]:
+        if value != default:
+            q[key] = _fmt(value) if isinstance(value, float) else str(value)
+    for i, run in enumerate(s.runs, start=1):
+        q[f"r{i}"] = _encode_run(run)
+    return q
+
+
+class _Reader:
+    """Collects warnings while reading untrusted query values."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+
+    def number(self, key: str, raw: str, default, *, lo: float, hi: float, integer: bool = False):
+        try:
+            v = float(raw)
+            if not math.isfinite(v) or (integer and v != int(v)):
+                raise ValueError
+        except ValueError:
+            self.warn(f"'{key}={raw}' is not a {'whole ' if integer else ''}number; using {default}.")
+            return default
+        if not lo <= v <= hi:
+            self.warn(f"'{key}={raw}' is outside [{lo:g}, {hi:g}]; using {default}.")
+            return default
+        return int(v) if integer else v
+
+    def flag(self, key: str, raw: str, default: bool) -> bool:
+        if raw in ("0", "1"):
+            return raw == "1"
+        self.warn(f"'{key}={raw}' should be 0 or 1; using {int(default)}.")
+        return default
+
+    def starts(self, raw: str, landscape: str) -> tuple[tuple[float, float], ...]:
+        ls = landscapes.get(landscape)
+        out = []
+        for chunk in raw.split(";")[:MAX_STARTS]:
+            try:
+                x, y = (float(v) for v in chunk.split(","))
+                if not (math.isfinite(x) and math.isfinite(y)):
+                    raise ValueError
+            except ValueError:
+                self.warn(f"start point '{chunk}' is not 'x,y'; ignored.")
+                continue
+            if not ls.contains((x, y)):
+                self.warn(f"start point ({x:g}, {y:g}) is outside the domain of {ls.name}; ignored.")
+                continue
+            out.append((x, y))
+        if len(raw.split(";")) > MAX_STARTS:
+            self.warn(f"only the first {MAX_STARTS} start points are used.")
+        return tuple(out)
+
+    def run(self, key: str, raw: str) -> RunSpec | None:
+        fields = [f for f in raw.split(";") if f]
+        if not fields:
+            self.warn(f"'{key}' is empty; ignored.")
+            return None
+        name = fields[0]
+        if name not in optimizers.REGISTRY:
+            self.warn(f"{key}: unknown optimizer '{name}'; using Adam.")
+            name = "adam"
+        opt = optimizers.get(name)
+        spec: dict = {"optimizer": name}
+        hyper: dict[str, float] = {}
+        sched_params: dict[str, float] = {}
+        sched = "constant"
+        pending: list[tuple[str, str]] = []
+        for f in fields[1:]:
+            k, sep, v = f.partition("=")
+            if not sep:
+                self.warn(f"{key}: '{f}' is not name=value; ignored.")
+            elif k == "s":
+                if v in schedules.REGISTRY:
+                    sched = v
+                else:
+                    self.warn(f"{key}: unknown schedule '{v}'; using constant.")
+            else:
+                pending.append((k, v))
+        for k, v in pending:
+            if k == "lr":
+                lo, hi = engine.LR_RANGE
+                spec["learning_rate"] = self.number(f"{key}.lr", v, opt.default_lr, lo=lo, hi=hi)
+            elif k == "label":
+                spec["label"] = unquote(v)[:MAX_LABEL]
+            elif k == "color":
+                if _COLOR.match(v):
+                    spec["color"] = "#" + v.lstrip("#")
+                else:
+                    self.warn(f"{key}: colour '{v}' is not a hex colour like 1f77b4; using the palette.")
+            elif k == "on":
+                spec["enabled"] = self.flag(f"{key}.on", v, True)
+            elif k.startswith("s."):
+                pname = k[2:]
+                info = schedules.get(sched)
+                hp = {h.name: h for h in info.params}.get(pname)
+                if hp is None:
+                    self.warn(f"{key}: schedule {info.name} has no parameter '{pname}'; ignored.")
+                else:
+                    sched_params[pname] = self.number(f"{key}.{k}", v, hp.default, lo=hp.low, hi=hp.high, integer=hp.integer)
+            else:
+                hp = {h.name: h for h in opt.hypers}.get(k)
+                if hp is None:
+                    self.warn(f"{key}: {opt.name} has no parameter '{k}'; ignored.")
+                else:
+                    hyper[k] = self.number(f"{key}.{k}", v, hp.default, lo=hp.low, hi=hp.high, integer=hp.integer)
+        return RunSpec(
+            hyper=tuple(hyper.items()), schedule=sched, schedule_params=tuple(sched_params.items()), **spec
+        )
+
+
+def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
+    """Parse query parameters into a Scenario; never raises, returns (scenario, warnings)."""
+    r = _Reader()
+    d = Scenario()
+    kw: dict = {}
+    ls = query.get("ls", d.landscape)
+    if ls not in landscapes.REGISTRY:
+        r.warn(f"unknown landscape '{ls}'; using {landscapes.get(d.landscape).name}.")
+        ls = d.landscape
+    kw["landscape"] = ls
+    if "start" in query:
+        kw["starts"] = r.starts(query["start"], ls)
+    if "steps" in query:
+        kw["steps"] = r.number("steps", query["steps"], d.steps, lo=1, hi=engine.MAX_STEPS, integer=True)
+    if "noise" in query:
+        kw["noise"] = r.number("noise", query["noise"], d.noise, lo=0, hi=engine.MAX_NOISE)
+    if "batch" in query:
+        data = landscapes.get(ls).data
+        if data is None:
+            r.warn(f"'batch' applies only to data landscapes; {landscapes.get(ls).name} has none. Ignored.")
+        else:
+            kw["batch_size"] = r.number("batch", query["batch"], None, lo=1, hi=data.size, integer=True)
+    if "seed" in query:
+        kw["seed"] = r.number("seed", query["seed"], d.seed, lo=0, hi=2**31 - 1, integer=True)
+    if "view" in query:
+        if query["view"] in VIEWS:
+            kw["view"] = query["view"]
+        else:
+            r.warn(f"'view={query['view']}' is not one of {', '.join(VIEWS)}; using {d.view}.")
+    if "logy" in query:
+        kw["log_loss"] = r.flag("logy", query["logy"], d.log_loss)
+    if "present" in query:
+        kw["presentation"] = r.flag("present", query["present"], d.presentation)
+    if "lesson" in query:
+        kw["lesson"] = re.sub(r"[^a-z0-9-]", "", query["lesson"])[:40]
+    run_keys = sorted((k for k in query if re.fullmatch(r"r\d+", k)), key=lambda k: int(k[1:]))
+    if len(run_keys) > MAX_RUNS:
+        r.warn(f"only the first {MAX_RUNS} runs are used.")
+    runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := r.run(k, query[k])) is not None)
+    if run_keys:
+        kw["runs"] = runs or _default_runs()
+    return replace(d, **kw), r.warnings
+
+
+def with_run(s: Scenario, i: int, **changes) -> Scenario:
+    """A copy of the scenario with run i changed."""
+    runs = list(s.runs)
+    runs[i] = replace(runs[i], **changes)
+    return replace(s, runs=tuple(runs))
