@@ -45,10 +45,9 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class FinalRecord:
-    """End state only (basin maps, sweeps): positions (…, N, 2), losses, status, event step."""
+    """End state only (basin maps, sweeps): positions (…, N, 2), status, event step."""
 
     positions: np.ndarray
-    losses: np.ndarray
     status: np.ndarray
     event_step: np.ndarray
 
@@ -195,15 +194,13 @@ def _per_trajectory(a, T: int) -> np.ndarray:
 
 def _to_record(final, trace, prepared: _Prepared) -> RunRecord:
     T = prepared.steps
-    start = np.asarray(prepared.inputs.start).T[:, None, :]  # (N, 1, d)
-    aux = None if isinstance(trace.aux, tuple) else np.concatenate([start, _per_trajectory(trace.aux, T)], axis=1)
     return RunRecord(
-        positions=np.concatenate([start, _per_trajectory(trace.position, T)], axis=1),
-        losses=np.concatenate([np.asarray(final.start_loss)[:, None], np.asarray(trace.loss)[:T].T], axis=1),
+        positions=_per_trajectory(trace.position, T + 1),
+        losses=np.asarray(trace.loss)[: T + 1].T,
         grads=_per_trajectory(trace.grad, T),
         lrs=np.asarray(trace.lr)[:T].T,
         effective=_per_trajectory(trace.effective, T),
-        aux=aux,
+        aux=None if isinstance(trace.aux, tuple) else _per_trajectory(trace.aux, T + 1),
         status=np.asarray(final.status),
         event_step=np.asarray(final.event_step),
         steps=T,
@@ -231,7 +228,6 @@ def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
     final, _ = engine.compiled(prepared.program)(inputs)
     return FinalRecord(
         positions=np.asarray(final.position).T,
-        losses=np.asarray(final.loss),
         status=np.asarray(final.status),
         event_step=np.asarray(final.event_step),
     )
@@ -279,7 +275,6 @@ def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, r
         ]
     return FinalRecord(
         positions=np.moveaxis(np.asarray(final.position), 1, -1),
-        losses=np.asarray(final.loss),
         status=np.asarray(final.status),
         event_step=np.asarray(final.event_step),
     )

@@ -29,7 +29,7 @@ import landscapes
 import optimizers
 import schedules
 from landscapes.base import Landscape, OnlineProblem
-from optimizers.base import coord_norm, tree_map
+from optimizers.base import coord_sum, tree_map
 
 RUNNING, CONVERGED, DIVERGED, LEFT_DOMAIN = 0, 1, 2, 3
 STATUS_NAMES = {RUNNING: "still moving", CONVERGED: "converged", DIVERGED: "diverged", LEFT_DOMAIN: "left the domain"}
@@ -82,24 +82,22 @@ class Inputs(NamedTuple):
 
 
 class Trace(NamedTuple):
-    """Per-step outputs of the scan (record mode)."""
+    """Per-step record (record mode), time on axis 0. Index 0 of position/loss is the start."""
 
-    position: jax.Array
-    loss: jax.Array
-    grad: jax.Array
-    lr: jax.Array
-    effective: jax.Array
-    aux: Any
+    position: jax.Array  # (S+1, d, N)
+    loss: jax.Array  # (S+1, N)
+    grad: jax.Array  # (S, d, N): the gradient (estimate) each update used
+    lr: jax.Array  # (S, N)
+    effective: jax.Array  # (S, d, N): |update| / |gradient|
+    aux: Any  # (S+1, d, N) or ()
 
 
 class Final(NamedTuple):
-    """End state of every trajectory."""
+    """End state of every trajectory; after divergence the position is the offending point."""
 
     position: jax.Array
-    loss: jax.Array
     status: jax.Array
     event_step: jax.Array
-    start_loss: jax.Array
 
 
 class _Objective(NamedTuple):
@@ -132,12 +130,19 @@ def _minibatch_weights(key: jax.Array, n: int, batch_size: jax.Array, dtype) -> 
 
 
 def _simulate(program: Program, inputs: Inputs):
-    """The scan itself; traced once per Program."""
+    """Trace the program: a minimal scan, then a vectorized pass for the derived records.
+
+    The scan carries only what the dynamics need (position, optimizer and schedule state,
+    status) and emits only positions — the same work as a plain optax loop. Losses, gradients,
+    rates and effective steps are recomputed afterwards for all steps at once; only what cannot
+    be recomputed (a stochastic gradient, a loss-driven rate) is emitted by the scan.
+    """
     obj = _objective(program.landscape)
     opt_info = optimizers.get(program.optimizer)
     sched_info = schedules.get(program.schedule)
     dtype = jnp.dtype(program.dtype)
     p0 = inputs.start
+    stochastic = program.noisy or program.minibatch
 
     def summed(p, t):
         losses = obj.value(p, t)
@@ -145,79 +150,103 @@ def _simulate(program: Program, inputs: Inputs):
 
     value_and_grad = jax.value_and_grad(summed, has_aux=True)
 
-    def rate(sched_state, k, loss):
-        if sched_info.stateful:
-            return sched_info.advance(sched_state, k, inputs.steps, inputs.lr, loss, **inputs.schedule)
-        return sched_info.fn(k, inputs.steps, inputs.lr, **inputs.schedule), sched_state
-
     def build(lr):
         return opt_info.build(lr, **inputs.hyper)
 
-    def point_loss_grad(p, t):
-        (_, loss), g = value_and_grad(p, t)
-        return loss, g
-
-    loss0, g0 = point_loss_grad(p0, jnp.ones([], jnp.int32))
-    batch_shape = loss0.shape
-    carry0 = (
-        p0,
-        loss0,
-        g0,
-        build(inputs.lr).init(p0),
-        sched_info.init_state() if sched_info.stateful else (),
-        jnp.full(batch_shape, RUNNING, jnp.int32),
-        jnp.zeros(batch_shape, jnp.int32),
-    )
-    noise_key, batch_key = jax.random.split(inputs.key)
-
-    def step(carry, k):
-        p, loss, g_true, opt_state, sched_state, status, event_step = carry
-        t = k + 1
-        g = g_true
+    def estimate(p, k, g):
+        """The gradient the optimizer sees: exact, mini-batch, and/or with added noise."""
         if program.minibatch:
             n = landscapes.get(program.landscape).data.size
             w = _minibatch_weights(jax.random.fold_in(batch_key, k), n, inputs.batch_size, dtype)
             g = jax.grad(lambda q: jnp.sum(obj.sample_loss(q, w)))(p)
         if program.noisy:
             g = g + inputs.noise * jax.random.normal(jax.random.fold_in(noise_key, k), p.shape, dtype)
-        lr, new_sched_state = rate(sched_state, k, jnp.mean(loss))
+        return g
+
+    batch_shape = p0.shape[1:]
+    carry0 = (
+        p0,
+        build(inputs.lr).init(p0),
+        sched_info.init_state() if sched_info.stateful else (),
+        jnp.zeros(batch_shape, jnp.int32),
+    )
+    noise_key, batch_key = jax.random.split(inputs.key)
+    tol_sq = inputs.tol * inputs.tol
+
+    def step(carry, k):
+        """Judge p_k (made by update k), then make p_{k+1}.
+
+        Events are detected on the carried position, which is already materialized, and the
+        update is masked rather than selected, so the update chain keeps a single consumer and
+        a step costs what a bare optimizer loop costs (XLA's CPU backend would otherwise
+        recompute the chain in every consumer). Status and event step travel packed in one
+        int32, `code = 4·step + status`, for the same reason. After an event p stops moving;
+        the post-pass replaces a bad point by the last good one.
+        """
+        p, opt_state, sched_state, code = carry
+        (_, loss), g = value_and_grad(p, k + 1)
+        finite = jnp.abs(loss) < DIVERGENCE_BOUND  # NaN fails every comparison
+        inside = _inside(p, obj.domain) if obj.domain is not None else finite
+        small = (coord_sum(g * g)[0] <= tol_sq) & (k > 0)
+        event = jnp.where(~finite, DIVERGED, jnp.where(~inside, LEFT_DOMAIN, jnp.where(small, CONVERGED, RUNNING)))
+        fired = (code == RUNNING) & (event != RUNNING) & (k <= inputs.steps)
+        code = jnp.where(fired, 4 * k + event, code)
+
+        g = estimate(p, k, g) if stochastic else g
+        if sched_info.stateful:
+            lr, new_sched_state = sched_info.advance(sched_state, k, inputs.steps, inputs.lr, jnp.mean(loss), **inputs.schedule)
+            sched_state = tree_map(lambda new, old: new.astype(old.dtype), new_sched_state, sched_state)
+        else:
+            lr = sched_info.fn(k, inputs.steps, inputs.lr, **inputs.schedule)
         lr = jnp.asarray(lr, dtype)
         updates, new_opt_state = build(lr).update(g, opt_state, p)
         # Keep the carry's dtypes fixed: an int/int division in a formula would otherwise
         # promote a float32 run to float64 under x64.
-        sched_state = tree_map(lambda new, old: new.astype(old.dtype), new_sched_state, sched_state)
         opt_state = tree_map(lambda new, old: new.astype(old.dtype), new_opt_state, opt_state)
-        updates = updates.astype(dtype)
-        p_new = p + updates
+        go = (code == RUNNING) & (k < inputs.steps)
+        p_next = p + jnp.where(go, updates.astype(dtype), 0.0)
         if obj.project is not None:
-            p_new = obj.project(p_new)
-        loss_new, g_new = point_loss_grad(p_new, t + 1)
-
-        finite = jnp.all(jnp.isfinite(p_new), axis=0) & jnp.isfinite(loss_new) & (jnp.abs(loss_new) < DIVERGENCE_BOUND)
-        finite = finite & jnp.all(jnp.isfinite(g_new), axis=0)
-        inside = _inside(p_new, obj.domain) if obj.domain is not None else jnp.ones_like(finite)
-        small = (coord_norm(g_new)[0] <= inputs.tol) & (coord_norm(updates)[0] <= inputs.tol)
-        event = jnp.where(~finite, DIVERGED, jnp.where(~inside, LEFT_DOMAIN, jnp.where(small, CONVERGED, RUNNING)))
-        active = (status == RUNNING) & (k < inputs.steps)
-        accept = active & finite & inside
-        p_next = jnp.where(accept, p_new, p)
-        loss_next = jnp.where(accept, loss_new, loss)
-        g_next = jnp.where(accept, g_new, g_true)
-        fired = active & (event != RUNNING)
-        status = jnp.where(fired, event, status)
-        event_step = jnp.where(fired, t, event_step)
-        carry = (p_next, loss_next, g_next, opt_state, sched_state, status, event_step)
+            p_next = obj.project(p_next)
+        carry = (p_next, opt_state, sched_state, code)
         if not program.record:
             return carry, None
-        moved = jnp.where(accept, updates, 0.0)
-        effective = jnp.abs(moved) / jnp.maximum(jnp.abs(g), jnp.finfo(dtype).tiny)
-        aux = opt_info.aux_path(opt_state) if opt_info.aux_path is not None else ()
-        lr_out = jnp.broadcast_to(jnp.asarray(lr, dtype), batch_shape)
-        return carry, Trace(p_next, loss_next, jnp.where(active, g, 0.0), lr_out, effective, aux)
+        out = {"position": p_next}
+        if opt_info.aux_path is not None:
+            out["aux"] = opt_info.aux_path(opt_state)
+        if stochastic:
+            out["grad"] = jnp.where(go, g, 0.0)
+        if sched_info.stateful:
+            out["lr"] = lr
+        return carry, out
 
-    carry, trace = jax.lax.scan(step, carry0, jnp.arange(program.bucket, dtype=jnp.int32))
-    final = Final(carry[0], carry[1], carry[5], carry[6], loss0)
-    return final, trace
+    # One iteration more than the bucket: the last one only judges the final point.
+    steps_range = jnp.arange(program.bucket + 1, dtype=jnp.int32)
+    carry, out = jax.lax.scan(step, carry0, steps_range)
+    status, event_step = carry[3] % 4, carry[3] // 4
+    final = Final(carry[0], status, event_step)
+    if not program.record:
+        return final, None
+
+    def held(series):
+        """Series (S+1, d, N) with every point after an event replaced by the last good one."""
+        idx = jnp.arange(series.shape[0]).reshape((-1,) + (1,) * len(batch_shape))
+        last_good = jnp.where(status == CONVERGED, event_step, event_step - 1)
+        source = jnp.where((status != RUNNING) & (idx > last_good), last_good, idx)
+        return jnp.take_along_axis(series, source[:, None], axis=0)
+
+    positions = held(jnp.concatenate([p0[None], out["position"][:-1]]))  # (S+1, d, N)
+    times = jnp.arange(1, program.bucket + 2, dtype=jnp.int32).reshape((-1,) + (1,) * p0.ndim)
+    (_, losses), grads = jax.vmap(value_and_grad)(positions, times)
+    used = out["grad"][:-1] if stochastic else grads[:-1]
+    if sched_info.stateful:
+        lrs = out["lr"][:-1]
+    else:
+        lrs = sched_info.fn(steps_range[:-1], inputs.steps, inputs.lr, **inputs.schedule)
+    lrs = jnp.broadcast_to(jnp.asarray(lrs, dtype).reshape((-1,) + (1,) * len(batch_shape)), (program.bucket,) + batch_shape)
+    moved = jnp.abs(positions[1:] - positions[:-1])
+    effective = moved / jnp.maximum(jnp.abs(used), jnp.finfo(dtype).tiny)
+    aux = held(jnp.concatenate([p0[None], out["aux"][:-1]])) if "aux" in out else ()
+    return final, Trace(positions, losses, used, lrs, effective, aux)
 
 
 @functools.lru_cache(maxsize=512)
