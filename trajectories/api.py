@@ -278,3 +278,11 @@ def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, r
         status=np.asarray(final.status),
         event_step=np.asarray(final.event_step),
     )
+
+
+def landscape_grid(key: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(xs, ys, Z) of a landscape on an n×n grid, float32, Z[i, j] = f(xs[j], ys[i])."""
+    if not 2 <= n <= engine.MAX_GRID:
+        raise ValueError(f"grid size must be in [2, {engine.MAX_GRID}], got {n}")
+    xs, ys, z = engine.landscape_grid(key, n)
+    return np.asarray(xs), np.asarray(ys), np.asarray(z)

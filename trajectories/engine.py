@@ -269,3 +269,18 @@ def batch_sharding(n: int) -> NamedSharding | None:
     if len(devices) < 2 or n % len(devices):
         return None
     return NamedSharding(Mesh(np.array(devices), ("batch",)), PartitionSpec(None, "batch"))
+
+
+MAX_GRID = 1024
+
+
+@functools.lru_cache(maxsize=64)
+def _grid_program(key: str, n: int) -> Callable:
+    ls = landscapes.get(key)
+    return jax.jit(lambda: ls.grid(n))
+
+
+def landscape_grid(key: str, n: int):
+    """The landscape on an n×n grid, as one compiled evaluation (float32)."""
+    xs, ys, z = _grid_program(key, n)()
+    return xs.astype(jnp.float32), ys.astype(jnp.float32), z.astype(jnp.float32)

@@ -1,0 +1,18 @@
+"""optiviz: watch gradient-descent optimizers and learning-rate schedules move on 2-D landscapes.
+
+Start with `streamlit run app.py`. This file only sets up the page frame and navigation; each
+view lives in pages/.
+"""
+
+import streamlit as st
+
+import trajectories  # noqa: F401  (JAX runtime settings before anything computes)
+
+st.set_page_config(page_title="optiviz", page_icon="🧭", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/playground.py", title="Playground", icon="🎯", default=True, url_path="playground"),
+    ]
+)
+navigation.run()

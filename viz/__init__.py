@@ -1,0 +1,1 @@
+"""Figures: run records and landscapes → chart data and Plotly specs. No Streamlit here."""
