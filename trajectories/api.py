@@ -286,3 +286,27 @@ def landscape_grid(key: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
         raise ValueError(f"grid size must be in [2, {engine.MAX_GRID}], got {n}")
     xs, ys, z = engine.landscape_grid(key, n)
     return np.asarray(xs), np.asarray(ys), np.asarray(z)
+
+
+def schedule_curve(
+    key: str,
+    steps: int,
+    learning_rate: float,
+    params: dict[str, float] | None = None,
+    losses: Sequence[float] | None = None,
+) -> np.ndarray:
+    """The rate η_k of schedule `key` for each update k = 0 … steps-1 (float64).
+
+    A loss-driven schedule (reduce-on-plateau) reads `losses`, one per update; without them it
+    sees a flat loss, the case where it decays fastest.
+    """
+    info = schedules.get(key)
+    resolved = info.resolve(params)
+    steps = _check_steps(steps)
+    lr = _check_lr(learning_rate)
+    if losses is None:
+        losses = np.ones(steps)
+    losses = np.asarray(losses, float)
+    if losses.shape != (steps,) or not np.all(np.isfinite(losses)):
+        raise ValueError(f"losses must be {steps} finite numbers, one per update")
+    return np.asarray(engine.schedule_curve(key, steps, lr, resolved, losses))[:steps]

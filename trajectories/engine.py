@@ -284,3 +284,29 @@ def landscape_grid(key: str, n: int):
     """The landscape on an n×n grid, as one compiled evaluation (float32)."""
     xs, ys, z = _grid_program(key, n)()
     return xs.astype(jnp.float32), ys.astype(jnp.float32), z.astype(jnp.float32)
+
+
+@functools.lru_cache(maxsize=256)
+def _curve_program(key: str, bucket: int) -> Callable:
+    info = schedules.get(key)
+
+    def curve(steps, lr, params, losses):
+        k = jnp.arange(bucket, dtype=jnp.int32)
+        if not info.stateful:
+            return jnp.broadcast_to(info.fn(k, steps, lr, **params), (bucket,))
+
+        def body(state, inputs):
+            rate, new_state = info.advance(state, inputs[0], steps, lr, inputs[1], **params)
+            return tree_map(lambda new, old: new.astype(old.dtype), new_state, state), rate
+
+        return jax.lax.scan(body, info.init_state(), (k, losses))[1]
+
+    return jax.jit(curve)
+
+
+def schedule_curve(key: str, steps: int, lr: float, params: dict, losses) -> jax.Array:
+    """η_k for k = 0 … bucket-1 in float64 (a loss-driven schedule is fed `losses`)."""
+    bucket = bucket_for(steps)
+    padded = jnp.zeros(bucket, jnp.float64).at[: len(losses)].set(jnp.asarray(losses, jnp.float64))
+    args = {k: jnp.asarray(v, jnp.float64) for k, v in params.items()}
+    return _curve_program(key, bucket)(jnp.asarray(steps, jnp.int32), jnp.asarray(lr, jnp.float64), args, padded)

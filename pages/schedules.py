@@ -1,0 +1,119 @@
+"""Schedules: compare learning-rate curves over T steps, grouped by family, with formulas.
+
+The page's state is a Scenario whose runs carry the schedules (one curve per run), so it shares
+the Playground's link format and a curve can be opened in the Playground as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+import schedules
+import trajectories as tr
+from trajectories.scenario import MAX_RUNS, PALETTE, RunSpec, Scenario, from_query, to_query
+from ui.widgets import hyper_input, learning_rate_input
+from viz.lines import Series, line_figure
+
+FAMILY_ORDER = {f: i for i, f in enumerate(schedules.FAMILIES)}
+KEYS = sorted(schedules.REGISTRY, key=lambda k: (FAMILY_ORDER[schedules.get(k).family], schedules.get(k).name))
+SEED_003 = ("constant", "step", "cosine", "sgdr", "warmup-cosine")
+DEFAULT = Scenario(runs=tuple(RunSpec("sgd", 0.1, schedule=k) for k in SEED_003 if k in schedules.REGISTRY), steps=500, log_loss=False)
+
+
+def label(key: str) -> str:
+    info = schedules.get(key)
+    return f"{info.family} · {info.name}"
+
+
+def load(scenario: Scenario) -> None:
+    """Put a scenario's schedules into the widgets' state."""
+    st.session_state["sched_keys"] = [r.schedule for r in scenario.runs]
+    st.session_state["sched_T"] = scenario.steps
+    st.session_state["sched_logy"] = scenario.log_loss
+    for i, run in enumerate(scenario.runs):
+        info = schedules.get(run.schedule)
+        st.session_state[f"sched_{i}_lr"] = run.lr
+        for h, value in info.resolve(dict(run.schedule_params)).items():
+            st.session_state[f"sched_{i}_{run.schedule}_{h}"] = value
+
+
+def load_preset() -> None:
+    preset = PRESETS.get(st.session_state["sched_preset"])
+    if preset is not None:
+        load(preset)
+
+
+def _preset_scenarios() -> dict[str, Scenario]:
+    try:
+        from schedules.presets import PRESETS as raw
+    except ImportError:
+        return {}
+    out = {}
+    for name, preset in raw.items():
+        runs = tuple(RunSpec("sgd", p.get("lr", 0.1) if isinstance(p, dict) else 0.1, schedule=key,
+                             schedule_params=tuple((k, v) for k, v in p.items() if k != "lr"), label=lab)
+                     for key, p, lab in preset.entries)
+        out[name] = Scenario(runs=runs[:MAX_RUNS], steps=preset.T, log_loss=False)
+    return out
+
+
+PRESETS = _preset_scenarios()
+
+st.title("Learning-rate schedules")
+st.caption("Every schedule of the catalogue, as a pure function of the step k (0 = first update) and the run length T.")
+
+if "sched_keys" not in st.session_state:
+    scenario, warnings = from_query(st.query_params.to_dict()) if "r1" in st.query_params else (DEFAULT, [])
+    for w in warnings:
+        st.warning(f"Link: {w}")
+    load(scenario)
+
+top = st.columns([2, 1, 1, 1])
+top[0].selectbox("Preset", ["—", *PRESETS], key="sched_preset", on_change=load_preset,
+                 help="Seed 000's Noam and SGDR figures; seed 003's five policies.")
+top[1].number_input("T (steps)", 10, tr.MAX_STEPS, key="sched_T", step=10)
+top[2].toggle("log y axis", key="sched_logy")
+keys = st.multiselect("Schedules", KEYS, key="sched_keys", format_func=label, max_selections=MAX_RUNS)
+T = int(st.session_state["sched_T"])
+chart = st.container()
+
+runs, curves, problems = [], [], []
+for family in schedules.FAMILIES:
+    members = [(i, k) for i, k in enumerate(keys) if schedules.get(k).family == family]
+    if not members:
+        continue
+    st.subheader(family.capitalize())
+    for i, key in members:
+        info = schedules.get(key)
+        with st.expander(info.name, expanded=len(keys) <= 3):
+            st.latex(info.latex)
+            st.markdown(f"**When:** {info.when}  \n**Reference:** {info.reference}")
+            cols = st.columns(3)
+            with cols[0]:
+                lr = learning_rate_input("η₀", key=f"sched_{i}_lr")
+            params = {}
+            for j, h in enumerate(info.params):
+                with cols[(j + 1) % 3]:
+                    params[h.name] = hyper_input(h, key=f"sched_{i}_{key}_{h.name}")
+        run = RunSpec("sgd", lr, schedule=key, schedule_params=tuple(params.items()))
+        runs.append(run)
+        try:
+            curves.append(Series(info.name, np.arange(T), tr.schedule_curve(key, T, lr, params), PALETTE[i % len(PALETTE)]))
+        except ValueError as err:
+            problems.append(f"{info.name}: {err}")
+        if st.button("Open in the Playground", key=f"sched_{i}_send", help="The default Playground runs, all with this schedule."):
+            target = replace(Scenario(), steps=T, runs=tuple(replace(r, schedule=key, schedule_params=run.schedule_params) for r in Scenario().runs))
+            st.switch_page("pages/playground.py", query_params=to_query(target))
+
+with chart:
+    for p in problems:
+        st.error(p)
+    if curves:
+        figure = line_figure(curves, y_title="learning rate η_k", log_y=st.session_state["sched_logy"], height=440)
+        st.plotly_chart(figure, width="stretch", key="schedule_curves")
+    else:
+        st.info("Choose one or more schedules above.")
+st.query_params.from_dict(to_query(Scenario(runs=tuple(runs), steps=T, log_loss=st.session_state["sched_logy"])))

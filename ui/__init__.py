@@ -1,0 +1,1 @@
+"""Streamlit-side building blocks shared by the pages (widgets, the player component)."""

@@ -1,0 +1,59 @@
+"""Line charts of series over steps (schedule curves, effective rates, losses) as Plotly dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named curve; `dash` and `group` let related curves share a legend entry."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    color: str | None = None
+    dash: str = "solid"
+    group: str | None = None
+
+
+def _finite(values: np.ndarray, decimals: int = 6) -> list:
+    """JSON-safe values: non-finite become gaps (None), the rest rounded to keep payloads small."""
+    arr = np.asarray(values, float)
+    out = np.round(arr, decimals).astype(object)
+    out[~np.isfinite(arr)] = None
+    return out.tolist()
+
+
+def line_figure(
+    series: list[Series],
+    *,
+    x_title: str = "step",
+    y_title: str = "",
+    log_x: bool = False,
+    log_y: bool = False,
+    height: int = 380,
+    title: str = "",
+) -> dict:
+    """Overlaid curves; on a log axis non-positive values are dropped (gaps), not clipped."""
+    data = []
+    for s in series:
+        y = np.asarray(s.y, float)
+        if log_y:
+            y = np.where(y > 0, y, np.nan)
+        data.append({
+            "type": "scatter", "mode": "lines", "name": s.name, "x": _finite(s.x), "y": _finite(y, 9),
+            "line": {"color": s.color, "dash": s.dash, "width": 2}, "legendgroup": s.group or s.name,
+        })
+    layout = {
+        "height": height, "margin": {"l": 50, "r": 10, "t": 30 if title else 10, "b": 40},
+        "xaxis": {"title": {"text": x_title}, "type": "log" if log_x else "linear"},
+        "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear", "exponentformat": "power"},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "x unified",
+    }
+    if title:
+        layout["title"] = {"text": title, "font": {"size": 14}}
+    return {"data": data, "layout": layout}
