@@ -14,6 +14,7 @@ navigation = st.navigation(
     [
         st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path="playground"),
         st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
+        st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
     ]
 )
 navigation.run()

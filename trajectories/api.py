@@ -7,7 +7,7 @@ naming the parameter. Results come back as NumPy arrays, trajectories first.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import jax
@@ -36,6 +36,7 @@ class RunRecord:
     status: np.ndarray  # (N,)
     event_step: np.ndarray  # (N,): the step of the event, 0 if none
     steps: int
+    state: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (N, T, d), with record_state
 
     def status_text(self, i: int = 0) -> str:
         code = int(self.status[i])
@@ -138,6 +139,7 @@ def prepare(
     dtype: str = "float32",
     tol: float | None = None,
     record: bool = True,
+    record_state: bool = False,
 ) -> _Prepared:
     """Validate everything and build the Program key and traced inputs (no JAX compute)."""
     online = landscape == landscapes.REDDI.key
@@ -171,7 +173,7 @@ def prepare(
         raise ValueError(f"tol must be ≥ 0, got {tol:g}")
 
     minibatch = batch_size is not None and batch_size < n_data
-    program = Program(landscape, optimizer, schedule, engine.bucket_for(steps), dtype, noise > 0, minibatch, record)
+    program = Program(landscape, optimizer, schedule, engine.bucket_for(steps), dtype, noise > 0, minibatch, record, record and record_state)
     jdt = jnp.dtype(dtype)
     inputs = Inputs(
         start=jnp.asarray(arr.T, jdt),
@@ -204,6 +206,7 @@ def _to_record(final, trace, prepared: _Prepared) -> RunRecord:
         status=np.asarray(final.status),
         event_step=np.asarray(final.event_step),
         steps=T,
+        state={name: _per_trajectory(leaf, T) for name, leaf in trace.state.items()},
     )
 
 
@@ -211,7 +214,7 @@ def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
     """Run one optimizer from one or more start points and record every step.
 
     Keyword arguments are those of `prepare` (hyper, learning_rate, schedule, schedule_params,
-    starts, steps, noise, batch_size, seed, dtype, tol).
+    starts, steps, noise, batch_size, seed, dtype, tol, record_state).
     """
     prepared = prepare(landscape, optimizer, record=True, **kwargs)
     final, trace = engine.compiled(prepared.program)(prepared.inputs)

@@ -65,6 +65,7 @@ class Program:
     noisy: bool
     minibatch: bool
     record: bool
+    record_state: bool = False
 
 
 class Inputs(NamedTuple):
@@ -90,6 +91,7 @@ class Trace(NamedTuple):
     lr: jax.Array  # (S, N)
     effective: jax.Array  # (S, d, N): |update| / |gradient|
     aux: Any  # (S+1, d, N) or ()
+    state: dict  # name -> (S, d, N): the optimizer's params-shaped buffers after each update
 
 
 class Final(NamedTuple):
@@ -127,6 +129,16 @@ def _minibatch_weights(key: jax.Array, n: int, batch_size: jax.Array, dtype) -> 
     order = jax.random.permutation(key, n)
     chosen = (jnp.arange(n) < batch_size).astype(dtype) / batch_size.astype(dtype)
     return jnp.zeros((n,), dtype).at[order].set(chosen)
+
+
+def state_buffers(opt_state: Any, shape: tuple) -> dict[str, jax.Array]:
+    """The optimizer state's params-shaped float buffers, named by their path (e.g. '[0].mu')."""
+    leaves = jax.tree_util.tree_flatten_with_path(opt_state)[0]
+    return {
+        jax.tree_util.keystr(path): leaf
+        for path, leaf in leaves
+        if getattr(leaf, "shape", None) == shape and jnp.issubdtype(leaf.dtype, jnp.floating)
+    }
 
 
 def _simulate(program: Program, inputs: Inputs):
@@ -217,6 +229,8 @@ def _simulate(program: Program, inputs: Inputs):
             out["grad"] = jnp.where(go, g, 0.0)
         if sched_info.stateful:
             out["lr"] = lr
+        if program.record_state:
+            out["state"] = state_buffers(opt_state, p.shape)
         return carry, out
 
     # One iteration more than the bucket: the last one only judges the final point.
@@ -246,7 +260,8 @@ def _simulate(program: Program, inputs: Inputs):
     moved = jnp.abs(positions[1:] - positions[:-1])
     effective = moved / jnp.maximum(jnp.abs(used), jnp.finfo(dtype).tiny)
     aux = held(jnp.concatenate([p0[None], out["aux"][:-1]])) if "aux" in out else ()
-    return final, Trace(positions, losses, used, lrs, effective, aux)
+    state = {name: leaf[:-1] for name, leaf in out.get("state", {}).items()}
+    return final, Trace(positions, losses, used, lrs, effective, aux, state)
 
 
 @functools.lru_cache(maxsize=512)

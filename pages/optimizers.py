@@ -1,0 +1,77 @@
+"""Optimizer reference: the rule, hyperparameters, reference, source, and its internals live."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+
+import streamlit as st
+
+import landscapes
+import optimizers
+import trajectories as tr
+from trajectories.scenario import PALETTE
+from ui.widgets import hyper_input, learning_rate_input
+from viz.figures import contour_figure
+from viz.internals import internals_figures
+
+FAMILY_ORDER = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers")
+KEYS = sorted(optimizers.REGISTRY, key=lambda k: (FAMILY_ORDER.index(optimizers.get(k).family) if optimizers.get(k).family in FAMILY_ORDER else 9, optimizers.get(k).name))
+
+
+def label(key: str) -> str:
+    info = optimizers.get(key)
+    return f"{info.family} · {info.name}"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def source_of(key: str) -> str:
+    module = sys.modules[optimizers.get(key).build.__module__]
+    return inspect.getsource(module)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def live_run(landscape: str, key: str, lr: float, hyper: tuple, steps: int) -> tr.RunRecord:
+    return tr.run(landscape, key, learning_rate=lr, hyper=dict(hyper), steps=steps, record_state=True)
+
+
+def describe(slot: int, key: str, landscape: str, steps: int) -> None:
+    info = optimizers.get(key)
+    color = PALETTE[slot]
+    st.subheader(info.name)
+    st.caption(f"{info.family} — {info.reference}")
+    st.latex(info.rule_latex)
+    if info.notes:
+        st.info(info.notes)
+    rows = [{"parameter": "learning_rate η₀", "default": info.default_lr, "range": "1e-06 … 100", "scale": "log"}]
+    rows += [{"parameter": f"{h.name} {h.label}".strip(), "default": h.default, "range": f"{h.low:g} … {h.high:g}",
+              "scale": "log" if h.log else "linear"} for h in info.hypers]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    with st.expander("Implementation source"):
+        st.code(source_of(key), language="python")
+    with st.expander("Hyperparameters for the live run", expanded=False):
+        lr = learning_rate_input("η₀", key=f"ref_{slot}_{key}_lr", default=info.default_lr)
+        hyper = tuple((h.name, hyper_input(h, key=f"ref_{slot}_{key}_{h.name}")) for h in info.hypers)
+    try:
+        record = live_run(landscape, key, lr, hyper, steps)
+    except ValueError as err:
+        st.error(str(err))
+        return
+    st.plotly_chart(contour_figure(landscape, [(info.name, color, record)], height=360), width="stretch", key=f"ref_map_{slot}")
+    st.caption(f"Final loss {record.losses[0, -1]:.4g} — {record.status_text()}")
+    for title, figure in internals_figures(record, color).items():
+        st.markdown(f"**{title}**")
+        st.plotly_chart(figure, width="stretch", key=f"ref_{slot}_{title}")
+
+
+st.title("Optimizer reference")
+top = st.columns([2, 2, 2, 1])
+key = top[0].selectbox("Optimizer", KEYS, index=KEYS.index("adam"), format_func=label, key="ref_opt")
+other = top[1].selectbox("Compare with", [None, *KEYS], format_func=lambda k: "—" if k is None else label(k), key="ref_other")
+landscape = top[2].selectbox("Landscape", list(landscapes.REGISTRY), index=1, format_func=lambda k: landscapes.get(k).name, key="ref_ls")
+steps = int(top[3].number_input("Steps", 10, tr.MAX_STEPS, 300, step=10, key="ref_steps"))
+
+chosen = [key] if other is None else [key, other]
+for slot, (column, k) in enumerate(zip(st.columns(len(chosen)), chosen)):
+    with column:
+        describe(slot, k, landscape, steps)
