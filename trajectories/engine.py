@@ -244,13 +244,16 @@ def _simulate(program: Program, inputs: Inputs):
     def held(series):
         """Series (S+1, d, N) with every point after an event replaced by the last good one."""
         idx = jnp.arange(series.shape[0]).reshape((-1,) + (1,) * len(batch_shape))
-        last_good = jnp.where(status == CONVERGED, event_step, event_step - 1)
-        source = jnp.where((status != RUNNING) & (idx > last_good), last_good, idx)
-        return jnp.take_along_axis(series, source[:, None], axis=0)
+        last_good = jnp.where(status == CONVERGED, event_step, jnp.maximum(event_step - 1, 0))
+        anchor = jnp.take_along_axis(series, last_good[None, None], axis=0)
+        after = (status != RUNNING) & (idx > last_good)  # (S+1, N)
+        return jnp.where(after[:, None], anchor, series)
 
     positions = held(jnp.concatenate([p0[None], out["position"][:-1]]))  # (S+1, d, N)
-    times = jnp.arange(1, program.bucket + 2, dtype=jnp.int32).reshape((-1,) + (1,) * p0.ndim)
-    (_, losses), grads = jax.vmap(value_and_grad)(positions, times)
+    # Landscapes are element-wise over trailing axes: evaluate all steps at once, no vmap.
+    times = jnp.arange(1, program.bucket + 2, dtype=jnp.int32).reshape((-1,) + (1,) * len(batch_shape))
+    (_, losses), grads = value_and_grad(jnp.moveaxis(positions, 1, 0), times)
+    grads = jnp.moveaxis(grads, 0, 1)
     used = out["grad"][:-1] if stochastic else grads[:-1]
     if sched_info.stateful:
         lrs = out["lr"][:-1]
