@@ -8,13 +8,12 @@ import streamlit as st
 
 import trajectories  # noqa: F401  (JAX runtime settings before anything computes)
 
-st.set_page_config(page_title="optiviz", page_icon=":material/explore:", layout="wide")
-
 navigation = st.navigation(
     [
         st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path="playground"),
         st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
         st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
-    ]
+    ],
+    position="top",
 )
 navigation.run()

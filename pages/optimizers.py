@@ -11,6 +11,7 @@ import landscapes
 import optimizers
 import trajectories as tr
 from trajectories.scenario import PALETTE
+from ui.frame import page_frame
 from ui.widgets import hyper_input, learning_rate_input
 from viz.figures import contour_figure
 from viz.internals import internals_figures
@@ -64,6 +65,7 @@ def describe(slot: int, key: str, landscape: str, steps: int) -> None:
         st.plotly_chart(figure, width="stretch", key=f"ref_{slot}_{title}")
 
 
+page_frame("Optimizer reference")
 st.title("Optimizer reference")
 top = st.columns([2, 2, 2, 1])
 key = top[0].selectbox("Optimizer", KEYS, index=KEYS.index("adam"), format_func=label, key="ref_opt")

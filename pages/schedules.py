@@ -14,6 +14,7 @@ import streamlit as st
 import schedules
 import trajectories as tr
 from trajectories.scenario import MAX_RUNS, PALETTE, RunSpec, Scenario, from_query, to_query
+from ui.frame import page_frame
 from ui.widgets import hyper_input, learning_rate_input
 from viz.lines import Series, line_figure
 
@@ -62,6 +63,7 @@ def _preset_scenarios() -> dict[str, Scenario]:
 
 PRESETS = _preset_scenarios()
 
+page_frame("Schedules")
 st.title("Learning-rate schedules")
 st.caption("Every schedule of the catalogue, as a pure function of the step k (0 = first update) and the run length T.")
 

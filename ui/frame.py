@@ -1,0 +1,18 @@
+"""The frame every page shares: page config, and a way out of Streamlit's legacy page mode.
+
+Streamlit 1.67 still notices a `pages/` folder: until the public `st.navigation` has run once
+in the server process, a URL naming a page file runs that file directly, bypassing app.py (no
+navigation bar). `page_frame` detects that case, leaves the legacy mode and reruns, so the next
+run goes through app.py like every other.
+"""
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def page_frame(title: str) -> None:
+    """Wide layout and tab title; call first in every page."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.set_page_config(page_title=f"{title} · optiviz", page_icon=":material/explore:", layout="wide")
