@@ -17,10 +17,13 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 def open_page(page: str, query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
     at.run()
     at.switch_page(page)
+    # A browser drops the query string on navigation; AppTest keeps it, so set it here.
+    for k in list(at.query_params):
+        del at.query_params[k]
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
