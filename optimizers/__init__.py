@@ -7,8 +7,34 @@ its hyperparameters as keyword arguments, and an `OptimizerInfo`), then add one 
 from __future__ import annotations
 
 from optimizers.adam import ADAM_INFO
+from optimizers.adaptive_lr import ADADELTA_INFO, ADAGRAD_INFO, RMSPROP_CENTERED_INFO, RMSPROP_INFO
+from optimizers.adaptive_moment import (
+    ADABELIEF_INFO,
+    ADAMAX_INFO,
+    ADAMW_INFO,
+    AMSGRAD_INFO,
+    AMSGRAD_TORCH_INFO,
+    LION_INFO,
+    NADAM_INFO,
+    NADAM_TORCH_INFO,
+    QHADAM_INFO,
+    RADAM_INFO,
+    YOGI_INFO,
+)
 from optimizers.base import GradientTransformation, Hyper, OptimizerInfo
+from optimizers.bounded import ADABOUND_INFO, ADAMOD_INFO, AMSBOUND_INFO, DIFFGRAD_INFO
+from optimizers.momentum_variants import AGGMO_INFO, LARS_INFO, PNM_INFO
+from optimizers.ranger import LOOKAHEAD_YOGI_INFO, RANGER21_INFO, RANGER_INFO
 from optimizers.sgd import MOMENTUM_INFO, NESTEROV_INFO, SGD_INFO
+from optimizers.swats import SWATS_INFO
+from optimizers.wrappers import (
+    CLIP_NORM_INFO,
+    CLIP_VALUE_INFO,
+    GRADIENT_NOISE_INFO,
+    LOOKAHEAD_INFO,
+    SWA_INFO,
+    resolve as resolve_wrapped,
+)
 
 REGISTRY: dict[str, OptimizerInfo] = {
     info.key: info
@@ -16,17 +42,49 @@ REGISTRY: dict[str, OptimizerInfo] = {
         SGD_INFO,
         MOMENTUM_INFO,
         NESTEROV_INFO,
+        ADAGRAD_INFO,
+        ADADELTA_INFO,
+        RMSPROP_INFO,
+        RMSPROP_CENTERED_INFO,
         ADAM_INFO,
+        ADAMAX_INFO,
+        NADAM_INFO,
+        NADAM_TORCH_INFO,
+        AMSGRAD_INFO,
+        AMSGRAD_TORCH_INFO,
+        ADAMW_INFO,
+        RADAM_INFO,
+        YOGI_INFO,
+        ADABELIEF_INFO,
+        QHADAM_INFO,
+        LION_INFO,
+        ADAMOD_INFO,
+        ADABOUND_INFO,
+        AMSBOUND_INFO,
+        DIFFGRAD_INFO,
+        AGGMO_INFO,
+        PNM_INFO,
+        LOOKAHEAD_INFO,
+        LOOKAHEAD_YOGI_INFO,
+        RANGER_INFO,
+        RANGER21_INFO,
+        SWATS_INFO,
+        GRADIENT_NOISE_INFO,
+        CLIP_NORM_INFO,
+        CLIP_VALUE_INFO,
+        SWA_INFO,
+        LARS_INFO,
     )
 }
 
 
 def get(key: str) -> OptimizerInfo:
-    """The catalogue entry for `key`; a clear error listing the known keys otherwise."""
-    try:
+    """The catalogue entry for `key` (or a wrapped key such as "lookahead(adam)"); a clear error otherwise."""
+    if key in REGISTRY:
         return REGISTRY[key]
-    except KeyError:
-        raise ValueError(f"unknown optimizer '{key}' (known: {', '.join(REGISTRY)})") from None
+    if "(" in key:
+        return resolve_wrapped(key, REGISTRY)
+    raise ValueError(f"unknown optimizer '{key}' (known: {', '.join(REGISTRY)})")
 
 
 __all__ = ["REGISTRY", "get", "GradientTransformation", "Hyper", "OptimizerInfo"]

@@ -1,0 +1,136 @@
+"""Shared pieces of the oracle tests: test problems with NumPy gradients, and reference loops.
+
+The gradients here are written out by hand in NumPy, independent of the landscape code; the
+loops drive torch.optim and optax optimizers the way a training loop would, one rate per step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import jax
+import numpy as np
+import optax
+import torch
+
+GradFn = Callable[[np.ndarray], np.ndarray]
+
+
+def rosenbrock_grad(p: np.ndarray) -> np.ndarray:
+    """∇ of (1-x)² + 100(y-x²)²."""
+    x, y = p
+    return np.array([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])
+
+
+@dataclass(frozen=True)
+class RotatedQuadratic:
+    """f(p) = ½ (p-c)ᵀ A (p-c), A = R diag(λ_min, λ_min·κ) Rᵀ with a random rotation R."""
+
+    a: np.ndarray
+    center: np.ndarray
+
+    @classmethod
+    def random(cls, seed: int, condition: float, smallest: float = 0.2) -> RotatedQuadratic:
+        rng = np.random.default_rng(seed)
+        angle = rng.uniform(0.0, np.pi)
+        rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        a = rot @ np.diag([smallest, smallest * condition]) @ rot.T
+        return cls(a, rng.uniform(-1.0, 1.0, 2))
+
+    def f(self, p):
+        """Element-wise over trailing axes; works on NumPy and JAX arrays alike."""
+        d0, d1 = p[0] - self.center[0], p[1] - self.center[1]
+        (a00, a01), (_, a11) = self.a
+        return 0.5 * (a00 * d0 * d0 + 2.0 * a01 * d0 * d1 + a11 * d1 * d1)
+
+    def grad(self, p: np.ndarray) -> np.ndarray:
+        return self.a @ (p - self.center)
+
+
+def cosine_rates(eta0: float, steps: int) -> np.ndarray:
+    """η_k = η₀·½(1 + cos(πk/T)), k = 0..T-1."""
+    k = np.arange(steps)
+    return eta0 * 0.5 * (1.0 + np.cos(np.pi * k / steps))
+
+
+def run_torch(make: Callable[..., torch.optim.Optimizer], start, grad: GradFn, rates: np.ndarray) -> np.ndarray:
+    """Positions (T+1, 2) of a torch optimizer, float64, param_groups' lr set before each step.
+
+    `make(params, lr)` builds the optimizer. The default dtype is float64 meanwhile, so that
+    scalar state (NAdam's μ product, step counters) is float64 too.
+    """
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        p = torch.tensor(np.asarray(start, float), requires_grad=True)
+        opt = make([p], lr=float(rates[0]))
+        path = [p.detach().numpy().copy()]
+        for lr in rates:
+            for group in opt.param_groups:
+                group["lr"] = float(lr)
+            p.grad = torch.from_numpy(grad(p.detach().numpy().copy()))
+            opt.step()
+            path.append(p.detach().numpy().copy())
+    finally:
+        torch.set_default_dtype(previous)
+    return np.array(path)
+
+
+def run_optax(
+    tx: optax.GradientTransformation, start, grad: GradFn, steps: int, init_state: Callable | None = None
+) -> np.ndarray:
+    """Positions (T+1, 2) of an optax transform (its rates given to it as a schedule).
+
+    `init_state`, if given, edits the freshly initialised state (e.g. a moment's starting value)
+    before the first update.
+    """
+    update = jax.jit(tx.update)
+    p = np.asarray(start, float)
+    state = tx.init(p)
+    if init_state is not None:
+        state = init_state(state)
+    path = [p]
+    for _ in range(steps):
+        updates, state = update(grad(p), state, p)
+        p = np.asarray(optax.apply_updates(p, updates))
+        path.append(p)
+    return np.array(path)
+
+
+def run_numpy(
+    step: Callable[[np.ndarray, np.ndarray, float], np.ndarray], start, grad: GradFn, rates: np.ndarray
+) -> np.ndarray:
+    """Positions (T+1, 2) of a NumPy transcription: `step(p, g, lr) -> new p` keeps its own state."""
+    p = np.asarray(start, float)
+    path = [p]
+    for lr in rates:
+        p = step(p, grad(p), float(lr))
+        path.append(p)
+    return np.array(path)
+
+
+def run_numpy_with_aux(step: Callable, start, grad: GradFn, rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and second path (T+1, 2 each) of a NumPy transcription whose
+    `step(p, g, lr) -> (new p, second point)` keeps its own state; both paths start at `start`."""
+    p = np.asarray(start, float)
+    path, aux = [p], [p]
+    for lr in rates:
+        p, second = step(p, grad(p), float(lr))
+        path.append(p)
+        aux.append(np.asarray(second, float))
+    return np.array(path), np.array(aux)
+
+
+def run_optax_lookahead(tx: optax.GradientTransformation, start, grad: GradFn, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fast and slow positions (T+1, 2 each) of `optax.lookahead(...)`, gradients at the fast weights."""
+    update = jax.jit(tx.update)
+    params = optax.LookaheadParams.init_synced(np.asarray(start, float))
+    state = tx.init(params)
+    fast, slow = [params.fast], [params.slow]
+    for _ in range(steps):
+        updates, state = update(grad(np.asarray(params.fast)), state, params)
+        params = optax.apply_updates(params, updates)
+        fast.append(np.asarray(params.fast))
+        slow.append(np.asarray(params.slow))
+    return np.array(fast), np.array(slow)
