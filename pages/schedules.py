@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 import schedules
+from schedules.presets import PRESETS as RAW_PRESETS
 import trajectories as tr
 from trajectories.scenario import MAX_RUNS, PALETTE, RunSpec, Scenario, from_query, to_query
 from ui.frame import page_frame
@@ -20,8 +21,6 @@ from viz.lines import Series, line_figure
 
 FAMILY_ORDER = {f: i for i, f in enumerate(schedules.FAMILIES)}
 KEYS = sorted(schedules.REGISTRY, key=lambda k: (FAMILY_ORDER[schedules.get(k).family], schedules.get(k).name))
-SEED_003 = ("constant", "step", "cosine", "sgdr", "warmup-cosine")
-DEFAULT = Scenario(runs=tuple(RunSpec("sgd", 0.1, schedule=k) for k in SEED_003 if k in schedules.REGISTRY), steps=500, log_loss=False)
 
 
 def label(key: str) -> str:
@@ -48,20 +47,17 @@ def load_preset() -> None:
 
 
 def _preset_scenarios() -> dict[str, Scenario]:
-    try:
-        from schedules.presets import PRESETS as raw
-    except ImportError:
-        return {}
+    """The catalogue's presets as page states (η₀ from the preset, 0.1 where it leaves it open)."""
     out = {}
-    for name, preset in raw.items():
-        runs = tuple(RunSpec("sgd", p.get("lr", 0.1) if isinstance(p, dict) else 0.1, schedule=key,
-                             schedule_params=tuple((k, v) for k, v in p.items() if k != "lr"), label=lab)
-                     for key, p, lab in preset.entries)
-        out[name] = Scenario(runs=runs[:MAX_RUNS], steps=preset.T, log_loss=False)
+    for preset in RAW_PRESETS.values():
+        runs = tuple(RunSpec("sgd", preset.lr or 0.1, schedule=key, schedule_params=tuple(params.items()), label=lab)
+                     for key, params, lab in preset.entries)
+        out[preset.name] = Scenario(runs=runs[:MAX_RUNS], steps=preset.T, log_loss=False)
     return out
 
 
 PRESETS = _preset_scenarios()
+DEFAULT = PRESETS[RAW_PRESETS["five-policies"].name]
 
 page_frame("Schedules")
 st.title("Learning-rate schedules")

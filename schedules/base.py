@@ -16,9 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from optimizers.base import Hyper
+
+Array = jax.Array
+
 
 def as_rate_dtype(lr, *steps):
     """Cast step counts to the rate's float dtype (int / int would promote to float64)."""
@@ -26,6 +31,33 @@ def as_rate_dtype(lr, *steps):
     if not jnp.issubdtype(dtype, jnp.floating):
         dtype = jnp.result_type(float)
     return tuple(jnp.asarray(s).astype(dtype) for s in steps)
+
+
+def safe_div(num: ArrayLike, den: ArrayLike) -> Array:
+    """num / den where den > 0, else 1 (a phase of zero length counts as complete); never NaN."""
+    positive = den > 0
+    return jnp.where(positive, num / jnp.where(positive, den, 1.0), 1.0)
+
+
+def run_fraction(k: ArrayLike, T: ArrayLike) -> Array:
+    """k / T clipped to [0, 1]: how far through the run the update is, held at 1 after T."""
+    return jnp.clip(safe_div(k, T), 0.0, 1.0)
+
+
+def half_cosine(x: ArrayLike) -> Array:
+    """½(1 + cos πx), computed as cos²(πx/2): no cancellation as it nears 0 at x = 1 (float32 runs)."""
+    return jnp.cos(0.5 * jnp.pi * x) ** 2
+
+
+def cycle(k: ArrayLike, period: ArrayLike) -> tuple[Array, Array]:
+    """(index, phase) of step k in cycles of a fixed length: ⌊k/P⌋ and k - P⌊k/P⌋."""
+    index = jnp.floor(k / period)
+    return index, k - index * period
+
+
+def steps_hyper(name: str, default: float, label: str, help: str, low: float = 1.0, high: float = 5000.0) -> Hyper:
+    """A whole number of steps (Δt, T₀, K, …): linear slider, integer-valued."""
+    return Hyper(name, default, low, high, label=label, help=help, integer=True)
 
 
 FAMILIES = ("constant", "piecewise decay", "smooth decay", "cyclical", "warmup")
@@ -69,3 +101,4 @@ class ScheduleInfo:
                 raise ValueError(f"schedule {self.name}: unknown parameter '{name}' (known: {known})")
             values[name] = by_name[name].check(value, f"schedule {self.name}")
         return values
+
