@@ -1,0 +1,195 @@
+"""Every lesson runs headless, and its verdict holds with the documented numbers.
+
+The numbers asserted here are the ones the lessons report; a change to the engine, an optimizer
+or a schedule that breaks a phenomenon (or silently changes a verdict) fails here.
+"""
+
+import functools
+import re
+
+import numpy as np
+import pytest
+
+import lessons
+from lessons.base import Finding
+from lessons.race import PODIUM, contenders
+from trajectories.scenario import MAX_RUNS, from_query, to_query
+
+SLUGS = [lesson.slug for lesson in lessons.LESSONS]
+
+
+@functools.cache
+def finding(slug: str) -> Finding:
+    return lessons.get(slug).check()
+
+
+def held(slug: str) -> list[bool]:
+    return [c.holds for c in finding(slug).checks]
+
+
+def test_catalogue_numbers_slugs_and_texts():
+    assert [lesson.number for lesson in lessons.LESSONS] == list(range(1, 14))
+    assert len(set(SLUGS)) == len(SLUGS)
+    for lesson in lessons.LESSONS:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", lesson.slug) and len(lesson.slug) <= 40
+        for text in (lesson.title, lesson.question, lesson.setup, lesson.look_for, lesson.claim, lesson.source):
+            assert text.strip()
+        assert "seed 00" in lesson.source
+    with pytest.raises(ValueError, match="unknown lesson"):
+        lessons.get("no-such-lesson")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_scenario_round_trips_through_the_url(slug):
+    lesson = lessons.get(slug)
+    if lesson.scenario is None:  # the 1-D online problem has no map; its lesson plots series
+        assert lesson.query() == {"lesson": slug}
+        return
+    query = lesson.query()
+    assert query["lesson"] == slug
+    back, warnings = from_query(query)
+    assert warnings == []
+    assert back == lesson.scenario and to_query(back) == query
+    assert 1 <= len(lesson.scenario.runs) <= MAX_RUNS and lesson.scenario.steps <= 1000
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_lesson_checks_headless(slug):
+    f = finding(slug)
+    assert f.checks and f.verdict in ("confirmed", "partly confirmed", "not confirmed")
+    assert f.confirmed == all(held(slug)) and f.statement
+    assert all(c.claim and c.measured for c in f.checks)
+    if not f.confirmed:
+        assert f.explanation, "a contradicted claim needs an explanation"
+    for chart in f.charts:
+        for s in chart.series:
+            assert s.x.shape == s.y.shape and s.x.size > 1
+
+
+def n(slug: str, key: str) -> float:
+    return finding(slug).numbers[key]
+
+
+def test_ill_conditioning_zigzag():
+    s = "ill-conditioning-momentum"
+    assert held(s) == [True, True, True]
+    assert n(s, "sign changes/SGD") == 30 and 14 <= n(s, "sign changes/SGD + momentum") <= 18
+    assert n(s, "sign changes/AdaGrad") == 0
+    assert n(s, "steps to tolerance/SGD") == pytest.approx(47, abs=2)
+    assert n(s, "steps to tolerance/SGD + momentum") == pytest.approx(19, abs=2)
+    assert n(s, "steps to tolerance/AdaGrad") == pytest.approx(33, abs=2)
+    assert n(s, "multiplier y/SGD") == pytest.approx(-0.6) and n(s, "modulus y/momentum") == pytest.approx(0.5**0.5)
+
+
+def test_canyon_schedules():
+    s = "canyon-schedules"
+    assert held(s) == [True, True, True, True]
+    assert n(s, "loss turns/constant") >= 180 and n(s, "loss turns/cosine") == 0
+    assert n(s, "final loss/constant") == pytest.approx(0.456, rel=0.1)
+    assert n(s, "final loss/step") == pytest.approx(0.143, rel=0.1)
+    assert n(s, "final loss/cosine") == pytest.approx(0.0315, rel=0.1)
+    assert n(s, "warmup gap at 200") < 0.1
+
+
+def test_peaks_local_minima():
+    s = "peaks-local-minima"
+    assert held(s) == [True, False, False]
+    demo = [n(s, f"demo escapes/{p}") for p in ("constant", "step", "cosine", "SGDR", "warmup-cosine")]
+    assert demo == [1, 1, 1, 0, 0]
+    assert [n(s, f"demo escapes/constant/mu={m}") for m in (0.96, 0.97, 0.98)] == [0, 1, 0]  # a knife edge
+    assert n(s, "trapped starts") == pytest.approx(1112, abs=30)
+    escapes = {p: n(s, f"escapes/{p}") for p in ("constant", "step", "cosine", "SGDR", "warmup-cosine")}
+    assert escapes == pytest.approx({"constant": 65, "step": 65, "cosine": 63, "SGDR": 67, "warmup-cosine": 86}, abs=8)
+    assert escapes["warmup-cosine"] > max(escapes["constant"], escapes["cosine"])
+
+
+def test_saddle_points():
+    s = "saddle-points"
+    assert held(s) == [True, False, True, False]
+    f = finding(s)
+    assert n(s, "max |dfdy| on axis") == 0.0
+    assert all(v == 0.0 for k, v in f.numbers.items() if k.startswith("max |y|/"))
+    expected = {"constant": (59, 118, 177), "step": (59, 135, 303), "SGDR": (108, 217, 326)}
+    for policy, steps in expected.items():
+        got = [n(s, f"escape/{policy}/y0={y:g}") for y in (0.1, 0.01, 0.001)]
+        assert got == pytest.approx(steps, abs=3)
+
+
+def test_plateau_and_cliff():
+    s = "plateau-cliff"
+    assert held(s) == [True, True, True, False]
+    cross = {p: n(s, f"cross/{p}") for p in ("constant", "step", "cosine", "SGDR", "warmup-cosine")}
+    assert cross == pytest.approx({"constant": 455, "step": np.inf, "cosine": 589, "SGDR": 863, "warmup-cosine": 586}, abs=5)
+    assert n(s, "left domain/constant") == 1 and n(s, "left domain/cosine") == 0
+    assert n(s, "final gap/cosine") < 1e-4 and n(s, "cliff gradient") > 1e4 * n(s, "plateau gradient")
+
+
+def test_reddi_adam_fails_amsgrad_converges():
+    s = "adam-amsgrad-reddi"
+    assert held(s) == [True, True]
+    assert n(s, "x/Adam") > 0.99 and n(s, "x/AMSGrad") < -0.98
+    assert n(s, "regret/Adam") > 0.5 > 0.05 > n(s, "regret/AMSGrad")
+    assert n(s, "net move per period/Adam") > 0 > n(s, "net move per period/AMSGrad")
+    assert [c.title for c in finding(s).charts] == ["x on Reddi's online problem", "Average regret R_t / t"]
+
+
+def test_lookahead():
+    s = "lookahead"
+    assert held(s) == [False, True]
+    assert n(s, "steps to tolerance/SGD") == pytest.approx(47, abs=2)
+    assert n(s, "steps to tolerance/Lookahead (SGD)") == pytest.approx(105, abs=3)
+    assert n(s, "steps to tolerance/SGD + momentum") == pytest.approx(86, abs=3)
+    assert n(s, "steps to tolerance/Lookahead (SGD + momentum)") == pytest.approx(60, abs=3)
+
+
+def test_warmup_and_radam():
+    s = "warmup-radam"
+    assert held(s) == [True, False, True, True]
+    adam, warm, radam = (n(s, f"global/{k}") for k in ("Adam", "Adam + warmup", "RAdam"))
+    assert (adam, warm, radam) == pytest.approx((34, 54, 20), abs=6)
+    assert warm >= adam + 10 and radam < adam
+    assert n(s, "early move/RAdam") > 5 * n(s, "early move/Adam") > 5 * n(s, "early move/Adam + warmup")
+    assert n(s, "RAdam rectifier from step") == 6
+    assert [c.title for c in finding(s).charts] == ["Noam warmup lengths", "SGDR restart periods"]
+
+
+def test_adamod_sensitivity():
+    s = "adamod-lr-sensitivity"
+    assert held(s) == [True, False, True]
+    assert (n(s, "reached/SGDM"), n(s, "reached/Adam"), n(s, "reached/AdaMod")) == pytest.approx((3, 8, 3), abs=1)
+    assert n(s, "worst gap/SGDM") == np.inf
+    assert n(s, "peak step/AdaMod/x") < 0.1 * n(s, "peak step/Adam/x")
+
+
+def test_batch_size():
+    s = "batch-size"
+    assert held(s) == [True, True]
+    assert n(s, "jitter/FGD") < 1e-3
+    assert n(s, "jitter/MBGD") == pytest.approx(0.055, abs=0.02) and n(s, "jitter/SGD") == pytest.approx(0.235, abs=0.05)
+    assert (n(s, "samples/FGD"), n(s, "samples/SGD")) == (19 * 256, 31)
+
+
+def test_gradient_noise():
+    s = "gradient-noise"
+    assert held(s) == [False, True]
+    assert n(s, "escapes/SGD") == n(s, "escapes/a=0.01") == n(s, "escapes/a=0.3") == n(s, "escapes/a=1") == 0
+    assert n(s, "escapes/a=10") == pytest.approx(11, abs=6)
+
+
+def test_adagrad_vanishing_step():
+    s = "adagrad-vanishing-step"
+    assert held(s) == [True, True]
+    assert n(s, "growth/AdaGrad") <= 1.0
+    assert n(s, "growth/RMSProp") == pytest.approx(6.17, rel=0.15) and n(s, "growth/Adadelta") == pytest.approx(82, rel=0.15)
+    assert n(s, "final gap/AdaGrad") == pytest.approx(1.61, rel=0.05)
+
+
+def test_race_ranks_every_adaptive_optimizer():
+    s = "optimizer-race"
+    assert held(s) == [False]
+    ranks = {k[len("rank/"):]: v for k, v in finding(s).numbers.items() if k.startswith("rank/")}
+    assert set(ranks) == set(contenders()) and sorted(ranks.values()) == list(range(1, len(ranks) + 1))
+    assert ranks["lookahead_yogi"] == 1 and ranks["adam"] <= len(ranks) // 2
+    assert all(ranks[k] > len(ranks) // 2 for k in ("adamw", "radam", "rmsprop", "ranger"))
+    assert all(ranks[k] <= 10 for k, _ in PODIUM), "the map's eight runners must be among the fastest"
+    assert all(n(s, f"rate/{k}") == lr for k, lr in PODIUM)
