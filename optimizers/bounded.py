@@ -173,7 +173,9 @@ def scale_by_diffgrad(b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-8) 
     return GradientTransformation(init, update)
 
 
-def diffgrad(learning_rate: LearningRate, b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-8) -> GradientTransformation:
+def diffgrad(
+    learning_rate: LearningRate, b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-8
+) -> GradientTransformation:
     """θ ← θ - η ξ m̂/(√v̂ + ε)."""
     return chain(scale_by_diffgrad(b1, b2, eps), scale_by_learning_rate(learning_rate))
 

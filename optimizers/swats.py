@@ -59,8 +59,8 @@ def swats(
     adam = scale_by_adam(b1, b2, eps)
 
     def init(params):
-        per_trajectory = jnp.zeros_like(params[:1])
-        return SwatsState(adam.init(params), per_trajectory, per_trajectory, per_trajectory.astype(bool), zeros_like(params))
+        scalar = jnp.zeros_like(params[:1])  # one value per trajectory
+        return SwatsState(adam.init(params), scalar, scalar, scalar.astype(bool), zeros_like(params))
 
     def update(grads, state, params=None):
         del params
