@@ -193,6 +193,8 @@ class OptimizerInfo:
     `build(learning_rate, **hypers)` returns a GradientTransformation; hyperparameters arrive as
     (possibly traced) JAX scalars so that changing them never recompiles. `aux_path`, when set,
     extracts a second path to draw from the state (Lookahead's slow weights, SWA's average).
+    `run_length`, when set, names a build keyword that the engine fills with the run's number
+    of steps (Ranger21's warmup and warm-down depend on it), so it is not a user setting.
     """
 
     key: str
@@ -208,6 +210,7 @@ class OptimizerInfo:
     aux_label: str = ""
     stochastic: bool = False
     options: dict = field(default_factory=dict)
+    run_length: str = ""
 
     def defaults(self) -> dict[str, float]:
         return {h.name: h.default for h in self.hypers}

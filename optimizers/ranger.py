@@ -146,7 +146,6 @@ RANGER21_INFO = OptimizerInfo(
         Hyper("b0", 1.0, 0.0, 5.0, label="β0", help="positive-negative momentum weight"),
         Hyper("agc_clip", 1e-2, 1e-4, 10.0, log=True, label="c", help="adaptive clipping: ‖g‖ ≤ c‖θ‖"),
         Hyper("gc", 1.0, 0.0, 1.0, label="GC", help="gradient centralization on (1) or off (0)", integer=True),
-        Hyper("total_steps", 500.0, 10.0, 5000.0, label="T", help="run length, for warmup and warm-down", integer=True),
     )
     + WRAPPERS["lookahead"].hypers,
     rule_latex=r"\tilde g = \mathrm{GC}(\mathrm{AGC}(g)),\; m_t = \beta_1^2 m_{t-2} + (1-\beta_1^2)\tilde g,\;"
@@ -157,12 +156,13 @@ RANGER21_INFO = OptimizerInfo(
     default_lr=1e-1,
     notes="Warning: gradient centralization on a 2-vector subtracts the mean of gx and gy, so the raw step can only "
     "move along x = -y (Adam's per-coordinate scaling and the decays bend it); the authors' code skips "
-    "centralization for 1-D tensors: set GC = 0 for that behaviour. Set T to the run length: the warmup "
+    "centralization for 1-D tensors: set GC = 0 for that behaviour. T is the run length, set by the engine: the warmup "
     "(2/(1-β2) steps, or 22% of T when that is over 45% of T) and the warm-down over the last 28% of T "
     "(to 3·10⁻⁵) depend on it. AdamW core with warmup instead of RAdam's rectifier, as the authors' code. "
     "The second path is Lookahead's slow weights.",
     aux_path=lambda state: state.slow,
     aux_label="slow weights",
+    run_length="total_steps",
 )
 
 RANGER_INFO = wrap(

@@ -238,10 +238,10 @@ def wrap(
     known = set(inner_names) | {h.name for h in own}
 
     def build(learning_rate, **values) -> GradientTransformation:
-        unknown = set(values) - known
+        unknown = set(values) - known - {inner.run_length}
         if unknown:
             raise TypeError(f"unexpected hyperparameter(s) {', '.join(sorted(unknown))}")
-        inner_tx = inner.build(learning_rate, **{k: v for k, v in values.items() if k in inner_names})
+        inner_tx = inner.build(learning_rate, **{k: v for k, v in values.items() if k in inner_names or k == inner.run_length})
         return spec.apply(inner_tx, *(values.get(h.name, h.default) for h in own))
 
     aux_path, aux_label = spec.aux_path, spec.aux_label
@@ -263,6 +263,7 @@ def wrap(
         aux_label=aux_label,
         stochastic=inner.stochastic or spec.stochastic,
         options=inner.options,
+        run_length=inner.run_length,
     )
 
 

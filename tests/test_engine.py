@@ -202,3 +202,23 @@ def test_unknown_names_raise():
         tr.prepare("moon", "adam")
     with pytest.raises(ValueError, match="unknown optimizer"):
         tr.prepare("rosenbrock", "adamz")
+
+
+def test_run_length_reaches_optimizers_that_need_it():
+    """Ranger21's warm-down depends on T: the engine passes the run's step count."""
+    import jax.numpy as jnp
+    import optimizers
+    from landscapes.classic import booth
+
+    info = optimizers.get("ranger21")
+    assert "total_steps" not in info.defaults()
+    steps = 150
+    rec = tr.run("booth", "ranger21", steps=steps, dtype="float64", tol=0.0, starts=[(-8.0, -8.0)])
+    tx = info.build(info.default_lr, total_steps=float(steps), **info.defaults())
+    p = jnp.array([-8.0, -8.0])
+    state = tx.init(p)
+    grad = jax.grad(booth)
+    for k in range(steps):
+        u, state = tx.update(grad(p), state, p)
+        p = p + u
+    np.testing.assert_allclose(rec.positions[0, -1], np.asarray(p), atol=1e-9)

@@ -163,6 +163,8 @@ def _simulate(program: Program, inputs: Inputs):
     value_and_grad = jax.value_and_grad(summed, has_aux=True)
 
     def build(lr):
+        if opt_info.run_length:
+            return opt_info.build(lr, **inputs.hyper, **{opt_info.run_length: inputs.steps.astype(dtype)})
         return opt_info.build(lr, **inputs.hyper)
 
     def estimate(p, k, g):
