@@ -9,8 +9,8 @@ the one we chose (see the notes of each optimizer); the NumPy transcriptions bel
 formulas of SPEC §2 and share no code with the JAX implementations.
 
 Also: each optimizer inside `optax.chain(optax.clip_by_global_norm(1.0), ours)`, behaviour
-checks (AdaGrad's shrinking step, AMSGrad's monotone v̂, RAdam's warm-up), and a run of every
-optimizer on every landscape through the engine.
+checks (AdaGrad's shrinking step, AMSGrad's monotone v̂, RAdam's warm-up). Every optimizer on
+every landscape through the engine: tests/test_engine_smoke.py.
 """
 
 from __future__ import annotations
@@ -364,14 +364,3 @@ def test_radam_takes_plain_momentum_steps_until_the_variance_is_tractable() -> N
             np.testing.assert_allclose(updates[k], plain, rtol=1e-12)
         else:
             assert not np.allclose(updates[k], plain, rtol=1e-3)
-
-
-# --- through the engine --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("key", MINE)
-@pytest.mark.parametrize("landscape", sorted(landscapes.REGISTRY))
-def test_runs_on_every_landscape(landscape: str, key: str) -> None:
-    rec = tr.run(landscape, key, steps=100)
-    assert rec.positions.shape == (1, 101, 2)
-    assert int(rec.status[0]) in tr.STATUS_NAMES

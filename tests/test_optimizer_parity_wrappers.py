@@ -11,8 +11,8 @@ built with the first rate (the base rate η₀). The oracle is optax where its f
 sharing no code with the JAX implementations.
 
 Also: each optimizer inside `optax.chain(optax.clip_by_global_norm(1.0), ours)`, the gradient-noise
-distribution, behaviour checks through the engine, the wrapper API, and every optimizer of this
-file on every landscape.
+distribution, behaviour checks through the engine and the wrapper API. Every optimizer on every
+landscape: tests/test_engine_smoke.py.
 """
 
 from __future__ import annotations
@@ -692,16 +692,3 @@ def test_clip_norm_above_every_gradient_is_plain_sgd() -> None:
     clipped = tr.run("quadratic", "clip_norm", steps=50, dtype="float64", learning_rate=0.1,
                      hyper={"clip_max_norm": 100.0}).positions
     np.testing.assert_array_equal(plain, clipped)
-
-
-# --- through the engine --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("key", MINE)
-@pytest.mark.parametrize("landscape", sorted(landscapes.REGISTRY))
-def test_runs_on_every_landscape(landscape: str, key: str) -> None:
-    rec = tr.run(landscape, key, steps=100)
-    assert rec.positions.shape == (1, 101, 2)
-    assert np.all(np.isfinite(rec.positions))
-    assert int(rec.status[0]) in tr.STATUS_NAMES
-    assert (rec.aux is not None) == (optimizers.get(key).aux_path is not None)

@@ -1,0 +1,28 @@
+"""Every optimizer runs through the engine on every landscape at its defaults, without raising.
+
+Non-finite results are the engine's status ("diverged at step k"), never an exception. The
+landscape sweep uses final-point programs (half the compile time of recording ones); one
+recorded run per optimizer covers the recording path, second paths included.
+"""
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+import trajectories as tr
+from trajectories.engine import CONVERGED, RUNNING
+
+
+@pytest.mark.parametrize("key", sorted(optimizers.REGISTRY))
+def test_runs_on_every_landscape(key: str) -> None:
+    for name in landscapes.REGISTRY:
+        final = tr.final_points(name, key, steps=100)
+        status = int(final.status[0])
+        assert status in tr.STATUS_NAMES, name
+        if status in (RUNNING, CONVERGED):
+            assert np.all(np.isfinite(final.positions)), name
+    rec = tr.run("rosenbrock", key, steps=100)
+    assert rec.positions.shape == (1, 101, 2)
+    assert np.all(np.isfinite(rec.positions)) and np.all(np.isfinite(rec.losses))
+    assert (rec.aux is not None) == (optimizers.get(key).aux_path is not None)
