@@ -1,26 +1,105 @@
-"""Playground (first version): one landscape, one optimizer, its path on the contour map."""
+"""Playground: several optimizers race across a landscape while their learning-rate and loss
+curves advance beside the map, all driven by one playhead.
+
+The page's whole state is one Scenario (trajectories/scenario.py), mirrored in the URL; the
+drawing and the animation happen in the browser (ui/player.py), which receives compact arrays.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
 
 import streamlit as st
 
 import landscapes
-import optimizers
-import trajectories as tr
-from viz.figures import contour_figure
+from trajectories.scenario import Scenario
+from ui import player, presentation
+from ui.frame import page_frame
+from ui.run_editor import Editor, click_handler
+from ui.state import ScenarioState, share_url
+from viz.player import DEFAULT_TOL, results_rows, run_trace
 
-st.title("optiviz")
-left, right = st.columns([1, 3])
-with left:
-    landscape = st.selectbox("Landscape", list(landscapes.REGISTRY), format_func=lambda k: landscapes.get(k).name, index=1)
-    optimizer = st.selectbox("Optimizer", list(optimizers.REGISTRY), format_func=lambda k: optimizers.get(k).name, index=3)
-    lr = st.number_input("Learning rate η", min_value=1e-5, max_value=10.0, value=optimizers.get(optimizer).default_lr, format="%.5f")
-    steps = st.slider("Steps", 10, tr.MAX_STEPS, 500, step=10)
+PREFIX = "pg"
+PLAYER_KEY = "pg.player"
+
+page_frame("Playground")
+state = ScenarioState(PREFIX)
+editor = Editor(state, PREFIX)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server process, on the first visit: the default scenario now (runs, grid, assets),
+    then in the background the programs a first slider move would compile (noise on, 1000 steps)."""
+    s = Scenario()
+    player.player_data(s, [(i, run_trace(s, i)) for i in range(len(s.runs))])
+    later = [replace(s, noise=0.1), replace(s, steps=1000)]
+    thread = threading.Thread(
+        target=lambda: [run_trace(v, i) for v in later for i in range(len(v.runs))], name="optiviz-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+warm_up()
+scenario = state.load()
+editor.seed(scenario)
+presentation.apply(scenario.presentation)
+ls = landscapes.get(scenario.landscape)
+
+title, link, present = st.columns([5, 1.4, 1.6], vertical_alignment="bottom")
+title.title("Playground")
+with link.popover("Copy link", icon=":material/link:", width="stretch"):
+    st.caption("This link restores exactly what you see:")
+    st.code(share_url(scenario), language=None, wrap_lines=True)
+present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed, help="Larger type, controls tucked away.")
+
+for text in state.link_warnings():
+    st.warning(f"Link: {text}", icon=":material/link_off:")
+for text in editor.pop_notes():
+    st.error(text, icon=":material/error:")
+
+with st.sidebar:
+    editor.landscape_controls(scenario)
+    st.subheader("Runs")
+    editor.run_controls(scenario)
+    st.subheader("Start and steps")
+    editor.start_controls(scenario)
+    st.subheader("Display")
+    editor.display_controls(scenario)
+
+traces = []
+for i, run in enumerate(scenario.runs):
+    if not run.enabled:
+        continue
+    try:
+        traces.append((i, run_trace(scenario, i)))
+    except ValueError as err:
+        st.error(f"{run.display_label()}: {err}", icon=":material/error:")
+
+if not traces:
+    st.info("Every run is switched off: switch one on in the sidebar.", icon=":material/visibility_off:")
 try:
-    record = tr.run(landscape, optimizer, learning_rate=lr, steps=steps)
-except ValueError as err:
-    st.error(str(err))
+    data = player.player_data(scenario, traces)
+except OSError as err:
+    st.error(f"The player's files could not be written to the app's static folder: {err}", icon=":material/error:")
     st.stop()
-with left:
-    st.metric("Final loss", f"{record.losses[0, -1]:.4g}")
-    st.caption(record.status_text())
-with right:
-    st.plotly_chart(contour_figure(landscape, [(optimizers.get(optimizer).name, "#e6194b", record)]), width="stretch")
+player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY))
+
+if traces and not scenario.presentation:
+    head, tol_box = st.columns([5, 1], vertical_alignment="bottom")
+    head.subheader("Results")
+    tol = tol_box.number_input("tolerance", min_value=1e-8, max_value=10.0, value=DEFAULT_TOL, format="%g", key=editor.k("tol"),
+                               help="Steps to tol: the first step within this distance of a known minimum.")
+    st.dataframe(
+        results_rows(scenario, traces, tol),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.4g"),
+            "distance": st.column_config.NumberColumn(format="%.3g"),
+            "steps to tol": st.column_config.NumberColumn(format="%d"),
+        },
+    )
+    st.caption(f"{ls.name}: {ls.teaches}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,6 +21,16 @@ class LandscapeGrid:
     z: np.ndarray
     shade: np.ndarray
     log: bool
+    clip: float | None = None
+
+    def lift(self, values: np.ndarray) -> np.ndarray:
+        """Values of f mapped like the grid's colours (clipped, log-scaled): paths drawn on the surface."""
+        v = np.asarray(values, dtype=np.float64)
+        if self.clip is not None:
+            v = np.minimum(v, self.clip)
+        if self.log:
+            v = np.log10(np.maximum(v - float(self.z.min()), 0.0) + 1e-3)
+        return v.astype(np.float32)
 
 
 @functools.lru_cache(maxsize=64)
@@ -30,11 +40,8 @@ def grid(key: str, n: int = 160) -> LandscapeGrid:
     xs, ys, z = engine_api.landscape_grid(key, n)
     if ls.z_clip is not None:
         z = np.minimum(z, ls.z_clip)
-    if ls.log_contours:
-        shade = np.log10(z - z.min() + 1e-3)
-    else:
-        shade = z
-    return LandscapeGrid(key, xs, ys, z, shade.astype(np.float32), ls.log_contours)
+    g = LandscapeGrid(key, xs, ys, z, z, ls.log_contours, ls.z_clip)
+    return replace(g, shade=g.lift(z))
 
 
 POINT_SYMBOLS = {"min": "star", "local min": "star-open", "max": "triangle-up", "saddle": "x", "degenerate saddle": "x"}

@@ -1,0 +1,215 @@
+"""Playground timings in headless Chromium against a real `streamlit run app.py` (not a test).
+
+    python -m benchmarks.playground
+
+Prints, with the machine's load average (shared machines are noisy):
+1. change one learning rate with 6 runs × 1000 steps shown: input event → new paths drawn (median);
+2. playback: playhead updates per second counted in the page, 2-D view and with the 3-D view;
+3. server CPU per rerun: the server process's CPU time (all threads, from /proc, in clock ticks)
+   over batches of reruns, and per learning-rate change;
+4. 20 concurrent sessions of 6 runs × 1000 steps (Streamlit's own websocket protocol, loopback),
+   each moving the learning-rate slider to a new value at the same moment, two rounds: p50 / p95
+   response (rerun request sent → script finished);
+5. `streamlit run app.py` to first paths visible (twice: the second start is warm).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+from urllib.parse import urlencode
+
+import websockets
+from playwright.sync_api import sync_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tests.e2e.harness import app_server, launch_chromium, wait_for_app
+from trajectories.scenario import RunSpec, Scenario, to_query
+from ui.run_editor import log_options
+
+SIX_RUNS = Scenario(
+    runs=(
+        RunSpec("sgd", 1e-3), RunSpec("momentum", 1e-3), RunSpec("nesterov", 1e-3),
+        RunSpec("rmsprop", 0.01), RunSpec("adam", 0.05), RunSpec("adagrad", 0.5),
+    ),
+    steps=1000,
+)
+READY = ".ovz[data-ready='1']"
+LR_KEY = "pg.r0.lr.sgd"  # the learning-rate slider of run 1 (SGD), shown by default in a new session
+SESSIONS = 20
+ROUNDS = 2
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU of a process, all its threads, dead ones included (clock-tick resolution)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def open_page(page, url: str, scenario: Scenario) -> None:
+    page.goto(f"{url}/?{urlencode(to_query(scenario))}")
+    wait_for_app(page)
+    page.wait_for_selector(READY, state="attached", timeout=120_000)
+
+
+def lr_change(page, pid: int, repeats: int = 12) -> tuple[list[float], list[float]]:
+    """Press → on Adam's learning-rate slider (a new rate each time): ms to new paths, server CPU s."""
+    page.locator("[data-testid=stSidebar]").get_by_role("radio", name="5", exact=True).click()
+    page.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text="β1").wait_for()
+    wait_for_app(page)
+    page.evaluate(
+        """() => {
+            document.addEventListener('keydown', () => { window.__ovzT0 = performance.now(); }, true);
+            new MutationObserver(() => { window.__ovzT1 = performance.now(); })
+                .observe(document.querySelector('.ovz'), {attributes: true, attributeFilter: ['data-paths']});
+        }"""
+    )
+    slider = page.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text="Learning rate").get_by_role("slider")
+    latencies, cpu = [], []
+    for _ in range(repeats):
+        old = page.get_attribute(".ovz", "data-paths")
+        c0 = process_cpu_s(pid)
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("old => document.querySelector('.ovz').dataset.paths !== old", arg=old, timeout=60_000)
+        wait_for_app(page)
+        cpu.append(process_cpu_s(pid) - c0)
+        latencies.append(page.evaluate("() => window.__ovzT1 - window.__ovzT0"))
+    return latencies, cpu
+
+
+def playback_rate(page, seconds: float = 3.0) -> float:
+    """Playhead updates per second while playing (looping, fast enough that every frame is a new step)."""
+    page.select_option(".ovz-speed", "1000")
+    page.check(".ovz-loop")
+    page.click(".ovz-play")
+    page.wait_for_timeout(300)
+    f0, t0 = int(page.get_attribute(".ovz", "data-frames")), time.perf_counter()
+    page.wait_for_timeout(seconds * 1000)
+    f1, t1 = int(page.get_attribute(".ovz", "data-frames")), time.perf_counter()
+    page.click(".ovz-play")
+    return (f1 - f0) / (t1 - t0)
+
+
+def rerun_cpu(page, pid: int, batches: int = 5, per_batch: int = 10) -> list[float]:
+    """Mean server CPU per rerun in each batch of reruns (each a step forward/back on the seed)."""
+    seed = page.locator("[data-testid=stSidebar] [data-testid=stNumberInput]").filter(has_text="Seed").locator("input")
+    means = []
+    for b in range(batches):
+        c0 = process_cpu_s(pid)
+        for k in range(per_batch):
+            value = str(100 + b * per_batch + k)
+            seed.fill(value)
+            seed.press("Enter")
+            page.wait_for_function("v => new URLSearchParams(location.search).get('seed') === v", arg=value, timeout=60_000)
+            wait_for_app(page)
+        means.append((process_cpu_s(pid) - c0) / per_batch)
+    return means
+
+
+# ---- 4. concurrent sessions over Streamlit's websocket protocol ----
+def _rerun(widget_id: str | None = None, value: str | None = None) -> bytes:
+    msg = BackMsg()
+    msg.rerun_script.query_string = urlencode(to_query(SIX_RUNS))
+    if widget_id is not None:
+        w = msg.rerun_script.widget_states.widgets.add()
+        w.id = widget_id
+        w.string_array_value.data.append(value)
+    return msg.SerializeToString()
+
+
+async def _until_finished(ws, key: str | None = None) -> str | None:
+    """Read ForwardMsgs until the script run ends; return the id of the widget with `key`."""
+    found = None
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await ws.recv())
+        kind = msg.WhichOneof("type")
+        if kind == "script_finished":
+            return found
+        if key and kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            body = getattr(element, element.WhichOneof("type"))
+            widget_id = getattr(body, "id", "")
+            if widget_id.endswith(f"-{key}"):
+                found = widget_id
+
+
+async def _session(url: str, k: int, barrier: asyncio.Barrier, values: list[str], times: list[float]) -> None:
+    async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"], max_size=None) as ws:
+        await ws.send(_rerun())
+        widget_id = await _until_finished(ws, LR_KEY)
+        for r in range(ROUNDS):
+            await barrier.wait()
+            t0 = time.perf_counter()
+            await ws.send(_rerun(widget_id, values[r * SESSIONS + k]))
+            await _until_finished(ws)
+            times.append(time.perf_counter() - t0)
+
+
+async def concurrent_sessions(url: str) -> list[float]:
+    values = [f"{v:.6g}" for v in log_options(1e-6, 100.0)][: SESSIONS * ROUNDS]
+    barrier = asyncio.Barrier(SESSIONS)
+    times: list[float] = []
+    await asyncio.gather(*(_session(url, k, barrier, values, times) for k in range(SESSIONS)))
+    return times
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def startup(pw) -> float:
+    """Seconds from launching `streamlit run app.py` to the first paths drawn in a fresh page."""
+    t0 = time.perf_counter()
+    with app_server() as (url, _proc, _log):
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(url)
+        page.wait_for_selector(READY, state="attached", timeout=120_000)
+        elapsed = time.perf_counter() - t0
+        browser.close()
+    return elapsed
+
+
+def main() -> None:
+    print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
+    with sync_playwright() as pw:
+        starts = [startup(pw), startup(pw)]
+    print(f"5. streamlit run → first paths visible: first {starts[0]:.2f} s, warm {starts[1]:.2f} s   (target ≤ 6 s warm)")
+    with app_server() as (url, proc, _log):
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            open_page(page, url, SIX_RUNS)
+            latencies, lr_cpu = lr_change(page, proc.pid)
+            print(f"1. learning-rate change, 6 runs × 1000 steps → new paths drawn: median {statistics.median(latencies):.0f} ms "
+                  f"(min {min(latencies):.0f}, max {max(latencies):.0f}, n={len(latencies)})   (target ≤ 300 ms)")
+            fps_2d = playback_rate(page)
+            open_page(page, url, Scenario(runs=SIX_RUNS.runs, steps=1000, view="both"))
+            fps_3d = playback_rate(page)
+            print(f"2. playback, playhead updates/s: 2-D + LR + loss {fps_2d:.1f}   (target ≥ 24); "
+                  f"with the 3-D view {fps_3d:.1f}   (target ≥ 10)")
+            means = rerun_cpu(page, proc.pid)
+            print(f"3. server CPU per rerun: median of {len(means)} batch means {statistics.median(means) * 1e3:.0f} ms "
+                  f"(batches: {', '.join(f'{m * 1e3:.0f}' for m in means)} ms; seed change, 6 runs × 1000 steps recomputed); "
+                  f"learning-rate change reruns: median {statistics.median(lr_cpu) * 1e3:.0f} ms (in {1e3 / TICK:.0f} ms clock ticks)   "
+                  f"(target ≤ 80 ms)")
+            browser.close()
+        times = asyncio.run(concurrent_sessions(url))
+        print(f"4. {SESSIONS} concurrent sessions × {ROUNDS} rounds, learning-rate slider: p50 {percentile(times, 50):.2f} s, "
+              f"p95 {percentile(times, 95):.2f} s, max {max(times):.2f} s   (target p95 ≤ 2 s)")
+    print(f"load average at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""viz/player.py: the player's compact data — binary landscape asset, base64 float32 runs,
+per-run caching, results rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import landscapes
+from trajectories.scenario import RunSpec, Scenario, with_run
+from viz import player
+from viz.landscape import grid
+
+
+def payload(s: Scenario) -> dict:
+    asset = player.landscape_asset(s.landscape)
+    traces = [(i, player.run_trace(s, i)) for i, r in enumerate(s.runs) if r.enabled]
+    return player.player_data(s, traces, grid_url=f"grids/{asset.name}", plotly_url="plotly.js", asset=asset)
+
+
+def test_float32_round_trip():
+    a = np.array([[0.0, -1.5], [3.25, 1e-30]], dtype=np.float64)
+    back = player.decode_f32(player.encode_f32(a))
+    np.testing.assert_array_equal(back, a.astype(np.float32).ravel())
+
+
+@pytest.mark.parametrize("key", ["rosenbrock", "peaks", "saddle", "six_hump_camel"])
+def test_landscape_asset_is_the_grid_and_its_shades(key):
+    asset = player.landscape_asset(key)
+    g = grid(key, player.GRID_N)
+    n = player.GRID_N
+    assert len(asset.blob) == 8 * n * n
+    values = np.frombuffer(asset.blob, "<f4")
+    np.testing.assert_array_equal(values[: n * n].reshape(n, n), g.z)
+    np.testing.assert_array_equal(values[n * n :].reshape(n, n), g.shade)
+    assert asset.meta["digest"] in asset.name and asset.name.startswith(f"{key}-{n}-")
+    ls = landscapes.get(key)
+    assert [(p["x"], p["y"], p["kind"]) for p in asset.meta["points"]] == [(p.x, p.y, p.kind) for p in ls.points]
+    json.dumps(asset.meta)
+
+
+def test_fstar_is_the_lowest_known_minimum():
+    assert player.landscape_asset("rosenbrock").meta["fstar"] == pytest.approx(0.0, abs=1e-12)
+    peaks = player.landscape_asset("peaks").meta["fstar"]
+    f = landscapes.get("peaks").f
+    assert peaks == pytest.approx(float(f(np.array([0.22827892055636914, -1.6255349574999964]))), rel=1e-6)
+    assert player.landscape_asset("saddle").meta["fstar"] is None
+
+
+def test_lift_maps_values_like_the_shades():
+    g = grid("rosenbrock", player.GRID_N)
+    np.testing.assert_allclose(g.lift(g.z), g.shade, rtol=0, atol=1e-6)
+    assert np.all(np.isfinite(g.lift(np.array([-1.0, 0.0, 1e9]))))  # below the grid's minimum: clamped
+
+
+def test_run_arrays_decode_to_the_record():
+    s = Scenario(landscape="peaks", starts=((-2.5, 1.0), (-1.0, 2.5)), steps=120)
+    for i in range(len(s.runs)):
+        t = player.run_trace(s, i)
+        rec = t.record
+        n, T = rec.positions.shape[0], s.steps
+        np.testing.assert_array_equal(player.decode_f32(t.arrays["pos"]).reshape(n, T + 1, 2), rec.positions.astype(np.float32))
+        np.testing.assert_array_equal(player.decode_f32(t.arrays["loss"]).reshape(n, T + 1), rec.losses.astype(np.float32))
+        np.testing.assert_array_equal(player.decode_f32(t.arrays["lr"]).reshape(t.lr_rows, T), rec.lrs[: t.lr_rows].astype(np.float32))
+        assert t.lr_rows == 1 and np.all(rec.lrs == rec.lrs[:1])
+
+
+def test_per_trajectory_rates_are_sent_per_trajectory():
+    s = Scenario(runs=(RunSpec("sgd", 1e-3, schedule="plateau", schedule_params=(("patience", 5),)),), starts=((-1.5, 2.0), (1.5, 2.9)), steps=200)
+    t = player.run_trace(s, 0)
+    rows_differ = not np.all(t.record.lrs == t.record.lrs[:1])
+    assert t.lr_rows == (2 if rows_differ else 1)
+
+
+def test_looks_do_not_recompute_and_one_rate_recomputes_one_run():
+    s = Scenario(steps=150)
+    first = [player.run_trace(s, i) for i in range(3)]
+    relabelled = with_run(s, 0, label="plain", color="#000000", enabled=True)
+    assert player.run_trace(relabelled, 0) is first[0]
+    before = player.cache_info()
+    changed = with_run(s, 2, learning_rate=0.123)
+    again = [player.run_trace(changed, i) for i in range(3)]
+    after = player.cache_info()
+    assert after.misses - before.misses == 1 and after.hits - before.hits == 2
+    assert again[:2] == first[:2] and again[2].digest != first[2].digest
+
+
+def test_payload_holds_no_landscape_values_and_grows_linearly():
+    s = Scenario(steps=500)
+    small = payload(s)
+    assert set(small["landscape"]) >= {"url", "n", "x", "y", "points", "fstar", "digest"}
+    assert len(json.dumps(small["landscape"])) < 4000
+    big = payload(replace(s, steps=1000))
+    ratio = len(json.dumps(big)) / len(json.dumps(small))
+    assert 1.8 < ratio < 2.1
+    assert small["landscape"] == payload(with_run(s, 1, learning_rate=0.05))["landscape"]
+
+
+def test_payload_runs_carry_looks_and_skip_switched_off_runs():
+    s = Scenario(runs=(RunSpec("adam", 0.05, label="A", color="#123456"), RunSpec("sgd", 1e-3, enabled=False)), steps=100)
+    data = payload(s)
+    assert [(r["label"], r["color"], r["n"], r["lrRows"]) for r in data["runs"]] == [("A", "#123456", 1, 1)]
+    assert (data["steps"], data["view"], data["logLoss"], data["presentation"]) == (100, "2d", True, False)
+
+
+def test_results_rows():
+    s = Scenario(landscape="booth", runs=(RunSpec("adam", 0.5), RunSpec("sgd", 1e-6)), steps=1000)
+    traces = [(i, player.run_trace(s, i)) for i in range(2)]
+    fast, slow = player.results_rows(s, traces, tol=1e-2)
+    assert fast["nearest minimum"].startswith("(1, 3)") and fast["distance"] < 1e-2
+    assert 0 < fast["steps to tol"] < 1000
+    assert slow["steps to tol"] is None and slow["distance"] > 1
+    assert fast["status"] == traces[0][1].record.status_text(0)
+    saddle = Scenario(landscape="saddle", runs=(RunSpec("sgd", 0.01),), steps=100)
+    (row,) = player.results_rows(saddle, [(0, player.run_trace(saddle, 0))])
+    assert row["nearest minimum"] == "none known" and row["distance"] is None
+
+
+def test_run_cache_is_bounded_in_bytes():
+    class Sized:
+        nbytes = 40
+
+    cache = player._TraceCache(budget=100)
+    made = []
+
+    def make(key):
+        made.append(key)
+        return Sized()
+
+    for key in ("a", "b", "a", "c"):  # 'a' is used again, so 'b' is the least recent when 'c' arrives
+        cache.get(key, make)
+    assert made == ["a", "b", "c"]
+    assert cache.info() == player.CacheInfo(hits=1, misses=3, entries=2, nbytes=80)
+    cache.get("b", make)
+    assert made[-1] == "b"
+    assert player.run_trace(Scenario(steps=50), 0).nbytes > 0

@@ -1,0 +1,173 @@
+"""AppTest: the Playground's Python flow — widgets → Scenario → query string, links → widgets,
+bad input → a message, never a traceback. (The player itself runs in the browser: tests/e2e.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+TIMEOUT = 120
+
+
+def open_playground(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def scenario_of(at: AppTest) -> Scenario:
+    """The scenario the query string describes (it must parse cleanly)."""
+    scenario, warnings = from_query({k: at.query_params[k] for k in at.query_params})
+    assert warnings == []
+    return scenario
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_default_scenario_is_in_the_query_string():
+    at = open_playground()
+    assert scenario_of(at) == Scenario()
+    assert not at.warning and not at.error
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == len(Scenario().runs)
+
+
+def test_settings_flow_into_the_link():
+    at = open_playground()
+    at.selectbox(key="pg.ls").set_value("peaks")
+    run(at)
+    assert scenario_of(at).landscape == "peaks" and scenario_of(at).starts == ()
+    at.text_input(key="pg.start").input("-2.5, 1; 2, 2")
+    run(at)
+    at.number_input(key="pg.steps").set_value(300)
+    run(at)
+    at.select_slider(key="pg.noise").set_value(0.1)
+    run(at)
+    at.segmented_control(key="pg.view").set_value("both")
+    run(at)
+    at.toggle(key="pg.logy").set_value(False)
+    run(at)
+    s = scenario_of(at)
+    assert (s.starts, s.steps, s.noise, s.view, s.log_loss) == (((-2.5, 1.0), (2.0, 2.0)), 300, 0.1, "both", False)
+
+
+def test_run_editor_edits_the_picked_run():
+    at = open_playground()
+    at.segmented_control(key="pg.edit").set_value(2)
+    run(at)
+    at.select_slider(key="pg.r2.lr.adam").set_value(0.2)
+    run(at)
+    at.slider(key="pg.r2.h.adam.b1").set_value(0.8)
+    run(at)
+    at.selectbox(key="pg.r2.sched").set_value("cosine")
+    run(at)
+    at.text_input(key="pg.r2.label").input("fast Adam")
+    run(at)
+    at.toggle(key="pg.r2.on").set_value(False)
+    run(at)
+    assert scenario_of(at).runs[2] == RunSpec(
+        "adam", 0.2, hyper=(("b1", 0.8),), schedule="cosine", label="fast Adam", enabled=False
+    )
+    assert len(at.dataframe[0].value) == 2  # a switched-off run is neither computed nor listed
+
+
+def test_switching_optimizer_starts_from_its_defaults():
+    at = open_playground()
+    at.selectbox(key="pg.r0.opt").set_value("rmsprop")
+    run(at)
+    assert scenario_of(at).runs[0] == RunSpec("rmsprop", 0.03)
+    assert at.select_slider(key="pg.r0.lr.rmsprop").value == 0.03
+
+
+def test_add_duplicate_remove_runs():
+    at = open_playground()
+    at.button(key="pg.add").click()
+    run(at)
+    four = scenario_of(at).runs
+    assert len(four) == 4 and at.segmented_control(key="pg.edit").value == 3
+    at.segmented_control(key="pg.edit").set_value(0)
+    run(at)
+    at.button(key="pg.dup").click()
+    run(at)
+    five = scenario_of(at).runs
+    assert len(five) == 5 and five[1].optimizer == five[0].optimizer and five[1].label == "SGD (2)"
+    assert at.segmented_control(key="pg.edit").value == 1
+    at.button(key="pg.del").click()
+    run(at)
+    assert scenario_of(at).runs == four
+
+
+def test_a_link_sets_every_widget():
+    scenario = Scenario(
+        landscape="linear_regression",
+        runs=(RunSpec("adam", 0.03, hyper=(("b2", 0.99),), schedule="step", schedule_params=(("alpha", 0.3),), color="#123456"),),
+        starts=((-2.0, -3.0), (1.0, 1.0)),
+        steps=700,
+        noise=0.5,
+        batch_size=16,
+        seed=3,
+        view="3d",
+        presentation=True,
+    )
+    at = open_playground(to_query(scenario))
+    assert not at.warning
+    assert at.selectbox(key="pg.ls").value == "linear_regression"
+    assert at.text_input(key="pg.start").value == "-2, -3; 1, 1"
+    assert at.number_input(key="pg.batch").value == 16
+    assert at.number_input(key="pg.steps").value == 700
+    assert at.select_slider(key="pg.r0.lr.adam").value == 0.03
+    assert at.slider(key="pg.r0.h.adam.b2").value == 0.99
+    assert at.slider(key="pg.r0.s.step.alpha").value == 0.3
+    assert at.color_picker(key="pg.r0.color").value == "#123456"
+    assert at.toggle(key="pg.present").value is True
+    assert scenario_of(at) == scenario
+
+
+def test_batch_size_only_for_data_landscapes():
+    at = open_playground()
+    assert not [w for w in at.number_input if w.key == "pg.batch"]
+    at.selectbox(key="pg.ls").set_value("linear_regression")
+    run(at)
+    at.number_input(key="pg.batch").set_value(8)
+    run(at)
+    assert scenario_of(at).batch_size == 8
+
+
+def test_malformed_link_falls_back_with_warnings():
+    at = open_playground({"ls": "atlantis", "steps": "lots", "noise": "-1", "r1": "nadamw;lr=5e9", "r2": "adam;s=warp"})
+    texts = " ".join(w.value for w in at.warning)
+    for fragment in ("unknown landscape 'atlantis'", "'steps=lots'", "'noise=-1'", "unknown optimizer 'nadamw'", "unknown schedule 'warp'"):
+        assert fragment in texts
+    s = scenario_of(at)
+    assert s.landscape == Scenario().landscape and s.steps == Scenario().steps and s.runs[0].optimizer == "adam"
+
+
+def test_bad_typed_start_shows_an_error_and_keeps_the_scenario():
+    at = open_playground()
+    at.text_input(key="pg.start").input("1, zebra")
+    run(at)
+    assert any("not 'x,y'" in e.value for e in at.error)
+    assert scenario_of(at) == Scenario()
+    at.text_input(key="pg.start").input("9, 9")
+    run(at)
+    assert any("outside the domain" in e.value for e in at.error)
+    assert scenario_of(at) == Scenario()
+
+
+@pytest.mark.parametrize("landscape", ["himmelblau", "saddle", "linear_regression"])
+def test_results_table_columns(landscape):
+    at = open_playground({"ls": landscape})
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["run", "start", "final loss", "nearest minimum", "distance", "steps to tol", "status"]
+    assert len(table) == len(Scenario().runs)

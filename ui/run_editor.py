@@ -1,0 +1,364 @@
+"""The Playground's controls, as views of one Scenario: landscape, 1–8 runs, start points and
+steps, display.
+
+Widgets never own state: before they are drawn, `seed` writes the current scenario into their
+session keys; a change calls back `Editor.changed`, which reads the keys into a new scenario and
+commits it (validated). Structural edits (add, duplicate, remove a run; a map click) are
+callbacks that build the new scenario directly. The runs are listed one line each and edited one
+at a time (picked by number), which keeps reruns light. Keys are `<prefix>.<field>` and
+`<prefix>.r<i>.<field>`; optimizer and schedule parameters include the optimizer or schedule in
+the key, so switching optimizer starts from that optimizer's defaults.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import replace
+from typing import Callable
+
+import streamlit as st
+
+import landscapes
+import optimizers
+import schedules
+from optimizers.base import Hyper
+from trajectories import engine
+from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
+from ui.state import ScenarioState
+
+LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
+
+
+def log_options(low: float, high: float, current: float | None = None, *, zero: bool = False) -> list[float]:
+    """A 1–1.5–2–3–5–7 grid per decade over [low, high], with `current` added when off the grid."""
+    values = {low, high}
+    for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for m in LOG_MANTISSAS:
+            v = float(f"{m * 10.0**e:.6g}")
+            if low <= v <= high:
+                values.add(v)
+    if current is not None and (low <= current <= high or (zero and current == 0)):
+        values.add(float(current))
+    if zero:
+        values.add(0.0)
+    return sorted(values)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"  # distinct for distinct stops (links carry 6 significant digits)
+
+
+def log_slider(label: str, key: str, low: float, high: float, *, zero: bool = False, help: str | None = None, on_change=None) -> float:
+    """A slider with log-spaced stops; the value in session state is always one of its stops."""
+    options = log_options(low, high, st.session_state.get(key), zero=zero)
+    return float(st.select_slider(label, options=options, key=key, format_func=_fmt, help=help, on_change=on_change))
+
+
+def _decimals(h: Hyper) -> int:
+    """Decimal places that show the range ends and the default exactly (at most 5)."""
+    for d in range(6):
+        if all(abs(v * 10**d - round(v * 10**d)) < 1e-9 for v in (h.low, h.high, h.default)):
+            return max(d, 2)
+    return 5
+
+
+def hyper_slider(h: Hyper, key: str, on_change=None) -> float:
+    """A slider from the metadata: log stops when `h.log`, whole numbers when `h.integer`."""
+    label = f"{h.label} ({h.name})" if h.label and h.label != h.name else h.name
+    help_text = h.help or None
+    if h.log:
+        return log_slider(label, key, h.low, h.high, help=help_text, on_change=on_change)
+    if h.integer:
+        return float(st.slider(label, int(h.low), int(h.high), key=key, step=1, help=help_text, on_change=on_change))
+    d = _decimals(h)
+    return float(st.slider(label, float(h.low), float(h.high), key=key, step=10.0**-d, format=f"%.{d}f", help=help_text, on_change=on_change))
+
+
+def format_starts(starts: tuple[tuple[float, float], ...]) -> str:
+    return "; ".join(f"{x:.6g}, {y:.6g}" for x, y in starts)
+
+
+def parse_starts(text: str, landscape: str) -> tuple[tuple[tuple[float, float], ...], list[str]]:
+    """Start points typed as 'x, y; x, y', checked like a link's (same rules, same messages)."""
+    text = text.strip()
+    if not text:
+        return (), []
+    scenario, warnings = from_query({"ls": landscape, "start": ";".join(c.replace(" ", "") for c in text.split(";"))})
+    return scenario.starts, warnings
+
+
+class Editor:
+    """Widgets for one page's scenario, under session keys starting with `prefix`."""
+
+    def __init__(self, state: ScenarioState, prefix: str) -> None:
+        self.state = state
+        self.p = prefix
+        self.notes_key = f"{prefix}.notes"
+
+    # ---- keys ----
+    def k(self, name: str) -> str:
+        return f"{self.p}.{name}"
+
+    def rk(self, i: int, name: str) -> str:
+        return f"{self.p}.r{i}.{name}"
+
+    def lr_key(self, i: int, opt: str) -> str:
+        return self.rk(i, f"lr.{opt}")
+
+    def hyper_key(self, i: int, opt: str, name: str) -> str:
+        return self.rk(i, f"h.{opt}.{name}")
+
+    def sched_key(self, i: int, sched: str, name: str) -> str:
+        return self.rk(i, f"s.{sched}.{name}")
+
+    # ---- notes shown on the next run (errors from callbacks) ----
+    def note(self, text: str) -> None:
+        st.session_state.setdefault(self.notes_key, []).append(text)
+
+    def pop_notes(self) -> list[str]:
+        return st.session_state.pop(self.notes_key, [])
+
+    # ---- scenario -> widget state ----
+    def seed(self, s: Scenario) -> None:
+        """Write `s` into the widgets' keys (every run, before any widget is drawn)."""
+        ss = st.session_state
+        ls = landscapes.get(s.landscape)
+        ss[self.k("ls")] = s.landscape
+        ss[self.k("start")] = format_starts(s.starts)
+        ss[self.k("steps")] = s.steps
+        ss[self.k("noise")] = s.noise
+        ss[self.k("seed")] = s.seed
+        if ls.data is not None:
+            ss[self.k("batch")] = s.batch_size or ls.data.size
+        ss[self.k("view")] = s.view
+        ss[self.k("logy")] = s.log_loss
+        ss[self.k("present")] = s.presentation
+        i = self.edited(s)
+        run = s.runs[i]
+        opt = optimizers.get(run.optimizer)
+        sched = schedules.get(run.schedule)
+        ss[self.rk(i, "on")] = run.enabled
+        ss[self.rk(i, "label")] = run.label
+        ss[self.rk(i, "color")] = s.color(i)
+        ss[self.rk(i, "opt")] = run.optimizer
+        ss[self.lr_key(i, run.optimizer)] = run.lr
+        for name, value in opt.resolve(dict(run.hyper)).items():
+            ss[self.hyper_key(i, run.optimizer, name)] = int(value) if opt.hyper(name).integer else value
+        ss[self.rk(i, "sched")] = run.schedule
+        params = {h.name: h for h in sched.params}
+        for name, value in {**sched.defaults(), **dict(run.schedule_params)}.items():
+            ss[self.sched_key(i, run.schedule, name)] = int(value) if params[name].integer else value
+
+    def edited(self, s: Scenario) -> int:
+        """The index of the run whose editor is shown (kept in range)."""
+        pick = self.k("edit")
+        if st.session_state.get(pick) is None or st.session_state[pick] >= len(s.runs):
+            st.session_state[pick] = 0
+        return st.session_state[pick]
+
+    # ---- widget state -> scenario ----
+    def _run_from_widgets(self, i: int) -> RunSpec:
+        """Run i as its editor shows it (only the edited run has widgets)."""
+        ss = st.session_state
+        opt_key = ss[self.rk(i, "opt")]
+        opt = optimizers.get(opt_key)
+        sched_key = ss[self.rk(i, "sched")]
+        sched = schedules.get(sched_key)
+        hyper = tuple(
+            (h.name, v) for h in opt.hypers if (v := float(ss.get(self.hyper_key(i, opt_key, h.name), h.default))) != h.default
+        )
+        params = tuple(
+            (h.name, v) for h in sched.params if (v := float(ss.get(self.sched_key(i, sched_key, h.name), h.default))) != h.default
+        )
+        color = ss.get(self.rk(i, "color"), "")
+        return RunSpec(
+            optimizer=opt_key,
+            learning_rate=float(ss.get(self.lr_key(i, opt_key), opt.default_lr)),
+            hyper=hyper,
+            schedule=sched_key,
+            schedule_params=params,
+            label=ss.get(self.rk(i, "label"), "").strip()[:MAX_LABEL],
+            color="" if color.lower() == PALETTE[i % len(PALETTE)].lower() else color,
+            enabled=bool(ss.get(self.rk(i, "on"), True)),
+        )
+
+    def from_widgets(self, s: Scenario) -> Scenario:
+        """The scenario the widgets show; raises ValueError for a bad typed start point."""
+        ss = st.session_state
+        ls_key = ss[self.k("ls")]
+        ls = landscapes.get(ls_key)
+        if ls_key != s.landscape:
+            starts, batch = (), None
+        else:
+            starts, warnings = parse_starts(ss[self.k("start")], ls_key)
+            if warnings:
+                raise ValueError(" ".join(warnings))
+            batch = None
+            if ls.data is not None:
+                b = int(ss[self.k("batch")])
+                batch = None if b >= ls.data.size else b
+        return replace(
+            s,
+            landscape=ls_key,
+            starts=starts,
+            steps=int(ss[self.k("steps")]),
+            noise=float(ss[self.k("noise")]),
+            batch_size=batch,
+            seed=int(ss[self.k("seed")]),
+            view=ss[self.k("view")],
+            log_loss=bool(ss[self.k("logy")]),
+            presentation=bool(ss[self.k("present")]),
+            runs=tuple(self._run_from_widgets(i) if i == self.edited(s) else run for i, run in enumerate(s.runs)),
+        )
+
+    # ---- callbacks ----
+    def _commit(self, s: Scenario) -> None:
+        try:
+            self.state.commit(s)
+        except ValueError as err:
+            self.note(str(err))
+
+    def changed(self) -> None:
+        try:
+            s = self.from_widgets(self.state.current)
+        except ValueError as err:
+            self.note(str(err))
+            return
+        self._commit(s)
+
+    def add_run(self) -> None:
+        s = self.state.current
+        used = {r.optimizer for r in s.runs}
+        key = next((k for k in optimizers.REGISTRY if k not in used), next(iter(optimizers.REGISTRY)))
+        self._commit(replace(s, runs=s.runs + (RunSpec(key, optimizers.get(key).default_lr),)))
+        st.session_state[self.k("edit")] = len(self.state.current.runs) - 1
+
+    def duplicate_run(self, i: int) -> None:
+        s = self.state.current
+        run = s.runs[i]
+        copy = replace(run, label=f"{run.display_label()} (2)"[:MAX_LABEL], color="")
+        self._commit(replace(s, runs=s.runs[: i + 1] + (copy,) + s.runs[i + 1 :]))
+        st.session_state[self.k("edit")] = min(i + 1, len(self.state.current.runs) - 1)
+
+    def remove_run(self, i: int) -> None:
+        s = self.state.current
+        self._commit(replace(s, runs=s.runs[:i] + s.runs[i + 1 :]))
+        st.session_state[self.k("edit")] = max(0, i - 1)
+
+    def use_default_start(self) -> None:
+        s = self.state.current
+        choice = st.session_state.get(self.k("default_start"))
+        st.session_state[self.k("default_start")] = None
+        if choice is None:
+            return
+        ls = landscapes.get(s.landscape)
+        starts = ls.starts if choice == "all" else (ls.starts[choice],)
+        self._commit(replace(s, starts=tuple(starts)))
+
+    def set_start(self, x: object, y: object) -> None:
+        """A start point from the map: checked like a link's; replaces the starts or adds one."""
+        s = self.state.current
+        try:
+            point = (float(x), float(y))
+        except (TypeError, ValueError):
+            self.note(f"The map sent an unreadable point ({x!r}, {y!r}).")
+            return
+        (x0, x1), (y0, y1) = landscapes.get(s.landscape).domain
+        digits = max(0, math.ceil(3 - math.log10(max(x1 - x0, y1 - y0))))  # a thousandth of the domain
+        starts, warnings = parse_starts(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s.landscape)
+        if warnings or not starts:
+            self.note(" ".join(warnings) or "That point is not a valid start.")
+            return
+        if st.session_state.get(self.k("click_adds")):
+            starts = (s.start_points + starts)[-MAX_STARTS:]
+        self._commit(replace(s, starts=starts))
+
+    # ---- widgets ----
+    def landscape_controls(self, s: Scenario) -> None:
+        ls = landscapes.get(s.landscape)
+        st.selectbox("Landscape", list(landscapes.REGISTRY), key=self.k("ls"), format_func=lambda k: landscapes.get(k).name,
+                     on_change=self.changed)
+        st.caption(ls.teaches)
+
+    def start_controls(self, s: Scenario) -> None:
+        """Start points, steps, gradient noise, batch size (data landscapes only), seed."""
+        on = self.changed
+        ls = landscapes.get(s.landscape)
+        st.text_input(
+            "Start point(s)", key=self.k("start"), on_change=on, placeholder=f"default: {format_starts(ls.starts[:1])}",
+            help=f"x, y — several separated by ';' (up to {MAX_STARTS}). Or click the 2-D map.",
+        )
+        st.selectbox(
+            "Default starts", [*range(len(ls.starts)), "all"], index=None, key=self.k("default_start"),
+            placeholder="Pick a default start…", on_change=self.use_default_start,
+            format_func=lambda c: "all defaults" if c == "all" else format_starts((ls.starts[c],)),
+        )
+        st.toggle("Map clicks add a start point", key=self.k("click_adds"), help="Off: a click replaces the start points.")
+        st.number_input("Steps", 1, engine.MAX_STEPS, key=self.k("steps"), step=50, on_change=on)
+        log_slider("Gradient noise σ", self.k("noise"), 1e-3, engine.MAX_NOISE, zero=True, on_change=on,
+                   help="Gaussian noise added to every gradient the optimizers see.")
+        if ls.data is not None:
+            st.number_input(f"Batch size (of {ls.data.size} samples)", 1, ls.data.size, key=self.k("batch"), on_change=on,
+                            help="Mini-batch gradients; the full size means full-batch gradient descent.")
+        st.number_input("Seed", 0, 2**31 - 1, key=self.k("seed"), on_change=on)
+
+    def display_controls(self, s: Scenario) -> None:
+        st.segmented_control("View", list(VIEWS), key=self.k("view"), format_func=VIEW_NAMES.get, on_change=self.changed,
+                             required=True)
+        st.toggle("Log loss axis", key=self.k("logy"), on_change=self.changed,
+                  help="Plots f − f* on a log axis when the landscape's minimum value f* is known.")
+
+    def run_summary(self, s: Scenario, i: int) -> str:
+        """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
+        run = s.runs[i]
+        text = f"**{i + 1}** {html.escape(run.display_label())} · η={run.lr:.3g}"
+        if run.schedule != "constant":
+            text += f" · {schedules.get(run.schedule).name}"
+        if not run.enabled:
+            text = f"~~{text}~~ (off)"
+        return f'<span style="color:{s.color(i)}">●</span> {text}'
+
+    def run_controls(self, s: Scenario) -> None:
+        """The runs, one line each, and the editor of the one picked by number."""
+        on = self.changed
+        st.markdown("  \n".join(self.run_summary(s, j) for j in range(len(s.runs))), unsafe_allow_html=True)
+        i = st.segmented_control("Edit run", list(range(len(s.runs))), key=self.k("edit"), format_func=lambda j: str(j + 1),
+                                 required=True)
+        run = s.runs[i]
+        opt = optimizers.get(run.optimizer)
+        sched = schedules.get(run.schedule)
+        with st.container(border=True):
+            cols = st.columns([1, 1, 3], vertical_alignment="center")
+            cols[0].toggle("on", key=self.rk(i, "on"), on_change=on, help="Switch the run off to hide it without losing its settings.")
+            cols[1].color_picker("colour", key=self.rk(i, "color"), on_change=on, label_visibility="collapsed")
+            cols[2].text_input("label", key=self.rk(i, "label"), placeholder=opt.name, on_change=on, label_visibility="collapsed")
+            st.selectbox("Optimizer", list(optimizers.REGISTRY), key=self.rk(i, "opt"), on_change=on,
+                         format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}")
+            lo, hi = engine.LR_RANGE
+            log_slider("Learning rate η", self.lr_key(i, run.optimizer), lo, hi, on_change=on)
+            for h in opt.hypers:
+                hyper_slider(h, self.hyper_key(i, run.optimizer, h.name), on_change=on)
+            st.selectbox("Schedule", list(schedules.REGISTRY), key=self.rk(i, "sched"), on_change=on,
+                         format_func=lambda k: f"{schedules.get(k).name} · {schedules.get(k).family}")
+            for h in sched.params:
+                hyper_slider(h, self.sched_key(i, run.schedule, h.name), on_change=on)
+            b1, b2 = st.columns(2)
+            b1.button("Duplicate", key=self.k("dup"), on_click=self.duplicate_run, args=(i,),
+                      disabled=len(s.runs) >= MAX_RUNS, width="stretch")
+            b2.button("Remove", key=self.k("del"), on_click=self.remove_run, args=(i,),
+                      disabled=len(s.runs) <= 1, width="stretch")
+        st.button("Add run", key=self.k("add"), on_click=self.add_run, disabled=len(s.runs) >= MAX_RUNS,
+                  icon=":material/add:", width="stretch")
+
+
+def click_handler(editor: Editor, player_key: str) -> Callable[[], None]:
+    """The player's click callback: the clicked point becomes the start (validated)."""
+
+    def on_click() -> None:
+        click = st.session_state[player_key].click
+        if isinstance(click, dict):
+            editor.set_start(click.get("x"), click.get("y"))
+
+    return on_click

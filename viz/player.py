@@ -1,0 +1,240 @@
+"""Compact data for the Playground's player: a landscape asset and per-run float32 traces.
+
+The player draws in the browser; Python sends it only numbers, packed small:
+
+- the landscape grid once per landscape, as a content-addressed binary file (`LandscapeAsset`):
+  n×n float32 values of f, then n×n float32 shades (what the colours show), row-major;
+- per run, the little-endian float32 arrays of its trajectories, base64-encoded, with a digest
+  so the browser decodes and redraws only the runs that changed.
+
+Engine results are cached per run (an LRU bounded in bytes, keyed by everything that decides the
+numbers and nothing else), so changing one run's learning rate recomputes that run only, and
+relabelling or recolouring a run recomputes nothing. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable, NamedTuple, Sequence
+
+import numpy as np
+
+import landscapes
+import trajectories as tr
+from trajectories.api import RunRecord
+from trajectories.scenario import RunSpec, Scenario
+from viz.landscape import POINT_SYMBOLS, grid
+
+GRID_N = 160
+RUN_CACHE_BYTES = 256 * 2**20
+DEFAULT_TOL = 1e-2
+
+
+def encode_f32(a: np.ndarray) -> str:
+    """Little-endian float32 bytes of `a` (C order), base64: 4/3 bytes per byte on the wire."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
+
+
+def decode_f32(text: str) -> np.ndarray:
+    """Inverse of `encode_f32` (flat)."""
+    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+
+
+@dataclass(frozen=True)
+class LandscapeAsset:
+    """A landscape for the player: the binary grid (`blob`, served as a file named `name`) and its JSON metadata."""
+
+    name: str
+    blob: bytes
+    meta: dict
+
+
+@functools.lru_cache(maxsize=32)
+def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
+    """The grid of f and of its shades as one float32 blob, named by its content."""
+    ls = landscapes.get(key)
+    g = grid(key, n)
+    blob = np.ascontiguousarray(g.z, "<f4").tobytes() + np.ascontiguousarray(g.shade, "<f4").tobytes()
+    digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
+    minima = [float(v) for v in np.asarray(ls.f(np.array([[p.x for p in ls.minima], [p.y for p in ls.minima]])))] if ls.minima else []
+    (x0, x1), (y0, y1) = ls.domain
+    meta = {
+        "key": key,
+        "name": ls.name,
+        "n": n,
+        "x": [x0, x1],
+        "y": [y0, y1],
+        "log": g.log,
+        "zmin": float(g.z.min()),
+        "fstar": min(minima) if minima else None,
+        "points": [
+            {"x": p.x, "y": p.y, "kind": p.kind, "label": p.label or p.kind, "symbol": POINT_SYMBOLS[p.kind]}
+            for p in ls.points
+        ],
+        "digest": digest,
+    }
+    return LandscapeAsset(f"{key}-{n}-{digest}.f32", blob, meta)
+
+
+@dataclass(frozen=True)
+class RunTrace:
+    """One run's record and its wire form: base64 float32 arrays and a digest of them."""
+
+    record: RunRecord
+    arrays: dict[str, str]
+    lr_rows: int
+    digest: str
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (v for v in vars(self.record).values() if isinstance(v, np.ndarray))
+        return sum(a.nbytes for a in arrays) + sum(len(v) for v in self.arrays.values())
+
+
+def compute_key(s: Scenario, i: int) -> Scenario:
+    """A scenario holding only what decides run i's numbers: the cache key of its trace."""
+    run = s.runs[i]
+    numbers = RunSpec(
+        optimizer=run.optimizer,
+        learning_rate=run.lr,
+        hyper=tuple(sorted(run.hyper)),
+        schedule=run.schedule,
+        schedule_params=tuple(sorted(run.schedule_params)),
+    )
+    return Scenario(
+        landscape=s.landscape, runs=(numbers,), starts=s.start_points, steps=s.steps,
+        noise=s.noise, batch_size=s.batch_size, seed=s.seed,
+    )
+
+
+class CacheInfo(NamedTuple):
+    hits: int
+    misses: int
+    entries: int
+    nbytes: int
+
+
+class _TraceCache:
+    """Least-recently-used RunTraces, bounded by their size in bytes (a run of 16 starts × 5000
+    steps weighs ≈ 4 MB, a default one ≈ 30 kB). Thread-safe: sessions share it."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.items: OrderedDict[Scenario, RunTrace] = OrderedDict()
+        self.nbytes = 0
+        self.hits = self.misses = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: Scenario, make: Callable[[Scenario], RunTrace]) -> RunTrace:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                self.hits += 1
+                return self.items[key]
+            self.misses += 1
+        value = make(key)
+        with self.lock:
+            if key not in self.items:
+                self.items[key] = value
+                self.nbytes += value.nbytes
+                while self.nbytes > self.budget and len(self.items) > 1:
+                    self.nbytes -= self.items.popitem(last=False)[1].nbytes
+        return value
+
+    def info(self) -> CacheInfo:
+        with self.lock:
+            return CacheInfo(self.hits, self.misses, len(self.items), self.nbytes)
+
+
+def _trace(key: Scenario) -> RunTrace:
+    rec = tr.run(key.landscape, key.runs[0].optimizer, **key.engine_kwargs(0))
+    g = grid(key.landscape, GRID_N)
+    lrs = rec.lrs
+    lr_rows = 1 if np.all(lrs == lrs[:1]) else len(lrs)
+    arrays = {
+        "pos": encode_f32(rec.positions),
+        "loss": encode_f32(rec.losses),
+        "lift": encode_f32(g.lift(rec.losses)),
+        "lr": encode_f32(lrs[:lr_rows]),
+    }
+    digest = hashlib.blake2b("|".join(arrays[k] for k in sorted(arrays)).encode(), digest_size=8).hexdigest()
+    return RunTrace(rec, arrays, lr_rows, digest)
+
+
+_CACHE = _TraceCache(RUN_CACHE_BYTES)
+
+
+def run_trace(s: Scenario, i: int) -> RunTrace:
+    """Run i of the scenario through the engine (cached); raises ValueError for bad settings."""
+    return _CACHE.get(compute_key(s, i), _trace)
+
+
+def cache_info() -> CacheInfo:
+    """Hits, misses, entries and bytes of the per-run cache."""
+    return _CACHE.info()
+
+
+def player_data(
+    s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset
+) -> dict:
+    """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32."""
+    runs = []
+    for i, t in traces:
+        run = s.runs[i]
+        runs.append({
+            "index": i,
+            "label": run.display_label(),
+            "color": s.color(i),
+            "digest": t.digest,
+            "n": int(t.record.positions.shape[0]),
+            "lrRows": t.lr_rows,
+            "status": [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
+            **t.arrays,
+        })
+    return {
+        "plotly": plotly_url,
+        "landscape": {**asset.meta, "url": grid_url},
+        "steps": s.steps,
+        "view": s.view,
+        "logLoss": s.log_loss,
+        "presentation": s.presentation,
+        "runs": runs,
+    }
+
+
+def _fmt_point(x: float, y: float) -> str:
+    return f"({x:.3g}, {y:.3g})"
+
+
+def results_rows(s: Scenario, traces: Sequence[tuple[int, RunTrace]], tol: float = DEFAULT_TOL) -> list[dict]:
+    """One row per run and start point: final loss, nearest known minimum, distance, steps to tol, status.
+
+    Steps to tol is the first step at which the path is within `tol` of any known minimum.
+    """
+    ls = landscapes.get(s.landscape)
+    minima = np.array([p.xy for p in ls.minima]).reshape(-1, 2)
+    rows = []
+    for i, t in traces:
+        rec = t.record
+        for j, path in enumerate(rec.positions):
+            row = {"run": s.runs[i].display_label(), "start": _fmt_point(*path[0]), "final loss": float(rec.losses[j, -1])}
+            if len(minima):
+                dist = np.linalg.norm(path[:, None, :] - minima[None, :, :], axis=-1)  # (T+1, M)
+                final = dist[-1]
+                m = int(np.argmin(final))
+                reached = np.flatnonzero(dist.min(axis=1) < tol)
+                row["nearest minimum"] = f"{_fmt_point(*minima[m])} {ls.minima[m].kind}"
+                row["distance"] = float(final[m])
+                row["steps to tol"] = int(reached[0]) if len(reached) else None
+            else:
+                row["nearest minimum"] = "none known"
+                row["distance"] = None
+                row["steps to tol"] = None
+            row["status"] = rec.status_text(j)
+            rows.append(row)
+    return rows
