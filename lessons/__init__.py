@@ -21,10 +21,11 @@ Pure Python over the engine (no Streamlit). A page uses:
 from __future__ import annotations
 
 from lessons.adaptive import ADAGRAD, ADAMOD, REDDI, WARMUP
-from lessons.base import Chart, Check, Finding, Lesson, Series
+from lessons.base import Check, Finding, Lesson
 from lessons.gradient_descent import BATCH_SIZE, GRADIENT_NOISE, ILL_CONDITIONING, LOOKAHEAD
 from lessons.race import RACE
 from lessons.schedule_landscapes import CANYON, LOCAL_MINIMA, PLATEAU, SADDLES
+from viz.lines import Chart, Series
 
 LESSONS: tuple[Lesson, ...] = (
     ILL_CONDITIONING,

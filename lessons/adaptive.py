@@ -8,11 +8,12 @@ import numpy as np
 import landscapes
 import optimizers
 import trajectories as tr
-from lessons.base import Chart, Check, Finding, Lesson, Series, labels, run, run_all, scenario
+from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
 from lessons.measures import best_value, count_global, fmt, listing
 from schedules.presets import NOAM_WARMUPS, SGDR_RESTARTS, Preset
 from trajectories import engine
 from trajectories.scenario import RunSpec
+from viz.lines import Chart, Series
 
 # 6 ─ Reddi's online problem ─────────────────────────────────────────────────────────────────
 

@@ -16,30 +16,9 @@ import numpy as np
 
 import trajectories as tr
 from trajectories.scenario import RunSpec, Scenario, to_query
+from viz.lines import Chart
 
 Box = tuple[tuple[float, float], tuple[float, float]]
-
-
-@dataclass(frozen=True, eq=False)
-class Series:
-    """One line of a chart."""
-
-    label: str
-    x: np.ndarray
-    y: np.ndarray
-    color: str = ""
-
-
-@dataclass(frozen=True, eq=False)
-class Chart:
-    """A line chart the page draws beside the player."""
-
-    title: str
-    x_label: str
-    y_label: str
-    series: tuple[Series, ...]
-    log_x: bool = False
-    log_y: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import landscapes
-from lessons.base import Chart, Check, Finding, Lesson, Series, labels, run, run_all, scenario
+from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
 from lessons.measures import (
     as_number,
     best_value,
@@ -21,6 +21,7 @@ from lessons.measures import (
     sign_changes,
 )
 from trajectories.scenario import RunSpec
+from viz.lines import Chart, Series
 
 # 1 ─ ill-conditioning ───────────────────────────────────────────────────────────────────────
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Series:
     """One named curve; `dash` and `group` let related curves share a legend entry."""
 
@@ -57,3 +57,19 @@ def line_figure(
     if title:
         layout["title"] = {"text": title, "font": {"size": 14}}
     return {"data": data, "layout": layout}
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A titled line chart as data (lessons return these); `figure()` makes the Plotly spec."""
+
+    title: str
+    x_label: str
+    y_label: str
+    series: tuple[Series, ...]
+    log_x: bool = False
+    log_y: bool = False
+
+    def figure(self, height: int = 340) -> dict:
+        return line_figure(list(self.series), x_title=self.x_label, y_title=self.y_label, log_x=self.log_x,
+                           log_y=self.log_y, height=height, title=self.title)
