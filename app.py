@@ -11,6 +11,7 @@ import trajectories  # noqa: F401  (JAX runtime settings before anything compute
 navigation = st.navigation(
     [
         st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path="playground"),
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
         st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
         st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
     ],

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trajectories.scenario import PALETTE
+
 
 @dataclass(frozen=True, eq=False)
 class Series:
@@ -37,15 +39,17 @@ def line_figure(
     height: int = 380,
     title: str = "",
 ) -> dict:
-    """Overlaid curves; on a log axis non-positive values are dropped (gaps), not clipped."""
+    """Overlaid curves (palette colours where a series has none); on a log axis non-positive
+    values are dropped (gaps), not clipped."""
     data = []
-    for s in series:
+    for i, s in enumerate(series):
         y = np.asarray(s.y, float)
         if log_y:
             y = np.where(y > 0, y, np.nan)
         data.append({
             "type": "scatter", "mode": "lines", "name": s.name, "x": _finite(s.x), "y": _finite(y, 9),
-            "line": {"color": s.color, "dash": s.dash, "width": 2}, "legendgroup": s.group or s.name,
+            "line": {"color": s.color or PALETTE[i % len(PALETTE)], "dash": s.dash, "width": 2},
+            "legendgroup": s.group or s.name,
         })
     layout = {
         "height": height, "margin": {"l": 50, "r": 10, "t": 30 if title else 10, "b": 40},

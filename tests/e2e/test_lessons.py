@@ -1,0 +1,30 @@
+"""Every lesson in headless Chromium: it loads, its player plays in step, and nothing throws."""
+
+from __future__ import annotations
+
+import pytest
+
+import lessons
+from tests.e2e.harness import wait_for_app
+from tests.e2e.test_playground import PLAYER, panel_steps
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("lesson", lessons.LESSONS, ids=[lesson.slug for lesson in lessons.LESSONS])
+def test_lesson_loads_and_plays(page, app_url, lesson):
+    page.goto(f"{app_url}/lessons?lesson={lesson.slug}")
+    wait_for_app(page, timeout_ms=180_000)
+    assert page.get_by_text(f"{lesson.number}. {lesson.title}").count() >= 1
+    assert page.get_by_text("This run:").count() == 1
+    if lesson.scenario is None:
+        assert page.locator(".js-plotly-plot").count() >= 1  # the lesson's own charts
+    else:
+        page.wait_for_selector(f"{PLAYER}[data-ready='1']", state="attached", timeout=60_000)
+        page.click(".ovz-play")
+        page.wait_for_timeout(700)
+        page.click(".ovz-play")
+        steps = set(panel_steps(page).values())
+        assert len(steps) == 1 and int(steps.pop()) > 0
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.errors == []
