@@ -189,24 +189,63 @@ def prepare(
     return _Prepared(program, inputs, steps, len(arr))
 
 
-def _per_trajectory(a, T: int) -> np.ndarray:
-    """(S, d, N) scan output -> (N, T, d)."""
-    return np.moveaxis(np.asarray(a)[:T], -1, 0)
+def _first_events(events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(status, step) of each trajectory's first event in a (T+1, N) array of event codes."""
+    fired = events != engine.RUNNING
+    step = np.argmax(fired, axis=0)
+    has = fired.any(axis=0)
+    status = np.where(has, np.take_along_axis(events, step[None], axis=0)[0], engine.RUNNING)
+    return status, np.where(has, step, 0)
 
 
-def _to_record(final, trace, prepared: _Prepared) -> RunRecord:
+def _held(series: np.ndarray, status: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """(T+1, …, N) series with every row after an event replaced by the last good row."""
+    last_good = np.where(status == engine.CONVERGED, step, np.maximum(step - 1, 0))
+    idx = np.arange(series.shape[0])[:, None]
+    source = np.where((status != engine.RUNNING) & (idx > last_good), last_good, idx)  # (T+1, N)
+    source = source.reshape(source.shape[:1] + (1,) * (series.ndim - 2) + source.shape[1:])
+    return np.take_along_axis(series, np.broadcast_to(source, series.shape), axis=0)
+
+
+def _per_trajectory(a: np.ndarray) -> np.ndarray:
+    """(T, d, N) -> (N, T, d)."""
+    return np.moveaxis(a, -1, 0)
+
+
+def _to_record(trace, prepared: _Prepared) -> RunRecord:
+    """Judge events with the engine's own rule (in NumPy), hold after them, derive steps."""
     T = prepared.steps
+    start = np.asarray(prepared.inputs.start)
+    positions = np.concatenate([start[None], np.asarray(trace.position)[:T]])  # (T+1, d, N)
+    losses = np.asarray(trace.loss)[: T + 1]
+    grads = np.asarray(trace.grad)[: T + 1]
+    tol = float(prepared.inputs.tol)
+    domain = None if prepared.program.landscape == landscapes.REDDI.key else landscapes.get(prepared.program.landscape).domain
+    with np.errstate(invalid="ignore", over="ignore"):
+        events = engine.classify(np, np.moveaxis(positions, 1, 0), np.sum(grads * grads, axis=1),
+                                 np.arange(T + 1)[:, None], tol * tol, domain, losses)
+        status, step = _first_events(events)
+        positions, losses, grads = (_held(a, status, step) for a in (positions, losses, grads))
+        moved = np.abs(np.diff(positions, axis=0))
+        used = grads[:T] if isinstance(trace.used, tuple) else np.asarray(trace.used)[:T]
+        used = np.where(moved > 0, used, 0.0)
+        effective = moved / np.maximum(np.abs(used), np.finfo(positions.dtype).tiny)
+    lrs = np.asarray(trace.lr)[:T]
+    lrs = np.broadcast_to(lrs.reshape(lrs.shape[:1] + (-1,)), (T, positions.shape[-1]))
+    aux = None
+    if not isinstance(trace.aux, tuple):
+        aux = _held(np.concatenate([start[None], np.asarray(trace.aux)[:T]]), status, step)
     return RunRecord(
-        positions=_per_trajectory(trace.position, T + 1),
-        losses=np.asarray(trace.loss)[: T + 1].T,
-        grads=_per_trajectory(trace.grad, T),
-        lrs=np.asarray(trace.lr)[:T].T,
-        effective=_per_trajectory(trace.effective, T),
-        aux=None if isinstance(trace.aux, tuple) else _per_trajectory(trace.aux, T + 1),
-        status=np.asarray(final.status),
-        event_step=np.asarray(final.event_step),
+        positions=_per_trajectory(positions),
+        losses=losses.T,
+        grads=_per_trajectory(used),
+        lrs=lrs.T,
+        effective=_per_trajectory(effective),
+        aux=None if aux is None else _per_trajectory(aux),
+        status=status,
+        event_step=step,
         steps=T,
-        state={name: _per_trajectory(leaf, T) for name, leaf in trace.state.items()},
+        state={name: _per_trajectory(np.asarray(leaf)[:T]) for name, leaf in trace.state.items()},
     )
 
 
@@ -217,8 +256,7 @@ def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
     starts, steps, noise, batch_size, seed, dtype, tol, record_state).
     """
     prepared = prepare(landscape, optimizer, record=True, **kwargs)
-    final, trace = engine.compiled(prepared.program)(prepared.inputs)
-    return _to_record(final, trace, prepared)
+    return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
 
 
 def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
@@ -228,7 +266,7 @@ def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
     sharding = engine.batch_sharding(prepared.n)
     if sharding is not None:
         inputs = inputs._replace(start=jax.device_put(inputs.start, sharding))
-    final, _ = engine.compiled(prepared.program)(inputs)
+    final = engine.compiled(prepared.program)(inputs)
     return FinalRecord(
         positions=np.asarray(final.position).T,
         status=np.asarray(final.status),
@@ -270,16 +308,13 @@ def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, r
         else:
             hyper[name] = arr
     inputs = prepared.inputs._replace(hyper=hyper, lr=lr)
-    final, trace = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
+    out = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
     if record:
-        return [
-            _to_record(jax.tree_util.tree_map(lambda a: a[i], final), jax.tree_util.tree_map(lambda a: a[i], trace), prepared)
-            for i in range(m)
-        ]
+        return [_to_record(jax.tree_util.tree_map(lambda a: a[i], out), prepared) for i in range(m)]
     return FinalRecord(
-        positions=np.moveaxis(np.asarray(final.position), 1, -1),
-        status=np.asarray(final.status),
-        event_step=np.asarray(final.event_step),
+        positions=np.moveaxis(np.asarray(out.position), 1, -1),
+        status=np.asarray(out.status),
+        event_step=np.asarray(out.event_step),
     )
 
 

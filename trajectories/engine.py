@@ -83,15 +83,20 @@ class Inputs(NamedTuple):
 
 
 class Trace(NamedTuple):
-    """Per-step record (record mode), time on axis 0. Index 0 of position/loss is the start."""
+    """What a recording scan emits, time on axis 0, for k = 0 … bucket (one row more than updates).
+
+    position[k] is p_{k+1}; loss[k] and grad[k] are f and ∇f at p_k; used[k] is the gradient
+    estimate update k used (stochastic runs only, else ()); lr[k] the rate of update k.
+    Events, holding and effective steps are derived on the host (trajectories/api.py).
+    """
 
     position: jax.Array  # (S+1, d, N)
     loss: jax.Array  # (S+1, N)
-    grad: jax.Array  # (S, d, N): the gradient (estimate) each update used
-    lr: jax.Array  # (S, N)
-    effective: jax.Array  # (S, d, N): |update| / |gradient|
+    grad: jax.Array  # (S+1, d, N)
+    used: Any  # (S+1, d, N) or ()
+    lr: jax.Array  # (S+1,) or (S+1, N)
     aux: Any  # (S+1, d, N) or ()
-    state: dict  # name -> (S, d, N): the optimizer's params-shaped buffers after each update
+    state: dict  # name -> (S+1, d, N): the optimizer's params-shaped buffers after each update
 
 
 class Final(NamedTuple):
@@ -118,10 +123,26 @@ def _objective(name: str) -> _Objective:
     return _Objective(lambda p, t: ls.f(p), None, ls.domain, sample)
 
 
-def _inside(p: jax.Array, domain: tuple) -> jax.Array:
+def _inside(p, domain: tuple):
+    """Within the domain widened by DOMAIN_MARGIN on each side; NaN is outside. Any array module."""
     (x0, x1), (y0, y1) = domain
     mx, my = DOMAIN_MARGIN * (x1 - x0), DOMAIN_MARGIN * (y1 - y0)
     return (p[0] >= x0 - mx) & (p[0] <= x1 + mx) & (p[1] >= y0 - my) & (p[1] <= y1 + my)
+
+
+def classify(xp, p, g_sq, k, tol_sq, domain: tuple | None, loss=None):
+    """The event at point p_k: DIVERGED (non-finite, or |f| over the bound), LEFT_DOMAIN,
+    CONVERGED (‖∇f‖ ≤ tol, not at the start) or RUNNING. Element-wise over trajectories and
+    written once for both array modules: `jax.numpy` inside a scan, NumPy over a whole record.
+    NaN fails every comparison, so a non-finite point is caught without an isfinite."""
+    finite = xp.abs(p[0]) < xp.inf
+    for i in range(1, p.shape[0]):
+        finite = finite & (xp.abs(p[i]) < xp.inf)
+    if loss is not None:
+        finite = finite & (xp.abs(loss) < DIVERGENCE_BOUND)
+    inside = _inside(p, domain) if domain is not None else finite
+    small = (g_sq <= tol_sq) & (k > 0)
+    return xp.where(~finite, DIVERGED, xp.where(~inside, LEFT_DOMAIN, xp.where(small, CONVERGED, RUNNING)))
 
 
 def _minibatch_weights(key: jax.Array, n: int, batch_size: jax.Array, dtype) -> jax.Array:
@@ -141,13 +162,37 @@ def state_buffers(opt_state: Any, shape: tuple) -> dict[str, jax.Array]:
     }
 
 
-def _simulate(program: Program, inputs: Inputs):
-    """Trace the program: a minimal scan, then a vectorized pass for the derived records.
+def by_rows(fn: Callable, with_value: bool) -> Callable:
+    """(p, *extra) -> ((values,) grad) of Σ fn, differentiating each coordinate row separately.
 
-    The scan carries only what the dynamics need (position, optimizer and schedule state,
-    status) and emits only positions — the same work as a plain optax loop. Losses, gradients,
-    rates and effective steps are recomputed afterwards for all steps at once; only what cannot
-    be recomputed (a stochastic gradient, a loss-driven rate) is emitted by the scan.
+    Differentiating through `p[0]`, `p[1]` makes XLA materialize padded copies of p for the
+    gradient; taking the rows as separate arguments avoids them (≈ 20 % of a batched step).
+    """
+
+    def summed(*args):
+        d = args[0]
+        values = fn(jnp.stack(args[1 : 1 + d]), *args[1 + d :])
+        return jnp.sum(values), values
+
+    def call(p, *extra):
+        argnums = tuple(range(1, 1 + p.shape[0]))
+        if with_value:
+            (_, values), grads = jax.value_and_grad(summed, argnums=argnums, has_aux=True)(p.shape[0], *p, *extra)
+            return values, jnp.stack(grads)
+        return jnp.stack(jax.grad(lambda *a: summed(*a)[0], argnums=argnums)(p.shape[0], *p, *extra))
+
+    return call
+
+
+def _simulate(program: Program, inputs: Inputs):
+    """Trace the program: the optimizer's dynamics in one `lax.scan`, recording or final-only.
+
+    Recording: the scan is a bare optimizer loop that also emits f, ∇f and η (computed there
+    anyway); events and holding are derived on the host, because XLA's CPU backend pays a fixed
+    10–25 µs per element-wise op after a scan, more than the scan itself for one trajectory.
+    Final-only (large batches): events are judged in the scan on the carried position and the
+    update is masked, not selected, so the update chain keeps a single consumer; status and
+    event step travel packed in one int32, `code = 4·step + status`.
     """
     obj = _objective(program.landscape)
     opt_info = optimizers.get(program.optimizer)
@@ -155,12 +200,10 @@ def _simulate(program: Program, inputs: Inputs):
     dtype = jnp.dtype(program.dtype)
     p0 = inputs.start
     stochastic = program.noisy or program.minibatch
-
-    def summed(p, t):
-        losses = obj.value(p, t)
-        return jnp.sum(losses), losses
-
-    value_and_grad = jax.value_and_grad(summed, has_aux=True)
+    need_loss = program.record or sched_info.stateful
+    loss_and_grad = by_rows(obj.value, with_value=True)
+    grad_only = by_rows(obj.value, with_value=False)
+    noise_key, batch_key = jax.random.split(inputs.key)
 
     def build(lr):
         if opt_info.run_length:
@@ -172,101 +215,65 @@ def _simulate(program: Program, inputs: Inputs):
         if program.minibatch:
             n = landscapes.get(program.landscape).data.size
             w = _minibatch_weights(jax.random.fold_in(batch_key, k), n, inputs.batch_size, dtype)
-            g = jax.grad(lambda q: jnp.sum(obj.sample_loss(q, w)))(p)
+            g = by_rows(obj.sample_loss, with_value=False)(p, w)
         if program.noisy:
             g = g + inputs.noise * jax.random.normal(jax.random.fold_in(noise_key, k), p.shape, dtype)
         return g
 
-    batch_shape = p0.shape[1:]
-    carry0 = (
-        p0,
-        build(inputs.lr).init(p0),
-        sched_info.init_state() if sched_info.stateful else (),
-        jnp.zeros(batch_shape, jnp.int32),
-    )
-    noise_key, batch_key = jax.random.split(inputs.key)
-    tol_sq = inputs.tol * inputs.tol
-
-    def step(carry, k):
-        """Judge p_k (made by update k), then make p_{k+1}.
-
-        Events are detected on the carried position, which is already materialized, and the
-        update is masked rather than selected, so the update chain keeps a single consumer and
-        a step costs what a bare optimizer loop costs (XLA's CPU backend would otherwise
-        recompute the chain in every consumer). Status and event step travel packed in one
-        int32, `code = 4·step + status`, for the same reason. After an event p stops moving;
-        the post-pass replaces a bad point by the last good one.
-        """
-        p, opt_state, sched_state, code = carry
-        (_, loss), g = value_and_grad(p, k + 1)
-        finite = jnp.abs(loss) < DIVERGENCE_BOUND  # NaN fails every comparison
-        inside = _inside(p, obj.domain) if obj.domain is not None else finite
-        small = (coord_sum(g * g)[0] <= tol_sq) & (k > 0)
-        event = jnp.where(~finite, DIVERGED, jnp.where(~inside, LEFT_DOMAIN, jnp.where(small, CONVERGED, RUNNING)))
-        fired = (code == RUNNING) & (event != RUNNING) & (k <= inputs.steps)
-        code = jnp.where(fired, 4 * k + event, code)
-
-        g = estimate(p, k, g) if stochastic else g
+    def dynamics(p, opt_state, sched_state, k):
+        """f and ∇f at p_k, the rate, and update k: what both modes share."""
+        if need_loss:
+            loss, g = loss_and_grad(p, k + 1)
+        else:
+            loss, g = None, grad_only(p, k + 1)
+        used = estimate(p, k, g) if stochastic else g
         if sched_info.stateful:
-            lr, new_sched_state = sched_info.advance(sched_state, k, inputs.steps, inputs.lr, jnp.mean(loss), **inputs.schedule)
+            finite = jnp.where(jnp.abs(loss) < DIVERGENCE_BOUND, loss, 0.0)  # a diverged run must not poison the rest
+            lr, new_sched_state = sched_info.advance(sched_state, k, inputs.steps, inputs.lr, jnp.mean(finite), **inputs.schedule)
             sched_state = tree_map(lambda new, old: new.astype(old.dtype), new_sched_state, sched_state)
         else:
             lr = sched_info.fn(k, inputs.steps, inputs.lr, **inputs.schedule)
         lr = jnp.asarray(lr, dtype)
-        updates, new_opt_state = build(lr).update(g, opt_state, p)
+        updates, new_opt_state = build(lr).update(used, opt_state, p)
         # Keep the carry's dtypes fixed: an int/int division in a formula would otherwise
         # promote a float32 run to float64 under x64.
         opt_state = tree_map(lambda new, old: new.astype(old.dtype), new_opt_state, opt_state)
+        return loss, g, used, lr, updates.astype(dtype), opt_state, sched_state
+
+    def advance(p, updates):
+        p_next = p + updates
+        return obj.project(p_next) if obj.project is not None else p_next
+
+    def record_step(carry, k):
+        p, opt_state, sched_state = carry
+        loss, g, used, lr, updates, opt_state, sched_state = dynamics(p, opt_state, sched_state, k)
+        p_next = advance(p, updates)
+        out = Trace(
+            position=p_next, loss=loss, grad=g, used=used if stochastic else (), lr=lr,
+            aux=opt_info.aux_path(opt_state) if opt_info.aux_path is not None else (),
+            state=state_buffers(opt_state, p.shape) if program.record_state else {},
+        )
+        return (p_next, opt_state, sched_state), out
+
+    tol_sq = inputs.tol * inputs.tol
+
+    def final_step(carry, k):
+        p, opt_state, sched_state, code = carry
+        loss, g, _, _, updates, opt_state, sched_state = dynamics(p, opt_state, sched_state, k)
+        event = classify(jnp, p, coord_sum(g * g)[0], k, tol_sq, obj.domain, loss)
+        fired = (code == RUNNING) & (event != RUNNING) & (k <= inputs.steps)
+        code = jnp.where(fired, 4 * k + event, code)
         go = (code == RUNNING) & (k < inputs.steps)
-        p_next = p + jnp.where(go, updates.astype(dtype), 0.0)
-        if obj.project is not None:
-            p_next = obj.project(p_next)
-        carry = (p_next, opt_state, sched_state, code)
-        if not program.record:
-            return carry, None
-        out = {"position": p_next}
-        if opt_info.aux_path is not None:
-            out["aux"] = opt_info.aux_path(opt_state)
-        if stochastic:
-            out["grad"] = jnp.where(go, g, 0.0)
-        if sched_info.stateful:
-            out["lr"] = lr
-        if program.record_state:
-            out["state"] = state_buffers(opt_state, p.shape)
-        return carry, out
+        return (advance(p, jnp.where(go, updates, 0.0)), opt_state, sched_state, code), None
 
-    # One iteration more than the bucket: the last one only judges the final point.
+    # One iteration more than the bucket: the last one only evaluates (and judges) the final point.
     steps_range = jnp.arange(program.bucket + 1, dtype=jnp.int32)
-    carry, out = jax.lax.scan(step, carry0, steps_range)
-    status, event_step = carry[3] % 4, carry[3] // 4
-    final = Final(carry[0], status, event_step)
-    if not program.record:
-        return final, None
-
-    def held(series):
-        """Series (S+1, d, N) with every point after an event replaced by the last good one."""
-        idx = jnp.arange(series.shape[0]).reshape((-1,) + (1,) * len(batch_shape))
-        last_good = jnp.where(status == CONVERGED, event_step, jnp.maximum(event_step - 1, 0))
-        anchor = jnp.take_along_axis(series, last_good[None, None], axis=0)
-        after = (status != RUNNING) & (idx > last_good)  # (S+1, N)
-        return jnp.where(after[:, None], anchor, series)
-
-    positions = held(jnp.concatenate([p0[None], out["position"][:-1]]))  # (S+1, d, N)
-    # Landscapes are element-wise over trailing axes: evaluate all steps at once, no vmap.
-    times = jnp.arange(1, program.bucket + 2, dtype=jnp.int32).reshape((-1,) + (1,) * len(batch_shape))
-    (_, losses), grads = value_and_grad(jnp.moveaxis(positions, 1, 0), times)
-    grads = jnp.moveaxis(grads, 0, 1)
-    used = out["grad"][:-1] if stochastic else grads[:-1]
-    if sched_info.stateful:
-        lrs = out["lr"][:-1]
-    else:
-        lrs = sched_info.fn(steps_range[:-1], inputs.steps, inputs.lr, **inputs.schedule)
-    lrs = jnp.broadcast_to(jnp.asarray(lrs, dtype).reshape((-1,) + (1,) * len(batch_shape)), (program.bucket,) + batch_shape)
-    moved = jnp.abs(positions[1:] - positions[:-1])
-    effective = moved / jnp.maximum(jnp.abs(used), jnp.finfo(dtype).tiny)
-    aux = held(jnp.concatenate([p0[None], out["aux"][:-1]])) if "aux" in out else ()
-    state = {name: leaf[:-1] for name, leaf in out.get("state", {}).items()}
-    return final, Trace(positions, losses, used, lrs, effective, aux, state)
+    state0 = (p0, build(inputs.lr).init(p0), sched_info.init_state() if sched_info.stateful else ())
+    if program.record:
+        _, trace = jax.lax.scan(record_step, state0, steps_range)
+        return trace
+    carry, _ = jax.lax.scan(final_step, (*state0, jnp.zeros(p0.shape[1:], jnp.int32)), steps_range)
+    return Final(carry[0], carry[3] % 4, carry[3] // 4)
 
 
 @functools.lru_cache(maxsize=512)
