@@ -28,7 +28,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.e2e.harness import app_server, launch_chromium, wait_for_app
 from trajectories.scenario import RunSpec, Scenario, to_query
-from ui.run_editor import log_options
+from ui.widgets import log_options
 
 SIX_RUNS = Scenario(
     runs=(

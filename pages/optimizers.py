@@ -12,7 +12,8 @@ import optimizers
 import trajectories as tr
 from trajectories.scenario import PALETTE
 from ui.frame import page_frame
-from ui.widgets import hyper_input, learning_rate_input
+from trajectories.engine import LR_RANGE
+from ui.widgets import hyper_slider, log_slider
 from viz.figures import contour_figure
 from viz.internals import internals_figures
 
@@ -51,8 +52,8 @@ def describe(slot: int, key: str, landscape: str, steps: int) -> None:
     with st.expander("Implementation source"):
         st.code(source_of(key), language="python")
     with st.expander("Hyperparameters for the live run", expanded=False):
-        lr = learning_rate_input("η₀", key=f"ref_{slot}_{key}_lr", default=info.default_lr)
-        hyper = tuple((h.name, hyper_input(h, key=f"ref_{slot}_{key}_{h.name}")) for h in info.hypers)
+        lr = log_slider("η₀", f"ref_{slot}_{key}_lr", *LR_RANGE, default=info.default_lr)
+        hyper = tuple((h.name, hyper_slider(h, f"ref_{slot}_{key}_{h.name}")) for h in info.hypers)
     try:
         record = live_run(landscape, key, lr, hyper, steps)
     except ValueError as err:

@@ -16,7 +16,8 @@ from schedules.presets import PRESETS as RAW_PRESETS
 import trajectories as tr
 from trajectories.scenario import MAX_RUNS, PALETTE, RunSpec, Scenario, from_query, to_query
 from ui.frame import page_frame
-from ui.widgets import hyper_input, learning_rate_input
+from trajectories.engine import LR_RANGE
+from ui.widgets import hyper_slider, log_slider
 from viz.lines import Series, line_figure
 
 FAMILY_ORDER = {f: i for i, f in enumerate(schedules.FAMILIES)}
@@ -91,11 +92,11 @@ for family in schedules.FAMILIES:
             st.markdown(f"**When:** {info.when}  \n**Reference:** {info.reference}")
             cols = st.columns(3)
             with cols[0]:
-                lr = learning_rate_input("η₀", key=f"sched_{i}_lr")
+                lr = log_slider("η₀", f"sched_{i}_lr", *LR_RANGE, default=0.1)
             params = {}
             for j, h in enumerate(info.params):
                 with cols[(j + 1) % 3]:
-                    params[h.name] = hyper_input(h, key=f"sched_{i}_{key}_{h.name}")
+                    params[h.name] = hyper_slider(h, f"sched_{i}_{key}_{h.name}")
         run = RunSpec("sgd", lr, schedule=key, schedule_params=tuple(params.items()))
         runs.append(run)
         try:

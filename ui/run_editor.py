@@ -22,58 +22,12 @@ import streamlit as st
 import landscapes
 import optimizers
 import schedules
-from optimizers.base import Hyper
 from trajectories import engine
 from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
 from ui.state import ScenarioState
+from ui.widgets import hyper_slider, log_slider
 
-LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
-
-
-def log_options(low: float, high: float, current: float | None = None, *, zero: bool = False) -> list[float]:
-    """A 1–1.5–2–3–5–7 grid per decade over [low, high], with `current` added when off the grid."""
-    values = {low, high}
-    for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
-        for m in LOG_MANTISSAS:
-            v = float(f"{m * 10.0**e:.6g}")
-            if low <= v <= high:
-                values.add(v)
-    if current is not None and (low <= current <= high or (zero and current == 0)):
-        values.add(float(current))
-    if zero:
-        values.add(0.0)
-    return sorted(values)
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.6g}"  # distinct for distinct stops (links carry 6 significant digits)
-
-
-def log_slider(label: str, key: str, low: float, high: float, *, zero: bool = False, help: str | None = None, on_change=None) -> float:
-    """A slider with log-spaced stops; the value in session state is always one of its stops."""
-    options = log_options(low, high, st.session_state.get(key), zero=zero)
-    return float(st.select_slider(label, options=options, key=key, format_func=_fmt, help=help, on_change=on_change))
-
-
-def _decimals(h: Hyper) -> int:
-    """Decimal places that show the range ends and the default exactly (at most 5)."""
-    for d in range(6):
-        if all(abs(v * 10**d - round(v * 10**d)) < 1e-9 for v in (h.low, h.high, h.default)):
-            return max(d, 2)
-    return 5
-
-
-def hyper_slider(h: Hyper, key: str, on_change=None) -> float:
-    """A slider from the metadata: log stops when `h.log`, whole numbers when `h.integer`."""
-    label = f"{h.label} ({h.name})" if h.label and h.label != h.name else h.name
-    help_text = h.help or None
-    if h.log:
-        return log_slider(label, key, h.low, h.high, help=help_text, on_change=on_change)
-    if h.integer:
-        return float(st.slider(label, int(h.low), int(h.high), key=key, step=1, help=help_text, on_change=on_change))
-    d = _decimals(h)
-    return float(st.slider(label, float(h.low), float(h.high), key=key, step=10.0**-d, format=f"%.{d}f", help=help_text, on_change=on_change))
 
 
 def format_starts(starts: tuple[tuple[float, float], ...]) -> str:

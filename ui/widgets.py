@@ -1,27 +1,66 @@
-"""Input widgets generated from catalogue metadata, so every range check lives in one place."""
+"""Input widgets generated from catalogue metadata, shared by every page.
+
+Log-scaled numbers (learning rates, ε) get a slider with 1–1.5–2–3–5–7 stops per decade;
+linear ones a plain slider whose precision shows the range ends and the default exactly.
+A widget whose key is not in session state yet starts at the metadata's default.
+"""
 
 from __future__ import annotations
+
+import math
 
 import streamlit as st
 
 from optimizers.base import Hyper
-from trajectories.engine import LR_RANGE
+
+LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 
 
-def hyper_input(h: Hyper, *, key: str, label: str | None = None) -> float:
-    """A slider for linear parameters, a number box for log-scaled ones; range from the metadata."""
-    text = label or (f"{h.label} ({h.name})" if h.label and h.label != h.name else h.name)
+def log_options(low: float, high: float, current: float | None = None, *, zero: bool = False) -> list[float]:
+    """A 1–1.5–2–3–5–7 grid per decade over [low, high], with `current` added when off the grid."""
+    values = {low, high}
+    for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for m in LOG_MANTISSAS:
+            v = float(f"{m * 10.0**e:.6g}")
+            if low <= v <= high:
+                values.add(v)
+    if current is not None and (low <= current <= high or (zero and current == 0)):
+        values.add(float(current))
+    if zero:
+        values.add(0.0)
+    return sorted(values)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"  # distinct for distinct stops (links carry 6 significant digits)
+
+
+def log_slider(label: str, key: str, low: float, high: float, *, zero: bool = False, help: str | None = None, on_change=None,
+               default: float | None = None) -> float:
+    """A slider with log-spaced stops; the value in session state is always one of its stops."""
+    if default is not None and key not in st.session_state:
+        st.session_state[key] = default
+    options = log_options(low, high, st.session_state.get(key), zero=zero)
+    return float(st.select_slider(label, options=options, key=key, format_func=_fmt, help=help, on_change=on_change))
+
+
+def _decimals(h: Hyper) -> int:
+    """Decimal places that show the range ends and the default exactly (at most 5)."""
+    for d in range(6):
+        if all(abs(v * 10**d - round(v * 10**d)) < 1e-9 for v in (h.low, h.high, h.default)):
+            return max(d, 2)
+    return 5
+
+
+def hyper_slider(h: Hyper, key: str, on_change=None) -> float:
+    """A slider from the metadata: log stops when `h.log`, whole numbers when `h.integer`."""
+    label = f"{h.label} ({h.name})" if h.label and h.label != h.name else h.name
+    help_text = h.help or None
     if key not in st.session_state:
         st.session_state[key] = int(h.default) if h.integer else float(h.default)
-    if h.integer:
-        return float(st.slider(text, int(h.low), int(h.high), key=key, step=1, help=h.help or None))
     if h.log:
-        return float(st.number_input(text, float(h.low), float(h.high), key=key, format="%g", help=h.help or None))
-    return float(st.slider(text, float(h.low), float(h.high), key=key, step=(h.high - h.low) / 200, help=h.help or None))
-
-
-def learning_rate_input(label: str, *, key: str, default: float = 0.1) -> float:
-    """η₀ in the engine's accepted range."""
-    if key not in st.session_state:
-        st.session_state[key] = default
-    return float(st.number_input(label, LR_RANGE[0], LR_RANGE[1], key=key, format="%g"))
+        return log_slider(label, key, h.low, h.high, help=help_text, on_change=on_change)
+    if h.integer:
+        return float(st.slider(label, int(h.low), int(h.high), key=key, step=1, help=help_text, on_change=on_change))
+    d = _decimals(h)
+    return float(st.slider(label, float(h.low), float(h.high), key=key, step=10.0**-d, format=f"%.{d}f", help=help_text, on_change=on_change))
