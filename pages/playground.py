@@ -92,14 +92,16 @@ if traces and not scenario.presentation:
     head.subheader("Results")
     tol = tol_box.number_input("tolerance", min_value=1e-8, max_value=10.0, value=DEFAULT_TOL, format="%g", key=editor.k("tol"),
                                help="Steps to tol: the first step within this distance of a known minimum.")
+    rows = [{**row, "steps to tol": "not reached" if row["steps to tol"] is None else str(row["steps to tol"])}
+            for row in results_rows(scenario, traces, tol)]
     st.dataframe(
-        results_rows(scenario, traces, tol),
+        rows,
         hide_index=True,
         width="stretch",
         column_config={
             "final loss": st.column_config.NumberColumn(format="%.4g"),
             "distance": st.column_config.NumberColumn(format="%.3g"),
-            "steps to tol": st.column_config.NumberColumn(format="%d"),
+            "steps to tol": st.column_config.TextColumn(),
         },
     )
     st.caption(f"{ls.name}: {ls.teaches}")

@@ -11,8 +11,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 
 def page_frame(title: str) -> None:
-    """Wide layout and tab title; call first in every page."""
+    """Wide layout and tab title; call first in every page. The icon is an emoji, not a Material
+    symbol: Streamlit fetches those for the favicon from a font CDN, which fails offline."""
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-    st.set_page_config(page_title=f"{title} · optiviz", page_icon=":material/explore:", layout="wide")
+    st.set_page_config(page_title=f"{title} · optiviz", page_icon="🧭", layout="wide")
