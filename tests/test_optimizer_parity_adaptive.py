@@ -1,4 +1,4 @@
-"""Adaptive-rate and adaptive-moment optimizers against torch.optim, optax and NumPy.
+"""Gradient-descent, adaptive-rate and adaptive-moment optimizers against torch.optim, optax and NumPy.
 
 Parity: float64, 200 steps from two starts each on Rosenbrock and on a rotated quadratic
 (condition number 50), non-default hyperparameters, a cosine learning-rate schedule fed one rate
@@ -224,6 +224,13 @@ CASES = (
          with_torch(torch.optim.RMSprop, alpha=0.95, eps=1e-6, momentum=0.5, centered=True), (1e-3, 1e-2)),
     Case("rmsprop_centered", "optax", dict(rho=0.95, eps=1e-6, momentum=0.0),
          with_optax(lambda lr: optax.rmsprop(lr, decay=0.95, eps=1e-6, eps_in_sqrt=False, centered=True)), (1e-3, 1e-2)),
+    Case("sgd", "torch", {}, with_torch(torch.optim.SGD), (1e-3, 5e-2)),
+    Case("sgd", "optax", {}, with_optax(lambda lr: optax.sgd(lr)), (1e-3, 5e-2)),
+    Case("momentum", "torch", dict(momentum=0.8), with_torch(torch.optim.SGD, momentum=0.8), (3e-4, 2e-2)),
+    Case("momentum", "optax", dict(momentum=0.8), with_optax(lambda lr: optax.sgd(lr, momentum=0.8)), (3e-4, 2e-2)),
+    Case("nesterov", "torch", dict(momentum=0.8), with_torch(torch.optim.SGD, momentum=0.8, nesterov=True), (3e-4, 2e-2)),
+    Case("nesterov", "optax", dict(momentum=0.8),
+         with_optax(lambda lr: optax.sgd(lr, momentum=0.8, nesterov=True)), (3e-4, 2e-2)),
     Case("adam", "torch", MOMENTS, with_torch(torch.optim.Adam, **BETAS), ADAM_ETA),
     Case("adam", "optax", MOMENTS, with_optax(lambda lr: optax.adam(lr, **MOMENTS)), ADAM_ETA),
     Case("adamax", "torch", MOMENTS, with_torch(torch.optim.Adamax, **BETAS), ADAM_ETA),
@@ -272,7 +279,7 @@ def test_parity(case: Case, problem: str) -> None:
 
 
 def test_every_adaptive_optimizer_has_a_parity_case() -> None:
-    assert set(MINE) | {"adam"} == {c.key for c in CASES}
+    assert set(MINE) | {"sgd", "momentum", "nesterov", "adam"} == {c.key for c in CASES}
 
 
 # --- behaviour -----------------------------------------------------------------------------------
