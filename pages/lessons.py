@@ -45,7 +45,7 @@ def pick() -> Lesson:
 def show_player(lesson: Lesson) -> None:
     s = lesson.scenario
     traces = [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
-    player.render(player.player_data(s, traces), key=PLAYER_KEY, on_click=lambda: None)
+    player.render(player.player_data(s, traces, zoom=lesson.zoom), key=PLAYER_KEY, on_click=lambda: None)
 
 
 def show_verdict(result: Finding) -> None:

@@ -28,11 +28,11 @@ _component = st.components.v2.component(
 )
 
 
-def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]]) -> dict:
-    """The payload for `s`, with the landscape grid published as a static file."""
+def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None) -> dict:
+    """The payload for `s`, with the landscape grid published as a static file; `zoom` as in viz.player."""
     asset = payload.landscape_asset(s.landscape)
     grid_url = assets.publish("grids", asset.name, asset.blob)
-    return payload.player_data(s, traces, grid_url=grid_url, plotly_url=assets.plotly_url(), asset=asset)
+    return payload.player_data(s, traces, grid_url=grid_url, plotly_url=assets.plotly_url(), asset=asset, zoom=zoom)
 
 
 def render(data: dict, *, key: str, on_click: Callable[[], None]):

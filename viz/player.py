@@ -180,9 +180,11 @@ def cache_info() -> CacheInfo:
 
 
 def player_data(
-    s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset
+    s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset,
+    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> dict:
-    """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32."""
+    """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32.
+    `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's camera); None shows the domain."""
     runs = []
     for i, t in traces:
         run = s.runs[i]
@@ -198,7 +200,7 @@ def player_data(
         })
     return {
         "plotly": plotly_url,
-        "landscape": {**asset.meta, "url": grid_url},
+        "landscape": {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None},
         "steps": s.steps,
         "view": s.view,
         "logLoss": s.log_loss,

@@ -21,6 +21,9 @@ def test_lesson_loads_and_plays(page, app_url, lesson):
         assert page.locator(".js-plotly-plot").count() >= 1  # the lesson's own charts
     else:
         page.wait_for_selector(f"{PLAYER}[data-ready='1']", state="attached", timeout=60_000)
+        if lesson.zoom is not None:
+            shown = page.evaluate("() => document.querySelector('.ovz-map2d .ovz-plot')._fullLayout.xaxis.range")
+            assert shown == pytest.approx(list(lesson.zoom[0]))
         page.click(".ovz-play")
         page.wait_for_timeout(700)
         page.click(".ovz-play")

@@ -232,7 +232,8 @@ class Player {
   // ---- 2-D map: contour drawn once per landscape; paths on canvas layers ----
   async drawMap2d() {
     const L = this.L;
-    const key = `${L.url}|${this.fontSize}`;
+    const view = L.zoom || [L.x, L.y]; // a lesson's default camera, else the whole domain
+    const key = `${L.url}|${this.fontSize}|${view}`;
     if (this.drawn.map2d === key) return;
     const gd = this.gd.map2d;
     const n = L.n;
@@ -257,10 +258,10 @@ class Player {
       });
     }
     const layout = this.layout({
-      uirevision: L.key,
+      uirevision: `${L.key}|${view}`,
       title: { text: `${L.name} — click to set the start`, font: { size: this.fontSize + 1 }, x: 0.02 },
-      xaxis: { range: L.x, title: { text: "x" }, zeroline: false },
-      yaxis: { range: L.y, title: { text: "y" }, zeroline: false },
+      xaxis: { range: view[0], title: { text: "x" }, zeroline: false },
+      yaxis: { range: view[1], title: { text: "y" }, zeroline: false },
     });
     if (!this.drawn.map2d) {
       await this.Plotly.newPlot(gd, traces, layout, CONFIG);
