@@ -224,7 +224,7 @@ def _to_record(trace, prepared: _Prepared) -> RunRecord:
     with np.errstate(invalid="ignore", over="ignore"):
         events = engine.classify(np, np.moveaxis(positions, 1, 0), np.sum(grads * grads, axis=1),
                                  np.arange(T + 1)[:, None], tol * tol, domain, losses)
-        status, step = _first_events(events)
+        status, step = _first_events(events.astype(np.int32))
         positions, losses, grads = (_held(a, status, step) for a in (positions, losses, grads))
         moved = np.abs(np.diff(positions, axis=0))
         used = grads[:T] if isinstance(trace.used, tuple) else np.asarray(trace.used)[:T]

@@ -142,7 +142,8 @@ def classify(xp, p, g_sq, k, tol_sq, domain: tuple | None, loss=None):
         finite = finite & (xp.abs(loss) < DIVERGENCE_BOUND)
     inside = _inside(p, domain) if domain is not None else finite
     small = (g_sq <= tol_sq) & (k > 0)
-    return xp.where(~finite, DIVERGED, xp.where(~inside, LEFT_DOMAIN, xp.where(small, CONVERGED, RUNNING)))
+    # Float codes: XLA's CPU backend vectorizes a float select chain, not an int one fed by float tests.
+    return xp.where(~finite, float(DIVERGED), xp.where(~inside, float(LEFT_DOMAIN), xp.where(small, float(CONVERGED), float(RUNNING))))
 
 
 def _minibatch_weights(key: jax.Array, n: int, batch_size: jax.Array, dtype) -> jax.Array:
@@ -192,7 +193,7 @@ def _simulate(program: Program, inputs: Inputs):
     10–25 µs per element-wise op after a scan, more than the scan itself for one trajectory.
     Final-only (large batches): events are judged in the scan on the carried position and the
     update is masked, not selected, so the update chain keeps a single consumer; status and
-    event step travel packed in one int32, `code = 4·step + status`.
+    event step travel packed in one number, `code = 4·step + status` (a float: exact here).
     """
     obj = _objective(program.landscape)
     opt_info = optimizers.get(program.optimizer)
@@ -262,7 +263,7 @@ def _simulate(program: Program, inputs: Inputs):
         loss, g, _, _, updates, opt_state, sched_state = dynamics(p, opt_state, sched_state, k)
         event = classify(jnp, p, coord_sum(g * g)[0], k, tol_sq, obj.domain, loss)
         fired = (code == RUNNING) & (event != RUNNING) & (k <= inputs.steps)
-        code = jnp.where(fired, 4 * k + event, code)
+        code = jnp.where(fired, 4 * k.astype(dtype) + event, code)
         go = (code == RUNNING) & (k < inputs.steps)
         return (advance(p, jnp.where(go, updates, 0.0)), opt_state, sched_state, code), None
 
@@ -272,8 +273,9 @@ def _simulate(program: Program, inputs: Inputs):
     if program.record:
         _, trace = jax.lax.scan(record_step, state0, steps_range)
         return trace
-    carry, _ = jax.lax.scan(final_step, (*state0, jnp.zeros(p0.shape[1:], jnp.int32)), steps_range)
-    return Final(carry[0], carry[3] % 4, carry[3] // 4)
+    carry, _ = jax.lax.scan(final_step, (*state0, jnp.zeros(p0.shape[1:], dtype)), steps_range)
+    code = carry[3].astype(jnp.int32)
+    return Final(carry[0], code % 4, code // 4)
 
 
 @functools.lru_cache(maxsize=512)
