@@ -18,7 +18,7 @@ def test_lesson_loads_and_plays(page, app_url, lesson):
     assert page.get_by_text(f"{lesson.number}. {lesson.title}").count() >= 1
     assert page.get_by_text("This run:").count() == 1
     if lesson.scenario is None:
-        assert page.locator(".js-plotly-plot").count() >= 1  # the lesson's own charts
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)  # the lesson's own charts (loaded lazily)
     else:
         page.wait_for_selector(f"{PLAYER}[data-ready='1']", state="attached", timeout=60_000)
         if lesson.zoom is not None:
