@@ -24,6 +24,15 @@ def rosenbrock_grad(p: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A parity test problem: the JAX objective, its NumPy gradient for the oracles, start points."""
+
+    f: Callable  # JAX side, element-wise over trailing axes
+    grad: Callable[[np.ndarray], np.ndarray]  # oracle side, NumPy
+    starts: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
 class RotatedQuadratic:
     """f(p) = ½ (p-c)ᵀ A (p-c), A = R diag(λ_min, λ_min·κ) Rᵀ with a random rotation R."""
 

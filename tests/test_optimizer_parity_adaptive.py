@@ -30,7 +30,7 @@ import landscapes
 import optimizers
 import trajectories as tr
 from landscapes import classic
-from tests.oracles import RotatedQuadratic, cosine_rates, rosenbrock_grad, run_numpy, run_optax, run_torch
+from tests.oracles import Problem, RotatedQuadratic, cosine_rates, rosenbrock_grad, run_numpy, run_optax, run_torch
 
 STEPS = 200
 TOL = 1e-9
@@ -54,13 +54,6 @@ MINE = (
 )
 
 QUADRATIC = RotatedQuadratic.random(seed=3, condition=50.0)
-
-
-@dataclass(frozen=True)
-class Problem:
-    f: Callable  # JAX side, element-wise over trailing axes
-    grad: Callable[[np.ndarray], np.ndarray]  # oracle side, NumPy
-    starts: tuple[tuple[float, float], ...]
 
 
 PROBLEMS = {

@@ -34,6 +34,7 @@ import trajectories as tr
 from landscapes import classic
 from optimizers.wrappers import WRAPPERS, wrap
 from tests.oracles import (
+    Problem,
     RotatedQuadratic,
     cosine_rates,
     rosenbrock_grad,
@@ -65,13 +66,6 @@ MINE = (
 )
 
 QUADRATIC = RotatedQuadratic.random(seed=11, condition=40.0)
-
-
-@dataclass(frozen=True)
-class Problem:
-    f: Callable  # JAX side, element-wise over trailing axes
-    grad: Callable[[np.ndarray], np.ndarray]  # oracle side, NumPy
-    starts: tuple[tuple[float, float], ...]
 
 
 PROBLEMS = {
