@@ -166,8 +166,8 @@ def state_buffers(opt_state: Any, shape: tuple) -> dict[str, jax.Array]:
 def by_rows(fn: Callable, with_value: bool) -> Callable:
     """(p, *extra) -> ((values,) grad) of Σ fn, differentiating each coordinate row separately.
 
-    Differentiating through `p[0]`, `p[1]` makes XLA materialize padded copies of p for the
-    gradient; taking the rows as separate arguments avoids them (≈ 20 % of a batched step).
+    Taking the rows as separate arguments, rather than differentiating through `p[0]`, `p[1]`,
+    measured ≈ 8 % faster for a large batch (benchmark (b)).
     """
 
     def summed(*args):
