@@ -143,3 +143,18 @@ def run_optax_lookahead(tx: optax.GradientTransformation, start, grad: GradFn, s
         fast.append(np.asarray(params.fast))
         slow.append(np.asarray(params.slow))
     return np.array(fast), np.array(slow)
+
+
+def np_yogi(b1, b2, eps):
+    """Yogi: v -= (1-β2) sign(v - g²) g² from v₀ = 1e-6, m₀ = 0; Adam's bias-corrected step."""
+    m, v = 0.0, 1e-6
+    t = 0
+
+    def step(p, g, lr):
+        nonlocal m, v, t
+        t += 1
+        m = b1 * m + (1 - b1) * g
+        v = v - (1 - b2) * np.sign(v - g**2) * g**2
+        return p - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+
+    return step

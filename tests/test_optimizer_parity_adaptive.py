@@ -30,7 +30,16 @@ import landscapes
 import optimizers
 import trajectories as tr
 from landscapes import classic
-from tests.oracles import Problem, RotatedQuadratic, cosine_rates, rosenbrock_grad, run_numpy, run_optax, run_torch
+from tests.oracles import (
+    Problem,
+    RotatedQuadratic,
+    cosine_rates,
+    np_yogi,
+    rosenbrock_grad,
+    run_numpy,
+    run_optax,
+    run_torch,
+)
 
 STEPS = 200
 TOL = 1e-9
@@ -121,21 +130,6 @@ def np_amsgrad(b1, b2, eps):
         v = b2 * v + (1 - b2) * g**2
         vhat = np.maximum(vhat, v)
         return p - lr * m / (np.sqrt(vhat) + eps)
-
-    return step
-
-
-def np_yogi(b1, b2, eps):
-    """Yogi: v -= (1-β2) sign(v - g²) g² from v₀ = 1e-6, m₀ = 0; Adam's bias-corrected step."""
-    m, v = 0.0, 1e-6
-    t = 0
-
-    def step(p, g, lr):
-        nonlocal m, v, t
-        t += 1
-        m = b1 * m + (1 - b1) * g
-        v = v - (1 - b2) * np.sign(v - g**2) * g**2
-        return p - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
 
     return step
 

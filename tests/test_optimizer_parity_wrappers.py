@@ -37,6 +37,7 @@ from tests.oracles import (
     Problem,
     RotatedQuadratic,
     cosine_rates,
+    np_yogi,
     rosenbrock_grad,
     run_numpy_with_aux,
     run_optax,
@@ -222,21 +223,6 @@ def np_swats(b1, b2, eps, switch_tol, log=None):
                 if log is not None:
                     log.append((t, abs(corrected - gamma)))
         return p + p_step
-
-    return step
-
-
-def np_yogi(b1, b2, eps):
-    """v -= (1-β2) sign(v - g²) g² from v₀ = 1e-6, m₀ = 0; Adam's bias-corrected step."""
-    m, v = 0.0, 1e-6
-    t = 0
-
-    def step(p, g, lr):
-        nonlocal m, v, t
-        t += 1
-        m = b1 * m + (1 - b1) * g
-        v = v - (1 - b2) * np.sign(v - g * g) * g * g
-        return p - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
 
     return step
 
