@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
 import trajectories as tr
 from trajectories.scenario import RunSpec, Scenario, to_query
 from viz.lines import Chart

@@ -26,7 +26,6 @@ import optax
 import pytest
 import torch
 
-import landscapes
 import optimizers
 import trajectories as tr
 from landscapes import classic

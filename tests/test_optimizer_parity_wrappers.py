@@ -28,7 +28,6 @@ import numpy as np
 import optax
 import pytest
 
-import landscapes
 import optimizers
 import trajectories as tr
 from landscapes import classic
