@@ -227,7 +227,7 @@ def _to_record(trace, prepared: _Prepared) -> RunRecord:
     losses = np.asarray(trace.loss)[: T + 1]
     grads = np.asarray(trace.grad)[: T + 1]
     tol = float(prepared.inputs.tol)
-    domain = None if prepared.program.landscape == landscapes.REDDI.key else landscapes.get(prepared.program.landscape).domain
+    domain = engine.objective(prepared.program.landscape).domain
     with np.errstate(invalid="ignore", over="ignore"):
         events = engine.classify(np, np.moveaxis(positions, 1, 0), np.sum(grads * grads, axis=1),
                                  np.arange(T + 1)[:, None], tol * tol, domain, losses)

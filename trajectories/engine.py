@@ -107,20 +107,23 @@ class Final(NamedTuple):
     event_step: jax.Array
 
 
-class _Objective(NamedTuple):
+class Objective(NamedTuple):
+    """What the scan needs of a landscape or online problem."""
+
     value: Callable  # (p, t) -> loss, t counted from 1
     project: Callable | None
     domain: tuple | None
     sample_loss: Callable | None
 
 
-def _objective(name: str) -> _Objective:
+@functools.lru_cache(maxsize=64)
+def objective(name: str) -> Objective:
     if name == landscapes.REDDI.key:
         prob: OnlineProblem = landscapes.REDDI
-        return _Objective(prob.f, prob.project, None, None)
+        return Objective(prob.f, prob.project, None, None)
     ls: Landscape = landscapes.get(name)
     sample = ls.data.weighted_loss if ls.data is not None else None
-    return _Objective(lambda p, t: ls.f(p), None, ls.domain, sample)
+    return Objective(lambda p, t: ls.f(p), None, ls.domain, sample)
 
 
 def _inside(p, domain: tuple):
@@ -195,7 +198,7 @@ def _simulate(program: Program, inputs: Inputs):
     update is masked, not selected, so the update chain keeps a single consumer; status and
     event step travel packed in one number, `code = 4·step + status` (a float: exact here).
     """
-    obj = _objective(program.landscape)
+    obj = objective(program.landscape)
     opt_info = optimizers.get(program.optimizer)
     sched_info = schedules.get(program.schedule)
     dtype = jnp.dtype(program.dtype)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 import landscapes
@@ -9,24 +11,32 @@ from trajectories.api import RunRecord
 from viz.landscape import POINT_SYMBOLS, grid
 
 
-def contour_figure(landscape: str, paths: list[tuple[str, str, RunRecord]], height: int = 560) -> dict:
-    """Filled contour of the landscape with each run's path(s) and the notable points."""
+@functools.lru_cache(maxsize=32)
+def _landscape_traces(landscape: str) -> tuple[dict, ...]:
+    """The contour and the notable points: built once per landscape, not on every rerun."""
     ls = landscapes.get(landscape)
     g = grid(landscape)
-    data: list[dict] = [
+    contour = {
+        "type": "contour", "x": g.xs.tolist(), "y": g.ys.tolist(), "z": g.shade.tolist(),
+        "colorscale": "Viridis", "ncontours": 30, "showscale": False, "hoverinfo": "skip",
+        "contours": {"coloring": "heatmap", "showlines": True},
+        "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+    }
+    points = tuple(
         {
-            "type": "contour", "x": g.xs.tolist(), "y": g.ys.tolist(), "z": g.shade.tolist(),
-            "colorscale": "Viridis", "ncontours": 30, "showscale": False, "hoverinfo": "skip",
-            "contours": {"coloring": "heatmap", "showlines": True},
-            "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-        }
-    ]
-    for pt in ls.points:
-        data.append({
             "type": "scatter", "x": [pt.x], "y": [pt.y], "mode": "markers", "showlegend": False,
             "marker": {"symbol": POINT_SYMBOLS[pt.kind], "size": 12, "color": "white", "line": {"width": 1, "color": "black"}},
             "hovertext": f"{pt.kind} ({pt.x:.3f}, {pt.y:.3f})", "hoverinfo": "text",
-        })
+        }
+        for pt in ls.points
+    )
+    return (contour, *points)
+
+
+def contour_figure(landscape: str, paths: list[tuple[str, str, RunRecord]], height: int = 560) -> dict:
+    """Filled contour of the landscape with each run's path(s) and the notable points."""
+    ls = landscapes.get(landscape)
+    data: list[dict] = list(_landscape_traces(landscape))
     for label, color, rec in paths:
         for i, path in enumerate(rec.positions):
             data.append({
