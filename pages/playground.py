@@ -14,6 +14,8 @@ import streamlit as st
 
 import landscapes
 from trajectories.scenario import Scenario
+from trajectories.sweep_scenario import for_run
+from trajectories.sweep_scenario import to_query as sweep_query
 from ui import player, presentation
 from ui.frame import page_frame
 from ui.run_editor import Editor, click_handler
@@ -105,3 +107,7 @@ if traces and not scenario.presentation:
         },
     )
     st.caption(f"{ls.name}: {ls.teaches}")
+    with st.popover("Sweep this run", icon=":material/grid_on:"):
+        for i, _ in traces:
+            st.page_link("pages/sweeps.py", label=f"{scenario.runs[i].display_label()}: final loss vs learning rate",
+                         query_params=sweep_query(for_run(scenario, i)))

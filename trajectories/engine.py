@@ -66,6 +66,7 @@ class Program:
     minibatch: bool
     record: bool
     record_state: bool = False
+    independent: bool = False  # each trajectory its own run: a loss-driven schedule reads its own loss, not the batch mean
 
 
 class Inputs(NamedTuple):
@@ -233,7 +234,8 @@ def _simulate(program: Program, inputs: Inputs):
         used = estimate(p, k, g) if stochastic else g
         if sched_info.stateful:
             finite = jnp.where(jnp.abs(loss) < DIVERGENCE_BOUND, loss, 0.0)  # a diverged run must not poison the rest
-            lr, new_sched_state = sched_info.advance(sched_state, k, inputs.steps, inputs.lr, jnp.mean(finite), **inputs.schedule)
+            fed = finite if program.independent else jnp.mean(finite)
+            lr, new_sched_state = sched_info.advance(sched_state, k, inputs.steps, inputs.lr, fed, **inputs.schedule)
             sched_state = tree_map(lambda new, old: new.astype(old.dtype), new_sched_state, sched_state)
         else:
             lr = sched_info.fn(k, inputs.steps, inputs.lr, **inputs.schedule)
@@ -272,7 +274,10 @@ def _simulate(program: Program, inputs: Inputs):
 
     # One iteration more than the bucket: the last one only evaluates (and judges) the final point.
     steps_range = jnp.arange(program.bucket + 1, dtype=jnp.int32)
-    state0 = (p0, build(inputs.lr).init(p0), sched_info.init_state() if sched_info.stateful else ())
+    sched_state0 = sched_info.init_state() if sched_info.stateful else ()
+    if program.independent:
+        sched_state0 = tree_map(lambda a: jnp.broadcast_to(a, p0.shape[1:]), sched_state0)
+    state0 = (p0, build(inputs.lr).init(p0), sched_state0)
     if program.record:
         _, trace = jax.lax.scan(record_step, state0, steps_range)
         return trace
@@ -342,3 +347,22 @@ def schedule_curve(key: str, steps: int, lr: float, params: dict, losses) -> jax
     padded = jnp.zeros(bucket, jnp.float64).at[: len(losses)].set(jnp.asarray(losses, jnp.float64))
     args = {k: jnp.asarray(v, jnp.float64) for k, v in params.items()}
     return _curve_program(key, bucket)(jnp.asarray(steps, jnp.int32), jnp.asarray(lr, jnp.float64), args, padded)
+
+
+def lane_sharding(n: int) -> tuple[NamedSharding, NamedSharding] | None:
+    """Shardings of a sweep's (2, N) starts and (N,) swept values over all local devices, or None."""
+    starts = batch_sharding(n)
+    if starts is None:
+        return None
+    return starts, NamedSharding(starts.mesh, PartitionSpec("batch"))
+
+
+@functools.lru_cache(maxsize=64)
+def _loss_program(key: str) -> Callable:
+    obj = objective(key)
+    return jax.jit(lambda p, t: obj.value(p, t))
+
+
+def loss_at(key: str, positions: jax.Array, t: jax.Array) -> jax.Array:
+    """f at (2, N) positions (t, counted from 1, matters only for online problems): one compiled call."""
+    return _loss_program(key)(positions, t)
