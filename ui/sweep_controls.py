@@ -21,6 +21,7 @@ from trajectories.sweep_scenario import (
 from ui.run_editor import Editor
 from ui.state import ScenarioState
 from ui.widgets import log_options, log_slider
+from viz.sweeps import axis_label
 
 KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
               "trainability": "Trainability boundary"}
@@ -52,6 +53,11 @@ class SweepControls:
     def k(self, name: str) -> str:
         return f"{self.p}.sw.{name}"
 
+    def range_key(self, name: str, low: float, high: float) -> str:
+        """Range sliders are keyed by their value and take it as `value=`, not from session state:
+        a select slider seeded through session state alone forgets that it is a range."""
+        return self.k(f"{name}.range.{low:.6g},{high:.6g}")
+
     def load(self) -> SweepScenario:
         s = self.state.load()
         self.seed(s)
@@ -61,7 +67,6 @@ class SweepControls:
         ss = st.session_state
         self.editor.seed(s.base)
         ss[self.k("kind")] = s.kind
-        ss[self.k("rates")] = s.rates
         ss[self.k("count")] = s.count
         ss[self.k("res")] = s.resolution
         ss[self.k("colour")] = s.colour
@@ -69,7 +74,6 @@ class SweepControls:
         for name in ("x", "y"):
             axis = getattr(s, name)
             ss[self.k(f"{name}.param")] = axis.param
-            ss[self.k(f"{name}.range")] = (axis.low, axis.high)
 
     def commit(self, s: SweepScenario) -> None:
         try:
@@ -88,11 +92,11 @@ class SweepControls:
                 lo, hi, _ = param_bounds(s.runs[0].optimizer, param)
                 axes[name] = Axis(param, *(DEFAULT_RATES if param == "learning_rate" else (lo, hi)))
             else:
-                axes[name] = Axis(param, *map(float, ss[self.k(f"{name}.range")]))
+                axes[name] = Axis(param, *map(float, ss.get(self.range_key(name, old.low, old.high), (old.low, old.high))))
         kind = ss[self.k("kind")]
         lo, hi = RESOLUTION.get(kind, RESOLUTION["basin"])
         self.commit(replace(
-            s, kind=kind, rates=tuple(map(float, ss[self.k("rates")])), count=int(ss[self.k("count")]),
+            s, kind=kind, rates=tuple(map(float, ss.get(self.range_key("rates", *s.rates), s.rates))), count=int(ss[self.k("count")]),
             resolution=min(max(int(ss[self.k("res")]), lo), hi), colour=ss[self.k("colour")], tol=float(ss[self.k("tol")]), **axes,
         ))
 
@@ -124,15 +128,16 @@ class SweepControls:
         on = self.changed
         if s.kind == "lr":
             lo, hi = engine.LR_RANGE
-            st.select_slider("Learning rates", options=sorted({*log_options(lo, hi), *s.rates}), key=self.k("rates"), on_change=on,
-                             format_func=lambda v: f"{v:g}")
+            st.select_slider("Learning rates", options=sorted({*log_options(lo, hi), *s.rates}), value=s.rates,
+                             key=self.range_key("rates", *s.rates), on_change=on, format_func=lambda v: f"{v:g}")
             st.slider("Rates per curve", *LR_COUNT, key=self.k("count"), on_change=on)
             return
         if s.kind in ("heatmap", "trainability"):
             names = sweepable(s.runs[0].optimizer)
             for name in ("x", "y"):
                 axis = getattr(s, name)
-                st.selectbox(f"{name} axis", names, key=self.k(f"{name}.param"), on_change=on)
+                st.selectbox(f"{name} axis", names, key=self.k(f"{name}.param"), on_change=on,
+                             format_func=lambda p: axis_label(s.runs[0].optimizer, p))
                 self.range_control(s, name, axis)
         lo, hi = RESOLUTION[s.kind]
         st.select_slider("Resolution (cells per side)", sorted({*(r for r in RESOLUTIONS if lo <= r <= hi), s.resolution}),
@@ -145,9 +150,11 @@ class SweepControls:
 
     def range_control(self, s: SweepScenario, name: str, axis: Axis) -> None:
         lo, hi, log = param_bounds(s.runs[0].optimizer, axis.param)
-        key = self.k(f"{name}.range")
+        key = self.range_key(name, axis.low, axis.high)
+        value = (axis.low, axis.high)
         if log:
-            options = sorted({*log_options(lo, hi), axis.low, axis.high})
-            st.select_slider(f"{name} range", options=options, key=key, on_change=self.changed, format_func=lambda v: f"{v:g}")
+            options = sorted({*log_options(lo, hi), *value})
+            st.select_slider(f"{name} range", options=options, value=value, key=key, on_change=self.changed, format_func=lambda v: f"{v:g}")
         else:
-            st.slider(f"{name} range", float(lo), float(hi), key=key, step=(hi - lo) / 1000, format="%.4g", on_change=self.changed)
+            st.slider(f"{name} range", float(lo), float(hi), value=value, key=key, step=(hi - lo) / 1000, format="%.4g",
+                      on_change=self.changed)

@@ -19,7 +19,7 @@ import numpy as np
 import landscapes
 import optimizers
 from trajectories import engine, sweeps
-from trajectories.scenario import PALETTE, Scenario
+from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
 from viz.player import _TraceCache
 
@@ -29,6 +29,7 @@ BASIN_RADIUS = 0.02  # a final point within this fraction of the domain's width 
 GLOBAL_GAP = 1e-6  # minima whose loss is within this of the lowest known are global
 LOSS_FLOOR = 1e-12  # final loss − f* is drawn no lower than this on log axes
 VIRIDIS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+MINIMA_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4")  # not the runs' palette
 DIVERGED = ("#3a3a3a",)
 LEFT = ("#9e9e9e",)
 STILL = ("#d9d2c5",)
@@ -72,6 +73,7 @@ class SweepMap:
     loss: np.ndarray | None
     categories: tuple[Category, ...]
     shade_label: str
+    marks: tuple[tuple[float, float, str], ...] = ()  # points drawn on the map (a basin map's known minima)
 
     @property
     def nbytes(self) -> int:
@@ -84,7 +86,7 @@ class SweepMap:
         digest = hashlib.blake2b("|".join(arrays.values()).encode(), digest_size=8).hexdigest()
         return {
             "title": self.title, "note": self.note, "shadeLabel": self.shade_label, "digest": digest,
-            "x": vars(self.x), "y": vars(self.y), **arrays,
+            "x": vars(self.x), "y": vars(self.y), **arrays, "marks": [list(m) for m in self.marks],
             "categories": [{"name": c.name, "colours": list(c.colours)} for c in self.categories],
         }
 
@@ -122,7 +124,7 @@ def loss_gap(landscape: str, loss: np.ndarray) -> np.ndarray:
         return np.where(finite, np.maximum(loss - ref, LOSS_FLOOR), np.inf)
 
 
-def _axis_label(optimizer: str, param: str) -> str:
+def axis_label(optimizer: str, param: str) -> str:
     if param == LEARNING_RATE:
         return "learning rate η"
     h = optimizers.get(optimizer).hyper(param)
@@ -130,7 +132,7 @@ def _axis_label(optimizer: str, param: str) -> str:
 
 
 def _map_axis(s: SweepScenario, axis: Axis) -> MapAxis:
-    return MapAxis(_axis_label(s.runs[0].optimizer, axis.param), axis.low, axis.high, s.axis_log(axis), s.resolution)
+    return MapAxis(axis_label(s.runs[0].optimizer, axis.param), axis.low, axis.high, s.axis_log(axis), s.resolution)
 
 
 def _run_lanes(s: SweepScenario, i: int, starts: np.ndarray, vary: dict, progress: Progress, done: int, total: int,
@@ -152,10 +154,12 @@ def _shade(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 
 def _log_range(gap: np.ndarray) -> tuple[float, float]:
+    """The colour range of log₁₀ gaps: 1st to 99th percentile, so a few extreme cells do not wash out the rest."""
     finite = gap[np.isfinite(gap)]
     if not len(finite):
         return 0.0, 1.0
-    return float(np.log10(finite.min())), float(np.log10(finite.max()))
+    lo, hi = np.percentile(np.log10(finite), (1, 99))
+    return float(lo), float(hi)
 
 
 def _steps_taken(rec: sweeps.LaneRecord, steps: int) -> np.ndarray:
@@ -274,7 +278,7 @@ def basin_categories(landscape: str) -> tuple[Category, ...]:
     ls = landscapes.get(landscape)
     cats = []
     for i, p in enumerate(ls.minima):
-        c = PALETTE[i % len(PALETTE)]
+        c = MINIMA_COLOURS[i % len(MINIMA_COLOURS)]
         cats.append(Category(f"{p.label or p.kind} ({p.x:.3g}, {p.y:.3g})", (c, _lighter(c, 0.7))))
     return (*cats, Category("still moving", STILL), Category("diverged", DIVERGED), Category("left the domain", LEFT))
 
@@ -286,6 +290,7 @@ def basins(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     runs = s.runs[:MAX_BASIN_RUNS]
     cats = basin_categories(s.landscape)
     glob = global_minima(s.landscape)
+    marks = tuple((p.x, p.y, p.label or p.kind) for p in landscapes.get(s.landscape).minima)
     n, shape, maps = len(starts), (s.resolution, s.resolution), []
     for i, run in enumerate(runs):
         rec = _run_lanes(s, i, starts, {}, progress, i * n, n * len(runs))
@@ -295,7 +300,7 @@ def basins(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
         note = f"{share:.1%} of starts reach a global minimum" if len(glob) else "no known minimum"
         maps.append(SweepMap(f"{run.display_label()} (η = {run.lr:g})", note, x, y, label.reshape(shape).astype(np.uint8),
                              _shade(taken.astype(float), 0, s.steps).reshape(shape), taken.reshape(shape), None, cats,
-                             f"dark: reached in few steps, light: in many (up to {s.steps})"))
+                             f"dark: reached in few steps, light: in many (up to {s.steps})", marks))
     return Maps(tuple(maps))
 
 
@@ -369,7 +374,7 @@ def rate_sweep(s: SweepScenario, progress: Progress = lambda f: None) -> RateSwe
         rec = _run_lanes(s, i, np.tile(starts, (len(rates), 1)), {LEARNING_RATE: np.repeat(rates, len(starts))}, progress,
                          i * lanes, lanes * len(s.runs))
         shape = (len(rates), len(starts))
-        curves.append(RateCurve(run.display_label(), run.color or PALETTE[i % len(PALETTE)], rates,
+        curves.append(RateCurve(run.display_label(), s.base.color(i), rates,
                                 loss_gap(s.landscape, rec.loss).reshape(shape), rec.status.reshape(shape)))
     return RateSweep(tuple(curves))
 
@@ -386,9 +391,11 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
     for i, c in enumerate(sweep.curves):
         med = c.median()
         ok = np.isfinite(med)
-        if several:
-            q1, q3 = (np.percentile(np.where(np.isfinite(c.gap), c.gap, band), q, axis=1) for q in (25, 75))
-            data.append({"type": "scatter", "x": np.r_[c.rates, c.rates[::-1]].tolist(), "y": np.r_[q3, q1[::-1]].tolist(),
+        if several and ok.any():
+            bad = np.isin(c.status, (engine.DIVERGED, engine.LEFT_DOMAIN)) | ~np.isfinite(c.gap)
+            q1, q3 = (np.percentile(np.where(bad, band, c.gap), q, axis=1)[ok] for q in (25, 75))
+            r = c.rates[ok]
+            data.append({"type": "scatter", "x": np.r_[r, r[::-1]].tolist(), "y": np.r_[q3, q1[::-1]].tolist(),
                          "fill": "toself", "fillcolor": _lighter(c.colour, 0.75), "opacity": 0.5, "line": {"width": 0},
                          "hoverinfo": "skip", "showlegend": False, "legendgroup": c.label})
         data.append({"type": "scatter", "mode": "lines+markers", "name": c.label, "legendgroup": c.label,

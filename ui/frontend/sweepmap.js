@@ -173,12 +173,20 @@ class SweepView {
       xaxis: { title: { text: m.x.label }, type: m.x.log ? "log" : "linear", exponentformat: "power", constrain: "domain" },
       yaxis: { title: { text: m.y.label }, type: m.y.log ? "log" : "linear", exponentformat: "power" },
       dragmode: this.zoomable ? "zoom" : false,
+      showlegend: false,
       uirevision: `${m.x.low},${m.x.high},${m.y.low},${m.y.high}`,
     };
     if (m.x.label === "x" && m.y.label === "y") layout.yaxis.scaleanchor = "x";
+    const traces = [trace];
+    if (m.marks.length) {
+      traces.push({
+        type: "scatter", mode: "markers", x: m.marks.map((k) => k[0]), y: m.marks.map((k) => k[1]), hoverinfo: "skip",
+        marker: { symbol: "star", size: 12, color: "white", line: { width: 1.2, color: "black" } },
+      });
+    }
     p.map = m;
     p.zoomable = this.zoomable;
-    await this.Plotly.react(p.plot, [trace], layout, CONFIG);
+    await this.Plotly.react(p.plot, traces, layout, CONFIG);
     p.digest = raw.digest;
     if (!p.bound) this.bind(p, i, data);
     p.bound = true;
