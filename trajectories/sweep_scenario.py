@@ -204,9 +204,9 @@ def from_query(query: dict[str, str]) -> tuple[SweepScenario, list[str]]:
         else:
             r.warn(f"'color={query['color']}' is not one of {', '.join(COLOURINGS)}; using {d.colour}.")
     if "rates" in query:
-        low, high, *count = query["rates"].split(",") + [""]
+        low, high, count = (query["rates"].split(",") + ["", "", ""])[:3]
         kw["rates"] = _range(r, "rates", f"{low},{high}", d.rates, *engine.LR_RANGE, True)
-        kw["count"] = r.number("rates (count)", count[0] or str(d.count), d.count, lo=LR_COUNT[0], hi=LR_COUNT[1], integer=True)
+        kw["count"] = r.number("rates (count)", count or str(d.count), d.count, lo=LR_COUNT[0], hi=LR_COUNT[1], integer=True)
     optimizer = base.runs[0].optimizer
     for name in ("x", "y"):
         default = getattr(d, name)
