@@ -45,6 +45,17 @@ def test_a_lane_is_the_same_single_run(optimizer, vary, schedule):
             np.testing.assert_allclose(rec.loss[i], run.losses[0, -1], rtol=1e-9, atol=1e-12)
 
 
+def test_a_grid_cell_is_the_same_lane():
+    lrs, b1s = np.array([1e-3, 0.05, 0.3]), np.array([0.5, 0.9])
+    chunks = sweeps.grid_chunks("rosenbrock", "adam", (-1.5, 2.0), ("learning_rate", lrs), ("b1", b1s), steps=150, dtype="float64")
+    grid = sweeps.LaneRecord.concat([rec for _, _, rec in chunks])
+    L, B = np.meshgrid(lrs, b1s)
+    flat = sweeps.lanes("rosenbrock", "adam", np.tile((-1.5, 2.0), (6, 1)), {"learning_rate": L.ravel(), "b1": B.ravel()},
+                        steps=150, dtype="float64")
+    np.testing.assert_allclose(grid.positions, flat.positions, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(grid.status, flat.status)
+
+
 def test_a_heat_map_cell_is_the_playground_run_it_opens():
     s = SweepScenario(kind="heatmap", base=Scenario(runs=(RunSpec("adam", 0.05),), steps=120), resolution=8,
                       x=Axis("learning_rate", 1e-3, 1.0), y=Axis("b1", 0.5, 0.99))

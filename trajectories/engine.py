@@ -349,12 +349,15 @@ def schedule_curve(key: str, steps: int, lr: float, params: dict, losses) -> jax
     return _curve_program(key, bucket)(jnp.asarray(steps, jnp.int32), jnp.asarray(lr, jnp.float64), args, padded)
 
 
-def lane_sharding(n: int) -> tuple[NamedSharding, NamedSharding] | None:
-    """Shardings of a sweep's (2, N) starts and (N,) swept values over all local devices, or None."""
-    starts = batch_sharding(n)
-    if starts is None:
+def lane_sharding(n: int, grid: bool = False) -> tuple[NamedSharding, NamedSharding] | None:
+    """Shardings of a sweep's starts, (2, N) or on a grid (2, N, nx), and of its swept values, (N,)
+    or (N, 1), split along N over all local devices; None when N does not divide evenly."""
+    devices = jax.local_devices()
+    if len(devices) < 2 or n % len(devices):
         return None
-    return starts, NamedSharding(starts.mesh, PartitionSpec("batch"))
+    mesh = Mesh(np.array(devices), ("batch",))
+    tail = (None,) if grid else ()
+    return NamedSharding(mesh, PartitionSpec(None, "batch", *tail)), NamedSharding(mesh, PartitionSpec("batch", *tail))
 
 
 @functools.lru_cache(maxsize=64)

@@ -10,7 +10,6 @@ serves every grid resolution, and a page can show progress and stop between chun
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
@@ -42,7 +41,7 @@ class LaneRecord:
 
 
 def check_work(lanes: int, steps: int) -> None:
-    """Raise ValueError, in words, when a request is over the per-request caps."""
+    """Raise ValueError, in words, when one call is over the per-request caps."""
     if not 1 <= lanes <= MAX_LANES:
         raise ValueError(f"a sweep runs 1 to {MAX_LANES:,} runs at once, asked for {lanes:,}")
     if lanes * steps > MAX_WORK:
@@ -73,6 +72,29 @@ def chunk_size(n: int) -> int:
     return CHUNKS[0] if n <= CHUNKS[0] else CHUNKS[1]
 
 
+def _program(landscape: str, optimizer: str, starts: np.ndarray, kwargs: dict):
+    """Validate the settings every lane shares; the prepared inputs and the compiled final-only
+    program (each lane its own run: a loss-driven schedule reads the lane's own loss)."""
+    prepared = api.prepare(landscape, optimizer, starts=starts, record=False, **kwargs)
+    program = replace(prepared.program, independent=schedules.get(prepared.program.schedule).stateful)
+    return prepared, engine.compiled(program)
+
+
+def _run_chunk(run, prepared, landscape: str, start: jax.Array, lane: dict, keep: int) -> LaneRecord:
+    """One compiled call over a chunk of lanes (any trailing shape); the first `keep` lanes, flattened row-major."""
+    lr = lane.pop("learning_rate", prepared.inputs.lr)
+    inputs = prepared.inputs._replace(start=start, lr=lr, hyper={**prepared.inputs.hyper, **lane})
+    final = run(inputs)
+    loss = engine.loss_at(landscape, final.position, inputs.steps)
+    d = final.position.shape[0]
+    return LaneRecord(
+        positions=np.asarray(final.position).reshape(d, -1).T[:keep],
+        loss=np.asarray(loss).reshape(-1)[:keep],
+        status=np.asarray(final.status).reshape(-1)[:keep],
+        event_step=np.asarray(final.event_step).reshape(-1)[:keep],
+    )
+
+
 def lane_chunks(
     landscape: str,
     optimizer: str,
@@ -83,8 +105,7 @@ def lane_chunks(
     """Run lane i from starts[i] with vary[name][i]; yield (lanes done, lanes in all, this chunk's record).
 
     Keyword arguments are those of `api.prepare` (hyper, learning_rate, schedule, schedule_params,
-    steps, noise, seed, dtype, tol) and hold for every lane. Everything is validated before the
-    first chunk runs; a loss-driven schedule reads each lane's own loss.
+    steps, tol, dtype) and hold for every lane. Everything is validated before the first chunk runs.
     """
     starts = np.asarray(starts, dtype=float)
     n = len(starts)
@@ -93,9 +114,7 @@ def lane_chunks(
     for name, v in values.items():
         if len(v) != n:
             raise ValueError(f"'{name}' has {len(v)} values for {n} start points; give one per lane")
-    prepared = api.prepare(landscape, optimizer, starts=starts, record=False, **kwargs)
-    program = replace(prepared.program, independent=schedules.get(prepared.program.schedule).stateful)
-    run = engine.compiled(program)
+    prepared, run = _program(landscape, optimizer, starts, kwargs)
     size = chunk_size(n)
     shardings = engine.lane_sharding(size)
     dtype = prepared.inputs.lr.dtype
@@ -106,24 +125,47 @@ def lane_chunks(
         if shardings is not None:
             start = jax.device_put(start, shardings[0])
             lane = {name: jax.device_put(v, shardings[1]) for name, v in lane.items()}
-        lr = lane.pop("learning_rate", prepared.inputs.lr)
-        inputs = prepared.inputs._replace(start=start, lr=lr, hyper={**prepared.inputs.hyper, **lane})
-        final = run(inputs)
-        loss = engine.loss_at(landscape, final.position, inputs.steps)
         keep = min(size, n - lo)
-        record = LaneRecord(
-            positions=np.asarray(final.position).T[:keep],
-            loss=np.asarray(loss)[:keep],
-            status=np.asarray(final.status)[:keep],
-            event_step=np.asarray(final.event_step)[:keep],
-        )
-        yield lo + keep, n, record
+        yield lo + keep, n, _run_chunk(run, prepared, landscape, start, lane, keep)
+
+
+def grid_chunks(
+    landscape: str,
+    optimizer: str,
+    start: tuple[float, float],
+    x: tuple[str, Sequence[float]],
+    y: tuple[str, Sequence[float]],
+    **kwargs,
+) -> Iterator[tuple[int, int, LaneRecord]]:
+    """Lanes on a product grid from one start: lane (i, j) has y's i-th and x's j-th value, in
+    row-major order; yields like `lane_chunks`, a block of whole rows at a time.
+
+    The grid keeps its two axes — positions (2, rows, nx), x's values (nx,), y's (rows, 1) —
+    so a per-lane power such as β1^t costs one value per row, not one per cell.
+    """
+    (x_name, x_values), (y_name, y_values) = x, y
+    if x_name == y_name:
+        raise ValueError(f"both axes sweep '{x_name}': choose two different parameters")
+    xv, yv = _check_values(optimizer, x_name, x_values), _check_values(optimizer, y_name, y_values)
+    nx, ny = len(xv), len(yv)
+    check_work(nx * ny, int(kwargs.get("steps", 500)))
+    prepared, run = _program(landscape, optimizer, np.asarray([start], float), kwargs)
+    rows = max(1, min(ny, CHUNKS[1] // nx))
+    shardings = engine.lane_sharding(rows, grid=True)
+    dtype = prepared.inputs.lr.dtype
+    p0 = jnp.asarray(np.broadcast_to(np.asarray(start, float)[:, None, None], (2, rows, nx)), dtype)
+    columns = jnp.asarray(xv, dtype)
+    if shardings is not None:
+        p0 = jax.device_put(p0, shardings[0])
+    for lo in range(0, ny, rows):
+        idx = np.minimum(np.arange(lo, lo + rows), ny - 1)  # the last block repeats its last row
+        row_values = jnp.asarray(yv[idx][:, None], dtype)
+        if shardings is not None:
+            row_values = jax.device_put(row_values, shardings[1])
+        keep = min(rows, ny - lo)
+        yield (lo + keep) * nx, ny * nx, _run_chunk(run, prepared, landscape, p0, {x_name: columns, y_name: row_values}, keep * nx)
 
 
 def lanes(landscape: str, optimizer: str, starts: np.ndarray, vary: Mapping[str, Sequence[float]], **kwargs) -> LaneRecord:
     """All lanes of `lane_chunks` in one record."""
     return LaneRecord.concat([rec for _, _, rec in lane_chunks(landscape, optimizer, starts, vary, **kwargs)])
-
-
-def chunk_count(n: int) -> int:
-    return math.ceil(n / chunk_size(n))

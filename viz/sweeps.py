@@ -135,16 +135,33 @@ def _map_axis(s: SweepScenario, axis: Axis) -> MapAxis:
     return MapAxis(axis_label(s.runs[0].optimizer, axis.param), axis.low, axis.high, s.axis_log(axis), s.resolution)
 
 
-def _run_lanes(s: SweepScenario, i: int, starts: np.ndarray, vary: dict, progress: Progress, done: int, total: int,
-               **extra) -> sweeps.LaneRecord:
-    """Run i of the sweep over `starts` × `vary`, reporting progress (lanes done of `total` across the request)."""
-    run = s.runs[i]
+def _collect(chunks, progress: Progress, done: int, total: int) -> sweeps.LaneRecord:
+    """Join a sweep's chunks, reporting progress (lanes done of `total` across the request) after each."""
     parts = []
-    for finished, _, rec in sweeps.lane_chunks(s.landscape, run.optimizer, starts, vary, steps=s.steps, tol=s.tol,
-                                               **{**run.engine_kwargs(), **extra}):
+    for finished, _, rec in chunks:
         parts.append(rec)
         progress((done + finished) / total)
     return sweeps.LaneRecord.concat(parts)
+
+
+def _engine_kwargs(s: SweepScenario, i: int) -> dict:
+    return dict(steps=s.steps, tol=s.tol, **s.runs[i].engine_kwargs())
+
+
+def _run_lanes(s: SweepScenario, i: int, starts: np.ndarray, vary: dict, progress: Progress, done: int, total: int) -> sweeps.LaneRecord:
+    """Run i of the sweep over `starts` × `vary`."""
+    chunks = sweeps.lane_chunks(s.landscape, s.runs[i].optimizer, starts, vary, **_engine_kwargs(s, i))
+    return _collect(chunks, progress, done, total)
+
+
+def _run_grid(s: SweepScenario, progress: Progress) -> tuple[MapAxis, MapAxis, np.ndarray, np.ndarray, sweeps.LaneRecord]:
+    """Run 1 over the x × y grid of its parameters from the first start: axes, cell values, record."""
+    _check(s)
+    x, y = _map_axis(s, s.x), _map_axis(s, s.y)
+    X, Y = np.meshgrid(x.centres(), y.centres())
+    chunks = sweeps.grid_chunks(s.landscape, s.runs[0].optimizer, s.start_points[0], (s.x.param, x.centres()),
+                                (s.y.param, y.centres()), **_engine_kwargs(s, 0))
+    return x, y, X, Y, _collect(chunks, progress, 0, s.resolution**2)
 
 
 def _shade(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -174,14 +191,7 @@ def _check(s: SweepScenario) -> None:
 
 def heatmap(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     """Run 1 over the x × y grid of its parameters from the first start, coloured by final loss or steps to tolerance."""
-    _check(s)
-    if s.x.param == s.y.param:
-        raise ValueError(f"both axes sweep '{s.x.param}': choose two different parameters")
-    x, y = _map_axis(s, s.x), _map_axis(s, s.y)
-    X, Y = np.meshgrid(x.centres(), y.centres())
-    n = s.resolution**2
-    starts = np.tile(s.start_points[0], (n, 1))
-    rec = _run_lanes(s, 0, starts, {s.x.param: X.ravel(), s.y.param: Y.ravel()}, progress, 0, n)
+    x, y, X, Y, rec = _run_grid(s, progress)
     shape = (s.resolution, s.resolution)
     gap = loss_gap(s.landscape, rec.loss)
     diverged = rec.status == engine.DIVERGED
@@ -211,13 +221,7 @@ def heatmap(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
 def trainability(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     """Trainable (stays bounded) vs diverged over the x × y window, as in Sohl-Dickstein (2024):
     trainable cells shaded by final loss, diverged ones by how fast they blew up."""
-    _check(s)
-    if s.x.param == s.y.param:
-        raise ValueError(f"both axes sweep '{s.x.param}': choose two different parameters")
-    x, y = _map_axis(s, s.x), _map_axis(s, s.y)
-    X, Y = np.meshgrid(x.centres(), y.centres())
-    n = s.resolution**2
-    rec = _run_lanes(s, 0, np.tile(s.start_points[0], (n, 1)), {s.x.param: X.ravel(), s.y.param: Y.ravel()}, progress, 0, n)
+    x, y, _, _, rec = _run_grid(s, progress)
     shape = (s.resolution, s.resolution)
     gap = loss_gap(s.landscape, rec.loss)
     bad = (rec.status == engine.DIVERGED) | (rec.status == engine.LEFT_DOMAIN)
