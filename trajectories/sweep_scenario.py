@@ -12,7 +12,6 @@ raises: a bad value falls back to its default with a warning in words.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import optimizers
@@ -38,12 +37,6 @@ class Axis:
     low: float
     high: float
 
-    def values(self, n: int, log: bool) -> tuple[float, ...]:
-        """n cell centres, evenly spaced (in log10 when `log`)."""
-        if log:
-            a, b = math.log10(self.low), math.log10(self.high)
-            return tuple(10 ** (a + (b - a) * (i + 0.5) / n) for i in range(n))
-        return tuple(self.low + (self.high - self.low) * (i + 0.5) / n for i in range(n))
 
 
 def param_bounds(optimizer: str, param: str) -> tuple[float, float, bool]:
@@ -180,11 +173,7 @@ def from_query(query: dict[str, str]) -> tuple[SweepScenario, list[str]]:
     r = _Reader()
     d = SweepScenario()
     kw: dict = {}
-    kind = query.get("sweep", d.kind)
-    if kind not in KINDS:
-        r.warn(f"'sweep={kind}' is not one of {', '.join(KINDS)}; using {d.kind}.")
-        kind = d.kind
-    kw["kind"] = kind
+    kind = kw["kind"] = r.choice("sweep", query.get("sweep", d.kind), KINDS, d.kind)
     base, warnings = scenario.from_query(query)
     r.warnings.extend(warnings)
     if not any(k[:1] == "r" and k[1:].isdigit() for k in query):
@@ -199,10 +188,7 @@ def from_query(query: dict[str, str]) -> tuple[SweepScenario, list[str]]:
         lo, hi = RESOLUTION.get(kind, RESOLUTION["basin"])
         kw["resolution"] = r.number("res", query["res"], min(d.resolution, hi), lo=lo, hi=hi, integer=True)
     if "color" in query:
-        if query["color"] in COLOURINGS:
-            kw["colour"] = query["color"]
-        else:
-            r.warn(f"'color={query['color']}' is not one of {', '.join(COLOURINGS)}; using {d.colour}.")
+        kw["colour"] = r.choice("color", query["color"], COLOURINGS, d.colour)
     if "rates" in query:
         low, high, count = (query["rates"].split(",") + ["", "", ""])[:3]
         kw["rates"] = _range(r, "rates", f"{low},{high}", d.rates, *engine.LR_RANGE, True)

@@ -8,24 +8,14 @@ the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
-
-import streamlit as st
 
 from trajectories.scenario import Scenario
 from ui import assets
+from ui.component import frontend_component
 from viz import player as payload
 
-_FRONTEND = Path(__file__).resolve().parent / "frontend"
-
-_component = st.components.v2.component(
-    "optiviz_player",
-    html=(_FRONTEND / "player.html").read_text(encoding="utf-8"),
-    css=(_FRONTEND / "player.css").read_text(encoding="utf-8"),
-    js=(_FRONTEND / "player.js").read_text(encoding="utf-8"),
-    isolate_styles=False,  # plotly.js styles its plots from the document's head
-)
+_component = frontend_component("optiviz_player", "player")
 
 
 def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None) -> dict:

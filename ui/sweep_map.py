@@ -8,22 +8,11 @@ static folder, computes the hover text itself, and returns a click as the trigge
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import streamlit as st
-
 from ui import assets
+from ui.component import frontend_component
 from viz.sweeps import Maps
 
-_FRONTEND = Path(__file__).resolve().parent / "frontend"
-
-_component = st.components.v2.component(
-    "optiviz_sweep_map",
-    html=(_FRONTEND / "sweepmap.html").read_text(encoding="utf-8"),
-    css=(_FRONTEND / "sweepmap.css").read_text(encoding="utf-8"),
-    js=(_FRONTEND / "sweepmap.js").read_text(encoding="utf-8"),
-    isolate_styles=False,  # plotly.js styles its plots from the document's head
-)
+_component = frontend_component("optiviz_sweep_map", "sweepmap")
 
 
 def render(maps: Maps, *, key: str, zoomable: bool = False, height: int = 520, columns: int = 2):

@@ -91,29 +91,19 @@ class SweepView {
     this.grid = this.root.querySelector(".ovz-sweep-maps");
     this.tip = this.root.querySelector(".ovz-sweep-tip");
     this.panels = [];
-    this.pending = null;
-    this.busy = false;
   }
 
   receive(data, setTriggerValue) {
+    // Draws run one after another; while one runs, only the newest data waits (older is skipped).
     this.setTriggerValue = setTriggerValue;
-    this.pending = data;
-    if (!this.busy) this.pump();
-  }
-
-  async pump() {
-    this.busy = true;
-    while (this.pending) {
-      const data = this.pending;
-      this.pending = null;
-      try {
-        await this.draw(data);
-        this.message.textContent = "";
-      } catch (err) {
-        this.message.textContent = `The map could not be drawn: ${err.message}`;
-      }
-    }
-    this.busy = false;
+    this.latest = data;
+    this.drawing = (this.drawing || Promise.resolve()).then(() => {
+      if (this.latest !== data) return null;
+      return this.draw(data).then(
+        () => { this.message.textContent = ""; },
+        (err) => { this.message.textContent = `The map could not be drawn: ${err.message}`; },
+      );
+    });
   }
 
   panel(i) {
