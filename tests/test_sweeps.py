@@ -141,3 +141,18 @@ def test_from_query_never_raises(query):
     s, warnings = from_query(query)
     assert isinstance(s, SweepScenario) and isinstance(warnings, list)
     assert from_query(to_query(s))[0] == s
+
+
+def test_no_compilation_when_a_sweep_setting_moves():
+    from tests.test_engine import COUNTER
+
+    def heat(lo, hi, b1_lo, steps):
+        s = SweepScenario(kind="heatmap", base=Scenario(runs=(RunSpec("adam", 0.05),), steps=steps), resolution=16,
+                          x=Axis("learning_rate", lo, hi), y=Axis("b1", b1_lo, 0.99))
+        return vs.heatmap(s)
+
+    heat(1e-3, 1.0, 0.5, 100)
+    with COUNTER as c:  # new ranges and steps within the bucket: traced values only
+        heat(1e-4, 0.3, 0.1, 90)
+        heat(1e-2, 2.0, 0.7, 60)
+    assert c.count == 0
