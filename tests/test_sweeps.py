@@ -93,6 +93,10 @@ def test_basin_map_shares_and_request_cap():
     maps = vs.basins(s)
     assert len(maps.maps) == 2 and maps.maps[0].cat.shape == (16, 16) and maps.maps[0].cat.dtype == np.uint8
     assert "100.0% of starts reach a global minimum" == maps.maps[0].note
+    opened = vs.cell_target(s, maps, {"map": 1, "row": 3, "col": 12})  # a click opens that start with that run
+    centres = maps.maps[1].x.centres()
+    assert opened.runs == (s.runs[1],) and opened.starts == ((centres[12], centres[3]),) and opened.steps == 300
+    assert vs.cell_target(s, maps, {"map": 1, "row": 16, "col": 0}) is None and vs.cell_target(s, maps, {"x": 1}) is None
     big = SweepScenario(kind="basin", base=Scenario(runs=(RunSpec("sgd"),) * 4, steps=5000), resolution=512)
     assert "over the cap" in big.over_cap()
     with pytest.raises(ValueError, match="over the cap"):

@@ -60,3 +60,16 @@ def test_playground_offers_sweep_this_run():
     assert len(links) == len(Scenario().runs)
     sweep = for_run(Scenario(), 0)
     assert sweep.kind == "lr" and to_query(sweep)["r1"] == "sgd;lr=0.001"
+
+
+def test_trainability_zoom_out_and_whole_range():
+    at = open_page({"sweep": "trainability", "r1": "momentum;lr=0.001", "res": "16", "steps": "100",
+                    "x": "learning_rate,0.001,0.004", "y": "momentum,0.5,0.7"})
+    at.button(key="sw.sw.out").click().run()
+    sweep, _ = from_query(link(at))
+    # ×4 about the centre: geometric on the log rate axis (ratio 4 → 4⁴), clipped to μ's range [0, 0.999].
+    assert abs(sweep.x.low * sweep.x.high - 0.001 * 0.004) < 1e-9 and abs(sweep.x.high / sweep.x.low - 4**4) < 1e-2
+    assert (sweep.y.low, sweep.y.high) == (0.2, 0.999)
+    at.button(key="sw.sw.reset").click().run()
+    sweep, _ = from_query(link(at))
+    assert (sweep.x.low, sweep.x.high, sweep.y.low, sweep.y.high) == (1e-4, 1.0, 0.0, 0.999)

@@ -8,6 +8,7 @@ they are drawn and read back by `SweepControls.changed`, which commits a validat
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import streamlit as st
@@ -111,6 +112,21 @@ class SweepControls:
             axes[name] = Axis(axis.param, float(f"{a:.6g}"), float(f"{b:.6g}")) if a < b else axis
         self.commit(replace(s, **axes))
 
+    def zoom_out(self, factor: float | None) -> None:
+        """Widen the trainability window `factor` times about its centre (in log10 on log axes); None: the whole range."""
+        s = self.state.current
+        windows = []
+        for axis in (s.x, s.y):
+            lo, hi, log = param_bounds(s.runs[0].optimizer, axis.param)
+            if factor is None:
+                windows.append(DEFAULT_RATES if axis.param == "learning_rate" else (lo, hi))
+                continue
+            a, b = (math.log10(axis.low), math.log10(axis.high)) if log else (axis.low, axis.high)
+            mid, half = (a + b) / 2, (b - a) * factor / 2
+            a, b = mid - half, mid + half
+            windows.append((10**a, 10**b) if log else (a, b))
+        self.window(*windows)
+
     # ---- widgets ----
     def kind_control(self) -> None:
         st.segmented_control("Sweep", KINDS, key=self.k("kind"), format_func=KIND_NAMES.get, on_change=self.changed,
@@ -142,6 +158,10 @@ class SweepControls:
         lo, hi = RESOLUTION[s.kind]
         st.select_slider("Resolution (cells per side)", sorted({*(r for r in RESOLUTIONS if lo <= r <= hi), s.resolution}),
                          key=self.k("res"), on_change=on)
+        if s.kind == "trainability":
+            out, reset = st.columns(2)
+            out.button("Zoom out ×4", key=self.k("out"), on_click=self.zoom_out, args=(4.0,), width="stretch")
+            reset.button("Whole range", key=self.k("reset"), on_click=self.zoom_out, args=(None,), width="stretch")
         if s.kind == "heatmap":
             st.segmented_control("Colour by", COLOURINGS, key=self.k("colour"), on_change=on, required=True,
                                  format_func={"loss": "final loss", "steps": "steps to tolerance"}.get)

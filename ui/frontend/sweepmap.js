@@ -6,6 +6,7 @@
 const VIEWS = new WeakMap();
 const CONFIG = {
   displaylogo: false,
+  showTips: false, // plotly's "double-click to zoom back out": the data is the window, so the page offers its own way out
   responsive: true,
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
 };
