@@ -57,9 +57,9 @@ def ratio_line(name: str, engine_fn, peer_fn, repeats: int = 5) -> None:
 def picture(s: SweepScenario) -> float:
     """Seconds from a new setting to the payload the browser receives (cache bypassed), after one warm-up."""
     compute = vs.COMPUTE[s.kind]
-    [m.payload() for m in compute(s).maps]
+    [m.payload for m in compute(s).maps]
     t0 = time.perf_counter()
-    [m.payload() for m in compute(s).maps]
+    [m.payload for m in compute(s).maps]
     return time.perf_counter() - t0
 
 

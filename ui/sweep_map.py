@@ -17,6 +17,6 @@ _component = frontend_component("optiviz_sweep_map", "sweepmap")
 
 def render(maps: Maps, *, key: str, zoomable: bool = False, height: int = 520, columns: int = 2):
     """Mount (or update in place) the maps; the result's `click` / `zoom` hold the latest event on the rerun it caused."""
-    data = {"plotly": assets.plotly_url(), "maps": [m.payload() for m in maps.maps], "zoomable": zoomable,
+    data = {"plotly": assets.plotly_url(), "maps": [m.payload for m in maps.maps], "zoomable": zoomable,
             "height": height, "columns": columns}
     return _component(key=key, data=data, on_click_change=lambda: None, on_zoom_change=lambda: None)

@@ -9,6 +9,7 @@ learning-rate sweep is a small Plotly figure (a few hundred points per curve).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 from dataclasses import dataclass
@@ -79,7 +80,9 @@ class SweepMap:
     def nbytes(self) -> int:
         return sum(a.nbytes for a in (self.cat, self.shade, self.step, self.loss) if a is not None)
 
+    @functools.cached_property
     def payload(self) -> dict:
+        """The map for the browser (computed once per map: a cached result is sent again on every rerun)."""
         arrays = {"cat": _b64(self.cat, "u1"), "shade": _b64(self.shade, "u1"), "step": _b64(self.step, "<u2")}
         if self.loss is not None:
             arrays["loss"] = _b64(self.loss, "<f2")

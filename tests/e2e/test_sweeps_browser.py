@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import numpy as np
 import pytest
 
 from tests.e2e.harness import wait_for_app
@@ -82,4 +83,19 @@ def test_trainability_zoom_recomputes_the_window_and_the_link_round_trips(page, 
     assert url_query(fresh) == link
     assert fresh.get_attribute(MAP, "data-digest") == digest
     fresh.close()
+    assert page.errors == []
+
+
+def test_a_point_of_the_rate_sweep_opens_that_rate_in_the_playground(page, app_url):
+    query = {"sweep": "lr", "ls": "quadratic", "rates": "0.001,1,20", "r1": "sgd;lr=0.01", "steps": "100"}
+    page.goto(f"{app_url}/sweeps?{urlencode(query)}")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=60_000)
+    page.locator(".js-plotly-plot .scatterlayer .trace").nth(0).locator(".point").nth(10).click(force=True)
+    page.wait_for_selector(".ovz[data-ready='1']", state="attached", timeout=90_000)
+    wait_for_app(page)
+    opened, warnings = scenario.from_query(url_query(page))
+    sweep, _ = sweep_scenario.from_query(query)
+    assert warnings == [] and opened.runs[0].optimizer == "sgd"
+    assert opened.runs[0].lr == float(f"{np.geomspace(*sweep.rates, sweep.count)[10]:.6g}")
     assert page.errors == []
