@@ -51,7 +51,8 @@ def optax_vmap(f, starts: np.ndarray, lrs: np.ndarray, b1s: np.ndarray):
 def ratio_line(name: str, engine_fn, peer_fn, repeats: int = 5) -> None:
     t_engine = median_seconds(engine_fn, repeats=repeats, warmup=1)
     t_peer = median_seconds(peer_fn, repeats=repeats, warmup=1)
-    print(f"  {name}: engine {fmt(t_engine)}   optax + vmap {fmt(t_peer)}   optax/engine = {t_peer / t_engine:.2f}× (target ≥ 1.5×)")
+    print(f"  {name}: engine {fmt(t_engine)}   optax + vmap {fmt(t_peer)}   "
+          f"optax/engine = {t_peer / t_engine:.2f}× (target ≥ 1.5×)")
 
 
 def picture(s: SweepScenario) -> float:

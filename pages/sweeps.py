@@ -79,7 +79,8 @@ if s.kind == "lr":
     target = vs.rate_target(s, points[0]) if points else None
     if target is not None:
         open_in_playground(target)
-    st.caption("Click a point to open that run in the Playground. Diverged rates are drawn as ✕ on the top band, never as huge losses.")
+    st.caption("Click a point to open that run in the Playground. Diverged rates are drawn as ✕ on the top band, "
+               "never as huge losses.")
     cols = st.columns(min(4, len(result.curves)))
     for j, curve in enumerate(result.curves):
         best = curve.best()
@@ -96,7 +97,7 @@ else:
     if zoomable:
         st.caption("Drag a box to zoom: the window is recomputed at full resolution.")
         if event and isinstance(event.zoom, dict):
-            controls.window(tuple(event.zoom.get("x", ())), tuple(event.zoom.get("y", ())))
+            controls.window(event.zoom.get("x"), event.zoom.get("y"))
             st.rerun()
     if event and isinstance(event.click, dict):
         cell = vs.cell_target(s, result, event.click)

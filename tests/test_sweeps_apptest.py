@@ -41,7 +41,8 @@ def test_heat_map_widgets_write_the_link():
 
 
 def test_rate_sweep_offers_the_best_rate_of_each_run():
-    at = open_page({"sweep": "lr", "ls": "quadratic", "steps": "100", "rates": "0.001,1,20", "r1": "sgd;lr=0.01", "r2": "adam;lr=0.05"})
+    at = open_page({"sweep": "lr", "ls": "quadratic", "steps": "100", "rates": "0.001,1,20", "r1": "sgd;lr=0.01",
+                    "r2": "adam;lr=0.05"})
     labels = [b.label for b in at.button if b.label.startswith("Best")]
     assert len(labels) == 2 and labels[0].startswith("Best SGD: η = ")
     assert len(at.get("plotly_chart")) == 1

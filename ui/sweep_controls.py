@@ -101,11 +101,18 @@ class SweepControls:
             resolution=min(max(int(ss[self.k("res")]), lo), hi), colour=ss[self.k("colour")], tol=float(ss[self.k("tol")]), **axes,
         ))
 
-    def window(self, x: tuple[float, float], y: tuple[float, float]) -> None:
-        """A zoomed trainability window, clipped to the parameters' ranges."""
+    def window(self, x: object, y: object) -> None:
+        """A new trainability window (from the map's zoom or the buttons), clipped to the parameters' ranges."""
+        try:
+            bounds = [tuple(float(v) for v in pair) for pair in (x, y)]
+            if any(len(b) != 2 or not all(map(math.isfinite, b)) for b in bounds):
+                raise ValueError
+        except (TypeError, ValueError):
+            self.editor.note(f"The map sent an unreadable window ({x!r}, {y!r}).")
+            return
         s = self.state.current
         axes = {}
-        for name, (a, b) in (("x", x), ("y", y)):
+        for name, (a, b) in zip(("x", "y"), bounds):
             axis = getattr(s, name)
             lo, hi, _ = param_bounds(s.runs[0].optimizer, axis.param)
             a, b = max(lo, min(a, b)), min(hi, max(a, b))
@@ -137,7 +144,8 @@ class SweepControls:
         self.editor.landscape_controls(s.base)
         if s.kind != "basin":
             st.text_input("Start point(s)", key=self.editor.k("start"), on_change=self.editor.changed,
-                          placeholder="default start", help="x, y — several separated by ';' (the rate sweep shows their median and spread).")
+                          placeholder="default start",
+                          help="x, y — several separated by ';' (the rate sweep shows their median and spread).")
         st.number_input("Steps", 1, engine.MAX_STEPS, key=self.editor.k("steps"), step=50, on_change=self.editor.changed)
 
     def sweep_controls(self, s: SweepScenario) -> None:
@@ -174,7 +182,8 @@ class SweepControls:
         value = (axis.low, axis.high)
         if log:
             options = sorted({*log_options(lo, hi), *value})
-            st.select_slider(f"{name} range", options=options, value=value, key=key, on_change=self.changed, format_func=lambda v: f"{v:g}")
+            st.select_slider(f"{name} range", options=options, value=value, key=key, on_change=self.changed,
+                             format_func=lambda v: f"{v:g}")
         else:
             st.slider(f"{name} range", float(lo), float(hi), value=value, key=key, step=(hi - lo) / 1000, format="%.4g",
                       on_change=self.changed)

@@ -128,6 +128,7 @@ def loss_gap(landscape: str, loss: np.ndarray) -> np.ndarray:
 
 
 def axis_label(optimizer: str, param: str) -> str:
+    """How an axis (and its picker) names a sweepable parameter: "learning rate η", "β1 (b1)"."""
     if param == LEARNING_RATE:
         return "learning rate η"
     h = optimizers.get(optimizer).hyper(param)
@@ -151,7 +152,8 @@ def _engine_kwargs(s: SweepScenario, i: int) -> dict:
     return dict(steps=s.steps, tol=s.tol, **s.runs[i].engine_kwargs())
 
 
-def _run_lanes(s: SweepScenario, i: int, starts: np.ndarray, vary: dict, progress: Progress, done: int, total: int) -> sweeps.LaneRecord:
+def _run_lanes(s: SweepScenario, i: int, starts: np.ndarray, vary: dict, progress: Progress, done: int,
+               total: int) -> sweeps.LaneRecord:
     """Run i of the sweep over `starts` × `vary`."""
     chunks = sweeps.lane_chunks(s.landscape, s.runs[i].optimizer, starts, vary, **_engine_kwargs(s, i))
     return _collect(chunks, progress, done, total)
