@@ -78,7 +78,8 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
         ],
         "digest": digest,
     }
-    return LandscapeAsset(f"{key}-{n}-{digest}.f32", blob, meta)
+    stem = "custom" if landscapes.custom.is_custom(key) else key  # a typed expression never goes into a file name
+    return LandscapeAsset(f"{stem}-{n}-{digest}.f32", blob, meta)
 
 
 @dataclass(frozen=True)
