@@ -56,7 +56,7 @@ class SlidingWindow:
             while self.times and self.times[0] <= now - self.seconds:
                 self.times.popleft()
             if len(self.times) >= self.limit:
-                return self.times[0] + self.seconds - now
+                return (self.times[0] + self.seconds - now) if self.times else self.seconds
             self.times.append(now)
             return 0.0
 

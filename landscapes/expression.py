@@ -90,7 +90,7 @@ Node = Union[Num, Name, Neg, BinOp, Call]
 # ---- tokens ----
 @dataclass(frozen=True)
 class Token:
-    kind: str  # num, name, op, end
+    kind: str  # num, name, op, end, or bad (text: what is wrong; the parser raises when it gets there)
     text: str
     column: int
 
@@ -117,7 +117,8 @@ def describe_char(ch: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """The tokens of `text` (checked for length first); raises ExpressionError at the first bad character."""
+    """The tokens of `text` (checked for length first), up to the first bad character, which ends the list
+    as a `bad` token: so the first problem in reading order is the one reported."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is too long: {len(text)} characters (at most {MAX_LENGTH})")
     tokens: list[Token] = []
@@ -132,7 +133,8 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("num", m.group(), column))
             i = m.end()
             if i < len(text) and (text[i].isalpha() or text[i] in "_."):
-                raise ExpressionError(f"'{text[column - 1:i + 1]}' is not a number: write '*' between a number and a name", column)
+                tokens.append(Token("bad", f"'{text[column - 1:i + 1]}' is not a number: write '*' between a number and a name", column))
+                return tokens
         elif m := _NAME.match(text, i):
             tokens.append(Token("name", m.group(), column))
             i = m.end()
@@ -140,7 +142,8 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("op", op, column))
             i += len(op)
         else:
-            raise ExpressionError(describe_char(ch), column)
+            tokens.append(Token("bad", describe_char(ch), column))
+            return tokens
     tokens.append(Token("end", "", len(text) + 1))
     return tokens
 
@@ -158,11 +161,14 @@ class Parser:
 
     @property
     def tok(self) -> Token:
-        return self.tokens[self.pos]
+        tok = self.tokens[self.pos]
+        if tok.kind == "bad":
+            raise ExpressionError(tok.text, tok.column)
+        return tok
 
     def advance(self) -> Token:
         self.steps += 1
-        tok = self.tokens[self.pos]
+        tok = self.tok
         self.pos += 1
         return tok
 

@@ -112,7 +112,9 @@ def points_from(f: Callable, result: Survey, domain: tuple[tuple[float, float], 
     (x0, x1), (y0, y1) = domain
     diag = float(np.hypot(x1 - x0, y1 - y0))
     p, g, h, values, seed_grad = (np.asarray(a) for a in result[:5])
-    g_scale = max(1.0, float(np.nanmedian(np.hypot(seed_grad[0], seed_grad[1]))))
+    seed_norm = np.hypot(seed_grad[0], seed_grad[1])
+    seed_norm = seed_norm[np.isfinite(seed_norm)]
+    g_scale = max(1.0, float(np.median(seed_norm))) if seed_norm.size else 1.0
     inside = (p[0] > x0) & (p[0] < x1) & (p[1] > y0) & (p[1] < y1)
     with np.errstate(invalid="ignore"):
         found = inside & (np.hypot(g[0], g[1]) <= 1e-7 * g_scale) & np.all(np.isfinite(h), axis=(0, 1)) & np.isfinite(values)
