@@ -35,10 +35,10 @@ NAME_CHARS = 48
 Domain = tuple[tuple[float, float], tuple[float, float]]
 
 EXAMPLES: dict[str, tuple[str, Domain]] = {
-    "Tilted double well": ("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2.0, 2.0), (-1.5, 1.5))),
+    "Double well": ("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2.0, 2.0), (-1.5, 1.5))),
     "Narrow valley": ("0.05*x^2 + 10*(y - 0.5*x)^2", ((-6.0, 6.0), (-4.0, 4.0))),
     "Egg crate": ("sin(2*x)*cos(2*y) + 0.05*(x^2 + y^2)", ((-4.0, 4.0), (-4.0, 4.0))),
-    "Three-hump camel": ("2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2", ((-2.0, 2.0), (-2.0, 2.0))),
+    "Camel": ("2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2", ((-2.0, 2.0), (-2.0, 2.0))),
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import ui.landscape_picker as picker
+from ui.markdown import plain
 from landscapes import custom
 from tests.test_playground_apptest import open_playground, run, scenario_of
 
@@ -46,7 +47,8 @@ def test_a_bad_expression_is_shown_with_a_caret_and_keeps_the_last_good_landscap
 
 def test_a_hostile_link_falls_back_with_its_message():
     at = open_playground({"ls": "custom", "f": "__import__('os').system('ls')"})
-    assert any(w.value.startswith("Link: custom landscape: unknown name '__import__'") and "(column 1)" in w.value for w in at.warning)
+    assert any(w.value.startswith(f"Link: custom landscape: unknown name '{plain('__import__')}'") and "(column 1)" in w.value
+               for w in at.warning)
     assert scenario_of(at).landscape == "rosenbrock"
 
 

@@ -18,6 +18,7 @@ import streamlit as st
 import landscapes
 from landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, SlidingWindow, is_custom, make_key, split_key
 from landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
+from ui.markdown import plain
 
 CUSTOM = "custom"
 SESSION_NEW_PER_MINUTE = 10
@@ -139,7 +140,7 @@ def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:
     error = ss.get(f"{key}.error")
     if error:
         text, message, column = error
-        st.error(message, icon=":material/error:")
+        st.error(plain(message), icon=":material/error:")
         if column:
             st.code(caret_block(text, column), language=None)
     st.caption("Examples")
