@@ -26,11 +26,15 @@ _BOUNDS = ("x0", "x1", "y0", "y1")
 _BOUND_LABELS = ("x from", "x to", "y from", "y to")
 
 
+CARET_WINDOW = 28  # characters of a code block in the sidebar
+
+
 def caret_block(text: str, column: int) -> str:
-    """The expression with a caret under `column` (1-based), for a code block; long text is cut around it."""
-    start = max(0, column - 60)
-    shown = text[start:start + 100]
-    return f"{shown}\n{' ' * (column - 1 - start)}^"
+    """The expression with a caret under `column` (1-based), for a code block; long text is cut around it ('…')."""
+    start = max(0, column - CARET_WINDOW // 2 - 1)
+    lead = "…" if start else ""
+    shown = lead + text[start:start + CARET_WINDOW] + ("…" if start + CARET_WINDOW < len(text) else "")
+    return f"{shown}\n{' ' * (len(lead) + column - 1 - start)}^"
 
 
 def _label(key: str) -> str:
@@ -87,7 +91,8 @@ def _apply(key: str, on_change: Callable[[], None] | None) -> None:
     else:
         if not ss.get(f"{key}.f"):
             use_example(key, next(iter(EXAMPLES)))
-        domain = tuple((ss[f"{key}.{a}"], ss[f"{key}.{b}"]) for a, b in (("x0", "x1"), ("y0", "y1")))
+        bounds = [ss.get(f"{key}.{b}", d) for b, d in zip(_BOUNDS, (v for pair in DEFAULT_DOMAIN for v in pair))]
+        domain = ((bounds[0], bounds[1]), (bounds[2], bounds[3]))
         try:
             ss[f"{key}.value"] = resolve(ss[f"{key}.f"], domain)
         except ValueError as err:
@@ -137,6 +142,8 @@ def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:
     for col, bound, text in zip(cols, _BOUNDS, _BOUND_LABELS):
         col.number_input(text, -MAX_COORDINATE, MAX_COORDINATE, key=f"{key}.{bound}", format="%g", step=0.5,
                          on_change=_apply, args=(key, on_change))
+    if is_custom(picked(key)):
+        st.latex(landscapes.get(picked(key)).latex)
     error = ss.get(f"{key}.error")
     if error:
         text, message, column = error
