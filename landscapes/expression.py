@@ -29,6 +29,7 @@ MAX_LENGTH = 500
 MAX_DEPTH = 32
 MAX_NODES = 200
 MAX_LITERAL = 1e9
+MIN_LITERAL = 1e-30  # smaller non-zero numbers are subnormal in float32 (and flushed to zero by XLA on CPU)
 MAX_EXPONENT = 64.0
 VARIABLES = ("x", "y")
 CONSTANTS = {"pi": math.pi, "e": math.e}
@@ -185,7 +186,7 @@ class Parser:
             raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", column)
 
     def expect(self, text: str, what: str) -> Token:
-        if self.tok.text != text or self.tok.kind != "op":
+        if not self.at(text):
             raise ExpressionError(f"expected {what}, found {self.found()}", self.tok.column)
         return self.advance()
 
@@ -197,26 +198,30 @@ class Parser:
             raise ExpressionError("the expression is empty: type f(x, y), e.g. x^2 + 3*y^2")
         tree = self.expr()
         if self.tok.kind != "end":
-            hint = " (write '*' for a product)" if self.tok.kind in ("num", "name") or self.tok.text == "(" else ""
+            hint = " (write '*' for a product)" if self.tok.kind in ("num", "name") or self.at("(") else ""
             raise ExpressionError(f"unexpected {self.found()}{hint}", self.tok.column)
         return tree
 
-    def expr(self) -> Node:
-        left = self.term()
-        while self.tok.text in ("+", "-") and self.tok.kind == "op":
+    def at(self, *ops: str) -> bool:
+        """Whether the current token is one of the operators `ops`."""
+        return self.tok.kind == "op" and self.tok.text in ops
+
+    def chain(self, ops: tuple[str, ...], operand: Callable[[], Node]) -> Node:
+        """operand (op operand)*, left-associative: a loop, not recursion, so long sums cost no depth."""
+        left = operand()
+        while self.at(*ops):
             op = self.advance()
-            left = self.node(BinOp(op.text, left, self.term()), op.column)
+            left = self.node(BinOp(op.text, left, operand()), op.column)
         return left
+
+    def expr(self) -> Node:
+        return self.chain(("+", "-"), self.term)
 
     def term(self) -> Node:
-        left = self.unary()
-        while self.tok.text in ("*", "/") and self.tok.kind == "op":
-            op = self.advance()
-            left = self.node(BinOp(op.text, left, self.unary()), op.column)
-        return left
+        return self.chain(("*", "/"), self.unary)
 
     def unary(self) -> Node:
-        if self.tok.kind == "op" and self.tok.text in ("-", "+"):
+        if self.at("-", "+"):
             op = self.advance()
             self.nest(op.column)
             arg = self.unary()
@@ -226,7 +231,7 @@ class Parser:
 
     def power(self) -> Node:
         base = self.atom()
-        if self.tok.kind == "op" and self.tok.text in ("^", "**"):
+        if self.at("^", "**"):
             op = self.advance()
             self.nest(op.column)
             start = self.tok.column
@@ -243,17 +248,19 @@ class Parser:
             value = float(tok.text)
             if not math.isfinite(value) or value > MAX_LITERAL:
                 raise ExpressionError(f"the number {tok.text[:20]} is too large (at most {MAX_LITERAL:g})", tok.column)
+            if 0 < value < MIN_LITERAL:
+                raise ExpressionError(f"the number {tok.text[:20]} is too small (non-zero numbers are at least {MIN_LITERAL:g})", tok.column)
             return self.node(Num(value), tok.column)
         if tok.kind == "name":
             self.advance()
             if tok.text in FUNCTIONS:
                 return self.call(tok)
             if tok.text in VARIABLES or tok.text in CONSTANTS:
-                if self.tok.text == "(" and self.tok.kind == "op":
+                if self.at("("):
                     raise ExpressionError(f"'{tok.text}' is not a function (write '*' for a product)", self.tok.column)
                 return self.node(Name(tok.text), tok.column)
             raise ExpressionError(f"unknown name '{tok.text[:40]}' ({allowed_names()})", tok.column)
-        if tok.kind == "op" and tok.text == "(":
+        if self.at("("):
             self.advance()
             self.nest(tok.column)
             inner = self.expr()
@@ -267,7 +274,7 @@ class Parser:
         self.expect("(", f"'(' after the function {name.text}")
         self.nest(name.column)
         args = [self.expr()]
-        while self.tok.kind == "op" and self.tok.text == ",":
+        while self.at(","):
             self.advance()
             args.append(self.expr())
         self.depth -= 1

@@ -16,6 +16,7 @@ import landscapes
 from trajectories.scenario import Scenario
 from ui import player, presentation
 from ui.frame import page_frame
+from ui.markdown import plain
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
 from viz.player import DEFAULT_TOL, results_rows, run_trace
@@ -58,7 +59,7 @@ present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed
 for text in state.link_warnings():
     st.warning(f"Link: {text}", icon=":material/link_off:")
 for text in editor.pop_notes():
-    st.error(text, icon=":material/error:")
+    st.error(plain(text), icon=":material/error:")
 
 with st.sidebar:
     editor.landscape_controls(scenario)
@@ -104,4 +105,4 @@ if traces and not scenario.presentation:
             "steps to tol": st.column_config.TextColumn(),
         },
     )
-    st.caption(f"{ls.name}: {ls.teaches}")
+    st.caption(plain(f"{ls.name}: {ls.teaches}"))  # a typed landscape's name holds its expression (x*y*z)

@@ -27,6 +27,9 @@ def test_typing_an_expression_draws_it_and_goes_into_the_link():
     s = scenario_of(at)
     assert s.landscape == "custom:x^2+3*y^2+sin(x*y)@-2,2,-1.5,1.5"
     assert not at.error and len(at.dataframe[0].value) == len(s.runs)
+    at.text_input(key="pg.start").input("0.5, -0.25")
+    run(at)
+    assert not at.error and scenario_of(at).starts == ((0.5, -0.25),)
     at.button(key="pg.ls.ex1").click()
     run(at)
     assert at.query_params["f"] == "0.05*x^2+10*(y-0.5*x)^2" and at.query_params["dom"] == "-6,6,-4,4"

@@ -69,6 +69,14 @@ def test_a_scenario_on_a_custom_landscape_round_trips_through_a_readable_link():
     assert warnings == [] and back == s and s.validate() is s
 
 
+def test_a_link_may_also_name_the_full_key():
+    key = custom.make_key("x^2 + y", ((-1, 1), (-1, 1)))
+    s, warnings = from_query({"ls": key, "start": "0.5,0.5"})
+    assert warnings == [] and s.landscape == key and s.starts == ((0.5, 0.5),)
+    _, warnings = from_query({"ls": "custom:x**2+y@-1,1,-1,1"})
+    assert warnings and "normal form" in warnings[0]
+
+
 def test_a_link_without_a_domain_uses_the_default():
     s, warnings = from_query({"ls": "custom", "f": "x^2+y^2"})
     assert warnings == [] and landscapes.get(s.landscape).domain == custom.DEFAULT_DOMAIN

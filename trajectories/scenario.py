@@ -195,10 +195,13 @@ class _Reader:
             self.warn(f"only the first {MAX_STARTS} start points are used.")
         return tuple(out)
 
-    def custom(self, expression: str, dom: str | None, default: str) -> str:
-        """The key of a typed landscape (parsed and built, so every later use succeeds), or `default`."""
+    def custom(self, query: dict[str, str], default: str) -> str:
+        """The typed landscape of ls=custom&f=…&dom=… (or of a full ls=custom:… key), parsed and built so
+        that every later use succeeds; `default` with a warning saying what was wrong otherwise."""
         try:
-            key = landscapes.custom.key_from_link(expression, dom)
+            key = query["ls"]
+            if not landscapes.custom.is_custom(key):
+                key = landscapes.custom.key_from_link(query.get("f", ""), query.get("dom"))
             landscapes.get(key)
             return key
         except ValueError as err:
@@ -269,8 +272,8 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     d = Scenario()
     kw: dict = {}
     ls = query.get("ls", d.landscape)
-    if ls == "custom":
-        ls = r.custom(query.get("f", ""), query.get("dom"), d.landscape)
+    if ls == "custom" or landscapes.custom.is_custom(ls):
+        ls = r.custom(query, d.landscape)
     elif ls not in landscapes.REGISTRY:
         r.warn(f"unknown landscape '{ls}'; using {landscapes.get(d.landscape).name}.")
         ls = d.landscape
