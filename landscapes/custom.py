@@ -105,29 +105,36 @@ def make_key(expression: str, domain=DEFAULT_DOMAIN) -> str:
     return f"{PREFIX}{normalize(parse(expression))}@{_fmt(x0)},{_fmt(x1)},{_fmt(y0)},{_fmt(y1)}"
 
 
+def _parts(key: str) -> tuple[str, str]:
+    expression, _, dom = key[len(PREFIX):].rpartition("@")
+    return expression, dom
+
+
+def _bounds(dom: str):
+    """'x0,x1,y0,y1' as ((x0, x1), (y0, y1)) of strings (checked by check_domain)."""
+    values = dom.split(",")
+    if len(values) != 4:
+        raise ExpressionError(f"dom='{dom[:40]}' should be four numbers x0,x1,y0,y1")
+    return (values[0], values[1]), (values[2], values[3])
+
+
 def link_fields(key: str) -> dict[str, str]:
     """The readable link form of a key: f=<expression>, dom=x0,x1,y0,y1."""
-    expression, _, dom = key[len(PREFIX):].rpartition("@")
+    expression, dom = _parts(key)
     return {"f": expression, "dom": dom}
 
 
 def key_from_link(expression: str, dom: str | None) -> str:
     """The key a link's f= and dom= describe (dom missing: the default domain); raises ExpressionError."""
-    if dom is None:
-        return make_key(expression, DEFAULT_DOMAIN)
-    values = dom.split(",")
-    if len(values) != 4:
-        raise ExpressionError(f"dom='{dom[:40]}' should be four numbers x0,x1,y0,y1")
-    return make_key(expression, ((values[0], values[1]), (values[2], values[3])))
+    return make_key(expression, DEFAULT_DOMAIN if dom is None else _bounds(dom))
 
 
 def split_key(key: str) -> tuple[str, Domain]:
     """(expression, domain) of a key, unchecked."""
-    expression, _, dom = key[len(PREFIX):].rpartition("@")
-    values = dom.split(",")
-    if not expression or len(values) != 4:
+    expression, dom = _parts(key)
+    if not expression:
         raise ExpressionError("a custom landscape key is custom:<expression>@x0,x1,y0,y1")
-    return expression, ((values[0], values[1]), (values[2], values[3]))
+    return expression, _bounds(dom)
 
 
 def _start_candidates(domain: Domain) -> np.ndarray:

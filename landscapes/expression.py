@@ -310,7 +310,13 @@ def constant_value(n: Node, column: int) -> float:
         raise ExpressionError("a constant exponent may use only numbers, pi, e and + - * / ^", column)
     a, b = constant_value(n.left, column), constant_value(n.right, column)
     try:
-        return {"+": a + b, "-": a - b, "*": a * b}[n.op] if n.op in "+-*" else (a / b if n.op == "/" else float(a**b))
+        if n.op == "+":
+            return a + b
+        if n.op == "-":
+            return a - b
+        if n.op == "*":
+            return a * b
+        return a / b if n.op == "/" else float(a**b)
     except (ZeroDivisionError, OverflowError, TypeError):  # TypeError: a negative base to a fractional power is complex
         return math.inf
 
