@@ -46,6 +46,9 @@ def test_a_bad_expression_is_shown_with_a_caret_and_keeps_the_last_good_landscap
     assert at.code[-1].value == "x^2 + 3*y^2 + os\n" + " " * 14 + "^"
     assert at.text_input(key="pg.ls.f").value == "x^2 + 3*y^2 + os"  # kept for fixing
     assert scenario_of(at) == before
+    at.text_input(key="pg.ls.f").input("")
+    run(at)
+    assert "the expression is empty" in at.error[0].value and scenario_of(at) == before
 
 
 def test_a_hostile_link_falls_back_with_its_message():

@@ -62,7 +62,7 @@ DIVISION = [
 PAYLOADS = INJECTION + FORMAT + UNICODE + NUMBERS + SIZE + SYNTAX + DIVISION
 WRAPPED = [f"x + {p}" for p in INJECTION[:40]] + [f"sin({p})" for p in FORMAT] + [f"{p}*y" for p in UNICODE[:20]]
 ALL = PAYLOADS + WRAPPED
-DIVISION_BUILT = ["1/0+x", "0/0*x", "1/(x-x)", "log(0*x)", "sqrt(-1-x^2)", "log(-exp(x))", "1/(x^2+y^2)", "x/y", "sqrt(x)*sqrt(-x)"]
+DIVISION_BUILT = ["1/0+x", "1/(x-x)", "log(-exp(x))", "1/(x^2+y^2)", "x/y", "sqrt(x)*sqrt(-x)"]
 
 
 def test_there_are_at_least_two_hundred_payloads():

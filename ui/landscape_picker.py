@@ -89,8 +89,6 @@ def _apply(key: str, on_change: Callable[[], None] | None) -> None:
     if choice != CUSTOM:
         ss[f"{key}.value"] = choice
     else:
-        if not ss.get(f"{key}.f"):
-            use_example(key, next(iter(EXAMPLES)))
         bounds = [ss.get(f"{key}.{b}", d) for b, d in zip(_BOUNDS, (v for pair in DEFAULT_DOMAIN for v in pair))]
         domain = ((bounds[0], bounds[1]), (bounds[2], bounds[3]))
         try:
@@ -100,6 +98,13 @@ def _apply(key: str, on_change: Callable[[], None] | None) -> None:
             return
     if on_change is not None:
         on_change()
+
+
+def _chosen(key: str, on_change: Callable[[], None] | None) -> None:
+    """Selectbox callback: choosing "Custom…" with nothing typed yet starts from the first example."""
+    if st.session_state[key] == CUSTOM and not st.session_state.get(f"{key}.f"):
+        use_example(key, next(iter(EXAMPLES)))
+    _apply(key, on_change)
 
 
 def use_example(key: str, name: str) -> None:
@@ -121,7 +126,7 @@ def landscape_picker(key: str, on_change: Callable[[], None] | None = None, *, l
     Call `seed_picker` first, at least once per session."""
     ss = st.session_state
     options = [*landscapes.REGISTRY, CUSTOM]
-    st.selectbox(label, options, key=key, format_func=_label, on_change=_apply, args=(key, on_change))
+    st.selectbox(label, options, key=key, format_func=_label, on_change=_chosen, args=(key, on_change))
     if ss[key] == CUSTOM:
         with custom_area if custom_area is not None else st.container():
             _custom_editor(key, on_change)
