@@ -70,7 +70,7 @@ def _session_window() -> SlidingWindow:
 def resolve(expression: str, domain) -> str:
     """The landscape key of a typed expression, built (and so checked); raises ExpressionError or BusyError."""
     ls_key = make_key(expression, domain)
-    if not landscapes.custom.is_cached(ls_key):
+    if not landscapes.custom.was_built(ls_key):
         wait = _session_window().admit()
         if wait:
             raise ExpressionError(
