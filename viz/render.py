@@ -160,9 +160,9 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
     return Frame(
         s, tracks, width, height,
         map=Panel(ls.name, Axis(x0, x1, left, split - gap / 2), Axis(y0, y1, height - bottom, top)),
-        lr=Panel("learning rate (log)", Axis(0, s.steps, split + gap / 2, steps_right), Axis(lr_lo, lr_hi, mid - bottom / 2, top, log=True)),
+        lr=Panel("learning rate (log)", Axis(0, s.steps, split + gap / 2, steps_right), Axis(lr_lo, lr_hi, mid - 30 * k, top, log=True)),
         loss=Panel("f - f* (log)" if log_loss else "loss f", Axis(0, s.steps, split + gap / 2, steps_right),
-                   Axis(f_lo, f_hi, height - bottom, mid + top / 2, log=log_loss)),
+                   Axis(f_lo, f_hi, height - bottom, mid + 30 * k, log=log_loss)),
         zoom=zoom,
     )
 
