@@ -59,7 +59,7 @@ def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom
                        file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
     st.markdown("**Picture of one step**")
     step_box, size_box = st.columns(2)
-    step = step_box.number_input("step", 0, s.steps, s.steps, key=f"{key}.step")
+    step = step_box.number_input("step", 0, s.steps, s.steps, key=f"{key}.step.{s.steps}")  # a new range, a new widget
     width, height = IMAGE_SIZES[size_box.selectbox("PNG size", list(IMAGE_SIZES), key=f"{key}.size")]
     png_box, svg_box = st.columns(2)
     png_box.download_button("PNG", lambda: render.png(render.layout(s, traces, width, height, zoom), int(step)),
@@ -86,7 +86,7 @@ def _animation(s: Scenario, traces: Traces, *, key: str, stem: str, zoom) -> Non
     fps_box, stride_box = st.columns(2)
     fps = fps_box.number_input("frames/s", *animate.FPS_RANGE, 20, key=f"{key}.fps")
     default_stride = max(1, -(-s.steps // 300))
-    stride = stride_box.number_input("one frame every … steps", 1, s.steps, default_stride, key=f"{key}.stride")
+    stride = stride_box.number_input("one frame every … steps", 1, s.steps, default_stride, key=f"{key}.stride.{s.steps}")
     width, height = (int(v) for v in size.split("×"))
     spec = animate.AnimationSpec(fmt, width, height, int(fps), int(stride))
     frames = len(animate.frame_steps(s.steps, spec.stride))

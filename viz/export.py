@@ -42,8 +42,8 @@ def _per_step(a: np.ndarray, steps: int) -> np.ndarray:
     return np.concatenate([a.astype(np.float64), pad], axis=1)
 
 
-def trajectory_columns(s: Scenario, i: int, t: RunTrace) -> dict[str, np.ndarray]:
-    """Run i's record as per-row columns (trajectories one after another, steps 0…T)."""
+def trajectory_columns(t: RunTrace) -> dict[str, np.ndarray]:
+    """A run's record as per-row columns (trajectories one after another, steps 0…T)."""
     rec = t.record
     n, T1 = rec.losses.shape
     grads = _per_step(rec.grads, rec.steps)
@@ -66,7 +66,7 @@ def trajectories_csv(s: Scenario, traces: Traces) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for i, t in traces:
-        cols = trajectory_columns(s, i, t)
+        cols = trajectory_columns(t)
         status = [t.record.status_text(j) for j in range(t.record.losses.shape[0])]
         label = s.runs[i].display_label()
         numbers = [[_number(v) for v in cols[c]] for c in ("x", "y", "f", "grad_x", "grad_y", "lr")]
@@ -88,7 +88,7 @@ def trajectories_json(s: Scenario, traces: Traces) -> str:
     """The configuration plus every run's trajectories (non-finite numbers as null)."""
     runs = []
     for i, t in traces:
-        cols = trajectory_columns(s, i, t)
+        cols = trajectory_columns(t)
         n, T1 = t.record.losses.shape
         runs.append({
             "run": i + 1,

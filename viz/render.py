@@ -128,7 +128,6 @@ class Frame:
     map: Panel
     lr: Panel
     loss: Panel
-    zoom: tuple | None = None
 
     @property
     def k(self) -> float:
@@ -163,7 +162,6 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
         lr=Panel("learning rate (log)", Axis(0, s.steps, split + gap / 2, steps_right), Axis(lr_lo, lr_hi, mid - 30 * k, top, log=True)),
         loss=Panel("f - f* (log)" if log_loss else "loss f", Axis(0, s.steps, split + gap / 2, steps_right),
                    Axis(f_lo, f_hi, height - bottom, mid + 30 * k, log=log_loss)),
-        zoom=zoom,
     )
 
 
@@ -213,7 +211,7 @@ class Raster:
 
 
 _SVG_ANCHOR = {"l": "start", "m": "middle", "r": "end"}
-_SVG_BASELINE = {"a": "hanging", "m": "middle", "s": "auto", "d": "auto"}
+_SVG_BASELINE = {"a": "hanging", "m": "middle", "s": "auto"}
 
 
 def _svg_color(c: Rgb) -> str:

@@ -50,7 +50,10 @@ def test_the_html_export_plays_offline(page, tmp_path):
 def test_the_export_menu_renders_a_gif_in_the_background(page, app_url):
     open_playground(page, app_url)
     page.get_by_role("button", name="Export").click()
-    page.get_by_role("button", name="Render GIF").click()
+    stride = page.get_by_label("one frame every … steps")
+    stride.fill("50")
+    stride.press("Enter")
+    page.get_by_role("button", name="Render GIF (11 frames)").click()
     download = page.get_by_role("button", name="Download playground-rosenbrock-canyon.gif")
     download.wait_for(timeout=60_000)
     if SHOTS:
