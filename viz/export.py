@@ -14,6 +14,7 @@ import csv
 import html
 import io
 import json
+import math
 import re
 from typing import Sequence
 
@@ -27,13 +28,21 @@ from viz.player import RunTrace
 
 CONFIG_VERSION = 1
 CONFIG_MAX_BYTES = 64 * 1024
-CSV_COLUMNS = ("run", "label", "start", "step", "x", "y", "f", "grad_x", "grad_y", "lr", "status")
+NUMBER_COLUMNS = ("x", "y", "f", "grad_x", "grad_y", "lr")
+CSV_COLUMNS = ("run", "label", "start", "step", *NUMBER_COLUMNS, "status")
 Traces = Sequence[tuple[int, RunTrace]]
 
 
-def _number(v: float) -> str:
-    """Shortest text that reads back to the same float ('' for a step that has no value)."""
-    return repr(float(v)) if np.isfinite(v) else ("" if np.isnan(v) else ("inf" if v > 0 else "-inf"))
+def _texts(a: np.ndarray) -> list[str]:
+    """Shortest text that reads back to the same float, per value ('' where a step has no value)."""
+    return ["" if v != v else repr(v) for v in np.asarray(a, dtype=np.float64).tolist()]
+
+
+def _csv_field(text: str) -> str:
+    """`text` quoted as the csv module would quote it in a row."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
 
 
 def _per_step(a: np.ndarray, steps: int) -> np.ndarray:
@@ -62,21 +71,19 @@ def trajectory_columns(t: RunTrace) -> dict[str, np.ndarray]:
 
 def trajectories_csv(s: Scenario, traces: Traces) -> str:
     """One row per (run, start point, step): position, loss, gradient and rate of the update from there."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    lines = [",".join(CSV_COLUMNS)]
     for i, t in traces:
         cols = trajectory_columns(t)
-        status = [t.record.status_text(j) for j in range(t.record.losses.shape[0])]
-        label = s.runs[i].display_label()
-        numbers = [[_number(v) for v in cols[c]] for c in ("x", "y", "f", "grad_x", "grad_y", "lr")]
-        for r, (j, k) in enumerate(zip(cols["start"], cols["step"])):
-            writer.writerow([i + 1, label, int(j), int(k), *(col[r] for col in numbers), status[j]])
-    return out.getvalue()
+        status = [_csv_field(t.record.status_text(j)) for j in range(t.record.losses.shape[0])]
+        head = f"{i + 1},{_csv_field(s.runs[i].display_label())}"
+        numbers = [_texts(cols[c]) for c in NUMBER_COLUMNS]
+        starts, steps = cols["start"].tolist(), cols["step"].tolist()
+        lines += [f"{head},{j},{k},{','.join(values)},{status[j]}" for j, k, *values in zip(starts, steps, *numbers)]
+    return "\n".join(lines) + "\n"
 
 
 def _json_list(a: np.ndarray) -> list:
-    return [float(v) if np.isfinite(v) else None for v in np.asarray(a, dtype=np.float64).ravel()]
+    return [v if v == v and abs(v) != math.inf else None for v in np.asarray(a, dtype=np.float64).tolist()]
 
 
 def config_json(s: Scenario) -> str:
@@ -96,7 +103,7 @@ def trajectories_json(s: Scenario, traces: Traces) -> str:
             "optimizer": s.runs[i].optimizer,
             "trajectories": [
                 {"start": j, "status": t.record.status_text(j),
-                 **{c: _json_list(cols[c][j * T1:(j + 1) * T1]) for c in ("x", "y", "f", "grad_x", "grad_y", "lr")}}
+                 **{c: _json_list(cols[c][j * T1:(j + 1) * T1]) for c in NUMBER_COLUMNS}}
                 for j in range(n)
             ],
         })
