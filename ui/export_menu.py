@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Callable, Sequence
 
 import streamlit as st
@@ -55,8 +56,12 @@ def export_menu(scenario: Scenario, traces: Traces, *, key: str, title: str, zoo
 
 def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom) -> None:
     st.markdown("**Interactive page** — plays offline, one file")
-    st.download_button("Interactive HTML", lambda: export.player_html(s, traces, title=title, zoom=zoom),
-                       file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
+    html_box, surface_box = st.columns(2, vertical_alignment="center")
+    surface = surface_box.checkbox("with the 3-D surface", value=s.view != "2d", key=f"{key}.surface")
+    shown = replace(s, view="both" if surface else "2d")
+    html_box.download_button("Interactive HTML", lambda: export.player_html(shown, traces, title=title, zoom=zoom),
+                             file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html",
+                             icon=":material/html:")
     st.markdown("**Picture of one step**")
     step_box, size_box = st.columns(2)
     step = step_box.number_input("step", 0, s.steps, s.steps, key=f"{key}.step.{s.steps}")  # a new range, a new widget
