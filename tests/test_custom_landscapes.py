@@ -5,6 +5,7 @@ consumer of a landscape key — engine, grids, player asset, results table, figu
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import jax.numpy as jnp
 import numpy as np
@@ -16,9 +17,9 @@ from landscapes import custom
 from landscapes.expression import ExpressionError
 from landscapes.stationary import stationary_points
 from trajectories import engine
-from trajectories.scenario import Scenario, from_query, to_query
+from trajectories.scenario import RunSpec, Scenario, from_query, to_query
 from trajectories.stationary import survey_compiled
-from viz import figures, landscape as viz_landscape, player
+from viz import export, figures, landscape as viz_landscape, player, render
 
 
 def found(key: str):
@@ -172,3 +173,15 @@ def test_a_pole_draws_as_a_finite_grid():
     assert np.all(np.isfinite(g.z)) and np.all(np.isfinite(g.shade))
     rec = tr.run(key, "sgd", learning_rate=1.0, starts=[(0.01, 1.0)], steps=50)
     assert "diverged" in rec.status_text() or "left the domain" in rec.status_text()
+
+
+def test_exports_of_a_custom_landscape_name_it_and_restore_it():
+    key = custom.make_key("x^2/(1+y^2) + y^2", ((-2, 2), (-2, 2)))
+    s = Scenario(landscape=key, runs=(RunSpec("adam", 0.05),), steps=40)
+    traces = [(0, player.run_trace(s, 0))]
+    page = export.player_html(s, traces, title="Mine")
+    assert "Custom: x^2/(1+y^2)+y^2" in page
+    back, warnings = export.read_config(export.config_json(s).encode())
+    assert warnings == [] and back == s
+    svg = render.svg(render.layout(s, traces, 480, 270), 40)
+    assert "Custom: x^2/(1+y^2)+y^2" in "".join(ET.fromstring(svg).itertext())
