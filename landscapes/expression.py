@@ -416,7 +416,7 @@ def latex(n: Node) -> str:
     if n.op == "/":
         return rf"\frac{{{latex(n.left)}}}{{{latex(n.right)}}}"
     level = _LEVEL[n.op]
-    sep = r" \cdot " if n.op == "*" else f" {n.op} "
+    sep = r"\," if n.op == "*" else f" {n.op} "
     return f"{wrap(n.left, level)}{sep}{wrap(n.right, level + 1)}"
 
 

@@ -150,7 +150,7 @@ def test_division_by_zero_is_a_value_not_an_exception():
 
 def test_latex_is_built_from_the_tree():
     assert latex(parse("sqrt(x)/2 + abs(y)^2")) == r"\frac{\sqrt{x}}{2} + {\left|y\right|}^{2}"
-    assert latex(parse("1e-06*sin(x)")) == r"1\cdot 10^{-6} \cdot \sin\left(x\right)"
+    assert latex(parse("1e-06*sin(x)")) == r"1\cdot 10^{-6}\,\sin\left(x\right)"
 
 
 def test_parse_steps_are_linear_in_the_length():

@@ -148,7 +148,7 @@ def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:
         col.number_input(text, -MAX_COORDINATE, MAX_COORDINATE, key=f"{key}.{bound}", format="%g", step=0.5,
                          on_change=_apply, args=(key, on_change))
     if is_custom(picked(key)):
-        st.latex(landscapes.get(picked(key)).latex)
+        st.caption(f"${landscapes.get(picked(key)).latex}$")  # LaTeX built from the tree: no user text, no "$"
     error = ss.get(f"{key}.error")
     if error:
         text, message, column = error
