@@ -18,6 +18,7 @@ Grammar (precedence low to high; `^` and `**` are the same, right-associative):
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
 from typing import Callable, Union
@@ -32,6 +33,7 @@ MAX_LITERAL = 1e9
 MIN_LITERAL = 1e-30  # smaller non-zero numbers are subnormal in float32 (and flushed to zero by XLA on CPU)
 MAX_EXPONENT = 64.0
 VARIABLES = ("x", "y")
+ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul}  # the same in floats and arrays
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
 
@@ -310,12 +312,8 @@ def constant_value(n: Node, column: int) -> float:
         raise ExpressionError("a constant exponent may use only numbers, pi, e and + - * / ^", column)
     a, b = constant_value(n.left, column), constant_value(n.right, column)
     try:
-        if n.op == "+":
-            return a + b
-        if n.op == "-":
-            return a - b
-        if n.op == "*":
-            return a * b
+        if n.op in ARITHMETIC:
+            return ARITHMETIC[n.op](a, b)
         return a / b if n.op == "/" else float(a**b)
     except (ZeroDivisionError, OverflowError, TypeError):  # TypeError: a negative base to a fractional power is complex
         return math.inf
@@ -443,12 +441,8 @@ def evaluate(n: Node, p):
     if n.op == "^" and (k := _integer(n.right)) is not None:
         return jnp.asarray(left) ** k
     right = evaluate(n.right, p)
-    if n.op == "+":
-        return left + right
-    if n.op == "-":
-        return left - right
-    if n.op == "*":
-        return left * right
+    if n.op in ARITHMETIC:
+        return ARITHMETIC[n.op](left, right)
     if n.op == "/":
         return jnp.asarray(left) / right
     return jnp.power(left, right)
