@@ -36,6 +36,10 @@ from landscapes import networks as nets
 from optimizers.base import tree_map
 from trajectories import engine
 
+# Rules that reduce over the whole parameter vector (a norm, a mean or a projection): on the
+# network they act on all P parameters at once, where a per-layer implementation would not.
+WHOLE_VECTOR_RULES = ("clip_norm", "lars", "ranger21", "swats")
+
 MAX_RUNS = 8
 HIDDEN_RANGE = (2, 64)
 POINTS_RANGE = (32, 4096)
