@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from benchmarks.common import fmt, median_seconds
+from trajectories import engine
 from trajectories import network as nw
 from trajectories import network_views as nv
 
@@ -59,7 +60,7 @@ def torch_total(rows: np.ndarray) -> float:
     x_np, y_np, theta0 = nw.problem_arrays(PROBLEM)
     x, y = torch.tensor(x_np), torch.tensor(y_np)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    stride = nw.snapshot_stride(nw.engine.bucket_for(STEPS))
+    stride = nw.snapshot_stride(engine.bucket_for(STEPS))
     snapshots = []
     for run, run_rows in zip(RUNS, rows):
         params = [p.requires_grad_() for p in torch_weights(theta0)]

@@ -65,7 +65,7 @@ with left:
     hidden = st.select_slider("Hidden width", WIDTHS, key="nn_hidden", disabled=not nets.MODELS[model].uses_hidden)
     n_points = st.select_slider("Points", POINTS, key="nn_points")
     batch = st.select_slider("Batch size", BATCHES, key="nn_batch")
-    steps = st.select_slider("Steps", STEPS, key="nn_steps")
+    steps = st.select_slider("Training steps", STEPS, key="nn_steps")
     seeds = st.columns(2)
     data_seed = seeds[0].number_input("Data seed", 0, 9999, key="nn_data_seed")
     init_seed = seeds[1].number_input("Init seed", 0, 9999, key="nn_init_seed")
@@ -93,7 +93,7 @@ with right:
         st.stop()
     labels = [optimizers.get(k).name for k, _, _ in runs]
     colors = [PALETTE[i % len(PALETTE)] for i in range(len(runs))]
-    at = st.slider("Step", 0, int(record.steps), int(record.steps), key="nn_at", help="The playhead: markers on the plane and the decision boundary.")
+    at = st.slider("Playhead step", 0, int(record.steps), int(record.steps), key="nn_at", help="The playhead: markers on the plane and the decision boundary.")
     j = int(np.searchsorted(record.snapshot_steps, at))
     explained = "" if plane.explained is None else f" · explains {100 * plane.explained.sum():.0f} % of the iterates' spread"
     st.markdown(f"**{plane.kind}**{explained} · {record.snapshots.shape[-1]} parameters")

@@ -55,7 +55,8 @@ def decision_figure(image: np.ndarray, extent, inputs: np.ndarray, labels: np.nd
                      "name": f"class {cls}", "marker": {"size": 5, "color": color, "line": {"width": 0.5, "color": "white"}}})
     layout = {
         "height": height, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
-        "xaxis": {"range": [x0, x1], "title": {"text": "x₁"}}, "yaxis": {"range": [y0, y1], "title": {"text": "x₂"}},
+        "xaxis": {"range": [x0, x1], "title": {"text": "x₁"}, "constrain": "domain"},
+        "yaxis": {"range": [y0, y1], "title": {"text": "x₂"}, "scaleanchor": "x"},
         "legend": {"orientation": "h", "y": -0.14},
     }
     return {"data": data, "layout": layout}
