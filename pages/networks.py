@@ -32,7 +32,8 @@ WIDGET_DEFAULTS = {"nn_hidden": 16, "nn_points": 512, "nn_batch": 64, "nn_steps"
                    "nn_opts": [k for k, _ in DEFAULT_RUNS]}
 
 
-@st.cache_data(max_entries=64, show_spinner="Training…")
+# A record holds ≤ 8 runs × 1001 snapshots × P floats (38 MB at width 32): a few settings, not many.
+@st.cache_data(max_entries=8, show_spinner="Training…")
 def compute(problem: nw.NetworkProblem, runs: tuple[tuple[str, float, str], ...], steps: int, plane_kind: str):
     """Record, plane, projections, the 100×100 plane grid and the loss at each projected point."""
     record = nw.train(problem, [nw.NetRun(o, lr, schedule=s) for o, lr, s in runs], steps)
@@ -43,7 +44,7 @@ def compute(problem: nw.NetworkProblem, runs: tuple[tuple[str, float, str], ...]
     return record, plane, coords, distance, grid, plane_loss
 
 
-@st.cache_data(max_entries=64, show_spinner="Hessian-vector products…")
+@st.cache_data(max_entries=16, show_spinner="Hessian-vector products…")
 def eigenvalues(problem: nw.NetworkProblem, runs, steps: int, plane_kind: str):
     record = compute(problem, runs, steps, plane_kind)[0]
     idx = np.unique(np.linspace(0, len(record.snapshot_steps) - 1, EIGEN_POINTS).astype(int))

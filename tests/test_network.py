@@ -52,11 +52,13 @@ def short_record() -> nw.NetworkRecord:
     return nw.train(PROBLEM, [nw.NetRun("adam", 0.05), nw.NetRun("sgd", 0.5)], 2)
 
 
-def optax_path(make, rates: np.ndarray, seed: int) -> np.ndarray:
-    """Final flat params of optax on the params pytree, the same rows per update, rate rates[k]."""
-    x, y = (jnp.asarray(a) for a in nw.problem_arrays(PROBLEM)[:2])
-    spec = PROBLEM.spec
-    params = spec.init(jax.random.PRNGKey(PROBLEM.init_seed), PROBLEM.hidden, jnp.float32)
+def optax_path(make, rates: np.ndarray, seed: int, problem: nw.NetworkProblem = PROBLEM) -> np.ndarray:
+    """Final flat params of optax on the params pytree, the same rows per update, rate rates[k]:
+    the first B rows of the engine's draw for the batch bucket."""
+    x, y = (jnp.asarray(a) for a in nw.problem_arrays(problem)[:2])
+    spec = problem.spec
+    bucket = nw.batch_bucket(problem.batch_size, problem.n_points)
+    params = spec.init(jax.random.PRNGKey(problem.init_seed), problem.hidden, jnp.float32)
     key = jax.random.PRNGKey(seed)
     table = jnp.asarray(rates, jnp.float32)
     tx = make(lambda count: table[count])
@@ -64,7 +66,7 @@ def optax_path(make, rates: np.ndarray, seed: int) -> np.ndarray:
 
     @jax.jit
     def step(params, state, k):
-        idx = nw.batch_indices(key, k, PROBLEM.n_points, PROBLEM.batch_size)
+        idx = nw.batch_indices(key, k, problem.n_points, bucket)[: problem.batch_size]
         grads = jax.grad(lambda p: nets.mean_loss(spec, p, x[idx], y[idx]))(params)
         updates, state = tx.update(grads, state, params)
         return optax.apply_updates(params, updates), state
@@ -82,6 +84,13 @@ def test_training_matches_optax_on_the_pytree(index):
     expected = optax_path(make, rec.lrs[index], run.seed)
     np.testing.assert_allclose(rec.snapshots[index, -1], expected, rtol=0, atol=1e-6)
     assert rec.loss[index, -1] < rec.loss[index, 0]
+
+
+def test_a_batch_size_inside_its_bucket_uses_the_first_rows_of_the_draw():
+    problem = nw.NetworkProblem(**{**PROBLEM.__dict__, "batch_size": 24})
+    rec = nw.train(problem, [PARITY[0][0]], STEPS)  # the sgd program of the parity runs: bucket 32
+    np.testing.assert_allclose(rec.snapshots[0, -1], optax_path(PARITY[0][1], rec.lrs[0], 0, problem), rtol=0, atol=1e-6)
+    assert not np.allclose(rec.snapshots[0, -1], parity_record().snapshots[0, -1], atol=1e-3)
 
 
 def test_recorded_rates_follow_the_schedule():

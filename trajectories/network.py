@@ -143,7 +143,8 @@ def batch_bucket(batch_size: int, n_points: int) -> int:
 
 
 def batch_indices(key: jax.Array, k: jax.Array, n_points: int, length: int) -> jax.Array:
-    """The rows update k draws: `length` uniform draws with replacement, seeded by (key, k).
+    """`length` uniform draws with replacement, seeded by (key, k); update k uses the first B
+    of the batch bucket's draw (the rest weigh 0), so B moves within its bucket without compiling.
 
     With replacement because a seeded permutation per update (without) measured 3× the cost of
     the whole MLP update on the CPU; for a batch of 64 of 512 points the difference is a few
