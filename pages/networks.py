@@ -18,7 +18,7 @@ from trajectories.engine import LR_RANGE
 from trajectories.scenario import PALETTE
 from ui.frame import page_frame
 from ui.widgets import log_slider
-from viz.network import curve_figures, decision_figure, plane_figure
+from viz.network import curve_figures, decision_figure, plane_figure, plane_surface_figure
 
 WIDTHS = (4, 8, 16, 32)
 POINTS = (256, 512, 1024)
@@ -101,7 +101,10 @@ with right:
     for i, label in enumerate(labels):
         if record.diverged_at[i] >= 0:
             st.warning(f"{label}: {record.status_text(i)}")
-    st.plotly_chart(plane_figure(grid, list(zip(labels, colors, coords)), j), key="nn_plane_chart", width="stretch")
+    if st.toggle("3-D surface", key="nn_3d"):
+        st.plotly_chart(plane_surface_figure(grid, list(zip(labels, colors, coords, plane_loss)), j), key="nn_surface_chart", width="stretch")
+    else:
+        st.plotly_chart(plane_figure(grid, list(zip(labels, colors, coords)), j), key="nn_plane_chart", width="stretch")
     shown = st.selectbox("Decision boundary of", range(len(runs)), format_func=lambda i: labels[i], key="nn_boundary_run")
     image, extent = nv.decision_images(record.problem, record.snapshots[shown, j], n=96)
     x, y, _ = nw.problem_arrays(record.problem)

@@ -24,6 +24,10 @@ def test_networks_page_draws_the_shared_plane_and_the_boundary():
     at.run()
     assert not at.exception
     assert "step 0:" in " ".join(c.value for c in at.caption)
+    at.toggle(key="nn_3d").set_value(True)
+    at.run()
+    surface = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0]["type"] == "surface"]
+    assert len(surface) == 1 and len([t for t in surface[0]["data"] if t.get("mode") == "lines"]) == 4
     at.multiselect(key="nn_opts").set_value([])
     at.run()
     assert not at.exception and "Choose one or more optimizers." in [i.value for i in at.info]

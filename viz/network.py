@@ -41,6 +41,25 @@ def plane_figure(grid: tuple[np.ndarray, np.ndarray, np.ndarray], paths: list[tu
     return {"data": data, "layout": layout}
 
 
+def plane_surface_figure(grid: tuple[np.ndarray, np.ndarray, np.ndarray], paths: list[tuple[str, str, np.ndarray, np.ndarray]],
+                         at: int, height: int = 560) -> dict:
+    """The plane's log₁₀ loss as a 3-D surface, each path lifted onto it (the loss at its projected
+    points, not the model's loss: the two differ by what the plane hides), a marker at snapshot `at`."""
+    as_, bs, z = grid
+    data = [{"type": "surface", "x": _rounded(as_), "y": _rounded(bs), "z": _rounded(np.log10(np.maximum(z, 1e-12)), 4),
+             "colorscale": "Viridis", "showscale": False, "opacity": 0.9, "hoverinfo": "skip"}]
+    for label, color, coords, on_plane in paths:
+        lifted = np.log10(np.maximum(on_plane, 1e-12))
+        i = min(at, len(coords) - 1)
+        data.append({"type": "scatter3d", "mode": "lines", "x": _rounded(coords[:, 0]), "y": _rounded(coords[:, 1]),
+                     "z": _rounded(lifted, 4), "name": label, "legendgroup": label, "line": {"color": color, "width": 5}})
+        data.append({"type": "scatter3d", "mode": "markers", "x": [float(coords[i, 0])], "y": [float(coords[i, 1])],
+                     "z": [float(lifted[i])], "showlegend": False, "legendgroup": label, "marker": {"size": 5, "color": color}})
+    scene = {"xaxis": {"title": {"text": "a"}}, "yaxis": {"title": {"text": "b"}}, "zaxis": {"title": {"text": "log₁₀ loss"}}}
+    return {"data": data, "layout": {"height": height, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "scene": scene,
+                                     "legend": {"orientation": "h", "y": 0}}}
+
+
 def decision_figure(image: np.ndarray, extent, inputs: np.ndarray, labels: np.ndarray, height: int = 420) -> dict:
     """P(class 1) over the input plane as a heatmap (uint8 → [0, 1]), the data points on top."""
     (x0, x1), (y0, y1) = extent
