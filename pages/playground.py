@@ -15,6 +15,7 @@ import streamlit as st
 import landscapes
 from trajectories.scenario import Scenario
 from ui import player, presentation
+from ui.export_menu import export_menu
 from ui.frame import page_frame
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
@@ -48,7 +49,7 @@ editor.seed(scenario)
 presentation.apply(scenario.presentation)
 ls = landscapes.get(scenario.landscape)
 
-title, link, present = st.columns([5, 1.4, 1.6], vertical_alignment="bottom")
+title, link, export_box, present = st.columns([5, 1.4, 1.2, 1.6], vertical_alignment="bottom")
 title.title("Playground")
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
     st.caption("This link restores exactly what you see:")
@@ -86,6 +87,18 @@ except OSError as err:
     st.error(f"The player's files could not be written to the app's static folder: {err}", icon=":material/error:")
     st.stop()
 player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY))
+
+
+def load_config(s: Scenario) -> None:
+    """An imported configuration replaces the scenario (checked like any change)."""
+    try:
+        state.commit(s)
+    except ValueError as err:
+        editor.note(str(err))
+
+
+with export_box:
+    export_menu(scenario, traces, key="pg.export", title=f"Playground {ls.name}", on_import=load_config)
 
 if traces and not scenario.presentation:
     head, tol_box = st.columns([5, 1], vertical_alignment="bottom")
