@@ -111,6 +111,6 @@ with right:
     st.caption(f"step {record.snapshot_steps[j]}: loss {record.loss[shown, j]:.4f}, accuracy {100 * record.accuracy[shown, j]:.1f} %")
     st.plotly_chart(decision_figure(image[0], extent, x, y), key="nn_boundary_chart", width="stretch")
     eig = eigenvalues(problem, tuple(runs), int(steps), plane_kind) if show_eigen else None
-    for title, figure in curve_figures(record, labels, colors, distance, plane_loss, eig).items():
+    for title, figure in curve_figures(record, labels, colors, distance, plane_loss, int(record.snapshot_steps[j]), eig).items():
         st.markdown(f"**{title}**")
         st.plotly_chart(figure, key=f"nn_{title[:12]}", width="stretch")

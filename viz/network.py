@@ -82,10 +82,11 @@ def decision_figure(image: np.ndarray, extent, inputs: np.ndarray, labels: np.nd
 
 
 def curve_figures(record: NetworkRecord, labels: list[str], colors: list[str], distance: np.ndarray,
-                  plane_loss: np.ndarray, eigenvalues: tuple[np.ndarray, np.ndarray] | None = None,
+                  plane_loss: np.ndarray, at_step: int, eigenvalues: tuple[np.ndarray, np.ndarray] | None = None,
                   height: int = 280) -> dict[str, dict]:
     """Loss (the model's, and on the plane at the projected point), off-plane distance, the rates
-    and, when given (snapshot indices, values), the top Hessian eigenvalue against 2/η."""
+    and, when given (snapshot indices, values), the top Hessian eigenvalue against 2/η; a
+    vertical line marks the playhead."""
     s = record.snapshot_steps
     loss, dist, rate = [], [], []
     for i, (label, color) in enumerate(zip(labels, colors)):
@@ -105,4 +106,8 @@ def curve_figures(record: NetworkRecord, labels: list[str], colors: list[str], d
             eig.append(Series(f"{label}: λ_max", s[idx], values[i], color, group=label))
             eig.append(Series(f"{label}: 2/η", s[idx], 2.0 / record.lrs[i][np.minimum(s[idx], record.steps - 1)], color, "dash", label))
         figures["top Hessian eigenvalue against 2/η (edge of stability)"] = line_figure(eig, y_title="λ", log_y=True, height=height)
+    playhead = {"type": "line", "xref": "x", "yref": "paper", "x0": at_step, "x1": at_step, "y0": 0, "y1": 1,
+                "line": {"color": "rgba(0,0,0,0.45)", "width": 1.5, "dash": "dot"}}
+    for figure in figures.values():
+        figure["layout"]["shapes"] = [playhead]
     return figures
