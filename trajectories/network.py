@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -57,6 +58,14 @@ def _whole(name: str, value, low: int, high: int) -> int:
     return int(value)
 
 
+def _number(name: str, value, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {value:g}")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class NetworkProblem:
     """The model, its data and the shared training settings (the same for every run)."""
@@ -81,10 +90,9 @@ class NetworkProblem:
         _whole("batch size", self.batch_size, 1, n)
         _whole("data seed", self.data_seed, 0, MAX_SEED)
         _whole("init seed", self.init_seed, 0, MAX_SEED)
-        noise = nets.DATASETS[self.dataset].default_noise if self.noise is None else self.noise
-        if not (isinstance(noise, (int, float)) and NOISE_RANGE[0] <= noise <= NOISE_RANGE[1]):
-            raise ValueError(f"noise must be a number in [{NOISE_RANGE[0]:g}, {NOISE_RANGE[1]:g}], got {noise!r}")
-        return NetworkProblem(self.model, self.dataset, self.hidden, n, float(noise), self.data_seed, self.init_seed, self.batch_size)
+        noise = _number("noise", nets.DATASETS[self.dataset].default_noise if self.noise is None else self.noise, *NOISE_RANGE)
+        return NetworkProblem(self.model, self.dataset, int(self.hidden), n, noise, int(self.data_seed), int(self.init_seed),
+                              int(self.batch_size))
 
     @property
     def spec(self) -> nets.ModelSpec:
@@ -273,12 +281,9 @@ def _check_run(run: NetRun, index: int) -> tuple[optimizers.OptimizerInfo, dict,
         sched = schedules.get(run.schedule).resolve(run.schedule_params)
     except ValueError as err:
         raise ValueError(f"{label}: {err}") from None
-    lr = opt.default_lr if run.learning_rate is None else run.learning_rate
-    lo, hi = engine.LR_RANGE
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lo <= lr <= hi):
-        raise ValueError(f"{label}: learning rate must be a number in [{lo:g}, {hi:g}], got {lr!r}")
+    lr = _number(f"{label}: learning rate", opt.default_lr if run.learning_rate is None else run.learning_rate, *engine.LR_RANGE)
     _whole(f"{label}: seed", run.seed, 0, MAX_SEED)
-    return opt, hyper, float(lr), sched
+    return opt, hyper, lr, sched
 
 
 def train(problem: NetworkProblem, runs: Sequence[NetRun], steps: int) -> NetworkRecord:
