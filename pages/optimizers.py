@@ -7,11 +7,11 @@ import sys
 
 import streamlit as st
 
-import landscapes
 import optimizers
 import trajectories as tr
 from trajectories.scenario import PALETTE
 from ui.frame import page_frame
+from ui.landscape_picker import landscape_picker, seed_picker
 from trajectories.engine import LR_RANGE
 from ui.widgets import hyper_slider, log_slider
 from viz.figures import contour_figure
@@ -71,7 +71,11 @@ st.title("Optimizer reference")
 top = st.columns([2, 2, 2, 1])
 key = top[0].selectbox("Optimizer", KEYS, index=KEYS.index("adam"), format_func=label, key="ref_opt")
 other = top[1].selectbox("Compare with", [None, *KEYS], format_func=lambda k: "—" if k is None else label(k), key="ref_other")
-landscape = top[2].selectbox("Landscape", list(landscapes.REGISTRY), index=1, format_func=lambda k: landscapes.get(k).name, key="ref_ls")
+if "ref_ls.value" not in st.session_state:
+    seed_picker("ref_ls", "rosenbrock")
+custom_area = st.container()
+with top[2]:
+    landscape = landscape_picker("ref_ls", custom_area=custom_area)
 steps = int(top[3].number_input("Steps", 10, tr.MAX_STEPS, 300, step=10, key="ref_steps"))
 
 chosen = [key] if other is None else [key, other]

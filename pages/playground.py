@@ -17,7 +17,9 @@ from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import for_run
 from trajectories.sweep_scenario import to_query as sweep_query
 from ui import player, presentation
+from ui.export_menu import export_menu
 from ui.frame import page_frame
+from ui.markdown import plain
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
 from viz.player import DEFAULT_TOL, results_rows, run_trace
@@ -50,7 +52,7 @@ editor.seed(scenario)
 presentation.apply(scenario.presentation)
 ls = landscapes.get(scenario.landscape)
 
-title, link, present = st.columns([5, 1.4, 1.6], vertical_alignment="bottom")
+title, link, export_box, present = st.columns([5, 1.4, 1.2, 1.6], vertical_alignment="bottom")
 title.title("Playground")
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
     st.caption("This link restores exactly what you see:")
@@ -60,7 +62,7 @@ present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed
 for text in state.link_warnings():
     st.warning(f"Link: {text}", icon=":material/link_off:")
 for text in editor.pop_notes():
-    st.error(text, icon=":material/error:")
+    st.error(plain(text), icon=":material/error:")
 
 with st.sidebar:
     editor.landscape_controls(scenario)
@@ -89,6 +91,18 @@ except OSError as err:
     st.stop()
 player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY))
 
+
+def load_config(s: Scenario) -> None:
+    """An imported configuration replaces the scenario (checked like any change)."""
+    try:
+        state.commit(s)
+    except ValueError as err:
+        editor.note(str(err))
+
+
+with export_box:
+    export_menu(scenario, traces, key="pg.export", title=f"Playground {ls.name}", on_import=load_config)
+
 if traces and not scenario.presentation:
     head, tol_box = st.columns([5, 1], vertical_alignment="bottom")
     head.subheader("Results")
@@ -106,7 +120,7 @@ if traces and not scenario.presentation:
             "steps to tol": st.column_config.TextColumn(),
         },
     )
-    st.caption(f"{ls.name}: {ls.teaches}")
+    st.caption(plain(f"{ls.name}: {ls.teaches}"))  # a typed landscape's name holds its expression (x*y*z)
     with st.popover("Sweep this run", icon=":material/grid_on:"):
         for i, _ in traces:
             st.page_link("pages/sweeps.py", label=f"{scenario.runs[i].display_label()}: final loss vs learning rate",

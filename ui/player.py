@@ -1,7 +1,8 @@
 """The player: a Streamlit custom component (components v2) that draws and animates a scenario.
 
-Python sends compact data (see viz/player.py); the browser draws with the plotly.js shipped in
-the plotly package, served from the app's static folder, so it works offline. The component is
+Python sends compact data (see viz/player.py); the browser code (ui/frontend/player/, assembled
+by viz/frontend.py) draws with the plotly.js shipped in the plotly package, served from the app's
+static folder, so it works offline. The component is
 keyed, so a rerun with new data updates it in place: camera, zoom and playhead stay. A click on
 the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}.
 """
@@ -10,12 +11,20 @@ from __future__ import annotations
 
 from typing import Callable
 
+import streamlit as st
+
 from trajectories.scenario import Scenario
 from ui import assets
-from ui.component import frontend_component
+from viz import frontend
 from viz import player as payload
 
-_component = frontend_component("optiviz_player", "player")
+_component = st.components.v2.component(
+    "optiviz_player",
+    html=frontend.player_html(),
+    css=frontend.player_css(),
+    js=frontend.player_js("streamlit"),
+    isolate_styles=False,  # plotly.js styles its plots from the document's head
+)
 
 
 def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None) -> dict:

@@ -24,6 +24,7 @@ import optimizers
 import schedules
 from trajectories import engine
 from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
+from ui.landscape_picker import landscape_picker, picked, seed_picker
 from ui.state import ScenarioState
 from ui.widgets import hyper_slider, log_slider
 
@@ -79,7 +80,7 @@ class Editor:
         """Write `s` into the widgets' keys (every run, before any widget is drawn)."""
         ss = st.session_state
         ls = landscapes.get(s.landscape)
-        ss[self.k("ls")] = s.landscape
+        seed_picker(self.k("ls"), s.landscape)
         ss[self.k("start")] = format_starts(s.starts)
         ss[self.k("steps")] = s.steps
         ss[self.k("noise")] = s.noise
@@ -141,7 +142,7 @@ class Editor:
     def from_widgets(self, s: Scenario) -> Scenario:
         """The scenario the widgets show; raises ValueError for a bad typed start point."""
         ss = st.session_state
-        ls_key = ss[self.k("ls")]
+        ls_key = picked(self.k("ls"))
         ls = landscapes.get(ls_key)
         if ls_key != s.landscape:
             starts, batch = (), None
@@ -232,8 +233,7 @@ class Editor:
     # ---- widgets ----
     def landscape_controls(self, s: Scenario) -> None:
         ls = landscapes.get(s.landscape)
-        st.selectbox("Landscape", list(landscapes.REGISTRY), key=self.k("ls"), format_func=lambda k: landscapes.get(k).name,
-                     on_change=self.changed)
+        landscape_picker(self.k("ls"), self.changed)
         st.caption(ls.teaches)
 
     def start_controls(self, s: Scenario) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from trajectories.scenario import Scenario, from_query, to_query
+from ui.markdown import plain
 
 
 class ScenarioState:
@@ -53,8 +54,9 @@ class ScenarioState:
         return scenario
 
     def link_warnings(self) -> list[str]:
-        """What was wrong with the link this session started from (cleared by the first change)."""
-        return st.session_state.get(self.warnings_key, [])
+        """What was wrong with the link this session started from (cleared by the first change), as plain
+        text for markdown: the warnings quote the link's values, which must not render as markup."""
+        return [plain(text) for text in st.session_state.get(self.warnings_key, [])]
 
 
 def write_query(query: dict[str, str]) -> None:
