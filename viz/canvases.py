@@ -1,7 +1,8 @@
-"""Two drawing surfaces with one interface, for viz/render.py: `Raster` draws on a Pillow image
-(PNG, GIF and MP4 frames), `Svg` collects SVG elements (vector pictures). Each offers lines, dots,
-text, rectangles (outlined or filled), pictures and `within(box)`, a surface for what must stay inside a box (the
-map's area: a crop pasted back, or a clip path). Coordinates are the frame's pixels. No Streamlit.
+"""Two drawing surfaces with one interface, for viz/render.py and viz/sweep_export.py: `Raster` draws
+on a Pillow image (PNG, GIF and MP4 frames), `Svg` collects SVG elements (vector pictures). Each
+offers lines, dots, text, rectangles, pictures and `within(box)`, a surface for
+what must stay inside a box (the map's area: a crop pasted back, or a clip path). Coordinates are
+the frame's pixels. No Streamlit.
 """
 
 from __future__ import annotations
@@ -53,10 +54,6 @@ class Raster:
     def rect(self, box, outline: Rgb, width: float = 1) -> None:
         x0, y0, x1, y1 = box
         self.draw.rectangle((x0 - self.ox, y0 - self.oy, x1 - self.ox, y1 - self.oy), outline=outline, width=max(1, round(width)))
-
-    def fill(self, box, color: Rgb) -> None:
-        x0, y0, x1, y1 = box
-        self.draw.rectangle((x0 - self.ox, y0 - self.oy, x1 - self.ox, y1 - self.oy), fill=color)
 
     def picture(self, box, image: Image.Image) -> None:
         self.image.paste(image, (round(box[0] - self.ox), round(box[1] - self.oy)))
@@ -115,17 +112,13 @@ class Svg:
         self.parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" fill="none" '
                           f'stroke="{_svg_color(outline)}" stroke-width="{width:.2f}"/>')
 
-    def fill(self, box, color: Rgb) -> None:
-        x0, y0, x1, y1 = box
-        self.parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
-                          f'fill="{_svg_color(color)}"/>')
-
     def document(self, width: int, height: int, clip=None) -> str:
         """The collected elements as an SVG file on a white page; `clip` the box `within` clips to."""
         defs = ""
         if clip is not None:
             x0, y0, x1, y1 = clip
-            defs = f'<defs><clipPath id="map"><rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}"/></clipPath></defs>'
+            defs = (f'<defs><clipPath id="map"><rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
+                    f'height="{y1 - y0:.1f}"/></clipPath></defs>')
         return "\n".join([
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
             'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',

@@ -113,15 +113,20 @@ def sweep_json(s: SweepScenario, result: Maps | RateSweep) -> str:
 
 # ---- pictures ----
 
+def _ramp(colours: tuple[str, ...], u: np.ndarray) -> np.ndarray:
+    """(len(u), 3) float RGB: the colours spread evenly over u ∈ [0, 1] (one colour: flat)."""
+    ramp = np.array([hex_rgb(v) for v in colours], np.float64)
+    at = np.linspace(0, 1, len(ramp)) if len(ramp) > 1 else np.zeros(1)
+    return np.stack([np.interp(u, at, ramp[:, ch]) for ch in range(3)], axis=1)
+
+
 def map_rgb(m: SweepMap) -> np.ndarray:
     """(ny, nx, 3) uint8, top row the highest y: each cell's category ramp at its shade, as the browser colours it."""
     out = np.zeros((*m.cat.shape, 3))
     u = m.shade.astype(np.float64) / 255
     for k, c in enumerate(m.categories):
-        ramp = np.array([hex_rgb(v) for v in c.colours], np.float64)
-        at = np.linspace(0, 1, len(ramp)) if len(ramp) > 1 else np.zeros(1)
         hit = m.cat == k
-        out[hit] = np.stack([np.interp(u[hit], at, ramp[:, ch]) for ch in range(3)], axis=1)
+        out[hit] = _ramp(c.colours, u[hit])
     return out[::-1].round().astype(np.uint8)
 
 
@@ -136,11 +141,7 @@ def _wrapped(c, x: float, y: float, text: str, size: float, width: float) -> flo
 def _swatch(c, box, colours: tuple[str, ...]) -> None:
     """A category's ramp, left (shade 0) to right."""
     x0, y0, x1, y1 = box
-    n = max(1, round(x1 - x0))
-    ramp = np.array([hex_rgb(v) for v in colours], np.float64)
-    at = np.linspace(0, 1, len(ramp)) if len(ramp) > 1 else np.zeros(1)
-    u = np.linspace(0, 1, n)
-    row = np.stack([np.interp(u, at, ramp[:, ch]) for ch in range(3)], axis=1).round().astype(np.uint8)
+    row = _ramp(colours, np.linspace(0, 1, max(1, round(x1 - x0)))).round().astype(np.uint8)
     c.picture(box, Image.fromarray(np.repeat(row[None], max(1, round(y1 - y0)), axis=0), "RGB"))
     c.rect(box, INK, 0.5)
 
