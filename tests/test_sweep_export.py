@@ -1,12 +1,14 @@
 """Sweep exports: the CSV reads back to the sweep's numbers (and a row to the same single run), the
 configuration re-imports to the same SweepScenario, files of the wrong kind are refused in words,
-and the pictures have the size asked for with every cell's colour in them."""
+the pictures have the size asked for with every cell's colour in them, and the interactive page
+needs no network."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -19,7 +21,7 @@ import trajectories as tr
 from trajectories import engine
 from trajectories.scenario import RunSpec, Scenario
 from trajectories.sweep_scenario import Axis, SweepScenario
-from viz import export
+from viz import export, frontend
 from viz import sweep_export as se
 from viz import sweeps as vs
 from viz.render import hex_rgb
@@ -127,3 +129,16 @@ def test_rate_png_draws_each_curve_and_svg_is_vectors_around_the_map():
     assert root.get("width") == "960" and root.get("height") == "540"
     assert any(im.get("href", "").startswith("data:image/png;base64,") for im in root.iter(f"{ns}image"))
     assert any("Adam on Rosenbrock" in (t.text or "") for t in root.iter(f"{ns}text"))
+
+
+@pytest.mark.parametrize("sweep", [BASIN, RATES])
+def test_interactive_page_needs_no_network(sweep):
+    result = vs.compute(sweep)
+    page = se.sweep_html(sweep, result, title="A <sweep>")
+    assert "<h1>A &lt;sweep&gt;</h1>" in page and "export default" not in page
+    plotly = export.inline_script(frontend.plotly_js())
+    assert plotly in page and not re.search(r"""(src|href)=["']?https?:""", page.replace(plotly, ""))
+    if sweep.kind == "basin":
+        assert all(m.payload["digest"] in page for m in result.maps)
+    else:
+        assert "Plotly.newPlot" in page and all(c.label in page for c in result.curves)

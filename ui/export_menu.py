@@ -52,7 +52,7 @@ def export_menu(scenario: Scenario | SweepScenario, shown: Traces | Maps | RateS
     sweep = isinstance(scenario, SweepScenario)
     with st.popover("Export", icon=":material/download:", width="stretch"):
         if sweep:
-            _sweep_files(scenario, shown, key=key, stem=stem)
+            _sweep_files(scenario, shown, key=key, title=title, stem=stem)
         elif not shown:
             st.caption("Switch a run on to export it.")
         else:
@@ -83,7 +83,10 @@ def _pictures(key: str, stem: str, png: Callable[[int, int], bytes], svg: Callab
     svg_box.download_button("SVG", svg, file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore", key=f"{key}.svg")
 
 
-def _sweep_files(s: SweepScenario, result: Maps | RateSweep, *, key: str, stem: str) -> None:
+def _sweep_files(s: SweepScenario, result: Maps | RateSweep, *, key: str, title: str, stem: str) -> None:
+    st.markdown("**Interactive page** — hover the cells or points offline, one file")
+    st.download_button("Interactive HTML", lambda: sweep_export.sweep_html(s, result, title=title), file_name=f"{stem}.html",
+                       mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
     st.markdown("**Picture** — " + ("the chart" if s.kind == "lr" else "the map" if len(result.maps) == 1 else "the maps"))
     _pictures(key, stem, lambda w, h: sweep_export.png(s, result, w, h), lambda: sweep_export.svg(s, result))
     _numbers(s, key, stem, "one row per rate and start point" if s.kind == "lr" else "one row per cell",

@@ -171,7 +171,7 @@ def _player_payload(s: Scenario, traces: Traces, zoom) -> dict:
     return data
 
 
-def _inline_script(text: str) -> str:
+def inline_script(text: str) -> str:
     """Script text that cannot close its own <script> element early ('</script' only appears in strings)."""
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
@@ -189,12 +189,12 @@ def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
         f"<title>{heading}</title>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<style>{frontend.player_css()}\n{frontend.standalone_css()}</style>",
-        f"<script>{_inline_script(frontend.plotly_js())}</script>",
+        f"<script>{inline_script(frontend.plotly_js())}</script>",
         "</head><body>",
         f"<h1>{heading}</h1>",
         f'<div id="ovz-host">{frontend.player_html()}</div>',
         f'<p class="ovz-caption">{caption}</p>',
-        f'<script type="application/json" id="ovz-data">{_inline_script(json.dumps(data))}</script>',
-        f"<script>{_inline_script(frontend.player_js('standalone'))}</script>",
+        f'<script type="application/json" id="ovz-data">{inline_script(json.dumps(data))}</script>',
+        f"<script>{inline_script(frontend.player_js('standalone'))}</script>",
         "</body></html>",
     ])

@@ -1,5 +1,6 @@
-"""Exports of a sweep view: its numbers (CSV, JSON), its configuration (re-imports like a link)
-and its picture (PNG, SVG), drawn from the same compact arrays the browser gets. No Streamlit here.
+"""Exports of a sweep view: its numbers (CSV, JSON), its configuration (re-imports like a link),
+its picture (PNG, SVG), drawn from the same compact arrays the browser gets, and an interactive
+HTML page that works offline (plotly.js inlined, with the app's sweep map or rate chart). No Streamlit here.
 
 The numbers are one row per rate and start point (loss vs learning rate) or per cell (maps): the
 swept values or start point, final loss − f*, the engine's status, the steps run until that status
@@ -10,6 +11,7 @@ vectors around the raster embedded as a PNG), or the rate chart drawn as lines a
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -21,10 +23,10 @@ from PIL import Image
 import landscapes
 from trajectories import engine, sweep_scenario
 from trajectories.sweep_scenario import SweepScenario
-from viz import export
+from viz import export, frontend
 from viz.canvases import Raster, Svg
 from viz.render import INK, WHITE, Axis, Panel, hex_rgb, mix, panel_frame, value_range
-from viz.sweeps import KIND_NAMES, Maps, RateSweep, SweepMap, reference_loss
+from viz.sweeps import KIND_NAMES, Maps, RateSweep, SweepMap, rate_figure, reference_loss
 
 SWEEP = export.Codec("sweep", "a sweep configuration", sweep_scenario.from_query, sweep_scenario.to_query)
 BASE_WIDTH = 960  # type and lines are sized for this width and scaled with the picture
@@ -264,3 +266,43 @@ def svg(s: SweepScenario, result: Maps | RateSweep, width: int = 960, height: in
     c = Svg()
     _draw(c, s, result, width, height)
     return c.document(width, height)
+
+
+# ---- interactive page ----
+
+def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
+    """The script that draws the view into #ovz-host: the app's sweep map module mounted by hand
+    (clicks go nowhere: there is no Playground to open), or the rate figure as plotly draws it."""
+    if s.kind == "lr":
+        figure = rate_figure(result, s)
+        return (f"const FIG = {json.dumps(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
+                "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, {displaylogo: false, responsive: true});")
+    js = frontend.sweep_map("js")
+    if "export default function" not in js:
+        raise RuntimeError("ui/frontend/sweepmap.js no longer has the default export this page mounts")
+    data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "height": 560,
+            "columns": 2 if len(result.maps) > 1 else 1}
+    return (js.replace("export default function", "const mount = function", 1)
+            + f"\nmount({{data: {json.dumps(data)}, parentElement: document.getElementById('ovz-host'), setTriggerValue() {{}}}});")
+
+
+def sweep_html(s: SweepScenario, result: Maps | RateSweep, *, title: str) -> str:
+    """A self-contained page with the view (hover shows each cell or point), its title and its link query."""
+    heading = html.escape(title)
+    caption = html.escape(f"{landscapes.get(s.landscape).name}, {s.steps} steps. Made with optiviz; the link query "
+                          f"{json.dumps(sweep_scenario.to_query(s))} restores it on the Sweeps page.")
+    kind = "module" if s.kind != "lr" else "text/javascript"
+    return "\n".join([
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{heading}</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<style>body {{ font-family: sans-serif; margin: 1.5rem; color: #31333f; }}\n{frontend.sweep_map('css')}</style>",
+        f"<script>{export.inline_script(frontend.plotly_js())}</script>",
+        "</head><body>",
+        f"<h1>{heading}</h1>",
+        f'<div id="ovz-host">{frontend.sweep_map("html") if s.kind != "lr" else ""}</div>',
+        f"<p>{caption}</p>",
+        f'<script type="{kind}">{export.inline_script(_view_script(s, result))}</script>',
+        "</body></html>",
+    ])
