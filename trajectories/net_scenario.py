@@ -1,0 +1,124 @@
+"""The Neural net page's state: one frozen dataclass that round-trips through the URL.
+
+Query format (every key optional; a missing key means its default):
+  model=mlp  data=spirals  n=512  dseed=0  iseed=0  h=16  batch=64  steps=1000
+  plane=pca-final|pca-mean|random  view=2d|3d|both  eig=0|1
+  r1=adam;lr=0.01;s=cosine;label=…   (runs exactly as the Playground's: trajectories/scenario.py)
+The sizes are a few fixed choices (what the page's sliders offer and what one shared server can
+train in seconds). `from_query` never raises: a bad value falls back to its default with a
+warning in words; `validate` raises for code that builds the object directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from landscapes import networks as nets
+from trajectories import network as nw
+from trajectories.scenario import PALETTE, VIEWS, Reader, RunSpec, encode_runs
+
+WIDTHS = (4, 8, 16, 32)
+POINTS = (256, 512, 1024)
+BATCHES = (16, 32, 64, 128, 256)
+STEPS = (200, 500, 1000, 2000)
+PLANES = {
+    "pca-final": "PCA of all runs, centred on run 1's final iterate",
+    "pca-mean": "PCA of all runs, centred on their mean",
+    "random": "filter-normalized random directions (Li et al.)",
+}
+MAX_SEED = 9999
+
+
+def default_runs() -> tuple[RunSpec, ...]:
+    return (RunSpec("sgd", 0.5), RunSpec("momentum", 0.1), RunSpec("adam", 0.01), RunSpec("rmsprop", 0.003))
+
+
+@dataclass(frozen=True)
+class NetScenario:
+    """Everything the Neural net page shows: the problem, the plane, 1–8 runs and the view."""
+
+    model: str = "mlp"
+    dataset: str = "spirals"
+    n_points: int = 512
+    data_seed: int = 0
+    init_seed: int = 0
+    hidden: int = 16
+    batch_size: int = 64
+    steps: int = 1000
+    plane: str = "pca-final"
+    runs: tuple[RunSpec, ...] = field(default_factory=default_runs)
+    view: str = "2d"
+    eigen: bool = False
+
+    @property
+    def problem(self) -> nw.NetworkProblem:
+        return nw.NetworkProblem(self.model, self.dataset, self.hidden, self.n_points, None, self.data_seed,
+                                 self.init_seed, self.batch_size)
+
+    def shown(self) -> tuple[int, ...]:
+        """Indices of the runs switched on (those are trained and drawn)."""
+        return tuple(i for i, r in enumerate(self.runs) if r.enabled)
+
+    def net_runs(self) -> tuple[nw.NetRun, ...]:
+        """The switched-on runs as the training engine takes them (same mini-batch seed for all)."""
+        return tuple(nw.NetRun(r.optimizer, r.lr, dict(r.hyper), r.schedule, dict(r.schedule_params))
+                     for r in (self.runs[i] for i in self.shown()))
+
+    def color(self, i: int) -> str:
+        c = self.runs[i].color
+        return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
+
+    def validate(self) -> "NetScenario":
+        """Raise ValueError naming the first bad field; return self when all is well."""
+        _, warnings = from_query(to_query(self))
+        if warnings:
+            raise ValueError(warnings[0])
+        if not self.runs:
+            raise ValueError("at least one run is needed")
+        return self
+
+
+_FIELDS = (  # (query key, attribute, allowed values or None for a free whole number)
+    ("model", "model", tuple(nets.MODELS)), ("data", "dataset", tuple(nets.DATASETS)), ("n", "n_points", POINTS),
+    ("dseed", "data_seed", None), ("iseed", "init_seed", None), ("h", "hidden", WIDTHS), ("batch", "batch_size", BATCHES),
+    ("steps", "steps", STEPS), ("plane", "plane", tuple(PLANES)), ("view", "view", VIEWS),
+)
+
+
+def to_query(s: NetScenario) -> dict[str, str]:
+    """The state as query parameters; defaults are left out to keep links short."""
+    d = NetScenario()
+    q = {key: str(getattr(s, attr)) for key, attr, _ in _FIELDS if getattr(s, attr) != getattr(d, attr)}
+    if s.eigen != d.eigen:
+        q["eig"] = str(int(s.eigen))
+    return {**q, **encode_runs(s.runs)}
+
+
+def _choice(r: Reader, key: str, raw: str, options: tuple, default):
+    """`raw` as one of `options` (numbers compared as whole numbers), else `default` with a warning."""
+    match = next((o for o in options if str(o) == raw), None)
+    if match is None:
+        r.warn(f"'{key}={raw}' is not one of {', '.join(map(str, options))}; using {default}.")
+        return default
+    return match
+
+
+def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
+    """Parse query parameters into a NetScenario; never raises, returns (state, warnings)."""
+    r = Reader()
+    d = NetScenario()
+    kw: dict = {}
+    for key, attr, options in _FIELDS:
+        if key not in query:
+            continue
+        default = getattr(d, attr)
+        if options is None:
+            kw[attr] = r.number(key, query[key], default, lo=0, hi=MAX_SEED, integer=True)
+        else:
+            kw[attr] = _choice(r, key, query[key], options, default)
+    if "eig" in query:
+        kw["eigen"] = r.flag("eig", query["eig"], d.eigen)
+    runs = r.runs(query)
+    if runs is not None:
+        kw["runs"] = runs or default_runs()
+    return replace(d, **kw), r.warnings
