@@ -27,11 +27,15 @@ _component = st.components.v2.component(
 )
 
 
+def publish(asset: payload.LandscapeAsset) -> str:
+    """The URL of the asset's grid, published as a static file."""
+    return assets.publish("grids", asset.name, asset.blob)
+
+
 def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None) -> dict:
     """The payload for `s`, with the landscape grid published as a static file; `zoom` as in viz.player."""
     asset = payload.landscape_asset(s.landscape)
-    grid_url = assets.publish("grids", asset.name, asset.blob)
-    return payload.player_data(s, traces, grid_url=grid_url, plotly_url=assets.plotly_url(), asset=asset, zoom=zoom)
+    return payload.player_data(s, traces, grid_url=publish(asset), plotly_url=assets.plotly_url(), asset=asset, zoom=zoom)
 
 
 def render(data: dict, *, key: str, on_click: Callable[[], None]):
