@@ -87,11 +87,11 @@ with right:
             st.warning(f"{label}: {record.status_text(j)}")
     asset = vn.plane_asset(grid, plane.kind)
     data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url())
-    ui_player.render(data, key=f"{PREFIX}.player", on_click=lambda: None)  # a click on the plane starts nothing here
+    ui_player.render(data, key=f"{PREFIX}.player", on_click=lambda: None)  # not clickable: no start points here
 
     st.markdown("**At one step** — this slider, not the player's playhead, sets the step of the decision boundary "
                 "and of the dotted lines below.")
-    at = st.slider("Step", 0, int(record.steps), int(record.steps), key=f"{PREFIX}.at.{record.steps}")
+    at = st.slider("Step of the boundary and curves", 0, int(record.steps), int(record.steps), key=f"{PREFIX}.at.{record.steps}")
     k = int(np.searchsorted(record.snapshot_steps, at))
     pick = st.selectbox("Decision boundary of", range(len(shown)), format_func=lambda j: labels[j], key=f"{PREFIX}.boundary")
     image, extent = nv.decision_images(record.problem, record.snapshots[pick, k], n=96)

@@ -24,7 +24,7 @@ def plane_asset(grid: tuple[np.ndarray, np.ndarray, np.ndarray], kind: str) -> L
     shade = LandscapeGrid(PLANE_KEY, as_, bs, z, z, log=True).lift(z)
     meta = {
         "key": PLANE_KEY, "name": f"Loss on the plane ({kind})", "x": [float(as_[0]), float(as_[-1])],
-        "y": [float(bs[0]), float(bs[-1])], "log": True, "clip": None, "zmin": float(z.min()), "fstar": 0.0,
+        "y": [float(bs[0]), float(bs[-1])], "axes": ["a (direction 1)", "b (direction 2)"], "log": True, "clip": None, "zmin": float(z.min()), "fstar": 0.0,
         "points": [{"x": 0.0, "y": 0.0, "kind": "origin", "label": "origin of the plane", "symbol": "circle-open"}],
     }
     return grid_asset("plane", z, shade, meta)
@@ -46,7 +46,7 @@ def player_data(s: NetScenario, record: NetworkRecord, coords: np.ndarray, asset
                 plotly_url: str) -> dict:
     """The player's payload for the Neural net page (the plane's grid comes from `grid_url`)."""
     return payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
-                   view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords))
+                   view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords), clickable=False)
 
 
 def _rounded(values: np.ndarray, decimals: int = 5) -> list:

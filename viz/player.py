@@ -216,10 +216,11 @@ def run_payload(index: int, label: str, color: str, status: Sequence[str], lr_ro
 
 
 def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,
-            runs: list[dict]) -> dict:
-    """The component's JSON payload around its landscape metadata (with the grid's `url`) and runs."""
+            runs: list[dict], clickable: bool = True) -> dict:
+    """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
+    titles) and runs; `clickable` False where a click on the map means nothing (no start points)."""
     return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
-            "presentation": presentation, "runs": runs}
+            "presentation": presentation, "runs": runs, "clickable": clickable}
 
 
 def player_data(

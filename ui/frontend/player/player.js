@@ -14,6 +14,7 @@ const CONFIG = {
 class Player {
   constructor(parent, { clickable = true } = {}) {
     this.root = parent.querySelector(".ovz");
+    this.hostClickable = clickable;
     this.clickable = clickable;
     const q = (sel) => this.root.querySelector(sel);
     this.panels = { map2d: q(".ovz-map2d"), map3d: q(".ovz-map3d"), lr: q(".ovz-lr"), loss: q(".ovz-loss") };
@@ -86,6 +87,7 @@ class Player {
     this.L = L;
     this.T = data.steps;
     this.logLoss = data.logLoss;
+    this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
     this.runs = data.runs.map(decodeRun);
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
