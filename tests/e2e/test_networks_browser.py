@@ -4,6 +4,7 @@ follows the step slider."""
 
 from __future__ import annotations
 
+import os
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 LINK = {"h": "8", "n": "256", "steps": "200", "view": "both", "r1": "adam;lr=0.01", "r2": "momentum;lr=0.1",
         "r3": "sgd;lr=0.5;label=plain%20SGD"}
-SHOTS = None
+SHOTS = os.environ.get("OPTIVIZ_SHOTS")  # a folder to keep screenshots in, when set
 
 
 def test_networks_page_draws_the_plane_in_the_player_and_follows_its_link(page, app_url):
@@ -36,7 +37,7 @@ def test_networks_page_draws_the_plane_in_the_player_and_follows_its_link(page, 
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.ovz .ovz-map2d').dataset.step === '1'")
     if SHOTS:
-        page.screenshot(path=f"{SHOTS}/networks.png", full_page=True)
+        page.screenshot(path=os.path.join(SHOTS, "networks.png"))
     assert page.locator(".js-plotly-plot g.heatmaplayer image").count() >= 1  # the decision boundary
     page.locator("[data-testid=stSlider]").filter(has_text="Step of the boundary").get_by_role("slider").focus()
     page.keyboard.press("Home")
@@ -44,5 +45,5 @@ def test_networks_page_draws_the_plane_in_the_player_and_follows_its_link(page, 
     wait_for_app(page)
     if SHOTS:
         page.get_by_text("step 0:").first.scroll_into_view_if_needed()
-        page.screenshot(path=f"{SHOTS}/networks-below.png")
+        page.screenshot(path=os.path.join(SHOTS, "networks-below.png"))
     assert page.errors == [], page.errors
