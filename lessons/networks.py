@@ -8,12 +8,14 @@ import numpy as np
 from lessons.base import Check, Finding, Lesson
 from lessons.measures import fmt
 from trajectories import network as nw
+from trajectories.network import NetworkProblem
 from trajectories import network_views as nv
 from trajectories.net_scenario import NetScenario
 from trajectories.scenario import RunSpec
 from viz.lines import Chart, Series
 
-NET = NetScenario(n_points=256, hidden=8, steps=500, plane="pca-mean", runs=(RunSpec("sgd", 0.5), RunSpec("adam", 0.01)))
+NET = NetScenario(NetworkProblem(n_points=256, hidden=8), steps=500, plane="pca-mean",
+                  runs=(RunSpec("sgd", 0.5), RunSpec("adam", 0.01)))
 COMPONENTS = 10
 WALK_SEED = 0
 LI_FRACTION = 0.8  # "most of the movement" in two directions
@@ -94,7 +96,7 @@ NETWORKS = Lesson(
     slug="networks-2d-pictures",
     title="Do 2-D pictures say anything about real networks?",
     question="Is a network's training path really two-dimensional, and what does its plane hide?",
-    setup=f"An MLP with {NET.hidden} hidden units per layer on {NET.n_points} two-spiral points, trained by SGD "
+    setup=f"An MLP with {NET.problem.hidden} hidden units per layer on {NET.problem.n_points} two-spiral points, trained by SGD "
     "(η = 0.5) and Adam (η = 0.01) from the same weights for 500 mini-batch steps. Each path's principal "
     "directions are compared with a random walk's; the shared PCA plane's loss with the network's.",
     look_for="On the Neural net page (the button above opens this setting): the paths hug the plane, but the dotted "

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from landscapes import networks as nets
 from tests.test_scenario import run_specs
 from trajectories import net_scenario as ns
+from trajectories.network import NetworkProblem
 from trajectories.scenario import MAX_RUNS, RunSpec
 
 
@@ -26,11 +27,11 @@ def test_default_round_trip_is_exact_and_the_link_is_short():
 )
 def test_any_valid_state_round_trips(choices, seeds, runs, eigen):
     model, dataset, n, h, batch, steps, plane, view = choices
-    s = ns.NetScenario(model, dataset, n, seeds[0], seeds[1], h, batch, steps, plane, tuple(runs), view, eigen)
+    problem = NetworkProblem(model, dataset, h, n, None, seeds[0], seeds[1], batch)
+    s = ns.NetScenario(problem, steps, plane, tuple(runs), view, eigen)
     once = ns.from_query(ns.to_query(s))[0]  # links carry 6 significant digits
     assert ns.from_query(ns.to_query(once)) == (once, [])
-    assert (once.model, once.dataset, once.n_points, once.hidden, once.batch_size, once.steps, once.plane, once.view,
-            once.eigen, once.data_seed, once.init_seed) == (model, dataset, n, h, batch, steps, plane, view, eigen, *seeds)
+    assert (once.problem, once.steps, once.plane, once.view, once.eigen) == (problem, steps, plane, view, eigen)
     assert [r.optimizer for r in once.runs] == [r.optimizer for r in runs]  # duplicates kept, order kept
     assert once.validate() is once
 
@@ -50,8 +51,7 @@ def test_hostile_link_falls_back_field_by_field_and_says_why():
              "plane": "random", "view": "4d", "eig": "yes", **{f"r{i}": "adam;lr=0.02" for i in range(1, 12)}}
     s, warnings = ns.from_query(query)
     d = ns.NetScenario()
-    assert (s.model, s.n_points, s.hidden, s.data_seed, s.init_seed, s.batch_size, s.view, s.eigen) == \
-           (d.model, d.n_points, d.hidden, d.data_seed, d.init_seed, d.batch_size, d.view, d.eigen)
+    assert (s.problem, s.view, s.eigen) == (d.problem, d.view, d.eigen)
     assert (s.steps, s.plane) == (2000, "random")  # the good values survive
     assert len(s.runs) == MAX_RUNS and all(r == RunSpec("adam", 0.02) for r in s.runs)
     assert len(warnings) == 9
@@ -62,7 +62,8 @@ def test_hostile_link_falls_back_field_by_field_and_says_why():
 def test_empty_runs_fall_back_to_the_defaults_and_validate_names_the_field():
     s, warnings = ns.from_query({"r1": ";;"})
     assert s.runs == ns.default_runs() and warnings == ["'r1' is empty; ignored."]
-    for bad, word in ((ns.NetScenario(hidden=10), "h=10"), (ns.NetScenario(runs=()), "run"),
+    for bad, word in ((ns.NetScenario(NetworkProblem(hidden=10)), "h=10"), (ns.NetScenario(runs=()), "run"),
+                      (ns.NetScenario(NetworkProblem(noise=0.1)), "noise"),
                       (ns.NetScenario(runs=(RunSpec("adam", 500.0),)), "lr")):
         try:
             bad.validate()
@@ -75,7 +76,7 @@ def test_empty_runs_fall_back_to_the_defaults_and_validate_names_the_field():
 def test_only_switched_on_runs_reach_the_engine_with_their_settings():
     runs = (RunSpec("adam", 0.02, (("b1", 0.8),), "cosine", (("min_ratio", 0.1),)), RunSpec("sgd", 0.1, enabled=False),
             RunSpec("adam", 0.02, (("b1", 0.8),), "cosine", (("min_ratio", 0.1),)))
-    s = ns.NetScenario(runs=runs, hidden=8, batch_size=32)
+    s = ns.NetScenario(NetworkProblem(hidden=8, batch_size=32), runs=runs)
     assert s.shown() == (0, 2)
     net = s.net_runs()
     assert len(net) == 2 and net[0] == net[1]

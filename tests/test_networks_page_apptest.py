@@ -42,7 +42,7 @@ def test_the_page_follows_its_link_and_feeds_the_shared_player():
     assert any("model=zzz" in w.value for w in at.warning)
     s, warnings = ns.from_query({k: at.query_params[k] for k in at.query_params})
     assert warnings == [] and "model" not in at.query_params  # the link now says what is shown
-    assert (s.hidden, s.n_points, s.steps, [r.enabled for r in s.runs]) == (8, 256, 200, [True, True, False])
+    assert (s.problem.hidden, s.problem.n_points, s.steps, [r.enabled for r in s.runs]) == (8, 256, 200, [True, True, False])
 
     data = player_payload(at)
     assert data["steps"] == 200 and data["view"] == "2d" and data["landscape"]["n"] == 100
@@ -63,6 +63,9 @@ def test_the_page_follows_its_link_and_feeds_the_shared_player():
     at.segmented_control(key="nn.view").set_value("both")
     at.run()
     assert not at.exception and at.query_params["view"] == "both" and player_payload(at)["view"] == "both"
+    at.radio(key="nn.plane").set_value("random")
+    at.run()
+    assert at.query_params["plane"] == "random" and "filter-normalized" in player_payload(at)["landscape"]["name"]
     at.toggle(key="nn.r0.on").set_value(False)
     at.run()
     at.segmented_control(key="nn.edit").set_value(1)

@@ -1,7 +1,8 @@
 """The Neural net page's state: one frozen dataclass that round-trips through the URL.
 
 Query format (every key optional; a missing key means its default):
-  model=mlp  data=spirals  n=512  dseed=0  iseed=0  h=16  batch=64  steps=1000
+  model=mlp  data=spirals  n=512  dseed=0  iseed=0  h=16  batch=64   (the NetworkProblem)
+  steps=1000
   plane=pca-final|pca-mean|random  view=2d|3d|both  eig=0|1
   r1=adam;lr=0.01;s=cosine;label=…   (runs exactly as the Playground's: trajectories/scenario.py)
 The sizes are a few fixed choices (what the page's sliders offer and what one shared server can
@@ -37,23 +38,12 @@ def default_runs() -> tuple[RunSpec, ...]:
 class NetScenario:
     """Everything the Neural net page shows: the problem, the plane, 1–8 runs and the view."""
 
-    model: str = "mlp"
-    dataset: str = "spirals"
-    n_points: int = 512
-    data_seed: int = 0
-    init_seed: int = 0
-    hidden: int = 16
-    batch_size: int = 64
+    problem: nw.NetworkProblem = nw.NetworkProblem()  # the data set's default noise: not in the link
     steps: int = 1000
     plane: str = "pca-final"
     runs: tuple[RunSpec, ...] = field(default_factory=default_runs)
     view: str = "2d"
     eigen: bool = False
-
-    @property
-    def problem(self) -> nw.NetworkProblem:
-        return nw.NetworkProblem(self.model, self.dataset, self.hidden, self.n_points, None, self.data_seed,
-                                 self.init_seed, self.batch_size)
 
     def shown(self) -> tuple[int, ...]:
         """Indices of the runs switched on (those are trained and drawn)."""
@@ -75,20 +65,27 @@ class NetScenario:
             raise ValueError(warnings[0])
         if not self.runs:
             raise ValueError("at least one run is needed")
+        if self.problem.noise is not None:
+            raise ValueError("the data noise is not part of the link: leave it None (the data set's default)")
         return self
 
 
-_FIELDS = (  # (query key, attribute, allowed values or None for a free whole number)
+# (query key, attribute, allowed values or None for a seed), of the problem and of the view.
+PROBLEM_FIELDS = (
     ("model", "model", tuple(nets.MODELS)), ("data", "dataset", tuple(nets.DATASETS)), ("n", "n_points", POINTS),
     ("dseed", "data_seed", None), ("iseed", "init_seed", None), ("h", "hidden", WIDTHS), ("batch", "batch_size", BATCHES),
-    ("steps", "steps", STEPS), ("plane", "plane", tuple(PLANES)), ("view", "view", VIEWS),
 )
+VIEW_FIELDS = (("steps", "steps", STEPS), ("plane", "plane", tuple(PLANES)), ("view", "view", VIEWS))
+
+
+def _changed(obj, default, fields) -> dict[str, str]:
+    return {key: str(getattr(obj, attr)) for key, attr, _ in fields if getattr(obj, attr) != getattr(default, attr)}
 
 
 def to_query(s: NetScenario) -> dict[str, str]:
     """The state as query parameters; defaults are left out to keep links short."""
     d = NetScenario()
-    q = {key: str(getattr(s, attr)) for key, attr, _ in _FIELDS if getattr(s, attr) != getattr(d, attr)}
+    q = {**_changed(s.problem, d.problem, PROBLEM_FIELDS), **_changed(s, d, VIEW_FIELDS)}
     if s.eigen != d.eigen:
         q["eig"] = str(int(s.eigen))
     return {**q, **encode_runs(s.runs)}
@@ -107,15 +104,17 @@ def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
     """Parse query parameters into a NetScenario; never raises, returns (state, warnings)."""
     r = Reader()
     d = NetScenario()
-    kw: dict = {}
-    for key, attr, options in _FIELDS:
-        if key not in query:
-            continue
-        default = getattr(d, attr)
-        if options is None:
-            kw[attr] = r.number(key, query[key], default, lo=0, hi=MAX_SEED, integer=True)
-        else:
-            kw[attr] = _choice(r, key, query[key], options, default)
+
+    def read(default, fields) -> dict:
+        kw = {}
+        for key, attr, options in fields:
+            if key in query:
+                value = getattr(default, attr)
+                kw[attr] = (r.number(key, query[key], value, lo=0, hi=MAX_SEED, integer=True) if options is None
+                            else _choice(r, key, query[key], options, value))
+        return kw
+
+    kw = {"problem": replace(d.problem, **read(d.problem, PROBLEM_FIELDS)), **read(d, VIEW_FIELDS)}
     if "eig" in query:
         kw["eigen"] = r.flag("eig", query["eig"], d.eigen)
     runs = r.runs(query)

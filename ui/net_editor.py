@@ -17,7 +17,8 @@ from trajectories import net_scenario as ns
 from trajectories.scenario import VIEWS, Scenario
 from ui.run_editor import VIEW_NAMES, Editor
 
-_FIELDS = ("model", "dataset", "hidden", "n_points", "batch_size", "steps", "data_seed", "init_seed", "plane", "view", "eigen")
+_PROBLEM = tuple(attr for _, attr, _ in ns.PROBLEM_FIELDS)
+_VIEW = tuple(attr for _, attr, _ in ns.VIEW_FIELDS)
 
 
 class NetEditor(Editor):
@@ -26,15 +27,17 @@ class NetEditor(Editor):
     def seed(self, s: ns.NetScenario) -> None:
         """Write `s` into the widgets' keys (every run, before any widget is drawn)."""
         super().seed(Scenario(runs=s.runs, view=s.view))
-        for name in _FIELDS:
-            st.session_state[self.k(name)] = getattr(s, name)
+        for names, obj in ((_PROBLEM, s.problem), (_VIEW, s)):
+            for name in names:
+                st.session_state[self.k(name)] = getattr(obj, name)
+        st.session_state[self.k("eigen")] = s.eigen
 
     def from_widgets(self, s: ns.NetScenario) -> ns.NetScenario:
         ss = st.session_state
-        values = {name: ss[self.k(name)] for name in _FIELDS}
-        values.update({name: int(values[name]) for name in ("data_seed", "init_seed")}, eigen=bool(values["eigen"]))
+        problem = replace(s.problem, **{name: ss[self.k(name)] for name in _PROBLEM})
+        problem = replace(problem, data_seed=int(problem.data_seed), init_seed=int(problem.init_seed))
         runs = tuple(self._run_from_widgets(i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
-        return replace(s, runs=runs, **values)
+        return replace(s, problem=problem, runs=runs, **{name: ss[self.k(name)] for name in _VIEW}, eigen=bool(ss[self.k("eigen")]))
 
     def problem_controls(self, s: ns.NetScenario) -> None:
         """Model, data, sizes, seeds, the plane, the view and the Hessian toggle."""
@@ -43,7 +46,7 @@ class NetEditor(Editor):
         st.selectbox("Data set", list(nets.DATASETS), format_func=lambda k: nets.DATASETS[k].name, key=self.k("dataset"),
                      on_change=on)
         st.select_slider("Hidden width", ns.WIDTHS, key=self.k("hidden"), on_change=on,
-                         disabled=not nets.MODELS[s.model].uses_hidden)
+                         disabled=not s.problem.spec.uses_hidden)
         st.select_slider("Points", ns.POINTS, key=self.k("n_points"), on_change=on)
         st.select_slider("Batch size", ns.BATCHES, key=self.k("batch_size"), on_change=on)
         st.select_slider("Training steps", ns.STEPS, key=self.k("steps"), on_change=on)
