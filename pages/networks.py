@@ -3,7 +3,8 @@
 The page's whole setting is one NetScenario kept in the link (ui/state.ScenarioState). Training
 goes through trajectories.network (cached per setting); the shared player draws the plane's loss
 as its landscape and the projected paths as its runs, with the rates and losses on the same
-playhead. Below it, a step slider drives the decision boundary and the curves of what the plane hides.
+playhead. Below it, the decision boundary and the curves of what the plane hides follow the step the
+player's playhead stops on (or a slider).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ui.state import Codec, ScenarioState, share_url
 from viz import network as vn
 
 PREFIX = "nn"
+PLAYER_KEY = "nn.player"
 EIGEN_POINTS = 40
 CODEC = Codec(ns.to_query, ns.from_query)
 
@@ -43,6 +45,17 @@ def eigenvalues(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: 
     record = compute(problem, runs, steps, plane_kind)[0]
     idx = np.unique(np.linspace(0, len(record.snapshot_steps) - 1, EIGEN_POINTS).astype(int))
     return idx, np.stack([nv.top_hessian_eigenvalues(record.problem, record.snapshots[i, idx]) for i in range(len(runs))])
+
+
+def follow_player(slider_key: str, steps: int):
+    """The player's callback: the step its playhead rests on (checked) becomes the slider's."""
+
+    def on_step() -> None:
+        step = st.session_state[PLAYER_KEY].step
+        if isinstance(step, (int, float)) and not isinstance(step, bool) and 0 <= step <= steps:
+            st.session_state[slider_key] = int(step)
+
+    return on_step
 
 
 page_frame("Neural net")
@@ -87,11 +100,12 @@ with right:
             st.warning(f"{label}: {record.status_text(j)}")
     asset = vn.plane_asset(grid, plane.kind)
     data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url())
-    ui_player.render(data, key=f"{PREFIX}.player", on_click=lambda: None)  # not clickable: no start points here
+    step_key = f"{PREFIX}.at.{record.steps}"
+    ui_player.render(data, key=PLAYER_KEY, on_click=lambda: None, on_step=follow_player(step_key, record.steps))
 
-    st.markdown("**At one step** — this slider, not the player's playhead, sets the step of the decision boundary "
-                "and of the dotted lines below.")
-    at = st.slider("Step of the boundary and curves", 0, int(record.steps), int(record.steps), key=f"{PREFIX}.at.{record.steps}")
+    st.markdown("**At one step** — the decision boundary and the playhead line below follow the player's playhead "
+                "when it stops; or set the step here.")
+    at = st.slider("Step of the boundary and curves", 0, int(record.steps), int(record.steps), key=step_key)
     k = int(np.searchsorted(record.snapshot_steps, at))
     pick = st.selectbox("Decision boundary of", range(len(shown)), format_func=lambda j: labels[j], key=f"{PREFIX}.boundary")
     image, extent = nv.decision_images(record.problem, record.snapshots[pick, k], n=96)

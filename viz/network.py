@@ -46,7 +46,8 @@ def player_data(s: NetScenario, record: NetworkRecord, coords: np.ndarray, asset
                 plotly_url: str) -> dict:
     """The player's payload for the Neural net page (the plane's grid comes from `grid_url`)."""
     return payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
-                   view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords), clickable=False)
+                   view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords), clickable=False,
+                   report_step=True)
 
 
 def _rounded(values: np.ndarray, decimals: int = 5) -> list:

@@ -216,11 +216,12 @@ def run_payload(index: int, label: str, color: str, status: Sequence[str], lr_ro
 
 
 def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,
-            runs: list[dict], clickable: bool = True) -> dict:
+            runs: list[dict], clickable: bool = True, report_step: bool = False) -> dict:
     """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
-    titles) and runs; `clickable` False where a click on the map means nothing (no start points)."""
+    titles) and runs; `clickable` False where a click on the map means nothing (no start points);
+    `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js)."""
     return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
-            "presentation": presentation, "runs": runs, "clickable": clickable}
+            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step}
 
 
 def player_data(

@@ -1,6 +1,6 @@
 """The Neural net page in headless Chromium: the shared player draws the plane (contour and 3-D
 surface) with the projected paths and plays; the link restores the setting; the decision boundary
-follows the step slider."""
+follows the player's playhead when it stops, or the step slider."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def test_networks_page_draws_the_plane_in_the_player_and_follows_its_link(page, 
     page.wait_for_function("() => document.querySelector('.ovz').dataset.step === '0'")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.ovz .ovz-map2d').dataset.step === '1'")
+    page.get_by_text("step 1:").first.wait_for(timeout=60_000)  # the boundary followed the resting playhead
+    wait_for_app(page)
+    assert player.get_attribute("data-reported") == "1"
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "networks.png"))
     assert page.locator(".js-plotly-plot g.heatmaplayer image").count() >= 1  # the decision boundary

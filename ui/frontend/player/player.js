@@ -42,6 +42,8 @@ class Player {
     this.pending = null;
     this.busy = false;
     this.clickTimer = null;
+    this.reportTimer = null;
+    this.reported = null; // the last step sent back (report.js)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
     this.bindControls();
@@ -88,6 +90,8 @@ class Player {
     this.T = data.steps;
     this.logLoss = data.logLoss;
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
+    this.reportsStep = !!data.reportStep;
+    if (this.reported === null) this.reported = this.t; // where the player starts is no news
     this.runs = data.runs.map(decodeRun);
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
@@ -162,9 +166,10 @@ class Player {
   destroy() {
     this.pause();
     clearTimeout(this.clickTimer);
+    clearTimeout(this.reportTimer);
     this.resizer.disconnect();
     if (this.Plotly) Object.values(this.gd).forEach((gd) => this.Plotly.purge(gd));
   }
 }
 
-Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, PLAYHEAD);
+Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, PLAYHEAD, REPORT);
