@@ -38,7 +38,7 @@ def test_runs_carry_the_projected_snapshots_losses_and_thinned_rates_of_the_swit
     s = NetScenario(runs=(RunSpec("adam", 0.01), RunSpec("sgd", 0.1, enabled=False), RunSpec("sgd", 0.2, label="slow")))
     as_ = np.linspace(-1, 1, 4)
     data = player_data(s, record, coords, plane_asset((as_, as_, np.ones((4, 4))), "PCA"), grid_url="g", plotly_url="p")
-    assert data["steps"] == 2000 and data["clickable"] is False and data["landscape"]["url"] == "g"
+    assert data["steps"] == 2000 and data["clickable"] is False and data["reportStep"] is True and data["landscape"]["url"] == "g"
     assert [(r["index"], r["label"], r["color"]) for r in data["runs"]] == [(0, "Adam", s.color(0)), (2, "slow", s.color(2))]
     assert [r["status"] for r in data["runs"]] == [["finite throughout"], ["diverged at step 7"]]
     for j, run in enumerate(data["runs"]):
