@@ -19,13 +19,12 @@ from ui import assets
 from ui import player as ui_player
 from ui.frame import page_frame
 from ui.net_editor import NetEditor
-from ui.state import Codec, ScenarioState, share_url
+from ui.state import ScenarioState, share_url
 from viz import network as vn
 
 PREFIX = "nn"
 PLAYER_KEY = "nn.player"
 EIGEN_POINTS = 40
-CODEC = Codec(ns.to_query, ns.from_query)
 
 
 # A record holds ≤ 8 runs × 1001 snapshots × P floats (38 MB at width 32): a few settings, not many.
@@ -59,7 +58,7 @@ def follow_player(slider_key: str, steps: int):
 
 
 page_frame("Neural net")
-state = ScenarioState(PREFIX, CODEC)
+state = ScenarioState(PREFIX, parse=ns.from_query, encode=ns.to_query)
 editor = NetEditor(state, PREFIX)
 s = state.load()
 editor.seed(s)
@@ -78,7 +77,7 @@ with left:
     st.markdown("**Runs**")
     editor.run_controls(s)
     with st.popover("Share", icon=":material/link:", width="stretch"):
-        st.code(share_url(s, CODEC), language=None, wrap_lines=True)
+        st.code(share_url(s, ns.to_query), language=None, wrap_lines=True)
 
 with right:
     shown = s.shown()

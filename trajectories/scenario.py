@@ -174,6 +174,12 @@ class Reader:
             return default
         return int(v) if integer else v
 
+    def choice(self, key: str, raw: str, options: tuple[str, ...], default: str) -> str:
+        if raw in options:
+            return raw
+        self.warn(f"'{key}={raw}' is not one of {', '.join(options)}; using {default}.")
+        return default
+
     def flag(self, key: str, raw: str, default: bool) -> bool:
         if raw in ("0", "1"):
             return raw == "1"
@@ -305,10 +311,7 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     if "seed" in query:
         kw["seed"] = r.number("seed", query["seed"], d.seed, lo=0, hi=2**31 - 1, integer=True)
     if "view" in query:
-        if query["view"] in VIEWS:
-            kw["view"] = query["view"]
-        else:
-            r.warn(f"'view={query['view']}' is not one of {', '.join(VIEWS)}; using {d.view}.")
+        kw["view"] = r.choice("view", query["view"], VIEWS, d.view)
     if "logy" in query:
         kw["log_loss"] = r.flag("logy", query["logy"], d.log_loss)
     if "present" in query:
