@@ -91,15 +91,6 @@ def to_query(s: NetScenario) -> dict[str, str]:
     return {**q, **encode_runs(s.runs)}
 
 
-def _choice(r: Reader, key: str, raw: str, options: tuple, default):
-    """`raw` as one of `options` (numbers compared as whole numbers), else `default` with a warning."""
-    match = next((o for o in options if str(o) == raw), None)
-    if match is None:
-        r.warn(f"'{key}={raw}' is not one of {', '.join(map(str, options))}; using {default}.")
-        return default
-    return match
-
-
 def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
     """Parse query parameters into a NetScenario; never raises, returns (state, warnings)."""
     r = Reader()
@@ -111,7 +102,7 @@ def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
             if key in query:
                 value = getattr(default, attr)
                 kw[attr] = (r.number(key, query[key], value, lo=0, hi=MAX_SEED, integer=True) if options is None
-                            else _choice(r, key, query[key], options, value))
+                            else type(value)(r.choice(key, query[key], tuple(map(str, options)), str(value))))
         return kw
 
     kw = {"problem": replace(d.problem, **read(d.problem, PROBLEM_FIELDS)), **read(d, VIEW_FIELDS)}
