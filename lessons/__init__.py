@@ -3,10 +3,11 @@
 Pure Python over the engine (no Streamlit). A page uses:
 
     import lessons
-    for lesson in lessons.LESSONS:          # in order, 1 … 13
+    for lesson in lessons.LESSONS:          # in order, 1 … 14
         lesson.slug, lesson.title, lesson.question, lesson.setup, lesson.look_for,
         lesson.claim, lesson.source        # text
-        lesson.scenario                    # trajectories.scenario.Scenario for the player (None: lesson 6)
+        lesson.scenario                    # trajectories.scenario.Scenario for the player (None: lessons 6, 14)
+        lesson.network                     # the Neural net page's NetScenario (lesson 14), else None
         lesson.zoom                        # optional ((x0, x1), (y0, y1)) default camera
         lesson.query()                     # Playground link parameters, lesson=<slug> included
         finding = lesson.check()           # runs the engine (first call compiles; cache it per slug)
@@ -23,6 +24,7 @@ from __future__ import annotations
 from lessons.adaptive import ADAGRAD, ADAMOD, REDDI, WARMUP
 from lessons.base import Check, Finding, Lesson
 from lessons.gradient_descent import BATCH_SIZE, GRADIENT_NOISE, ILL_CONDITIONING, LOOKAHEAD
+from lessons.networks import NETWORKS
 from lessons.race import RACE
 from lessons.schedule_landscapes import CANYON, LOCAL_MINIMA, PLATEAU, SADDLES
 from viz.lines import Chart, Series
@@ -41,6 +43,7 @@ LESSONS: tuple[Lesson, ...] = (
     GRADIENT_NOISE,
     ADAGRAD,
     RACE,
+    NETWORKS,
 )
 
 REGISTRY: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSONS}

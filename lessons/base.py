@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import trajectories as tr
+from trajectories.net_scenario import NetScenario
 from trajectories.scenario import RunSpec, Scenario, to_query
 from viz.lines import Chart
 
@@ -66,6 +67,7 @@ class Lesson:
     scenario: Scenario | None
     measure: Callable[["Lesson"], Finding] = field(repr=False)
     zoom: Box | None = None  # default camera: the part of the domain worth looking at
+    network: NetScenario | None = None  # a lesson on the Neural net page: its setting there
 
     def check(self) -> Finding:
         """Run the engine and judge the source's claim (the first call compiles)."""

@@ -10,6 +10,7 @@ import streamlit as st
 
 import lessons
 from lessons.base import Finding, Lesson
+from trajectories.net_scenario import to_query as net_query
 from ui import player
 from ui.export_menu import export_menu
 from ui.frame import page_frame
@@ -64,6 +65,9 @@ with picker:
 if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:", width="stretch",
                                                  help="Play with this scenario further."):
     st.switch_page("pages/playground.py", query_params=lesson.query())
+if lesson.network is not None and opener.button("Open on the Neural net page", icon=":material/open_in_new:", width="stretch",
+                                                help="Train this setting and see its plane."):
+    st.switch_page("pages/networks.py", query_params=net_query(lesson.network))
 st.subheader(f"{lesson.number}. {lesson.title} — {lesson.question}")
 if lesson.scenario is not None:
     traces = lesson_traces(lesson)

@@ -28,13 +28,13 @@ def held(slug: str) -> list[bool]:
 
 
 def test_catalogue_numbers_slugs_and_texts():
-    assert [lesson.number for lesson in lessons.LESSONS] == list(range(1, 14))
+    assert [lesson.number for lesson in lessons.LESSONS] == list(range(1, 15))
     assert len(set(SLUGS)) == len(SLUGS)
     for lesson in lessons.LESSONS:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", lesson.slug) and len(lesson.slug) <= 40
         for text in (lesson.title, lesson.question, lesson.setup, lesson.look_for, lesson.claim, lesson.source):
             assert text.strip()
-        assert "seed 00" in lesson.source
+        assert "seed 00" in lesson.source or lesson.network is not None  # the network lesson cites its papers
     with pytest.raises(ValueError, match="unknown lesson"):
         lessons.get("no-such-lesson")
 
@@ -193,3 +193,12 @@ def test_race_ranks_every_adaptive_optimizer():
     assert all(ranks[k] > len(ranks) // 2 for k in ("adamw", "radam", "rmsprop", "ranger"))
     assert all(ranks[k] <= 10 for k, _ in PODIUM), "the map's eight runners must be among the fastest"
     assert all(n(s, f"rate/{k}") == lr for k, lr in PODIUM)
+
+
+def test_network_paths_are_near_a_plane_yet_the_plane_hides_loss():
+    slug = "networks-2d-pictures"
+    assert held(slug) == [True, True, True]
+    walk = n(slug, "top-2 fraction/random walk")
+    assert abs(walk - 6 / np.pi**2 * 1.25) < 0.05  # Antognini & Sohl-Dickstein's 6/(π²k²), k = 1, 2
+    assert n(slug, "top-2 fraction/SGD") > walk and n(slug, "top-2 fraction/Adam") > walk
+    assert n(slug, "max relative loss gap") > 0.01 and n(slug, "max off-plane distance") > 0

@@ -1,33 +1,75 @@
-"""AppTest: the Neural net page trains, draws the shared plane and reacts to its widgets."""
+"""AppTest: the Neural net page follows its link (NetScenario), sends the shared player the plane and the
+projected paths, and keeps the decision boundary and the off-plane curves on a step slider."""
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from trajectories import net_scenario as ns
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
+LINK = {"model": "zzz", "h": "8", "n": "256", "steps": "200", "r1": "adam;lr=0.01", "r2": "adam;lr=0.01;label=twin",
+        "r3": "sgd;lr=0.5;on=0"}
 
 
-def test_networks_page_draws_the_shared_plane_and_the_boundary():
+def player_payload(at: AppTest) -> dict:
+    """The JSON the player component was sent (AppTest knows it only as an unknown element)."""
+    (proto,) = [n.proto for n in _walk(at.main) if getattr(getattr(n, "proto", None), "component_name", "") == "optiviz_player"]
+    return json.loads(proto.json)
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def _floats(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), "<f4")
+
+
+def test_the_page_follows_its_link_and_feeds_the_shared_player():
     at = AppTest.from_file(str(APP), default_timeout=240)
     at.run()
+    at.query_params.clear()
+    at.query_params.update(LINK)
     at.switch_page("pages/networks.py")
-    at.run()  # the defaults, as the browser test sees them: the persistent cache then serves both
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
-    charts = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
-    plane = next(spec for spec in charts.values() if spec["data"][0]["type"] == "contour")
-    assert len(plane["data"][0]["z"]) == 100 and len(plane["data"][0]["z"][0]) == 100
-    assert [t["name"] for t in plane["data"] if t.get("mode") == "lines"] == ["SGD", "SGD + momentum", "Adam", "RMSProp"]
-    boundary = next(spec for spec in charts.values() if spec["data"][0]["type"] == "heatmap")
-    assert len(boundary["data"][0]["z"]) == 96
-    at.slider(key="nn_at").set_value(0)
+    assert any("model=zzz" in w.value for w in at.warning)
+    s, warnings = ns.from_query({k: at.query_params[k] for k in at.query_params})
+    assert warnings == [] and "model" not in at.query_params  # the link now says what is shown
+    assert (s.problem.hidden, s.problem.n_points, s.steps, [r.enabled for r in s.runs]) == (8, 256, 200, [True, True, False])
+
+    data = player_payload(at)
+    assert data["steps"] == 200 and data["view"] == "2d" and data["landscape"]["n"] == 100
+    assert [(r["index"], r["label"]) for r in data["runs"]] == [(0, "Adam"), (1, "twin")]  # run 3 is off
+    first, twin = data["runs"]
+    assert first["digest"] == twin["digest"]  # the same settings train the same path
+    keep = np.frombuffer(base64.b64decode(first["keep"]), "<u2")
+    pos = _floats(first["pos"]).reshape(-1, 2)
+    assert keep.tolist() == list(range(201)) and pos.shape == (201, 2)
+    assert np.allclose(pos[-1], 0.0, atol=1e-4)  # the PCA plane is centred on run 1's final iterate
+    assert np.all(_floats(first["loss"]) > 0)
+    x0, x1 = data["landscape"]["x"]
+    assert x0 < pos[:, 0].min() and pos[:, 0].max() < x1
+
+    at.slider(key="nn.at.200").set_value(0)
     at.run()
-    assert not at.exception
     assert "step 0:" in " ".join(c.value for c in at.caption)
-    at.toggle(key="nn_3d").set_value(True)
+    at.segmented_control(key="nn.view").set_value("both")
     at.run()
-    surface = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0]["type"] == "surface"]
-    assert len(surface) == 1 and len([t for t in surface[0]["data"] if t.get("mode") == "lines"]) == 4
-    at.multiselect(key="nn_opts").set_value([])
+    assert not at.exception and at.query_params["view"] == "both" and player_payload(at)["view"] == "both"
+    at.radio(key="nn.plane").set_value("random")
     at.run()
-    assert not at.exception and "Choose one or more optimizers." in [i.value for i in at.info]
+    assert at.query_params["plane"] == "random" and "filter-normalized" in player_payload(at)["landscape"]["name"]
+    at.toggle(key="nn.r0.on").set_value(False)
+    at.run()
+    at.segmented_control(key="nn.edit").set_value(1)
+    at.run()
+    at.toggle(key="nn.r1.on").set_value(False)
+    at.run()
+    assert not at.exception and "Switch on at least one run." in [i.value for i in at.info]

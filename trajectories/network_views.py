@@ -42,6 +42,24 @@ class Plane(NamedTuple):
     explained: np.ndarray | None  # PCA: fraction of the iterates' spread along d₁, d₂
 
 
+def principal_axes(points: np.ndarray, origin: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """((k, P) orthonormal top-k principal directions of points (N, P) about `origin`, (k,) the fraction
+    of their spread, Σ‖p − origin‖², along each)."""
+    centred = np.asarray(points, np.float64) - origin
+    # Top-k right singular vectors through the smaller Gram matrix: P×P or N×N.
+    if centred.shape[0] >= centred.shape[1]:
+        values, vectors = np.linalg.eigh(centred.T @ centred)
+        directions = vectors[:, ::-1][:, :k].T
+    else:
+        values, vectors = np.linalg.eigh(centred @ centred.T)
+        u = vectors[:, ::-1][:, :k]
+        directions = (centred.T @ u).T
+        directions /= np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-300)
+    values = np.clip(values[::-1], 0.0, None)
+    total = values.sum()
+    return directions, (values[:k] / total if total > 0 else np.zeros(k))
+
+
 def pca_plane(record: NetworkRecord, centre: str = "final") -> Plane:
     """The top-2 principal directions of every run's snapshots, about run 1's final iterate or the mean."""
     points = record.snapshots.reshape(-1, record.snapshots.shape[-1]).astype(np.float64)
@@ -51,19 +69,7 @@ def pca_plane(record: NetworkRecord, centre: str = "final") -> Plane:
         origin = points.mean(axis=0)
     else:
         raise ValueError(f"centre must be 'final' or 'mean', got {centre!r}")
-    centred = points - origin
-    # Top-2 right singular vectors through the smaller Gram matrix: P×P or N×N.
-    if centred.shape[0] >= centred.shape[1]:
-        values, vectors = np.linalg.eigh(centred.T @ centred)
-        directions = vectors[:, ::-1][:, :2].T
-    else:
-        values, vectors = np.linalg.eigh(centred @ centred.T)
-        u = vectors[:, ::-1][:, :2]
-        directions = (centred.T @ u).T
-        directions /= np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-300)
-    values = np.clip(values[::-1], 0.0, None)
-    total = values.sum()
-    explained = values[:2] / total if total > 0 else np.zeros(2)
+    directions, explained = principal_axes(points, origin)
     return Plane(origin, directions, f"PCA about the {'final iterate of run 1' if centre == 'final' else 'mean iterate'}", explained)
 
 
@@ -195,5 +201,5 @@ def top_hessian_eigenvalues(problem: NetworkProblem, thetas: np.ndarray, iterati
     return np.asarray(_eigen_program(problem.model, problem.width, iterations)(thetas, v0, x, y))
 
 
-__all__ = ["Plane", "pca_plane", "random_plane", "project", "path_extent", "plane_losses", "plane_grid",
+__all__ = ["Plane", "principal_axes", "pca_plane", "random_plane", "project", "path_extent", "plane_losses", "plane_grid",
            "decision_images", "input_extent", "top_hessian_eigenvalues"]

@@ -111,7 +111,8 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
-def _encode_run(run: RunSpec) -> str:
+def encode_run(run: RunSpec) -> str:
+    """One run as a link value: `adam;lr=0.01;b1=0.8;s=cosine;…` (defaults left out)."""
     parts = [run.optimizer]
     if run.learning_rate is not None:
         parts.append(f"lr={_fmt(run.learning_rate)}")
@@ -143,13 +144,16 @@ def to_query(s: Scenario) -> dict[str, str]:
     ]:
         if value != default:
             q[key] = _fmt(value) if isinstance(value, float) else str(value)
-    for i, run in enumerate(s.runs, start=1):
-        q[f"r{i}"] = _encode_run(run)
-    return q
+    return {**q, **encode_runs(s.runs)}
 
 
-class _Reader:
-    """Collects warnings while reading untrusted query values."""
+def encode_runs(runs: tuple[RunSpec, ...]) -> dict[str, str]:
+    """The runs as query parameters r1, r2, …"""
+    return {f"r{i}": encode_run(run) for i, run in enumerate(runs, start=1)}
+
+
+class Reader:
+    """Collects warnings while reading untrusted query values (shared by every view's state object)."""
 
     def __init__(self) -> None:
         self.warnings: list[str] = []
@@ -271,10 +275,18 @@ class _Reader:
             hyper=tuple(hyper.items()), schedule=sched, schedule_params=tuple(sched_params.items()), **spec
         )
 
+    def runs(self, query: dict[str, str]) -> tuple[RunSpec, ...] | None:
+        """The runs r1, r2, … of the link (at most MAX_RUNS, in number order); None when it has none."""
+        run_keys = sorted((k for k in query if re.fullmatch(r"r\d+", k)), key=lambda k: int(k[1:]))
+        if len(run_keys) > MAX_RUNS:
+            self.warn(f"only the first {MAX_RUNS} runs are used.")
+        runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := self.run(k, query[k])) is not None)
+        return runs if run_keys else None
+
 
 def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     """Parse query parameters into a Scenario; never raises, returns (scenario, warnings)."""
-    r = _Reader()
+    r = Reader()
     d = Scenario()
     kw: dict = {}
     ls = query.get("ls", d.landscape)
@@ -306,11 +318,8 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
         kw["presentation"] = r.flag("present", query["present"], d.presentation)
     if "lesson" in query:
         kw["lesson"] = re.sub(r"[^a-z0-9-]", "", query["lesson"])[:40]
-    run_keys = sorted((k for k in query if re.fullmatch(r"r\d+", k)), key=lambda k: int(k[1:]))
-    if len(run_keys) > MAX_RUNS:
-        r.warn(f"only the first {MAX_RUNS} runs are used.")
-    runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := r.run(k, query[k])) is not None)
-    if run_keys:
+    runs = r.runs(query)
+    if runs is not None:
         kw["runs"] = runs or _default_runs()
     return replace(d, **kw), r.warnings
 

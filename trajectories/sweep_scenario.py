@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import optimizers
 from trajectories import engine, scenario
-from trajectories.scenario import RunSpec, Scenario, _fmt, _Reader
+from trajectories.scenario import Reader, RunSpec, Scenario, _fmt
 from trajectories.sweeps import MAX_WORK
 
 KINDS = ("lr", "heatmap", "basin", "trainability")
@@ -144,7 +144,7 @@ def to_query(s: SweepScenario) -> dict[str, str]:
     return q
 
 
-def _range(r: _Reader, key: str, raw: str, default: tuple[float, float], lo: float, hi: float, log: bool) -> tuple[float, float]:
+def _range(r: Reader, key: str, raw: str, default: tuple[float, float], lo: float, hi: float, log: bool) -> tuple[float, float]:
     try:
         a, b = (float(v) for v in raw.split(","))
     except ValueError:
@@ -156,7 +156,7 @@ def _range(r: _Reader, key: str, raw: str, default: tuple[float, float], lo: flo
     return a, b
 
 
-def _axis(r: _Reader, key: str, raw: str, default: Axis, optimizer: str) -> Axis:
+def _axis(r: Reader, key: str, raw: str, default: Axis, optimizer: str) -> Axis:
     """An axis 'param,low,high' of run 1's optimizer; `default` must be sweepable by it."""
     param, _, rest = raw.partition(",")
     if param not in sweepable(optimizer):
@@ -170,7 +170,7 @@ def _axis(r: _Reader, key: str, raw: str, default: Axis, optimizer: str) -> Axis
 
 def from_query(query: dict[str, str]) -> tuple[SweepScenario, list[str]]:
     """Parse query parameters into a SweepScenario; never raises, returns (sweep, warnings)."""
-    r = _Reader()
+    r = Reader()
     d = SweepScenario()
     kw: dict = {}
     kind = kw["kind"] = r.choice("sweep", query.get("sweep", d.kind), KINDS, d.kind)

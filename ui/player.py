@@ -4,7 +4,8 @@ Python sends compact data (see viz/player.py); the browser code (ui/frontend/pla
 by viz/frontend.py) draws with the plotly.js shipped in the plotly package, served from the app's
 static folder, so it works offline. The component is
 keyed, so a rerun with new data updates it in place: camera, zoom and playhead stay. A click on
-the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}.
+the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}; where the data asks for
+it, the step the playhead rests on comes back as `step`.
 """
 
 from __future__ import annotations
@@ -27,13 +28,20 @@ _component = st.components.v2.component(
 )
 
 
+def publish(asset: payload.LandscapeAsset) -> str:
+    """The URL of the asset's grid, published as a static file."""
+    return assets.publish("grids", asset.name, asset.blob)
+
+
 def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None) -> dict:
     """The payload for `s`, with the landscape grid published as a static file; `zoom` as in viz.player."""
     asset = payload.landscape_asset(s.landscape)
-    grid_url = assets.publish("grids", asset.name, asset.blob)
-    return payload.player_data(s, traces, grid_url=grid_url, plotly_url=assets.plotly_url(), asset=asset, zoom=zoom)
+    return payload.player_data(s, traces, grid_url=publish(asset), plotly_url=assets.plotly_url(), asset=asset, zoom=zoom)
 
 
-def render(data: dict, *, key: str, on_click: Callable[[], None]):
-    """Mount (or update in place) the player; `on_click` runs when the map was clicked."""
-    return _component(key=key, data=data, on_click_change=on_click)
+def render(data: dict, *, key: str, on_click: Callable[[], None], on_step: Callable[[], None] | None = None):
+    """Mount (or update in place) the player; `on_click` runs when the map was clicked, `on_step` (for
+    data with `reportStep`) when the playhead came to rest on a new step (the trigger value `step`)."""
+    if on_step is None:
+        return _component(key=key, data=data, on_click_change=on_click)
+    return _component(key=key, data=data, on_click_change=on_click, on_step_change=on_step)

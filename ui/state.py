@@ -5,7 +5,7 @@ with warnings) on the session's first run and whenever the page is opened with a
 non-empty link (another page handing over a scenario), replaced only through `commit`
 (validated), and every commit rewrites the query string, so the address bar is always a link
 that restores the exact view. The codec (from_query, to_query) defaults to the Playground's
-Scenario; the Sweeps page passes its SweepScenario's.
+Scenario; the Sweeps page passes its SweepScenario's, the Neural net page its NetScenario's.
 """
 
 from __future__ import annotations

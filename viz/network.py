@@ -1,63 +1,57 @@
-"""Figures of the neural-net landscape (plain Plotly dicts): the shared plane with every run's
-path, the model's decision boundary over the input plane, and the per-run curves."""
+"""The neural-net landscape for the browser: the shared plane and the runs' projected paths as the
+player's payload (the same LandscapeAsset and run arrays as a 2-D landscape's), and plain Plotly
+figures of what the player does not show: the decision boundary and what the plane hides."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from trajectories.net_scenario import NetScenario
 from trajectories.network import NetworkRecord
+from viz.landscape import LandscapeGrid
 from viz.lines import Series, line_figure
+from viz.player import LandscapeAsset, grid_asset, pack_tracks, payload, run_payload
+from viz.thinning import kept_steps
+
+PLANE_KEY = "network-plane"
+
+
+def plane_asset(grid: tuple[np.ndarray, np.ndarray, np.ndarray], kind: str) -> LandscapeAsset:
+    """The plane's loss grid as the player's landscape: the plane's extent is the domain, the colours
+    are log₁₀(loss − min) as on a steep 2-D landscape, the origin of the plane is marked, and the
+    loss axis is logarithmic down to cross-entropy's infimum 0."""
+    as_, bs, z = grid
+    shade = LandscapeGrid(PLANE_KEY, as_, bs, z, z, log=True).lift(z)
+    meta = {
+        "key": PLANE_KEY, "name": f"Loss on the plane ({kind})", "x": [float(as_[0]), float(as_[-1])],
+        "y": [float(bs[0]), float(bs[-1])], "axes": ["a (direction 1)", "b (direction 2)"], "log": True, "clip": None, "zmin": float(z.min()), "fstar": 0.0,
+        "points": [{"x": 0.0, "y": 0.0, "kind": "origin", "label": "origin of the plane", "symbol": "circle-open"}],
+    }
+    return grid_asset("plane", z, shade, meta)
+
+
+def run_payloads(s: NetScenario, record: NetworkRecord, coords: np.ndarray) -> list[dict]:
+    """Each switched-on run as the player's run: its path on the plane at the snapshot steps, the
+    model's full-data loss there, and its learning rate (thinned like a 2-D run's)."""
+    steps = record.snapshot_steps.astype(np.uint16)
+    runs = []
+    for j, i in enumerate(s.shown()):
+        rates = kept_steps(record.lrs[j])
+        arrays, offsets, digest = pack_tracks([steps], [coords[j]], [record.loss[j]], [rates], [record.lrs[j][rates]])
+        runs.append(run_payload(i, s.runs[i].display_label(), s.color(i), [record.status_text(j)], 1, arrays, offsets, digest))
+    return runs
+
+
+def player_data(s: NetScenario, record: NetworkRecord, coords: np.ndarray, asset: LandscapeAsset, *, grid_url: str,
+                plotly_url: str) -> dict:
+    """The player's payload for the Neural net page (the plane's grid comes from `grid_url`)."""
+    return payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
+                   view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords), clickable=False,
+                   report_step=True)
 
 
 def _rounded(values: np.ndarray, decimals: int = 5) -> list:
     return np.round(np.asarray(values, float), decimals).tolist()
-
-
-def plane_figure(grid: tuple[np.ndarray, np.ndarray, np.ndarray], paths: list[tuple[str, str, np.ndarray]],
-                 at: int, *, log: bool = True, height: int = 520) -> dict:
-    """Contour of the loss on the plane (log₁₀ when `log`), each run's projected path drawn once,
-    and a marker where each run is at snapshot `at`."""
-    as_, bs, z = grid
-    shade = np.log10(np.maximum(z, 1e-12)) if log else z
-    data = [{
-        "type": "contour", "x": _rounded(as_), "y": _rounded(bs), "z": _rounded(shade, 4), "colorscale": "Viridis",
-        "ncontours": 30, "hoverinfo": "skip", "contours": {"coloring": "heatmap", "showlines": True},
-        "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-        "colorbar": {"title": {"text": "log₁₀ loss" if log else "loss"}, "thickness": 12},
-    }]
-    for label, color, coords in paths:
-        data.append({"type": "scatter", "mode": "lines", "x": _rounded(coords[:, 0]), "y": _rounded(coords[:, 1]),
-                     "name": label, "legendgroup": label, "line": {"color": color, "width": 2}})
-        i = min(at, len(coords) - 1)
-        data.append({"type": "scatter", "mode": "markers", "x": [float(coords[i, 0])], "y": [float(coords[i, 1])],
-                     "showlegend": False, "legendgroup": label, "hoverinfo": "skip",
-                     "marker": {"size": 11, "color": color, "line": {"width": 1.5, "color": "white"}}})
-    layout = {
-        "height": height, "margin": {"l": 45, "r": 10, "t": 10, "b": 40},
-        "xaxis": {"title": {"text": "a (direction 1)"}, "range": [float(as_[0]), float(as_[-1])]},
-        "yaxis": {"title": {"text": "b (direction 2)"}, "range": [float(bs[0]), float(bs[-1])]},
-        "legend": {"orientation": "h", "y": -0.14},
-    }
-    return {"data": data, "layout": layout}
-
-
-def plane_surface_figure(grid: tuple[np.ndarray, np.ndarray, np.ndarray], paths: list[tuple[str, str, np.ndarray, np.ndarray]],
-                         at: int, height: int = 560) -> dict:
-    """The plane's log₁₀ loss as a 3-D surface, each path lifted onto it (the loss at its projected
-    points, not the model's loss: the two differ by what the plane hides), a marker at snapshot `at`."""
-    as_, bs, z = grid
-    data = [{"type": "surface", "x": _rounded(as_), "y": _rounded(bs), "z": _rounded(np.log10(np.maximum(z, 1e-12)), 4),
-             "colorscale": "Viridis", "showscale": False, "opacity": 0.9, "hoverinfo": "skip"}]
-    for label, color, coords, on_plane in paths:
-        lifted = np.log10(np.maximum(on_plane, 1e-12))
-        i = min(at, len(coords) - 1)
-        data.append({"type": "scatter3d", "mode": "lines", "x": _rounded(coords[:, 0]), "y": _rounded(coords[:, 1]),
-                     "z": _rounded(lifted, 4), "name": label, "legendgroup": label, "line": {"color": color, "width": 5}})
-        data.append({"type": "scatter3d", "mode": "markers", "x": [float(coords[i, 0])], "y": [float(coords[i, 1])],
-                     "z": [float(lifted[i])], "showlegend": False, "legendgroup": label, "marker": {"size": 5, "color": color}})
-    scene = {"xaxis": {"title": {"text": "a"}}, "yaxis": {"title": {"text": "b"}}, "zaxis": {"title": {"text": "log₁₀ loss"}}}
-    return {"data": data, "layout": {"height": height, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "scene": scene,
-                                     "legend": {"orientation": "h", "y": 0}}}
 
 
 def decision_figure(image: np.ndarray, extent, inputs: np.ndarray, labels: np.ndarray, height: int = 420) -> dict:
@@ -84,20 +78,18 @@ def decision_figure(image: np.ndarray, extent, inputs: np.ndarray, labels: np.nd
 def curve_figures(record: NetworkRecord, labels: list[str], colors: list[str], distance: np.ndarray,
                   plane_loss: np.ndarray, at_step: int, eigenvalues: tuple[np.ndarray, np.ndarray] | None = None,
                   height: int = 280) -> dict[str, dict]:
-    """Loss (the model's, and on the plane at the projected point), off-plane distance, the rates
-    and, when given (snapshot indices, values), the top Hessian eigenvalue against 2/η; a
-    vertical line marks the playhead."""
+    """What the plane hides, per run: the model's loss against the loss at its projected point, the
+    off-plane distance and, when given (snapshot indices, values), the top Hessian eigenvalue
+    against 2/η; a vertical line marks the step slider's step."""
     s = record.snapshot_steps
-    loss, dist, rate = [], [], []
+    loss, dist = [], []
     for i, (label, color) in enumerate(zip(labels, colors)):
         loss.append(Series(label, s, record.loss[i], color, group=label))
         loss.append(Series(f"{label}: on the plane", s, plane_loss[i], color, "dot", label))
         dist.append(Series(label, s, distance[i], color))
-        rate.append(Series(label, np.arange(record.steps), record.lrs[i], color))
     figures = {
         "loss (solid: the model; dotted: at the projected point on the plane)": line_figure(loss, y_title="loss", log_y=True, height=height),
         "distance from the plane ‖θ − θ(a, b)‖ (what the picture hides)": line_figure(dist, y_title="distance", height=height),
-        "learning rate": line_figure(rate, y_title="η", log_y=True, height=height),
     }
     if eigenvalues is not None:
         idx, values = eigenvalues

@@ -57,19 +57,25 @@ class LandscapeAsset:
     meta: dict
 
 
+def grid_asset(stem: str, z: np.ndarray, shade: np.ndarray, meta: dict) -> LandscapeAsset:
+    """An n×n grid of values and shades as one float32 blob named by its content; `meta` is completed
+    with n and the digest (any 2-D map the player draws: a catalogue landscape or a network's plane)."""
+    blob = np.ascontiguousarray(z, "<f4").tobytes() + np.ascontiguousarray(shade, "<f4").tobytes()
+    digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
+    n = int(np.shape(z)[0])
+    return LandscapeAsset(f"{stem}-{n}-{digest}.f32", blob, {**meta, "n": n, "digest": digest})
+
+
 @functools.lru_cache(maxsize=32)
 def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
     """The grid of f and of its shades as one float32 blob, named by its content."""
     ls = landscapes.get(key)
     g = grid(key, n)
-    blob = np.ascontiguousarray(g.z, "<f4").tobytes() + np.ascontiguousarray(g.shade, "<f4").tobytes()
-    digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
     minima = [float(v) for v in np.asarray(ls.f(np.array([[p.x for p in ls.minima], [p.y for p in ls.minima]])))] if ls.minima else []
     (x0, x1), (y0, y1) = ls.domain
     meta = {
         "key": key,
         "name": ls.name,
-        "n": n,
         "x": [x0, x1],
         "y": [y0, y1],
         "log": g.log,
@@ -80,10 +86,9 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
             {"x": p.x, "y": p.y, "kind": p.kind, "label": p.label or p.kind, "symbol": POINT_SYMBOLS[p.kind]}
             for p in ls.points
         ],
-        "digest": digest,
     }
     stem = "custom" if landscapes.custom.is_custom(key) else key  # a typed expression never goes into a file name
-    return LandscapeAsset(f"{stem}-{n}-{digest}.f32", blob, meta)
+    return grid_asset(stem, g.z, g.shade, meta)
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,23 @@ def _offsets(parts: Sequence[np.ndarray]) -> list[int]:
     return [0, *np.cumsum([len(p) for p in parts]).tolist()]
 
 
+def pack_tracks(steps: Sequence[np.ndarray], positions: Sequence[np.ndarray], losses: Sequence[np.ndarray],
+                rate_steps: Sequence[np.ndarray], rates: Sequence[np.ndarray]) -> tuple[dict[str, str], dict[str, list[int]], str]:
+    """(wire arrays, offsets, digest) of trajectories known at sorted `steps` (one index array per
+    trajectory, always 0 and T; its `positions` (k, 2) and `losses` (k,) there) and of rate rows
+    known at `rate_steps`. The player interpolates between known steps."""
+    arrays = {
+        "keep": encode_f32(np.concatenate(steps), "<u2"),
+        "pos": encode_f32(np.concatenate(positions)),
+        "loss": encode_f32(np.concatenate(losses)),
+        "lrKeep": encode_f32(np.concatenate(rate_steps), "<u2"),
+        "lr": encode_f32(np.concatenate(rates)),
+    }
+    offsets = {"keepAt": _offsets(steps), "lrKeepAt": _offsets(rate_steps)}
+    digest = hashlib.blake2b("|".join(arrays[k] for k in sorted(arrays)).encode(), digest_size=8).hexdigest()
+    return arrays, offsets, digest
+
+
 def _trace(key: Scenario) -> RunTrace:
     rec = tr.run(key.landscape, key.runs[0].optimizer, **key.engine_kwargs(0))
     lrs = rec.lrs
@@ -168,15 +190,8 @@ def _trace(key: Scenario) -> RunTrace:
     events = [[int(rec.event_step[j])] if rec.status[j] != tr.engine.RUNNING else [] for j in range(len(rec.losses))]
     paths = [kept_steps(loss, ev) for loss, ev in zip(rec.losses, events)]
     rates = [kept_steps(row) for row in lrs[:lr_rows]]
-    arrays = {
-        "keep": encode_f32(np.concatenate(paths), "<u2"),
-        "pos": encode_f32(np.concatenate([p[k] for p, k in zip(rec.positions, paths)])),
-        "loss": encode_f32(np.concatenate([f[k] for f, k in zip(rec.losses, paths)])),
-        "lrKeep": encode_f32(np.concatenate(rates), "<u2"),
-        "lr": encode_f32(np.concatenate([row[k] for row, k in zip(lrs, rates)])),
-    }
-    offsets = {"keepAt": _offsets(paths), "lrKeepAt": _offsets(rates)}
-    digest = hashlib.blake2b("|".join(arrays[k] for k in sorted(arrays)).encode(), digest_size=8).hexdigest()
+    arrays, offsets, digest = pack_tracks(paths, [p[k] for p, k in zip(rec.positions, paths)],
+                                          [f[k] for f, k in zip(rec.losses, paths)], rates, [row[k] for row, k in zip(lrs, rates)])
     return RunTrace(rec, arrays, offsets, lr_rows, digest)
 
 
@@ -193,35 +208,36 @@ def cache_info() -> CacheInfo:
     return _CACHE.info()
 
 
+def run_payload(index: int, label: str, color: str, status: Sequence[str], lr_rows: int, arrays: dict, offsets: dict,
+                digest: str) -> dict:
+    """One run as the player reads it (`status`: one line per trajectory)."""
+    return {"index": index, "label": label, "color": color, "digest": digest, "n": len(status), "lrRows": lr_rows,
+            "status": list(status), **arrays, **offsets}
+
+
+def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,
+            runs: list[dict], clickable: bool = True, report_step: bool = False) -> dict:
+    """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
+    titles) and runs; `clickable` False where a click on the map means nothing (no start points);
+    `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js)."""
+    return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
+            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step}
+
+
 def player_data(
     s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset,
     zoom: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> dict:
     """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32.
     `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's camera); None shows the domain."""
-    runs = []
-    for i, t in traces:
-        run = s.runs[i]
-        runs.append({
-            "index": i,
-            "label": run.display_label(),
-            "color": s.color(i),
-            "digest": t.digest,
-            "n": int(t.record.positions.shape[0]),
-            "lrRows": t.lr_rows,
-            "status": [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
-            **t.arrays,
-            **t.offsets,
-        })
-    return {
-        "plotly": plotly_url,
-        "landscape": {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None},
-        "steps": s.steps,
-        "view": s.view,
-        "logLoss": s.log_loss,
-        "presentation": s.presentation,
-        "runs": runs,
-    }
+    runs = [
+        run_payload(i, s.runs[i].display_label(), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
+                    t.lr_rows, t.arrays, t.offsets, t.digest)
+        for i, t in traces
+    ]
+    landscape = {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None}
+    return payload(plotly_url=plotly_url, landscape=landscape, steps=s.steps, view=s.view, log_loss=s.log_loss,
+                   presentation=s.presentation, runs=runs)
 
 
 def _fmt_point(x: float, y: float) -> str:

@@ -117,6 +117,11 @@ function lift(L, v) {
   return L.log ? Math.log10(Math.max(clipped - L.zmin, 0) + 1e-3) : clipped;
 }
 
+// The map's axis titles: x and y unless the landscape names them (a network's plane: a, b).
+function axisNames(L) {
+  return L.axes || ["x", "y"];
+}
+
 function linspace(a, b, n) {
   const out = new Array(n);
   for (let i = 0; i < n; i++) out[i] = a + ((b - a) * i) / (n - 1);

@@ -42,8 +42,8 @@ const MAP2D = {
     const layout = this.layout({
       uirevision: `${L.key}|${view}`,
       title: { text: `${L.name}${this.clickable ? " — click to set the start" : ""}`, font: { size: this.fontSize + 1 }, x: 0.02 },
-      xaxis: { range: view[0], title: { text: "x" }, zeroline: false },
-      yaxis: { range: view[1], title: { text: "y" }, zeroline: false },
+      xaxis: { range: view[0], title: { text: axisNames(L)[0] }, zeroline: false },
+      yaxis: { range: view[1], title: { text: axisNames(L)[1] }, zeroline: false },
     });
     if (!this.drawn.map2d) {
       await this.Plotly.newPlot(gd, traces, layout, CONFIG);

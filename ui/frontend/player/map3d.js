@@ -61,8 +61,8 @@ const MAP3D = {
       margin: { l: 0, r: 0, t: 28, b: 0 },
       title: { text: `${L.name} — drag to rotate`, font: { size: this.fontSize + 1 }, x: 0.02 },
       scene: {
-        xaxis: { range: L.x, title: { text: "x" } },
-        yaxis: { range: L.y, title: { text: "y" } },
+        xaxis: { range: L.x, title: { text: axisNames(L)[0] } },
+        yaxis: { range: L.y, title: { text: axisNames(L)[1] } },
         zaxis: { title: { text: L.log ? "log₁₀(f − min)" : "f" } },
         aspectmode: "manual",
         aspectratio: { x: 1, y: 1, z: 0.65 },

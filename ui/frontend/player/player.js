@@ -14,6 +14,7 @@ const CONFIG = {
 class Player {
   constructor(parent, { clickable = true } = {}) {
     this.root = parent.querySelector(".ovz");
+    this.hostClickable = clickable;
     this.clickable = clickable;
     const q = (sel) => this.root.querySelector(sel);
     this.panels = { map2d: q(".ovz-map2d"), map3d: q(".ovz-map3d"), lr: q(".ovz-lr"), loss: q(".ovz-loss") };
@@ -41,6 +42,8 @@ class Player {
     this.pending = null;
     this.busy = false;
     this.clickTimer = null;
+    this.reportTimer = null;
+    this.reported = null; // the last step sent back (report.js)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
     this.bindControls();
@@ -86,6 +89,9 @@ class Player {
     this.L = L;
     this.T = data.steps;
     this.logLoss = data.logLoss;
+    this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
+    this.reportsStep = !!data.reportStep;
+    if (this.reported === null) this.reported = this.t; // where the player starts is no news
     this.runs = data.runs.map(decodeRun);
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
@@ -160,9 +166,10 @@ class Player {
   destroy() {
     this.pause();
     clearTimeout(this.clickTimer);
+    clearTimeout(this.reportTimer);
     this.resizer.disconnect();
     if (this.Plotly) Object.values(this.gd).forEach((gd) => this.Plotly.purge(gd));
   }
 }
 
-Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, PLAYHEAD);
+Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, PLAYHEAD, REPORT);

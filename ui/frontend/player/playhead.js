@@ -22,6 +22,7 @@ const PLAYHEAD = {
     this.frames += 1;
     this.root.dataset.step = String(t);
     this.root.dataset.frames = String(this.frames);
+    this.scheduleReport(t);
   },
 
   seek(t) {
@@ -48,6 +49,7 @@ const PLAYHEAD = {
   pause() {
     this.playing = false;
     this.showPlaying(false);
+    this.scheduleReport(this.t);
   },
 
   showPlaying(on) {
