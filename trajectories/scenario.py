@@ -5,6 +5,7 @@ Query format (every key optional; a missing key means its default):
   ls=rosenbrock  start=-1.5,2;0,0.5  steps=500  noise=0  batch=32  seed=0
   view=2d|3d|both  logy=1  present=0  lesson=<slug>
   r1=adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=Adam%20fast;color=1f77b4;on=1
+  r2=sgd;B=1   (a run's own batch size on a data landscape; `batch` is the default of runs without one)
   r2=… (up to MAX_RUNS runs, numbered from 1)
 `from_query` never raises: a malformed or out-of-range value falls back to its default and
 adds a warning in words; `validate` raises for code paths that build scenarios directly.
@@ -42,6 +43,7 @@ class RunSpec:
     label: str = ""
     color: str = ""
     enabled: bool = True
+    batch_size: int | None = None  # data landscapes only; None: the scenario's batch size
 
     @property
     def lr(self) -> float:
@@ -87,13 +89,18 @@ class Scenario:
         c = self.runs[i].color
         return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
 
+    def batch_of(self, i: int) -> int | None:
+        """Run i's batch size: its own, else the scenario's (None: full batch or no data)."""
+        own = self.runs[i].batch_size
+        return self.batch_size if own is None else own
+
     def engine_kwargs(self, i: int) -> dict:
         """Arguments of `trajectories.run` for run i (all start points as one batch)."""
         return dict(
             starts=self.start_points,
             steps=self.steps,
             noise=self.noise,
-            batch_size=self.batch_size,
+            batch_size=self.batch_of(i),
             seed=self.seed,
             **self.runs[i].engine_kwargs(),
         )
@@ -115,6 +122,8 @@ def _encode_run(run: RunSpec) -> str:
     if run.learning_rate is not None:
         parts.append(f"lr={_fmt(run.learning_rate)}")
     parts += [f"{k}={_fmt(v)}" for k, v in run.hyper]
+    if run.batch_size is not None:
+        parts.append(f"B={run.batch_size}")
     if run.schedule != "constant":
         parts.append(f"s={run.schedule}")
     parts += [f"s.{k}={_fmt(v)}" for k, v in run.schedule_params]
@@ -192,7 +201,8 @@ class _Reader:
             self.warn(f"only the first {MAX_STARTS} start points are used.")
         return tuple(out)
 
-    def run(self, key: str, raw: str) -> RunSpec | None:
+    def run(self, key: str, raw: str, data_size: int | None = None) -> RunSpec | None:
+        """One run's value; `data_size` is the landscape's sample count (None: no data, no 'B')."""
         fields = [f for f in raw.split(";") if f]
         if not fields:
             self.warn(f"'{key}' is empty; ignored.")
@@ -231,6 +241,11 @@ class _Reader:
                     self.warn(f"{key}: colour '{v}' is not a hex colour like 1f77b4; using the palette.")
             elif k == "on":
                 spec["enabled"] = self.flag(f"{key}.on", v, True)
+            elif k == "B":
+                if data_size is None:
+                    self.warn(f"{key}: 'B' (batch size) applies only to data landscapes; ignored.")
+                else:
+                    spec["batch_size"] = self.number(f"{key}.B", v, None, lo=1, hi=data_size, integer=True)
             elif k.startswith("s."):
                 pname = k[2:]
                 info = schedules.get(sched)
@@ -288,7 +303,8 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     run_keys = sorted((k for k in query if re.fullmatch(r"r\d+", k)), key=lambda k: int(k[1:]))
     if len(run_keys) > MAX_RUNS:
         r.warn(f"only the first {MAX_RUNS} runs are used.")
-    runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := r.run(k, query[k])) is not None)
+    data = landscapes.get(ls).data
+    runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := r.run(k, query[k], None if data is None else data.size)) is not None)
     if run_keys:
         kw["runs"] = runs or _default_runs()
     return replace(d, **kw), r.warnings
