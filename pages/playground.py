@@ -15,6 +15,7 @@ import streamlit as st
 import landscapes
 from trajectories.scenario import Scenario
 from ui import player, presentation
+from ui.guard import COMPUTE_ERRORS, failure, plain
 from ui.frame import page_frame
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
@@ -56,9 +57,9 @@ with link.popover("Copy link", icon=":material/link:", width="stretch"):
 present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed, help="Larger type, controls tucked away.")
 
 for text in state.link_warnings():
-    st.warning(f"Link: {text}", icon=":material/link_off:")
+    st.warning(f"Link: {plain(text)}", icon=":material/link_off:")
 for text in editor.pop_notes():
-    st.error(text, icon=":material/error:")
+    st.error(plain(text), icon=":material/error:")
 
 with st.sidebar:
     editor.landscape_controls(scenario)
@@ -75,8 +76,8 @@ for i, run in enumerate(scenario.runs):
         continue
     try:
         traces.append((i, run_trace(scenario, i)))
-    except ValueError as err:
-        st.error(f"{run.display_label()}: {err}", icon=":material/error:")
+    except COMPUTE_ERRORS as err:
+        st.error(f"{plain(run.display_label())}: {failure(err)}", icon=":material/error:")
 
 if not traces:
     st.info("Every run is switched off: switch one on in the sidebar.", icon=":material/visibility_off:")

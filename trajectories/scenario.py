@@ -29,6 +29,7 @@ VIEWS = ("2d", "3d", "both")
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324")
 _COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 MAX_LABEL = 40
+RUN_KEY = re.compile(r"r\d{1,4}")  # r1 … r9999: more digits would be a number Python refuses to read
 
 
 @dataclass(frozen=True)
@@ -265,8 +266,29 @@ class _Reader:
         )
 
 
+class _Tracked(dict):
+    """A query whose keys remember being looked up, so that `from_query` can name those it ignored."""
+
+    def __init__(self, query: dict[str, str]) -> None:
+        super().__init__(query)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(key)
+        return super().__contains__(key)
+
+
 def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     """Parse query parameters into a Scenario; never raises, returns (scenario, warnings)."""
+    query = _Tracked(query)
     r = _Reader()
     d = Scenario()
     kw: dict = {}
@@ -300,13 +322,16 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
         kw["presentation"] = r.flag("present", query["present"], d.presentation)
     if "lesson" in query:
         kw["lesson"] = re.sub(r"[^a-z0-9-]", "", query["lesson"])[:40]
-    run_keys = sorted((k for k in query if re.fullmatch(r"r\d+", k)), key=lambda k: int(k[1:]))
+    run_keys = sorted((k for k in dict.keys(query) if RUN_KEY.fullmatch(k)), key=lambda k: int(k[1:]))
     if len(run_keys) > MAX_RUNS:
-        r.warn(f"only the first {MAX_RUNS} runs are used.")
+        r.warn(f"only the first {MAX_RUNS} runs are used; ignored: {', '.join(run_keys[MAX_RUNS:])}.")
+        query.read.update(run_keys)
     data = landscapes.get(ls).data
     runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := r.run(k, query[k], None if data is None else data.size)) is not None)
     if run_keys:
         kw["runs"] = runs or _default_runs()
+    for k in sorted(dict.keys(query) - query.read):
+        r.warn(f"'{k}' is not a setting of optiviz links; ignored.")
     return replace(d, **kw), r.warnings
 
 

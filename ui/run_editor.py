@@ -24,6 +24,7 @@ import optimizers
 import schedules
 from trajectories import engine
 from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
+from ui.guard import plain
 from ui.state import ScenarioState
 from ui.widgets import hyper_slider, log_slider
 
@@ -278,7 +279,7 @@ class Editor:
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
         run = s.runs[i]
-        text = f"**{i + 1}** {html.escape(run.display_label())} · η={run.lr:.3g}"
+        text = f"**{i + 1}** {plain(html.escape(run.display_label()))} · η={run.lr:.3g}"
         if run.batch_size is not None:
             text += f" · B={run.batch_size}"
         if run.schedule != "constant":

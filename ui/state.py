@@ -7,6 +7,7 @@ rewrites the query string, so the address bar is always a link that restores the
 
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -24,9 +25,10 @@ class ScenarioState:
     def load(self) -> Scenario:
         """The session's scenario; on the session's first run, the one the link describes."""
         if self.key not in st.session_state:
-            scenario, warnings = from_query(st.query_params.to_dict())
+            query, repeated = link_query()
+            scenario, warnings = from_query(query)
             st.session_state[self.key] = scenario
-            st.session_state[self.warnings_key] = warnings
+            st.session_state[self.warnings_key] = repeated + warnings
         scenario = st.session_state[self.key]
         sync_query(scenario)
         return scenario
@@ -47,6 +49,21 @@ class ScenarioState:
     def link_warnings(self) -> list[str]:
         """What was wrong with the link this session started from (cleared by the first change)."""
         return st.session_state.get(self.warnings_key, [])
+
+
+def link_query() -> tuple[dict[str, str], list[str]]:
+    """The link's parameters, one value each (the last, as Streamlit's), and a warning for
+    every key the link repeats (the earlier values are ignored)."""
+    params = st.query_params
+    warnings = [f"'{k}' appears {n} times in the link; using the last value."
+                for k in params if (n := len(params.get_all(k))) > 1]
+    return params.to_dict(), warnings
+
+
+def unused_keys(query: dict[str, str], used: Callable[[str], bool]) -> list[str]:
+    """A warning naming the link's keys that a page does not read (none when it reads them all)."""
+    extra = [k for k in query if not used(k)]
+    return [f"this page does not use {', '.join(repr(k) for k in extra)} from the link; ignored."] if extra else []
 
 
 def sync_query(scenario: Scenario) -> None:
