@@ -7,14 +7,10 @@ drawing and the animation happen in the browser (ui/player.py), which receives c
 
 from __future__ import annotations
 
-import threading
-from dataclasses import replace
-
 import streamlit as st
 
 import landscapes
-from trajectories.scenario import Scenario
-from ui import player, presentation
+from ui import player, presentation, warmup
 from ui.guard import COMPUTE_ERRORS, failure, plain
 from ui.frame import page_frame
 from ui.run_editor import Editor, click_handler
@@ -28,22 +24,7 @@ page_frame("Playground")
 state = ScenarioState(PREFIX)
 editor = Editor(state, PREFIX)
 
-
-@st.cache_resource(show_spinner=False)
-def warm_up() -> threading.Thread:
-    """Once per server process, on the first visit: the default scenario now (runs, grid, assets),
-    then in the background the programs a first slider move would compile (noise on, 1000 steps)."""
-    s = Scenario()
-    player.player_data(s, [(i, run_trace(s, i)) for i in range(len(s.runs))])
-    later = [replace(s, noise=0.1), replace(s, steps=1000)]
-    thread = threading.Thread(
-        target=lambda: [run_trace(v, i) for v in later for i in range(len(v.runs))], name="optiviz-warm-up", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-warm_up()
+warmup.before_first_paths()
 scenario = state.load()
 editor.seed(scenario)
 presentation.apply(scenario.presentation)
