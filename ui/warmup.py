@@ -1,6 +1,9 @@
 """Once per server process: the default Playground scenario computed (programs compiled or loaded
-from the persistent cache, runs in the run cache, the landscape grid published), then the
-programs a first slider move would compile (noise on, 1000 steps).
+from the persistent cache, runs in the run cache, the landscape grid published, its results
+table converted the way st.dataframe does, which loads pandas and pyarrow: ≈ 1 s of the first
+visit otherwise; Streamlit's emoji and icon tables, whose import compiles a large regex when the
+first page sets its icon: ≈ 0.6 s), then the programs a first slider move would compile (noise
+on, 1000 steps).
 
 `streamlit run app.py` runs no app code before the first session (its ASGI discovery only parses
 app.py), so the warm-up starts either at server start, when the server is `streamlit run
@@ -11,15 +14,19 @@ default scenario instead of computing it a second time.
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from dataclasses import replace
 
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
 from trajectories.scenario import Scenario
 from ui import player
-from viz.player import run_trace
+from viz.player import results_rows, run_trace
 
 WAIT_S = 60.0
+FIRST_VISIT_MODULES = ("streamlit.emojis", "streamlit.material_icon_names", "ui.run_editor", "ui.frame", "ui.presentation")
 
 _lock = threading.Lock()
 _claimed = False
@@ -37,7 +44,11 @@ def _claim() -> bool:
 def _default() -> None:
     try:
         s = Scenario()
-        player.player_data(s, [(i, run_trace(s, i)) for i in range(len(s.runs))])
+        traces = [(i, run_trace(s, i)) for i in range(len(s.runs))]
+        player.player_data(s, traces)
+        convert_anything_to_arrow_bytes(results_rows(s, traces))
+        for module in FIRST_VISIT_MODULES:
+            importlib.import_module(module)
     finally:
         _default_ready.set()
 
