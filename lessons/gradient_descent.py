@@ -192,10 +192,10 @@ BATCH_DATA = landscapes.get("linear_regression").data.size
 def _batch(lesson: Lesson) -> Finding:
     s = lesson.scenario
     data = landscapes.get(s.landscape)
-    runs = {r.label: i for i, r in enumerate(s.runs)}  # the map's runs, read in the checks' order
-    order = [runs[n] for n in BATCH_SIZES]
+    order = sorted(range(len(s.runs)), key=lambda i: -(s.batch_of(i) or data.data.size))  # the map's runs, largest B first
+    names = labels(s)
+    names = [names[i] for i in order]
     sizes = [s.batch_of(i) or data.data.size for i in order]
-    names = [f"{n} (B = {b})" for n, b in zip(BATCH_SIZES, sizes)]
     recs = [run(s, i) for i in order]
     f_min = best_value(s.landscape)
     solution = np.array(data.minima[0].xy)
@@ -248,9 +248,9 @@ BATCH_SIZE = Lesson(
     source="seed 000 §1.2–1.5 (table 1); seed 002 §2.1–2.3",
     scenario=scenario(
         "batch-size", "linear_regression",
-        (RunSpec("sgd", 0.1, label="FGD", color="#4363d8", batch_size=BATCH_DATA),
-         RunSpec("sgd", 0.1, label="SGD", color="#e6194b", batch_size=1),
-         RunSpec("sgd", 0.1, label="MBGD", color="#3cb44b", batch_size=MINI_BATCH)),
+        (RunSpec("sgd", 0.1, label=f"FGD (B = {BATCH_DATA})", color="#4363d8", batch_size=BATCH_DATA),
+         RunSpec("sgd", 0.1, label="SGD (B = 1)", color="#e6194b", batch_size=1),
+         RunSpec("sgd", 0.1, label=f"MBGD (B = {MINI_BATCH})", color="#3cb44b", batch_size=MINI_BATCH)),
         ((-2.0, -3.0),), 300, seed=0,
     ),
     measure=_batch,

@@ -126,8 +126,9 @@ def test_there_are_enough_hostile_links():
 
 
 def _unescaped(text: str) -> bool:
-    """Markdown that could render as a link, markup or HTML (an unescaped [, <, ` or *)."""
-    return bool(re.search(r"(?<!\\)[\[<`*]", text.replace("**", "")))
+    """Markdown that could render as a link, markup or HTML: an unescaped [, <, ` or *, or what
+    GitHub Markdown links by itself (`://`, `www.`)."""
+    return bool(re.search(r"(?<!\\)[\[<`*]|:/|(?i:www\.)", text.replace("**", "").replace("\\:", ":")))
 
 
 def visit(page: str, query: dict, timeout: float) -> tuple[AppTest, list[str]]:

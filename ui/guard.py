@@ -19,16 +19,20 @@ COMPUTE_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointErr
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$:])")
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")  # GFM links these even when escaped
+ZERO_WIDTH = "\u200b"
 
 
 def plain(text: str) -> str:
-    """`text` as Markdown that renders as itself: no links, markup, HTML or line breaks; long
-    words and long text cut with an ellipsis."""
+    """`text` as Markdown that renders as itself: no links, markup, HTML or line breaks (an
+    invisible zero-width space splits what GitHub Markdown would turn into a link: `://`,
+    `www.`, `@`); long words and long text cut with an ellipsis."""
     text = _CONTROL.sub(" ", text)
     text = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD] + "…", text)
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT] + "…"
-    return _MARKDOWN.sub(r"\\\1", text).replace("www.", r"www\.")
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: m.group(0)[0] + ZERO_WIDTH + m.group(0)[1:], text)
 
 
 def failure(err: Exception) -> str:
