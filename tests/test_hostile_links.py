@@ -9,6 +9,7 @@ for pytest's set-up a handful of times, not once per link.
 from __future__ import annotations
 
 import re
+import types
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 import schedules
 import trajectories as tr
+import ui.run_editor
+import ui.state
 import viz.player
-from trajectories.scenario import MAX_RUNS, MAX_STARTS, from_query
+from trajectories.scenario import MAX_RUNS, MAX_STARTS, Scenario, from_query
 from ui.guard import plain
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -176,3 +179,27 @@ def test_arithmetic_errors_are_caught_at_the_boundary(warm, monkeypatch, error):
         at, _ = visit(page, {}, RUN_TIMEOUT)
         assert not at.exception, [e.value for e in at.exception]
         assert any("could not be computed" in e.value and type(error).__name__ in e.value for e in at.error)
+
+
+class _FakeQuery(dict):
+    def to_dict(self) -> dict:
+        return dict(self)
+
+    def from_dict(self, query: dict) -> None:
+        self.clear()
+        self.update(query)
+
+
+@pytest.mark.parametrize("point", [(10**400, 0), ("nan", 0), (1e308, 0), ([1], 2), (None, None), ("1", "x")])
+def test_a_hostile_map_click_leaves_a_note_and_the_scenario(monkeypatch, point):
+    """The player's click value comes from the browser: anything that is not a point in the domain is a note."""
+    fake = types.SimpleNamespace(session_state={}, query_params=_FakeQuery())
+    monkeypatch.setattr(ui.run_editor, "st", fake)
+    monkeypatch.setattr(ui.state, "st", fake)
+    state = ui.state.ScenarioState("t")
+    state.commit(Scenario())
+    editor = ui.run_editor.Editor(state, "t")
+    editor.set_start(*point)
+    assert state.current == Scenario() and len(editor.pop_notes()) == 1
+    editor.set_start("1", "1.5")
+    assert state.current.starts == ((1.0, 1.5),) and editor.pop_notes() == []

@@ -228,7 +228,7 @@ class Editor:
         s = self.state.current
         try:
             point = (float(x), float(y))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float's range
             self.note(f"The map sent an unreadable point ({x!r}, {y!r}).")
             return
         (x0, x1), (y0, y1) = landscapes.get(s.landscape).domain
