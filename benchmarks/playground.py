@@ -11,7 +11,8 @@ Prints, with the machine's load average (shared machines are noisy):
    each moving the learning-rate slider to a new value at the same moment, two rounds: p50 / p95
    response (rerun request sent → script finished);
 5. first visit → first paths on a warm machine (compilation cache filled), with the class
-   server's warm-up at server start (serve.py) and without it (app.py).
+   server's warm-up at server start (serve.py) and without it (app.py); and the server's part
+   of it: the first session's script run, no browser.
 """
 
 from __future__ import annotations
@@ -120,10 +121,10 @@ def rerun_cpu(page, pid: int, batches: int = 5, per_batch: int = 10) -> list[flo
 
 
 # ---- 4. concurrent sessions over Streamlit's websocket protocol ----
-def rerun_request(widgets: dict[str, object] | None = None) -> bytes:
-    """A rerun request for the SIX_RUNS link with widget values by id (str: a select slider's stop, int: a number input)."""
+def rerun_request(widgets: dict[str, object] | None = None, scenario: Scenario = SIX_RUNS) -> bytes:
+    """A rerun request for the scenario's link with widget values by id (str: a select slider's stop, int: a number input)."""
     msg = BackMsg()
-    msg.rerun_script.query_string = urlencode(to_query(SIX_RUNS))
+    msg.rerun_script.query_string = urlencode(to_query(scenario))
     for widget_id, value in (widgets or {}).items():
         w = msg.rerun_script.widget_states.widgets.add()
         w.id = widget_id
@@ -225,6 +226,29 @@ def first_visit(pw, script: str) -> tuple[float, float]:
     return t2 - t0, t2 - t1
 
 
+async def _one_run(url: str) -> float:
+    async with connect(url) as ws:
+        t0 = time.perf_counter()
+        await ws.send(rerun_request(scenario=Scenario()))
+        await until_finished(ws)
+        return time.perf_counter() - t0
+
+
+def first_script_run(script: str) -> float:
+    """Server side of a first visit: seconds from the first session's request to its script
+    finished (the default link, no browser), on a fresh server of `script` (serve.py: after its warm-up)."""
+    with app_server(script=script) as (url, _proc, log):
+        if script == "serve.py":
+            wait_for_line(log, "default scenario warm")
+        return asyncio.run(_one_run(url))
+
+
+def server_side_report() -> str:
+    """Outside Playwright's event loop (the sessions run their own)."""
+    return (f"first visit, server side (first script run, no browser): serve.py {first_script_run('serve.py'):.2f} s, "
+            f"app.py {first_script_run('app.py'):.2f} s")
+
+
 def startup_report(pw) -> str:
     first_visit(pw, "app.py")  # fills the persistent compilation cache: the machine is warm from here on
     app_launch, app_visit = first_visit(pw, "app.py")
@@ -238,6 +262,7 @@ def main() -> None:
     print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
     with sync_playwright() as pw:
         print(f"5. {startup_report(pw)}")
+    print(f"   {server_side_report()}")
     with app_server() as (url, proc, _log):
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
