@@ -193,8 +193,7 @@ def _batch(lesson: Lesson) -> Finding:
     s = lesson.scenario
     data = landscapes.get(s.landscape)
     order = sorted(range(len(s.runs)), key=lambda i: -(s.batch_of(i) or data.data.size))  # the map's runs, largest B first
-    names = labels(s)
-    names = [names[i] for i in order]
+    names = [labels(s)[i] for i in order]
     sizes = [s.batch_of(i) or data.data.size for i in order]
     recs = [run(s, i) for i in order]
     f_min = best_value(s.landscape)

@@ -90,6 +90,7 @@ def from_link() -> tuple[Scenario, list[str]]:
     log_loss = scenario.log_loss if "logy" in query else DEFAULT.log_loss
     return replace(scenario, runs=tuple(runs), steps=steps, log_loss=log_loss), warnings
 
+
 page_frame("Schedules")
 st.title("Learning-rate schedules")
 st.caption("Every schedule of the catalogue, as a pure function of the step k (0 = first update) and the run length T.")
