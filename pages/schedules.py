@@ -65,6 +65,10 @@ PRESETS = _preset_scenarios()
 DEFAULT = PRESETS[RAW_PRESETS["five-policies"].name]
 
 
+def _read_here(key: str) -> bool:
+    return key in PAGE_KEYS or bool(RUN_KEY.fullmatch(key))
+
+
 def from_link() -> tuple[Scenario, list[str]]:
     """The page state a link describes, with a warning for everything it ignores: the
     Playground's settings this page has no use for, a schedule named twice (each is one
@@ -72,8 +76,8 @@ def from_link() -> tuple[Scenario, list[str]]:
     query, warnings = link_query()
     if not query:
         return DEFAULT, []
-    scenario, parsed = from_query(query)
-    warnings += parsed + unused_keys(query, lambda k: k in PAGE_KEYS or bool(RUN_KEY.fullmatch(k)))
+    scenario, parsed = from_query({k: v for k, v in query.items() if _read_here(k)})
+    warnings += parsed + unused_keys(query, _read_here)
     runs, seen = [], set()
     for run in scenario.runs:
         if run.schedule in seen:
