@@ -2,9 +2,9 @@
 
     python -m benchmarks.memory
 
-One session on a loopback `streamlit run serve.py` cycles run 1's learning rate through every
-slider stop and the steps through 300, 500 and 1000 (147 settings, each recomputed when new),
-500 reruns in all. Prints the server's resident memory after warm-up (the first cycle: every
+One session on a loopback `streamlit run serve.py`, with benchmarks/playground.py's six runs,
+cycles run 1's learning rate through every slider stop and the steps through 300, 500 and 1000
+(147 settings; a new step count recomputes all six runs), 500 reruns in all. Prints the server's resident memory after warm-up (the first cycle: every
 setting computed once) and at the end, and the growth in between; a leak (a cache without a
 bound, session state that grows per rerun) shows as growth over the last 350 reruns.
 """
