@@ -2,8 +2,9 @@
 from the persistent cache, runs in the run cache, the landscape grid published, its results
 table converted the way st.dataframe does, which loads pandas and pyarrow: ≈ 1 s of the first
 visit otherwise; Streamlit's emoji and icon tables, whose import compiles a large regex when the
-first page sets its icon: ≈ 0.6 s), then the programs a first slider move would compile (noise
-on, 1000 steps).
+first page sets its icon: ≈ 0.6 s; and Streamlit's once-per-process check, on the first element
+any page draws, of whether it runs in a REPL, which inspects the whole call stack with source:
+≈ 0.4 s), then the programs a first slider move would compile (noise on, 1000 steps).
 
 `streamlit run app.py` runs no app code before the first session (its ASGI discovery only parses
 app.py), so the warm-up starts either at server start, when the server is `streamlit run
@@ -19,6 +20,7 @@ import threading
 import time
 from dataclasses import replace
 
+from streamlit import delta_generator
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from trajectories.scenario import Scenario
@@ -49,6 +51,8 @@ def _default() -> None:
         convert_anything_to_arrow_bytes(results_rows(s, traces))
         for module in FIRST_VISIT_MODULES:
             importlib.import_module(module)
+        # Streamlit-internal (guarded): the REPL check runs once per process, so run it here.
+        getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
     finally:
         _default_ready.set()
 
