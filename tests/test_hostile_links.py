@@ -71,7 +71,7 @@ def playground_cases() -> list[Case]:
     for v in HOSTILE:
         cases += [_top_level(v), _run_level(v), _data_level(v), ({"steps": v}, ("'steps=",)), ({"r1": f"nesterov;lr={v}"}, ("r1",))]
     cases += [
-        ({"steps": HUGE}, ("'steps=",)), ({"r1": HUGE}, ("r1",)), ({"ls": HUGE}, ("landscape",)), ({"r1": f"adam;label={HUGE}"}, ()),
+        ({"steps": HUGE}, ("'steps=",)), ({"r1": HUGE}, ("r1",)), ({"ls": HUGE}, ("landscape",)), ({"r1": f"adam;label={HUGE}"}, ("r1: the label is cut",)),
         ({"start": ";".join(["0,0"] * 50)}, (f"first {MAX_STARTS} start points",)),
         ({f"r{i}": "sgd" for i in range(1, 21)}, ("r9", "r20")),
         ({"steps": "100000"}, ("'steps=",)), ({"steps": "0"}, ("'steps=",)), ({"steps": "2.5"}, ("'steps=",)),
@@ -82,7 +82,7 @@ def playground_cases() -> list[Case]:
         ({"ls": "rosenbrock", "batch": "4", "r1": "sgd;B=4"}, ("'batch'", "r1")),
         ({"ls": DATA, "batch": "0", "r1": "sgd;B=257"}, ("'batch=0'", "r1.B")),
         ({"r1": "adam;lr=1;lr=2;lr=nan"}, ("r1.lr",)), ({"r1": "adam;b1"}, ("r1",)), ({"r1": ";;;"}, ("r1",)),
-        ({"r1": "adam;s.min_ratio=0.5"}, ("r1",)), ({"lesson": "<b>x</b>" * 10, "present": "1"}, ()),
+        ({"r1": "adam;s.min_ratio=0.5"}, ("r1",)), ({"lesson": "<b>x</b>" * 10, "present": "1"}, ("'lesson' keeps only",)),
         ({"start": "1e308,0;nan,nan;0,0"}, ("start point",)), ({"ls": DATA, "start": "-2,-3", "batch": "1", "noise": "100"}, ()),
     ]
     return cases + _bounds(1)

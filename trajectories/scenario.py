@@ -235,6 +235,8 @@ class _Reader:
                 spec["learning_rate"] = self.number(f"{key}.lr", v, opt.default_lr, lo=lo, hi=hi)
             elif k == "label":
                 spec["label"] = unquote(v)[:MAX_LABEL]
+                if len(unquote(v)) > MAX_LABEL:
+                    self.warn(f"{key}: the label is cut to its first {MAX_LABEL} characters.")
             elif k == "color":
                 if _COLOR.match(v):
                     spec["color"] = "#" + v.lstrip("#")
@@ -322,6 +324,8 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
         kw["presentation"] = r.flag("present", query["present"], d.presentation)
     if "lesson" in query:
         kw["lesson"] = re.sub(r"[^a-z0-9-]", "", query["lesson"])[:40]
+        if kw["lesson"] != query["lesson"]:
+            r.warn(f"'lesson' keeps only lower-case letters, digits and '-' (at most 40); using '{kw['lesson']}'.")
     run_keys = sorted((k for k in dict.keys(query) if RUN_KEY.fullmatch(k)), key=lambda k: int(k[1:]))
     if len(run_keys) > MAX_RUNS:
         r.warn(f"only the first {MAX_RUNS} runs are used; ignored: {', '.join(run_keys[MAX_RUNS:])}.")
