@@ -14,6 +14,7 @@ navigation = st.navigation(
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
         st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
         st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
+        st.Page("pages/networks.py", title="Neural net", icon=":material/hub:", url_path="networks"),
     ],
     position="top",
 )

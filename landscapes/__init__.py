@@ -7,6 +7,7 @@ in a module, then add one `Landscape(...)` entry below. Notable points are check
 from __future__ import annotations
 
 from landscapes import classic as c
+from landscapes import custom
 from landscapes.base import DataSet, Landscape, OnlineProblem, Point
 from landscapes.data import REGRESSION_DATA, least_squares, linear_regression, reddi
 
@@ -166,11 +167,14 @@ REDDI = OnlineProblem(
 
 
 def get(key: str) -> Landscape:
-    """The catalogue entry for `key`; a clear error listing the known keys otherwise."""
+    """The catalogue entry for `key`, or the typed landscape a `custom:` key describes (built once, cached);
+    a clear error otherwise (ExpressionError for a bad custom key, listing the known keys for any other)."""
+    if custom.is_custom(key):
+        return custom.landscape(key)
     try:
         return REGISTRY[key]
     except KeyError:
         raise ValueError(f"unknown landscape '{key}' (known: {', '.join(REGISTRY)})") from None
 
 
-__all__ = ["REGISTRY", "REDDI", "DataSet", "Landscape", "OnlineProblem", "Point", "get"]
+__all__ = ["REGISTRY", "custom", "REDDI", "DataSet", "Landscape", "OnlineProblem", "Point", "get"]

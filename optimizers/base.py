@@ -56,12 +56,18 @@ def full_like(params: Params, value: Scalar) -> Params:
     return tree_map(lambda p: jnp.full_like(p, value), params)
 
 
+UNROLLED_COORDS = 8
+
+
 def coord_sum(x: jax.Array) -> jax.Array:
     """Sum over the coordinate axis (0), one value per trajectory, kept broadcastable.
 
-    Unrolled over the (static, tiny) coordinate count: XLA's CPU backend runs a reduce over a
-    size-2 leading axis several times slower than the equivalent element-wise adds.
+    Unrolled over a tiny coordinate count: XLA's CPU backend runs a reduce over a size-2 leading
+    axis several times slower than the equivalent element-wise adds. A long axis (a network's
+    flattened parameter vector) is an ordinary reduction.
     """
+    if x.shape[0] > UNROLLED_COORDS:
+        return jnp.sum(x, axis=0, keepdims=True)
     total = x[0]
     for i in range(1, x.shape[0]):
         total = total + x[i]

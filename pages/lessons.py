@@ -11,10 +11,11 @@ import streamlit as st
 import lessons
 from lessons.base import Finding, Lesson
 from ui import player
+from ui.export_menu import export_menu
 from ui.frame import page_frame
-from ui.guard import plain
+from ui.markdown import short_plain
 from ui.state import link_query, unused_keys
-from viz.player import run_trace
+from viz.player import RunTrace, run_trace
 
 PLAYER_KEY = "lesson.player"
 VERDICT_STYLE = {"confirmed": ("success", ":material/check_circle:"), "partly confirmed": ("warning", ":material/rule:"),
@@ -37,7 +38,7 @@ def pick() -> Lesson:
         warnings.append(f"there is no lesson '{wanted}'; showing the first one.")
         wanted = slugs[0]
     for text in warnings + unused_keys(query, lambda k: k == "lesson"):
-        st.warning(f"Link: {plain(text)}", icon=":material/link_off:")
+        st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
     if st.session_state.get("lesson.slug") not in slugs or "lesson.linked" not in st.session_state:
         st.session_state["lesson.slug"] = wanted
         st.session_state["lesson.linked"] = True
@@ -47,10 +48,9 @@ def pick() -> Lesson:
     return lessons.get(slug)
 
 
-def show_player(lesson: Lesson) -> None:
+def lesson_traces(lesson: Lesson) -> list[tuple[int, RunTrace]]:
     s = lesson.scenario
-    traces = [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
-    player.render(player.player_data(s, traces, zoom=lesson.zoom), key=PLAYER_KEY, on_click=lambda: None)
+    return [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
 
 
 def show_verdict(result: Finding) -> None:
@@ -63,7 +63,7 @@ def show_verdict(result: Finding) -> None:
         st.markdown(f"**Why:** {result.explanation}")
 
 
-picker, opener = st.columns([4, 1], vertical_alignment="bottom")
+picker, opener, export_box = st.columns([4, 1, 0.8], vertical_alignment="bottom")
 with picker:
     lesson = pick()
 if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:", width="stretch",
@@ -71,7 +71,10 @@ if lesson.scenario is not None and opener.button("Open in the Playground", icon=
     st.switch_page("pages/playground.py", query_params=lesson.query())
 st.subheader(f"{lesson.number}. {lesson.title} — {lesson.question}")
 if lesson.scenario is not None:
-    show_player(lesson)
+    traces = lesson_traces(lesson)
+    player.render(player.player_data(lesson.scenario, traces, zoom=lesson.zoom), key=PLAYER_KEY, on_click=lambda: None)
+    with export_box:
+        export_menu(lesson.scenario, traces, key="lesson.export", title=f"Lesson {lesson.number} {lesson.title}", zoom=lesson.zoom)
 text, claim = st.columns(2)
 with text:
     st.markdown(f"**Setup.** {lesson.setup}")

@@ -7,13 +7,13 @@ import sys
 
 import streamlit as st
 
-import landscapes
 import optimizers
 import trajectories as tr
 from trajectories.scenario import PALETTE
 from ui.frame import page_frame
-from ui.guard import COMPUTE_ERRORS, failure, plain
-from ui.state import link_query, unused_keys
+from ui.guard import COMPUTE_ERRORS, failure
+from ui.landscape_picker import landscape_picker, seed_picker
+from ui.state import warn_unused_link
 from trajectories.engine import LR_RANGE
 from ui.widgets import hyper_slider, log_slider
 from viz.figures import contour_figure
@@ -70,12 +70,15 @@ def describe(slot: int, key: str, landscape: str, steps: int) -> None:
 
 page_frame("Optimizer reference")
 st.title("Optimizer reference")
-for text in unused_keys(link_query()[0], lambda k: False):
-    st.warning(f"Link: {plain(text)}", icon=":material/link_off:")
+warn_unused_link()
 top = st.columns([2, 2, 2, 1])
 key = top[0].selectbox("Optimizer", KEYS, index=KEYS.index("adam"), format_func=label, key="ref_opt")
 other = top[1].selectbox("Compare with", [None, *KEYS], format_func=lambda k: "—" if k is None else label(k), key="ref_other")
-landscape = top[2].selectbox("Landscape", list(landscapes.REGISTRY), index=1, format_func=lambda k: landscapes.get(k).name, key="ref_ls")
+if "ref_ls.value" not in st.session_state:
+    seed_picker("ref_ls", "rosenbrock")
+custom_area = st.container()
+with top[2]:
+    landscape = landscape_picker("ref_ls", custom_area=custom_area)
 steps = int(top[3].number_input("Steps", 10, tr.MAX_STEPS, 300, step=10, key="ref_steps"))
 
 chosen = [key] if other is None else [key, other]

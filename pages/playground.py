@@ -10,9 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 import landscapes
+from trajectories.scenario import Scenario
 from ui import player, presentation, warmup
-from ui.guard import COMPUTE_ERRORS, failure, plain
+from ui.export_menu import export_menu
+from ui.guard import COMPUTE_ERRORS, failure
 from ui.frame import page_frame
+from ui.markdown import plain, short_plain
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
 from viz.player import DEFAULT_TOL, results_rows, run_trace
@@ -30,7 +33,7 @@ editor.seed(scenario)
 presentation.apply(scenario.presentation)
 ls = landscapes.get(scenario.landscape)
 
-title, link, present = st.columns([5, 1.4, 1.6], vertical_alignment="bottom")
+title, link, export_box, present = st.columns([5, 1.4, 1.2, 1.6], vertical_alignment="bottom")
 title.title("Playground")
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
     st.caption("This link restores exactly what you see:")
@@ -38,9 +41,9 @@ with link.popover("Copy link", icon=":material/link:", width="stretch"):
 present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed, help="Larger type, controls tucked away.")
 
 for text in state.link_warnings():
-    st.warning(f"Link: {plain(text)}", icon=":material/link_off:")
+    st.warning(f"Link: {text}", icon=":material/link_off:")
 for text in editor.pop_notes():
-    st.error(plain(text), icon=":material/error:")
+    st.error(short_plain(text), icon=":material/error:")
 
 with st.sidebar:
     editor.landscape_controls(scenario)
@@ -69,6 +72,18 @@ except OSError as err:
     st.stop()
 player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY))
 
+
+def load_config(s: Scenario) -> None:
+    """An imported configuration replaces the scenario (checked like any change)."""
+    try:
+        state.commit(s)
+    except ValueError as err:
+        editor.note(str(err))
+
+
+with export_box:
+    export_menu(scenario, traces, key="pg.export", title=f"Playground {ls.name}", on_import=load_config)
+
 if traces and not scenario.presentation:
     head, tol_box = st.columns([5, 1], vertical_alignment="bottom")
     head.subheader("Results")
@@ -86,4 +101,4 @@ if traces and not scenario.presentation:
             "steps to tol": st.column_config.TextColumn(),
         },
     )
-    st.caption(f"{ls.name}: {ls.teaches}")
+    st.caption(plain(f"{ls.name}: {ls.teaches}"))  # a typed landscape's name holds its expression (x*y*z)

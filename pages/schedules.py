@@ -16,7 +16,8 @@ from schedules.presets import PRESETS as RAW_PRESETS
 import trajectories as tr
 from trajectories.scenario import MAX_RUNS, PALETTE, RUN_KEY, RunSpec, Scenario, from_query, to_query
 from ui.frame import page_frame
-from ui.guard import COMPUTE_ERRORS, failure, plain
+from ui.guard import COMPUTE_ERRORS, failure
+from ui.markdown import short_plain
 from ui.state import link_query, unused_keys
 from trajectories.engine import LR_RANGE
 from ui.widgets import hyper_slider, log_slider
@@ -102,7 +103,7 @@ st.caption("Every schedule of the catalogue, as a pure function of the step k (0
 if "sched_keys" not in st.session_state:
     scenario, warnings = from_link()
     for w in warnings:
-        st.warning(f"Link: {plain(w)}", icon=":material/link_off:")
+        st.warning(f"Link: {short_plain(w)}", icon=":material/link_off:")
     load(scenario)
 
 top = st.columns([2, 1, 1, 1])

@@ -21,7 +21,7 @@ import ui.run_editor
 import ui.state
 import viz.player
 from trajectories.scenario import MAX_RUNS, MAX_STARTS, Scenario, from_query
-from ui.guard import plain
+from ui.markdown import plain
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 RUN_TIMEOUT = 10  # seconds per script run: the bound, enforced by AppTest
@@ -115,11 +115,16 @@ def reference_cases() -> list[Case]:
     return [({"opt": v, v or "empty": "1"}, ("'opt'",)) for v in HOSTILE[::3]] + [({"x": HUGE}, ("'x'",))]
 
 
+def networks_cases() -> list[Case]:
+    return [({"width": v, "r1": "adam"}, ("'width'", "'r1'")) for v in HOSTILE[::8]]
+
+
 PAGES = {
     "playground": ("pages/playground.py", playground_cases),
     "schedules": ("pages/schedules.py", schedules_cases),
     "lessons": ("pages/lessons.py", lessons_cases),
     "reference": ("pages/optimizers.py", reference_cases),
+    "networks": ("pages/networks.py", networks_cases),
 }
 ITEMS = [(page, start) for page, (_, cases) in PAGES.items() for start in range(0, len(cases()), CHUNK)]
 

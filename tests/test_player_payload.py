@@ -1,4 +1,4 @@
-"""viz/player.py: the player's compact data — binary landscape asset, base64 float32 runs,
+"""viz/player.py: the player's compact data — binary landscape asset, thinned base64 runs,
 per-run caching, results rows."""
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import landscapes
-from trajectories.scenario import RunSpec, Scenario, with_run
-from viz import player
+from trajectories import engine
+from trajectories.scenario import MAX_RUNS, MAX_STARTS, RunSpec, Scenario, with_run
+from viz import player, thinning
 from viz.landscape import grid
 
 
@@ -56,16 +59,72 @@ def test_lift_maps_values_like_the_shades():
     assert np.all(np.isfinite(g.lift(np.array([-1.0, 0.0, 1e9]))))  # below the grid's minimum: clamped
 
 
-def test_run_arrays_decode_to_the_record():
+def decoded_tracks(t: player.RunTrace, keep: str, values: str, at: str, width: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per trajectory (or rate row): the kept steps and the values there, as the browser splits them."""
+    steps = player.decode_f32(t.arrays[keep], "<u2")
+    flat = player.decode_f32(t.arrays[values]).reshape(-1, width)
+    offsets = t.offsets[at]
+    return [(steps[a:b], flat[a:b].squeeze(-1) if width == 1 else flat[a:b]) for a, b in zip(offsets, offsets[1:])]
+
+
+def test_short_runs_are_sent_whole():
     s = Scenario(landscape="peaks", starts=((-2.5, 1.0), (-1.0, 2.5)), steps=120)
     for i in range(len(s.runs)):
         t = player.run_trace(s, i)
         rec = t.record
-        n, T = rec.positions.shape[0], s.steps
-        np.testing.assert_array_equal(player.decode_f32(t.arrays["pos"]).reshape(n, T + 1, 2), rec.positions.astype(np.float32))
-        np.testing.assert_array_equal(player.decode_f32(t.arrays["loss"]).reshape(n, T + 1), rec.losses.astype(np.float32))
-        np.testing.assert_array_equal(player.decode_f32(t.arrays["lr"]).reshape(t.lr_rows, T), rec.lrs[: t.lr_rows].astype(np.float32))
+        T = s.steps
+        for j, (steps, xy) in enumerate(decoded_tracks(t, "keep", "pos", "keepAt", 2)):
+            np.testing.assert_array_equal(steps, np.arange(T + 1))
+            np.testing.assert_array_equal(xy, rec.positions[j].astype(np.float32))
+        for j, (steps, f) in enumerate(decoded_tracks(t, "keep", "loss", "keepAt", 1)):
+            np.testing.assert_array_equal(f, rec.losses[j].astype(np.float32))
+        ((steps, lr),) = decoded_tracks(t, "lrKeep", "lr", "lrKeepAt", 1)
+        np.testing.assert_array_equal(steps, np.arange(T))
+        np.testing.assert_array_equal(lr, rec.lrs[0].astype(np.float32))
         assert t.lr_rows == 1 and np.all(rec.lrs == rec.lrs[:1])
+
+
+def test_long_runs_are_thinned_to_exact_samples_keeping_events_and_extremes():
+    s = Scenario(runs=(RunSpec("sgd", 2.2e-3), RunSpec("momentum", 1e-3, schedule="cosine")), steps=5000)
+    for i in range(len(s.runs)):
+        t = player.run_trace(s, i)
+        rec = t.record
+        ((steps, xy),) = decoded_tracks(t, "keep", "pos", "keepAt", 2)
+        ((_, f),) = decoded_tracks(t, "keep", "loss", "keepAt", 1)
+        assert steps[0] == 0 and steps[-1] == s.steps and np.all(np.diff(steps.astype(int)) > 0)
+        assert len(steps) <= 3 * thinning.SLICES + 3
+        np.testing.assert_array_equal(xy, rec.positions[0, steps].astype(np.float32))
+        np.testing.assert_array_equal(f, rec.losses[0, steps].astype(np.float32))
+        finite = np.isfinite(rec.losses[0])
+        assert int(np.argmin(np.where(finite, rec.losses[0], np.inf))) in steps
+        if rec.status[0]:
+            assert int(rec.event_step[0]) in steps
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=3000), st.lists(st.integers(0, 2999), max_size=3))
+def test_kept_steps_hold_the_ends_the_events_and_the_extremes(values, events):
+    kept = thinning.kept_steps(np.array(values), events, slices=64)
+    m = len(values)
+    assert kept[0] == 0 and kept[-1] == m - 1 and np.all(np.diff(kept.astype(int)) > 0)
+    assert set(e for e in events if e < m) <= set(kept.tolist())
+    assert int(np.argmin(values)) in kept and int(np.argmax(values)) in kept
+    assert len(kept) == m if m <= 3 * 64 else len(kept) <= 3 * 64 + 2 + len(events)
+
+
+def worst_case() -> Scenario:
+    """The most a user can ask for: 8 runs × 16 starts × 5000 steps, noisy (jagged losses keep the most
+    extremes). Even if every start had its own rate row the bound holds: 128 × (771 × 14 + 770 × 6) bytes
+    in base64 is 2.6 MB."""
+    starts = tuple((x, y) for x in np.linspace(-1.8, 1.8, 4) for y in np.linspace(-0.8, 2.8, 4))
+    runs = tuple(RunSpec("sgd", lr, schedule="plateau", schedule_params=(("patience", 5),)) for lr in np.geomspace(1e-4, 1e-3, MAX_RUNS))
+    return Scenario(runs=runs, starts=starts, steps=engine.MAX_STEPS, noise=1.0)
+
+
+def test_the_worst_case_payload_is_at_most_3_mb():
+    data = payload(worst_case())
+    assert len(data["runs"]) == MAX_RUNS and all(r["n"] == MAX_STARTS for r in data["runs"])
+    assert len(json.dumps(data)) <= 3_000_000
 
 
 def test_per_trajectory_rates_are_sent_per_trajectory():
@@ -88,12 +147,12 @@ def test_looks_do_not_recompute_and_one_rate_recomputes_one_run():
     assert again[:2] == first[:2] and again[2].digest != first[2].digest
 
 
-def test_payload_holds_no_landscape_values_and_grows_linearly():
-    s = Scenario(steps=500)
+def test_payload_holds_no_landscape_values_and_grows_linearly_until_thinned():
+    s = Scenario(steps=300)
     small = payload(s)
     assert set(small["landscape"]) >= {"url", "n", "x", "y", "points", "fstar", "digest"}
     assert len(json.dumps(small["landscape"])) < 4000
-    big = payload(replace(s, steps=1000))
+    big = payload(replace(s, steps=600))
     ratio = len(json.dumps(big)) / len(json.dumps(small))
     assert 1.8 < ratio < 2.1
     assert small["landscape"] == payload(with_run(s, 1, learning_rate=0.05))["landscape"]

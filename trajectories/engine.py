@@ -188,6 +188,25 @@ def by_rows(fn: Callable, with_value: bool) -> Callable:
     return call
 
 
+def build_optimizer(opt_info, lr, hyper: dict, steps: jax.Array, dtype) -> optimizers.GradientTransformation:
+    """The optimizer at rate `lr`; an optimizer that needs the run length (Ranger21) gets `steps`."""
+    if opt_info.run_length:
+        return opt_info.build(lr, **hyper, **{opt_info.run_length: steps.astype(dtype)})
+    return opt_info.build(lr, **hyper)
+
+
+def scheduled_rate(sched_info, sched_state, k, steps, lr0, params: dict, loss, dtype):
+    """(η_k, new schedule state): a stateless schedule's value, or a loss-driven one advanced on
+    the mean finite loss (a diverged trajectory must not poison the rest)."""
+    if sched_info.stateful:
+        finite = jnp.where(jnp.abs(loss) < DIVERGENCE_BOUND, loss, 0.0)
+        lr, new_state = sched_info.advance(sched_state, k, steps, lr0, jnp.mean(finite), **params)
+        sched_state = tree_map(lambda new, old: new.astype(old.dtype), new_state, sched_state)
+    else:
+        lr = sched_info.fn(k, steps, lr0, **params)
+    return jnp.asarray(lr, dtype), sched_state
+
+
 def _simulate(program: Program, inputs: Inputs):
     """Trace the program: the optimizer's dynamics in one `lax.scan`, recording or final-only.
 
@@ -210,9 +229,7 @@ def _simulate(program: Program, inputs: Inputs):
     noise_key, batch_key = jax.random.split(inputs.key)
 
     def build(lr):
-        if opt_info.run_length:
-            return opt_info.build(lr, **inputs.hyper, **{opt_info.run_length: inputs.steps.astype(dtype)})
-        return opt_info.build(lr, **inputs.hyper)
+        return build_optimizer(opt_info, lr, inputs.hyper, inputs.steps, dtype)
 
     def estimate(p, k, g):
         """The gradient the optimizer sees: exact, mini-batch, and/or with added noise."""
@@ -231,13 +248,7 @@ def _simulate(program: Program, inputs: Inputs):
         else:
             loss, g = None, grad_only(p, k + 1)
         used = estimate(p, k, g) if stochastic else g
-        if sched_info.stateful:
-            finite = jnp.where(jnp.abs(loss) < DIVERGENCE_BOUND, loss, 0.0)  # a diverged run must not poison the rest
-            lr, new_sched_state = sched_info.advance(sched_state, k, inputs.steps, inputs.lr, jnp.mean(finite), **inputs.schedule)
-            sched_state = tree_map(lambda new, old: new.astype(old.dtype), new_sched_state, sched_state)
-        else:
-            lr = sched_info.fn(k, inputs.steps, inputs.lr, **inputs.schedule)
-        lr = jnp.asarray(lr, dtype)
+        lr, sched_state = scheduled_rate(sched_info, sched_state, k, inputs.steps, inputs.lr, inputs.schedule, loss, dtype)
         updates, new_opt_state = build(lr).update(used, opt_state, p)
         # Keep the carry's dtypes fixed: an int/int division in a formula would otherwise
         # promote a float32 run to float64 under x64.

@@ -3,6 +3,7 @@ through a URL query string (TensorFlow Playground's model).
 
 Query format (every key optional; a missing key means its default):
   ls=rosenbrock  start=-1.5,2;0,0.5  steps=500  noise=0  batch=32  seed=0
+  ls=custom  f=(x^2-1)^2+2*y^2  dom=-2,2,-1.5,1.5   (a typed landscape; see landscapes/custom.py)
   view=2d|3d|both  logy=1  present=0  lesson=<slug>
   r1=adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=Adam%20fast;color=1f77b4;on=1
   r2=sgd;B=1   (a run's own batch size on a data landscape; `batch` is the default of runs without one)
@@ -141,6 +142,8 @@ def to_query(s: Scenario) -> dict[str, str]:
     """The scenario as query parameters; defaults are left out to keep links short."""
     d = Scenario()
     q: dict[str, str] = {"ls": s.landscape}
+    if landscapes.custom.is_custom(s.landscape):
+        q = {"ls": "custom", **landscapes.custom.link_fields(s.landscape)}
     if s.starts:
         q["start"] = ";".join(f"{_fmt(x)},{_fmt(y)}" for x, y in s.starts)
     for key, value, default in [
@@ -201,6 +204,19 @@ class _Reader:
         if len(raw.split(";")) > MAX_STARTS:
             self.warn(f"only the first {MAX_STARTS} start points are used.")
         return tuple(out)
+
+    def custom(self, query: dict[str, str], default: str) -> str:
+        """The typed landscape of ls=custom&f=…&dom=… (or of a full ls=custom:… key), parsed and built so
+        that every later use succeeds; `default` with a warning saying what was wrong otherwise."""
+        try:
+            key = query["ls"]
+            if not landscapes.custom.is_custom(key):
+                key = landscapes.custom.key_from_link(query.get("f", ""), query.get("dom"))
+            landscapes.get(key)
+            return key
+        except ValueError as err:
+            self.warn(f"custom landscape: {err}; using {landscapes.get(default).name}.")
+            return default
 
     def run(self, key: str, raw: str, data_size: int | None = None) -> RunSpec | None:
         """One run's value; `data_size` is the landscape's sample count (None: no data, no 'B')."""
@@ -295,7 +311,9 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     d = Scenario()
     kw: dict = {}
     ls = query.get("ls", d.landscape)
-    if ls not in landscapes.REGISTRY:
+    if ls == "custom" or landscapes.custom.is_custom(ls):
+        ls = r.custom(query, d.landscape)
+    elif ls not in landscapes.REGISTRY:
         r.warn(f"unknown landscape '{ls}'; using {landscapes.get(d.landscape).name}.")
         ls = d.landscape
     kw["landscape"] = ls

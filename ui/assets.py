@@ -13,12 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 
-import plotly
 from plotly.offline.offline import get_plotlyjs_version
+
+from viz.frontend import PLOTLY_SOURCE
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 URL_PREFIX = "app/static"
-PLOTLY_SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

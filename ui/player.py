@@ -1,29 +1,28 @@
 """The player: a Streamlit custom component (components v2) that draws and animates a scenario.
 
-Python sends compact data (see viz/player.py); the browser draws with the plotly.js shipped in
-the plotly package, served from the app's static folder, so it works offline. The component is
+Python sends compact data (see viz/player.py); the browser code (ui/frontend/player/, assembled
+by viz/frontend.py) draws with the plotly.js shipped in the plotly package, served from the app's
+static folder, so it works offline. The component is
 keyed, so a rerun with new data updates it in place: camera, zoom and playhead stay. A click on
 the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 import streamlit as st
 
 from trajectories.scenario import Scenario
 from ui import assets
+from viz import frontend
 from viz import player as payload
-
-_FRONTEND = Path(__file__).resolve().parent / "frontend"
 
 _component = st.components.v2.component(
     "optiviz_player",
-    html=(_FRONTEND / "player.html").read_text(encoding="utf-8"),
-    css=(_FRONTEND / "player.css").read_text(encoding="utf-8"),
-    js=(_FRONTEND / "player.js").read_text(encoding="utf-8"),
+    html=frontend.player_html(),
+    css=frontend.player_css(),
+    js=frontend.player_js("streamlit"),
     isolate_styles=False,  # plotly.js styles its plots from the document's head
 )
 

@@ -24,7 +24,8 @@ import optimizers
 import schedules
 from trajectories import engine
 from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
-from ui.guard import plain
+from ui.landscape_picker import landscape_picker, picked, seed_picker
+from ui.markdown import plain
 from ui.state import ScenarioState
 from ui.widgets import hyper_slider, log_slider
 
@@ -80,7 +81,7 @@ class Editor:
         """Write `s` into the widgets' keys (every run, before any widget is drawn)."""
         ss = st.session_state
         ls = landscapes.get(s.landscape)
-        ss[self.k("ls")] = s.landscape
+        seed_picker(self.k("ls"), s.landscape)
         ss[self.k("start")] = format_starts(s.starts)
         ss[self.k("steps")] = s.steps
         ss[self.k("noise")] = s.noise
@@ -151,7 +152,7 @@ class Editor:
     def from_widgets(self, s: Scenario) -> Scenario:
         """The scenario the widgets show; raises ValueError for a bad typed start point."""
         ss = st.session_state
-        ls_key = ss[self.k("ls")]
+        ls_key = picked(self.k("ls"))
         ls = landscapes.get(ls_key)
         runs = tuple(self._run_from_widgets(s, i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
         if ls_key != s.landscape:  # another landscape: its default starts, no batch sizes
@@ -244,8 +245,7 @@ class Editor:
     # ---- widgets ----
     def landscape_controls(self, s: Scenario) -> None:
         ls = landscapes.get(s.landscape)
-        st.selectbox("Landscape", list(landscapes.REGISTRY), key=self.k("ls"), format_func=lambda k: landscapes.get(k).name,
-                     on_change=self.changed)
+        landscape_picker(self.k("ls"), self.changed)
         st.caption(ls.teaches)
 
     def start_controls(self, s: Scenario) -> None:

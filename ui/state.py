@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from trajectories.scenario import Scenario, from_query, to_query
+from ui.markdown import short_plain
 
 
 class ScenarioState:
@@ -47,8 +48,9 @@ class ScenarioState:
         return scenario
 
     def link_warnings(self) -> list[str]:
-        """What was wrong with the link this session started from (cleared by the first change)."""
-        return st.session_state.get(self.warnings_key, [])
+        """What was wrong with the link this session started from (cleared by the first change), as plain
+        text for markdown: the warnings quote the link's values, which must not render as markup."""
+        return [short_plain(text) for text in st.session_state.get(self.warnings_key, [])]
 
 
 def link_query() -> tuple[dict[str, str], list[str]]:
@@ -64,6 +66,12 @@ def unused_keys(query: dict[str, str], used: Callable[[str], bool]) -> list[str]
     """A warning naming the link's keys that a page does not read (none when it reads them all)."""
     extra = [k for k in query if not used(k)]
     return [f"this page does not use {', '.join(repr(k) for k in extra)} from the link; ignored."] if extra else []
+
+
+def warn_unused_link() -> None:
+    """On a page that reads nothing from its link: a warning naming the keys it ignores."""
+    for text in unused_keys(link_query()[0], lambda k: False):
+        st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
 
 
 def sync_query(scenario: Scenario) -> None:

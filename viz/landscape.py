@@ -35,11 +35,16 @@ class LandscapeGrid:
 
 @functools.lru_cache(maxsize=64)
 def grid(key: str, n: int = 160) -> LandscapeGrid:
-    """Sample once per (landscape, resolution) and keep it: every rerun reuses the arrays."""
+    """Sample once per (landscape, resolution) and keep it: every rerun reuses the arrays. Where f is not
+    finite (a typed landscape's pole or log of a negative number) the grid holds the highest finite
+    value, drawn as a wall, so the browser's colour and surface ranges stay finite."""
     ls = landscapes.get(key)
     xs, ys, z = engine_api.landscape_grid(key, n)
     if ls.z_clip is not None:
         z = np.minimum(z, ls.z_clip)
+    finite = np.isfinite(z)
+    if not finite.all():
+        z = np.where(finite, z, z[finite].max() if finite.any() else 0.0)
     g = LandscapeGrid(key, xs, ys, z, z, ls.log_contours, ls.z_clip)
     return replace(g, shade=g.lift(z))
 

@@ -4,8 +4,10 @@ The player draws in the browser; Python sends it only numbers, packed small:
 
 - the landscape grid once per landscape, as a content-addressed binary file (`LandscapeAsset`):
   n×n float32 values of f, then n×n float32 shades (what the colours show), row-major;
-- per run, the little-endian float32 arrays of its trajectories, base64-encoded, with a digest
-  so the browser decodes and redraws only the runs that changed.
+- per run, its trajectories thinned to what a screen shows (viz/thinning.py: the kept step
+  indices as uint16, the positions, losses and rates there as float32, all little-endian and
+  base64-encoded, one concatenation per array with per-trajectory offsets), with a digest so
+  the browser decodes and redraws only the runs that changed.
 
 Engine results are cached per run (an LRU bounded in bytes, keyed by everything that decides the
 numbers and nothing else), so changing one run's learning rate recomputes that run only, and
@@ -29,20 +31,21 @@ import trajectories as tr
 from trajectories.api import RunRecord
 from trajectories.scenario import RunSpec, Scenario
 from viz.landscape import POINT_SYMBOLS, grid
+from viz.thinning import kept_steps
 
 GRID_N = 160
 RUN_CACHE_BYTES = 256 * 2**20
 DEFAULT_TOL = 1e-2
 
 
-def encode_f32(a: np.ndarray) -> str:
-    """Little-endian float32 bytes of `a` (C order), base64: 4/3 bytes per byte on the wire."""
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
+def encode_f32(a: np.ndarray, dtype: str = "<f4") -> str:
+    """Little-endian bytes of `a` (C order) as `dtype` (float32 unless told), base64: 4/3 bytes per byte on the wire."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
 
 
-def decode_f32(text: str) -> np.ndarray:
+def decode_f32(text: str, dtype: str = "<f4") -> np.ndarray:
     """Inverse of `encode_f32` (flat)."""
-    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+    return np.frombuffer(base64.b64decode(text), dtype=dtype)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
         "x": [x0, x1],
         "y": [y0, y1],
         "log": g.log,
+        "clip": g.clip,
         "zmin": float(g.z.min()),
         "fstar": min(minima) if minima else None,
         "points": [
@@ -78,15 +82,17 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
         ],
         "digest": digest,
     }
-    return LandscapeAsset(f"{key}-{n}-{digest}.f32", blob, meta)
+    stem = "custom" if landscapes.custom.is_custom(key) else key  # a typed expression never goes into a file name
+    return LandscapeAsset(f"{stem}-{n}-{digest}.f32", blob, meta)
 
 
 @dataclass(frozen=True)
 class RunTrace:
-    """One run's record and its wire form: base64 float32 arrays and a digest of them."""
+    """One run's record and its wire form: base64 arrays, their per-trajectory offsets and a digest."""
 
     record: RunRecord
     arrays: dict[str, str]
+    offsets: dict[str, list[int]]
     lr_rows: int
     digest: str
 
@@ -151,19 +157,27 @@ class _TraceCache:
             return CacheInfo(self.hits, self.misses, len(self.items), self.nbytes)
 
 
+def _offsets(parts: Sequence[np.ndarray]) -> list[int]:
+    return [0, *np.cumsum([len(p) for p in parts]).tolist()]
+
+
 def _trace(key: Scenario) -> RunTrace:
     rec = tr.run(key.landscape, key.runs[0].optimizer, **key.engine_kwargs(0))
-    g = grid(key.landscape, GRID_N)
     lrs = rec.lrs
     lr_rows = 1 if np.all(lrs == lrs[:1]) else len(lrs)
+    events = [[int(rec.event_step[j])] if rec.status[j] != tr.engine.RUNNING else [] for j in range(len(rec.losses))]
+    paths = [kept_steps(loss, ev) for loss, ev in zip(rec.losses, events)]
+    rates = [kept_steps(row) for row in lrs[:lr_rows]]
     arrays = {
-        "pos": encode_f32(rec.positions),
-        "loss": encode_f32(rec.losses),
-        "lift": encode_f32(g.lift(rec.losses)),
-        "lr": encode_f32(lrs[:lr_rows]),
+        "keep": encode_f32(np.concatenate(paths), "<u2"),
+        "pos": encode_f32(np.concatenate([p[k] for p, k in zip(rec.positions, paths)])),
+        "loss": encode_f32(np.concatenate([f[k] for f, k in zip(rec.losses, paths)])),
+        "lrKeep": encode_f32(np.concatenate(rates), "<u2"),
+        "lr": encode_f32(np.concatenate([row[k] for row, k in zip(lrs, rates)])),
     }
+    offsets = {"keepAt": _offsets(paths), "lrKeepAt": _offsets(rates)}
     digest = hashlib.blake2b("|".join(arrays[k] for k in sorted(arrays)).encode(), digest_size=8).hexdigest()
-    return RunTrace(rec, arrays, lr_rows, digest)
+    return RunTrace(rec, arrays, offsets, lr_rows, digest)
 
 
 _CACHE = _TraceCache(RUN_CACHE_BYTES)
@@ -197,6 +211,7 @@ def player_data(
             "lrRows": t.lr_rows,
             "status": [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
             **t.arrays,
+            **t.offsets,
         })
     return {
         "plotly": plotly_url,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.e2e.harness import app_server, wait_for_app
-from ui.guard import ZERO_WIDTH
+from ui.markdown import ZERO_WIDTH
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,220 @@
+"""Landscapes a user types: f(x, y) over a chosen domain, addressed by a key string
+`custom:<normalized expression>@x0,x1,y0,y1`, so every cache keyed by a landscape's name (the
+engine's programs, grids, player assets) works for them unchanged.
+
+A key resolves (parse, check, find the notable points) once and stays in a least-recently-used
+cache of MAX_CACHED landscapes shared by all sessions; a process-wide sliding window refuses to
+build more than GLOBAL_NEW_PER_MINUTE new ones a minute, so a flood of distinct expressions
+cannot keep the server compiling. A key that built once is remembered (the last MAX_REMEMBERED)
+and rebuilt past the window if the cache dropped it, so a page showing it never meets the cap. Nothing here writes the expression into a file name or HTML.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict, deque
+from typing import Callable
+
+import jax.numpy as jnp
+import numpy as np
+
+from landscapes import stationary
+from landscapes.base import Landscape, Point
+from landscapes.expression import ExpressionError, latex, normalize, objective, parse
+
+PREFIX = "custom:"
+MAX_CACHED = 256  # a Landscape is small (tree, points); compiled programs live in the engine's own LRUs
+MAX_REMEMBERED = 4096
+GLOBAL_NEW_PER_MINUTE = 60
+MAX_COORDINATE = 1e4
+MIN_WIDTH = 1e-3
+DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+FINITE_CHECK_N = 41
+NAME_CHARS = 48
+
+Domain = tuple[tuple[float, float], tuple[float, float]]
+
+EXAMPLES: dict[str, tuple[str, Domain]] = {
+    "Double well": ("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2.0, 2.0), (-1.5, 1.5))),
+    "Narrow valley": ("0.05*x^2 + 10*(y - 0.5*x)^2", ((-6.0, 6.0), (-4.0, 4.0))),
+    "Egg crate": ("sin(2*x)*cos(2*y) + 0.05*(x^2 + y^2)", ((-4.0, 4.0), (-4.0, 4.0))),
+    "Camel": ("2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2", ((-2.0, 2.0), (-2.0, 2.0))),
+}
+
+
+class SlidingWindow:
+    """At most `limit` admissions per `seconds`, thread-safe; `admit` answers the seconds to wait (0: admitted)."""
+
+    def __init__(self, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.seconds, self.clock = limit, seconds, clock
+        self.times: deque[float] = deque()
+        self.lock = threading.Lock()
+
+    def admit(self) -> float:
+        with self.lock:
+            now = self.clock()
+            while self.times and self.times[0] <= now - self.seconds:
+                self.times.popleft()
+            if len(self.times) >= self.limit:
+                return (self.times[0] + self.seconds - now) if self.times else self.seconds
+            self.times.append(now)
+            return 0.0
+
+
+class BusyError(ValueError):
+    """The server-wide cap on new custom landscapes was hit; retry later."""
+
+
+_BUILDS = SlidingWindow(GLOBAL_NEW_PER_MINUTE, 60.0)
+_CACHE: OrderedDict[str, Landscape] = OrderedDict()
+_BUILT: OrderedDict[str, None] = OrderedDict()
+_LOCK = threading.Lock()
+_survey: stationary.Surveyor = stationary.survey
+
+
+def use_surveyor(run: stationary.Surveyor) -> None:
+    """Let the engine compile the survey (landscapes/ itself never compiles; without it, it runs op by op)."""
+    global _survey
+    _survey = run
+
+
+def is_custom(key: str) -> bool:
+    return key.startswith(PREFIX)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def check_domain(domain) -> Domain:
+    """Finite bounds within ±MAX_COORDINATE, each axis at least MIN_WIDTH wide, as floats at 6 significant digits."""
+    try:
+        (x0, x1), (y0, y1) = ((float(_fmt(float(a))), float(_fmt(float(b)))) for a, b in domain)
+    except (TypeError, ValueError):
+        raise ExpressionError("the domain must be four numbers: x from, x to, y from, y to") from None
+    for axis, lo, hi in (("x", x0, x1), ("y", y0, y1)):
+        if not (math.isfinite(lo) and math.isfinite(hi)) or max(abs(lo), abs(hi)) > MAX_COORDINATE:
+            raise ExpressionError(f"the {axis} range must lie within ±{MAX_COORDINATE:g}")
+        if hi - lo < MIN_WIDTH:
+            raise ExpressionError(f"the {axis} range must go from low to high and be at least {MIN_WIDTH:g} wide")
+    return (x0, x1), (y0, y1)
+
+
+def make_key(expression: str, domain=DEFAULT_DOMAIN) -> str:
+    """The key of `expression` over `domain` (normalized, so equal trees share one key); raises ExpressionError."""
+    (x0, x1), (y0, y1) = check_domain(domain)
+    return f"{PREFIX}{normalize(parse(expression))}@{_fmt(x0)},{_fmt(x1)},{_fmt(y0)},{_fmt(y1)}"
+
+
+def _parts(key: str) -> tuple[str, str]:
+    expression, _, dom = key[len(PREFIX):].rpartition("@")
+    return expression, dom
+
+
+def _bounds(dom: str):
+    """'x0,x1,y0,y1' as ((x0, x1), (y0, y1)) of strings (checked by check_domain)."""
+    values = dom.split(",")
+    if len(values) != 4:
+        raise ExpressionError(f"dom='{dom[:40]}' should be four numbers x0,x1,y0,y1")
+    return (values[0], values[1]), (values[2], values[3])
+
+
+def link_fields(key: str) -> dict[str, str]:
+    """The readable link form of a key: f=<expression>, dom=x0,x1,y0,y1."""
+    expression, dom = _parts(key)
+    return {"f": expression, "dom": dom}
+
+
+def key_from_link(expression: str, dom: str | None) -> str:
+    """The key a link's f= and dom= describe (dom missing: the default domain); raises ExpressionError."""
+    return make_key(expression, DEFAULT_DOMAIN if dom is None else _bounds(dom))
+
+
+def split_key(key: str) -> tuple[str, Domain]:
+    """(expression, domain) of a key, unchecked."""
+    expression, dom = _parts(key)
+    if not expression:
+        raise ExpressionError("a custom landscape key is custom:<expression>@x0,x1,y0,y1")
+    return expression, _bounds(dom)
+
+
+def _start_candidates(domain: Domain) -> np.ndarray:
+    """Near the upper-left and lower-right corners, off the centre, near the lower-left corner: (2, 4)."""
+    (x0, x1), (y0, y1) = domain
+    fx, fy = np.array([0.15, 0.85, 0.6, 0.15]), np.array([0.85, 0.15, 0.65, 0.15])
+    return np.stack([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])
+
+
+def _looks(z: np.ndarray) -> tuple[bool, float | None]:
+    """(log colours?, clip): log for a flat floor under steep walls; clip far outliers and poles."""
+    finite = z[np.isfinite(z)]
+    lo, mid, p98, hi = np.percentile(finite, [0, 50, 98, 100])
+    clip = float(p98) if finite.size < z.size or hi - p98 > 10 * (p98 - lo) else None
+    top = clip if clip is not None else hi
+    return bool(top > lo and mid - lo < 0.02 * (top - lo)), clip
+
+
+def build(key: str) -> Landscape:
+    """Parse and check the key's expression and domain, find its notable points; raises ExpressionError."""
+    expression, raw_domain = split_key(key)
+    tree = parse(expression)
+    domain = check_domain(raw_domain)
+    text = normalize(tree)
+    if make_key(text, domain) != key:
+        raise ExpressionError("this custom landscape key is not in normal form")
+    f = objective(tree)
+    (x0, x1), (y0, y1) = domain
+    X, Y = np.meshgrid(np.linspace(x0, x1, FINITE_CHECK_N), np.linspace(y0, y1, FINITE_CHECK_N))
+    grid = np.stack([X.ravel(), Y.ravel()])
+    cand = _start_candidates(domain)
+    probe = jnp.asarray(np.concatenate([grid, cand], axis=1), jnp.float64)
+    result = _survey(f, jnp.asarray(stationary.seeds(domain), jnp.float64), probe, 0.25 * math.hypot(x1 - x0, y1 - y0))
+    values = np.asarray(result.probe)
+    z, at_cand = values[: grid.shape[1]], values[grid.shape[1]:]
+    if not np.any(np.isfinite(z)):
+        raise ExpressionError("f is not finite anywhere on the domain (e.g. log or sqrt of negative numbers, or 1/0): "
+                              "change the expression or the domain")
+    starts = tuple((float(_fmt(x)), float(_fmt(y))) for (x, y), v in zip(cand.T, at_cand) if np.isfinite(v))
+    starts = starts or (tuple(float(_fmt(v)) for v in grid[:, np.flatnonzero(np.isfinite(z))[0]]),)
+    points: tuple[Point, ...] = stationary.points_from(f, result, domain)
+    log, clip = _looks(z)
+    short = text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+    return Landscape(
+        key, f"Custom: {short}", f, domain, points, starts, f"f(x,y) = {latex(tree)}",
+        "Your own landscape. Notable points were found numerically (Newton's method from a grid of seeds, "
+        "classified by the Hessian's eigenvalues).",
+        "typed by a user", log_contours=log, z_clip=clip, notes=text,
+    )
+
+
+def landscape(key: str) -> Landscape:
+    """The landscape for a custom key, from the shared LRU or built now (capped server-wide)."""
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    wait = 0.0 if was_built(key) else _BUILDS.admit()
+    if wait:
+        raise BusyError(f"the server is building many custom landscapes right now; try again in {math.ceil(wait)} s")
+    ls = build(key)
+    with _LOCK:
+        _CACHE[key] = ls
+        _BUILT[key] = None
+        _BUILT.move_to_end(key)
+        for table, cap in ((_CACHE, MAX_CACHED), (_BUILT, MAX_REMEMBERED)):
+            while len(table) > cap:
+                table.popitem(last=False)
+    return ls
+
+
+def is_cached(key: str) -> bool:
+    with _LOCK:
+        return key in _CACHE
+
+
+def was_built(key: str) -> bool:
+    """Whether this key built successfully before (it may have left the cache since)."""
+    with _LOCK:
+        return key in _BUILT

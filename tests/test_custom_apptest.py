@@ -1,0 +1,82 @@
+"""AppTest: typing a landscape in the Playground and the Optimizer reference — the link follows,
+a bad expression is shown inline with a caret under its column, a hostile link falls back with a
+warning, and the per-session cap answers in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import ui.landscape_picker as picker
+from ui.markdown import plain
+from landscapes import custom
+from tests.test_playground_apptest import open_playground, run, scenario_of
+
+PAGES = Path(__file__).resolve().parent.parent / "pages"
+
+
+def test_typing_an_expression_draws_it_and_goes_into_the_link():
+    at = open_playground()
+    at.selectbox(key="pg.ls").set_value("custom")
+    run(at)
+    first = next(iter(custom.EXAMPLES.values()))[0]
+    assert at.query_params["ls"] == "custom" and at.query_params["f"] == custom.make_key(first).split(":")[1].split("@")[0]
+    at.text_input(key="pg.ls.f").input("x^2 + 3*y^2 + sin(x*y)")
+    run(at)
+    s = scenario_of(at)
+    assert s.landscape == "custom:x^2+3*y^2+sin(x*y)@-2,2,-1.5,1.5"
+    assert not at.error and len(at.dataframe[0].value) == len(s.runs)
+    at.text_input(key="pg.start").input("0.5, -0.25")
+    run(at)
+    assert not at.error and scenario_of(at).starts == ((0.5, -0.25),)
+    at.button(key="pg.ls.ex1").click()
+    run(at)
+    assert at.query_params["f"] == "0.05*x^2+10*(y-0.5*x)^2" and at.query_params["dom"] == "-6,6,-4,4"
+
+
+def test_a_bad_expression_is_shown_with_a_caret_and_keeps_the_last_good_landscape():
+    at = open_playground()
+    at.selectbox(key="pg.ls").set_value("custom")
+    run(at)
+    before = scenario_of(at)
+    at.text_input(key="pg.ls.f").input("x^2 + 3*y^2 + os")
+    run(at)
+    assert "unknown name 'os'" in at.error[0].value and "(column 15)" in at.error[0].value
+    assert at.code[-1].value == "x^2 + 3*y^2 + os\n" + " " * 14 + "^"
+    assert at.text_input(key="pg.ls.f").value == "x^2 + 3*y^2 + os"  # kept for fixing
+    assert scenario_of(at) == before
+    at.text_input(key="pg.ls.f").input("")
+    run(at)
+    assert "the expression is empty" in at.error[0].value and scenario_of(at) == before
+
+
+def test_a_hostile_link_falls_back_with_its_message():
+    at = open_playground({"ls": "custom", "f": "__import__('os').system('ls')"})
+    assert any(w.value.startswith(f"Link: custom landscape: unknown name '{plain('__import__')}'") and "(column 1)" in w.value
+               for w in at.warning)
+    assert scenario_of(at).landscape == "rosenbrock"
+
+
+def test_the_session_cap_says_so(monkeypatch):
+    monkeypatch.setattr(picker, "SESSION_NEW_PER_MINUTE", 1)
+    at = open_playground()
+    at.selectbox(key="pg.ls").set_value("custom")
+    run(at)
+    for k in (5, 6):  # new to the server: the first is admitted, the second is one too many this minute
+        at.text_input(key="pg.ls.f").input(f"x^2 + {k}*y^2 + 0.25*x*y")
+        run(at)
+    assert "you tried 1 new expressions within a minute" in at.error[0].value
+    assert scenario_of(at).landscape == custom.make_key("x^2 + 5*y^2 + 0.25*x*y", ((-2, 2), (-1.5, 1.5)))
+
+
+def test_the_optimizer_reference_runs_on_a_typed_landscape():
+    at = AppTest.from_file(str(PAGES / "optimizers.py"), default_timeout=120)
+    at.run()
+    at.selectbox(key="ref_ls").set_value("custom")
+    at.run()
+    at.text_input(key="ref_ls.f").input("x^2 + 3*y^2 + sin(x*y)")
+    at.run()
+    assert not at.exception and not at.error
+    charts = at.get("plotly_chart")
+    assert charts and "Final loss" in " ".join(c.value for c in at.caption)

@@ -1,0 +1,187 @@
+"""Typed landscapes end to end below the UI: numerically found stationary points (checked on the
+catalogue's known ones), keys and links, the shared cache and the server-wide cap, and every
+consumer of a landscape key — engine, grids, player asset, results table, figures."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import landscapes
+import trajectories as tr
+from landscapes import custom
+from landscapes.expression import ExpressionError
+from landscapes.stationary import stationary_points
+from trajectories import engine
+from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from trajectories.stationary import survey_compiled
+from viz import export, figures, landscape as viz_landscape, player, render
+
+
+def found(key: str):
+    ls = landscapes.get(key)
+    return stationary_points(ls.f, ls.domain, survey_compiled)
+
+
+def kind_family(kind: str) -> str:
+    return "min" if kind in ("min", "local min") else kind
+
+
+@pytest.mark.parametrize("key", ["himmelblau", "peaks", "saddle"])
+def test_newton_finds_the_catalogue_points_with_their_kinds(key):
+    points = found(key)
+    for known in landscapes.get(key).points:
+        near = [p for p in points if np.hypot(p.x - known.x, p.y - known.y) < 1e-5]
+        assert len(near) == 1, f"{key}: {known} not found once in {points}"
+        assert kind_family(near[0].kind) == kind_family(known.kind)
+    if key == "himmelblau":  # four equal minima, a maximum, and the four saddles between them
+        assert sorted(p.kind for p in points) == ["max"] + ["min"] * 4 + ["saddle"] * 4
+
+
+def test_flat_hessians_are_classified_by_the_values_around():
+    assert [p.kind for p in found("monkey_saddle")] == ["degenerate saddle"]
+    quartic = stationary_points(lambda p: p[0] ** 4 + p[1] ** 4, ((-1.0, 1.3), (-1.0, 1.3)), survey_compiled)
+    assert [p.kind for p in quartic] == ["min"] and np.hypot(quartic[0].x, quartic[0].y) < 1e-4
+
+
+def test_the_lowest_minimum_is_min_the_others_local():
+    ls = landscapes.get(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2, 2), (-1.5, 1.5))))
+    minima = {p.kind: p for p in ls.points if p.is_minimum}
+    assert minima["min"].x < 0 < minima["local min"].x  # the tilt lowers the left well
+    assert any(p.kind == "saddle" for p in ls.points)
+
+
+# ---- keys and links ----
+def test_equal_trees_share_one_key_and_the_domain_is_canonical():
+    a = custom.make_key("x**2 +  3*y^2", ((-2, 2.0), (-1.5, 1.50000001)))
+    assert a == custom.make_key("(x^2)+(3*(y^2))", (("-2", "2"), ("-1.5", "1.5"))) == "custom:x^2+3*y^2@-2,2,-1.5,1.5"
+
+
+def test_a_scenario_on_a_custom_landscape_round_trips_through_a_readable_link():
+    key = custom.make_key("x^2 + 3*y^2", ((-2, 2), (-1, 1)))
+    s = Scenario(landscape=key, starts=((1.0, 0.5),))
+    q = to_query(s)
+    assert (q["ls"], q["f"], q["dom"]) == ("custom", "x^2+3*y^2", "-2,2,-1,1")
+    back, warnings = from_query(q)
+    assert warnings == [] and back == s and s.validate() is s
+
+
+def test_a_link_may_also_name_the_full_key():
+    key = custom.make_key("x^2 + y", ((-1, 1), (-1, 1)))
+    s, warnings = from_query({"ls": key, "start": "0.5,0.5"})
+    assert warnings == [] and s.landscape == key and s.starts == ((0.5, 0.5),)
+    _, warnings = from_query({"ls": "custom:x**2+y@-1,1,-1,1"})
+    assert warnings and "normal form" in warnings[0]
+
+
+def test_a_link_without_a_domain_uses_the_default():
+    s, warnings = from_query({"ls": "custom", "f": "x^2+y^2"})
+    assert warnings == [] and landscapes.get(s.landscape).domain == custom.DEFAULT_DOMAIN
+
+
+def test_a_bad_expression_in_a_link_names_the_problem_and_the_column():
+    s, warnings = from_query({"ls": "custom", "f": "x^2 + os.system(1)", "dom": "-1,1,-1,1"})
+    assert s.landscape == Scenario().landscape
+    assert warnings == [f"custom landscape: unknown name 'os' ({custom_allowed()}) (column 7); using Rosenbrock (canyon)."]
+
+
+def custom_allowed() -> str:
+    from landscapes.expression import allowed_names
+
+    return allowed_names()
+
+
+def test_non_finite_everywhere_is_rejected_at_build_time():
+    with pytest.raises(ExpressionError, match="not finite anywhere on the domain"):
+        landscapes.get(custom.make_key("log(-1 - x^2 - y^2)"))
+
+
+def test_a_key_not_in_normal_form_is_refused():
+    with pytest.raises(ExpressionError, match="normal form"):
+        landscapes.get("custom:x**2+y@-3,3,-3,3")
+
+
+# ---- caches and caps ----
+def test_the_shared_cache_is_a_bounded_lru(monkeypatch):
+    monkeypatch.setattr(custom, "MAX_CACHED", 2)
+    monkeypatch.setattr(custom, "_CACHE", type(custom._CACHE)())
+    keys = [custom.make_key(f"x^2 + {k}*y^2") for k in (1, 2, 3)]
+    first = landscapes.get(keys[0])
+    assert landscapes.get(keys[0]) is first  # built once
+    landscapes.get(keys[1])
+    landscapes.get(keys[0])  # now the most recent
+    landscapes.get(keys[2])
+    assert [custom.is_cached(k) for k in keys] == [True, False, True]
+
+
+def test_the_server_wide_window_refuses_new_builds_but_not_known_ones(monkeypatch):
+    cached, evicted = custom.make_key("x^2 + y^2"), custom.make_key("x^2 + 2*y^2 + 0.5*x")
+    landscapes.get(cached)
+    landscapes.get(evicted)
+    monkeypatch.setattr(custom, "_BUILDS", custom.SlidingWindow(0, 60.0))
+    monkeypatch.setattr(custom, "_CACHE", type(custom._CACHE)({cached: landscapes.get(cached)}))
+    assert landscapes.get(cached).key == cached
+    assert landscapes.get(evicted).key == evicted  # built before: a page showing it never meets the cap
+    with pytest.raises(custom.BusyError, match="try again in 60 s"):
+        landscapes.get(custom.make_key("x^2 + 7*y^2"))
+
+
+def test_the_sliding_window_admits_limit_per_period():
+    now = [0.0]
+    window = custom.SlidingWindow(2, 60.0, clock=lambda: now[0])
+    assert [window.admit(), window.admit()] == [0.0, 0.0]
+    now[0] = 10.0
+    assert window.admit() == pytest.approx(50.0)
+    now[0] = 60.0
+    assert window.admit() == 0.0
+
+
+def test_every_cache_keyed_by_landscape_is_bounded():
+    """A flood of custom keys cannot grow the process: each per-landscape cache evicts."""
+    for cached in (engine.objective, engine.compiled, engine._grid_program, viz_landscape.grid, player.landscape_asset,
+                   figures._landscape_traces):
+        assert cached.cache_info().maxsize is not None
+
+
+# ---- consumers ----
+def test_engine_grid_player_and_results_work_on_a_custom_key():
+    key = custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2, 2), (-1.5, 1.5)))
+    ls = landscapes.get(key)
+    s = Scenario(landscape=key)
+    traces = [(i, player.run_trace(s, i)) for i in range(len(s.runs))]
+    pos = traces[2][1].record.positions
+    assert np.all(np.isfinite(pos))
+    value = float(ls.f(jnp.asarray(pos[0, -1], jnp.float64)))
+    x, y = (float(v) for v in pos[0, -1])
+    assert value == pytest.approx((x**2 - 1) ** 2 + 0.3 * x + 2 * y**2, rel=1e-9)
+    rows = player.results_rows(s, traces)
+    assert rows[2]["nearest minimum"].endswith("min") and rows[2]["distance"] < 0.05
+    asset = player.landscape_asset(key)
+    assert re.fullmatch(r"custom-\d+-[0-9a-f]{16}\.f32", asset.name)
+    assert asset.meta["fstar"] == pytest.approx(min(float(ls.f(jnp.asarray(p.xy))) for p in ls.minima))
+    fig = figures.contour_figure(key, [("Adam", "#000000", traces[2][1].record)])
+    assert fig["layout"]["xaxis"]["range"] == [-2.0, 2.0]
+
+
+def test_a_pole_draws_as_a_finite_grid():
+    key = custom.make_key("1/x + y^2")
+    g = viz_landscape.grid(key, 41)  # x = 0 is a grid column: f = inf there
+    assert np.all(np.isfinite(g.z)) and np.all(np.isfinite(g.shade))
+    rec = tr.run(key, "sgd", learning_rate=1.0, starts=[(0.01, 1.0)], steps=50)
+    assert "diverged" in rec.status_text() or "left the domain" in rec.status_text()
+
+
+def test_exports_of_a_custom_landscape_name_it_and_restore_it():
+    key = custom.make_key("x^2/(1+y^2) + y^2", ((-2, 2), (-2, 2)))
+    s = Scenario(landscape=key, runs=(RunSpec("adam", 0.05),), steps=40)
+    traces = [(0, player.run_trace(s, 0))]
+    page = export.player_html(s, traces, title="Mine")
+    assert "Custom: x^2/(1+y^2)+y^2" in page
+    back, warnings = export.read_config(export.config_json(s).encode())
+    assert warnings == [] and back == s
+    svg = render.svg(render.layout(s, traces, 480, 270), 40)
+    assert "Custom: x^2/(1+y^2)+y^2" in "".join(ET.fromstring(svg).itertext())

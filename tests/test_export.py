@@ -1,0 +1,212 @@
+"""viz/export.py, viz/render.py, viz/animate.py, viz/jobs.py: the files a view exports, checked
+against the run record they come from (CSV/JSON numbers, heads drawn where the record says),
+read back with independent readers (csv, json, Pillow, imageio-ffmpeg, xml), and the job runner's caps."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import imageio_ffmpeg
+import numpy as np
+import plotly.colors
+import pytest
+from PIL import Image
+
+import landscapes
+import lessons
+from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from viz import animate, export, frontend, render
+from viz.jobs import DONE, FAILED, Busy, JobRunner
+from viz.player import decode_f32, run_trace
+
+SMALL = Scenario(runs=(RunSpec("adam", 0.05), RunSpec("sgd", 1e-3, schedule="cosine")), steps=60,
+                 starts=((-1.5, 2.0), (1.5, 2.5)))
+
+
+def traces_of(s: Scenario) -> list:
+    return [(i, run_trace(s, i)) for i, r in enumerate(s.runs) if r.enabled]
+
+
+def test_csv_round_trips_to_the_run_record():
+    rows = list(csv.DictReader(io.StringIO(export.trajectories_csv(SMALL, traces_of(SMALL)))))
+    assert len(rows) == len(SMALL.runs) * 2 * (SMALL.steps + 1)
+    assert tuple(rows[0]) == export.CSV_COLUMNS
+    for i, t in traces_of(SMALL):
+        rec = t.record
+        mine = [r for r in rows if r["run"] == str(i + 1)]
+        start = np.array([int(r["start"]) for r in mine])
+        step = np.array([int(r["step"]) for r in mine])
+        for col, want in (("x", rec.positions[..., 0]), ("y", rec.positions[..., 1]), ("f", rec.losses)):
+            np.testing.assert_array_equal(np.array([float(r[col]) for r in mine]), want[start, step])
+        inner = step < SMALL.steps
+        np.testing.assert_array_equal(np.array([float(r["grad_x"]) for r, ok in zip(mine, inner) if ok]), rec.grads[start[inner], step[inner], 0])
+        np.testing.assert_array_equal(np.array([float(r["lr"]) for r, ok in zip(mine, inner) if ok]), rec.lrs[start[inner], step[inner]])
+        assert all(r["lr"] == "" and r["grad_y"] == "" for r, ok in zip(mine, inner) if not ok)  # no update from the last step
+        assert {r["status"] for r in mine if r["start"] == "1"} == {rec.status_text(1)}
+        assert {r["label"] for r in mine} == {SMALL.runs[i].display_label()}
+
+
+def test_trajectories_json_holds_the_record_and_the_configuration():
+    doc = json.loads(export.trajectories_json(SMALL, traces_of(SMALL)))
+    assert from_query(doc["query"]) == (SMALL, [])
+    for (i, t), run in zip(traces_of(SMALL), doc["runs"]):
+        assert run["run"] == i + 1 and len(run["trajectories"]) == 2
+        tj = run["trajectories"][1]
+        np.testing.assert_array_equal(tj["f"], t.record.losses[1])
+        assert tj["lr"][-1] is None and tj["lr"][:-1] == t.record.lrs[1].tolist()
+
+
+@pytest.mark.parametrize("scenario", [Scenario(), SMALL, replace(SMALL, noise=0.3, seed=7, view="both", log_loss=False)]
+                         + [lesson.scenario for lesson in lessons.LESSONS[:4] if lesson.scenario is not None])
+def test_configuration_re_imports_to_the_same_scenario(scenario):
+    assert export.read_config(export.config_json(scenario).encode()) == (scenario, [])
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"x" * (export.CONFIG_MAX_BYTES + 1), "at most 64 kB"),
+    (b"\xff\xfe not text", "not JSON"),
+    (b"{ nope", "not JSON"),
+    (b"[1, 2]", "no 'version'"),
+    (json.dumps({"version": 2, "query": {}}).encode(), "version 2 is not supported"),
+    (json.dumps({"version": 1, "query": ["ls", "peaks"]}).encode(), "'query' must be an object"),
+])
+def test_bad_configuration_files_are_refused_in_words(data, says):
+    scenario, notes = export.read_config(data)
+    assert scenario is None and len(notes) == 1 and says in notes[0]
+
+
+def test_bad_values_in_a_configuration_fall_back_with_warnings_like_a_link():
+    query = {**to_query(SMALL), "steps": "999999", "r1": "nosuchopt;lr=1"}
+    scenario, notes = export.read_config(json.dumps({"version": 1, "query": query}).encode())
+    assert (scenario, notes) == from_query(query) and len(notes) == 2
+
+
+def test_html_plays_from_one_file_under_6_mb_for_6_runs_of_1000_steps():
+    runs = tuple(RunSpec(o, lr) for o, lr in [("sgd", 1e-3), ("momentum", 1e-3), ("adam", 0.05), ("rmsprop", 0.01),
+                                              ("adagrad", 0.5), ("nesterov", 1e-3)])
+    s = Scenario(runs=runs, steps=1000)
+    page = export.player_html(s, traces_of(s), title="six runs </script> & <b>")
+    assert len(page.encode()) <= 6_000_000
+    ours = page.replace(frontend.plotly_js(), "")
+    assert len(page) - len(ours) == len(frontend.plotly_js())  # plotly.js inlined, once
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", ours)  # nothing to fetch (the browser test blocks the network)
+    assert page.count("</script>") == 3 and "six runs &lt;/script&gt; &amp; &lt;b&gt;" in page
+    blob = page.split('<script type="application/json" id="ovz-data">')[1].split("</script>")[0]
+    data = json.loads(blob)
+    assert data["landscape"]["url"] is None and len(data["landscape"]["grid"]) > 0
+    assert [r["label"] for r in data["runs"]] == [r.display_label() for r in runs]
+    np.testing.assert_array_equal(decode_f32(data["runs"][2]["pos"])[:2], s.runs and traces_of(s)[2][1].record.positions[0, 0])
+
+
+def test_viridis_lookup_table_runs_through_plotly_stops():
+    lut = render.viridis_lut()
+    stops = [plotly.colors.hex_to_rgb(c) for c in plotly.colors.sequential.Viridis]
+    assert lut.shape == (256, 3) and tuple(lut[0]) == stops[0] and tuple(lut[-1]) == stops[-1]
+
+
+def test_png_draws_every_head_where_the_record_says():
+    traces = traces_of(SMALL)
+    f = render.layout(SMALL, traces, 1280, 720)
+    step = 25
+    image = Image.open(io.BytesIO(render.png(f, step)))
+    assert image.size == (1280, 720)
+    px = image.convert("RGB").load()
+    heads = [(float(f.map.x.px(p[step, 0])), float(f.map.y.px(p[step, 1])), tr.color)
+             for (_, t), tr in zip(traces, f.tracks) for p in t.record.positions]  # in drawing order
+    checked = 0
+    for n, (x, y, color) in enumerate(heads):
+        covered = any(np.hypot(x - x2, y - y2) < 20 for x2, y2, _ in heads[n + 1:])
+        if not covered and f.map.x.p0 + 8 < x < f.map.x.p1 - 8 and f.map.y.p1 + 8 < y < f.map.y.p0 - 8:
+            assert px[round(x), round(y)] == color
+            checked += 1
+    assert checked >= 2
+
+
+def test_svg_is_vectors_over_an_embedded_landscape():
+    traces = traces_of(SMALL)
+    root = ET.fromstring(render.svg(render.layout(SMALL, traces, 960, 540), 30))
+    ns = "{http://www.w3.org/2000/svg}"
+    (image,) = root.iter(f"{ns}image")
+    assert image.get("href").startswith("data:image/png;base64,")
+    starts = sum(len(t.record.positions) for _, t in traces)
+    rates = sum(t.lr_rows for _, t in traces)
+    points = len(landscapes.get(SMALL.landscape).points)
+    assert len(list(root.iter(f"{ns}circle"))) == 3 * starts + rates + points  # start markers, map and loss heads; rate heads
+    assert any("step 30 / 60" in (e.text or "") for e in root.iter(f"{ns}text"))
+
+
+def test_gif_and_mp4_have_the_frames_and_size_asked_for():
+    traces = traces_of(SMALL)
+    steps = animate.frame_steps(SMALL.steps, 7)
+    assert steps == [0, 7, 14, 21, 28, 35, 42, 49, 56, 60]
+    seen = []
+    gif = animate.animation(SMALL, traces, animate.AnimationSpec("gif", 640, 360, 10, 7), lambda d, n: seen.append((d, n)))
+    assert seen[-1] == (len(steps), len(steps)) and len(seen) == len(steps)
+    image = Image.open(io.BytesIO(gif))
+    assert (image.format, image.size, image.n_frames) == ("GIF", (640, 360), len(steps))
+    assert image.info["duration"] == 100
+    mp4 = animate.animation(SMALL, traces, animate.AnimationSpec("mp4", 640, 360, 10, 7))
+    path = f"/tmp/optiviz-test-{threading.get_ident()}.mp4"
+    with open(path, "wb") as fh:
+        fh.write(mp4)
+    reader = imageio_ffmpeg.read_frames(path)
+    meta = reader.__next__()
+    assert meta["size"] == (640, 360) and meta["fps"] == 10
+    assert sum(1 for _ in reader) == len(steps)
+
+
+def test_animation_spec_is_checked_at_the_boundary():
+    with pytest.raises(ValueError, match="size must be one of"):
+        animate.AnimationSpec("gif", 1000, 1000).validate(100)
+    with pytest.raises(ValueError, match="frame rate"):
+        animate.AnimationSpec("gif", fps=0).validate(100)
+    with pytest.raises(ValueError, match="over the cap of 1000"):
+        animate.AnimationSpec("mp4", stride=1).validate(5000)
+    with pytest.raises(ValueError, match="format"):
+        animate.AnimationSpec("avi").validate(100)
+
+
+def wait(job, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.finished
+
+
+def test_job_runner_caps_owners_and_the_queue_and_reports_progress_and_failure():
+    runner = JobRunner(workers=1, queue_cap=2)
+    gate = threading.Event()
+
+    def slow(progress):
+        progress(1, 2)
+        gate.wait(10)
+        progress(2, 2)
+        return b"made"
+
+    first = runner.submit("a", "a.gif", "image/gif", slow)
+    with pytest.raises(Busy, match="still being made"):
+        runner.submit("a", "a.gif", "image/gif", slow)
+    second = runner.submit("b", "b.gif", "image/gif", slow)
+    with pytest.raises(Busy, match="making 2 exports"):
+        runner.submit("c", "c.gif", "image/gif", slow)
+    gate.set()
+    wait(first)
+    wait(second)
+    assert (first.state, first.result, first.fraction) == (DONE, b"made", 1.0)
+    assert second.state == DONE
+
+    def broken(progress):
+        raise ValueError("frame rate out of range")
+
+    again = JobRunner(workers=1)
+    job = again.submit("a", "x.mp4", "video/mp4", broken)
+    wait(job)
+    assert (job.state, job.error) == (FAILED, "frame rate out of range")
+    assert again.submit("a", "x.mp4", "video/mp4", lambda p: b"").owner == "a"  # a finished job frees its owner

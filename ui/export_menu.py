@@ -1,0 +1,145 @@
+"""The Export menu every view that shows runs places next to its player: `export_menu(scenario, traces)`.
+
+Files are built only when asked for: the light ones (HTML, PNG, SVG, CSV, JSON) by the download
+button's deferred callable, on click; animations (GIF, MP4) as a background job on the server's
+capped runner (viz/jobs.py), whose progress a polling fragment shows, so no rerun waits for
+them. With `on_import`, a configuration file can be loaded back (validated like a link).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import replace
+from typing import Callable, Sequence
+
+import streamlit as st
+
+from trajectories.scenario import Scenario
+from viz import animate, export, render
+from viz.jobs import Busy, Job, JobRunner
+from viz.player import RunTrace
+
+Traces = Sequence[tuple[int, RunTrace]]
+IMAGE_SIZES = {"1920×1080": (1920, 1080), "1280×720": (1280, 720), "960×540": (960, 540)}
+POLL_S = 0.5
+
+
+@st.cache_resource(show_spinner=False)
+def runner() -> JobRunner:
+    """One runner per server: one worker thread, at most four exports waiting or running."""
+    return JobRunner(workers=1, queue_cap=4)
+
+
+def _owner() -> str:
+    """This browser session's id for the runner (one job at a time each)."""
+    return st.session_state.setdefault("export.owner", uuid.uuid4().hex)
+
+
+def _stem(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "optiviz"
+
+
+def export_menu(scenario: Scenario, traces: Traces, *, key: str, title: str, zoom=None,
+                on_import: Callable[[Scenario], None] | None = None) -> None:
+    """An Export popover for what the view shows: `traces` as (run index, RunTrace) of `scenario`."""
+    stem = _stem(title)
+    with st.popover("Export", icon=":material/download:", width="stretch"):
+        if not traces:
+            st.caption("Switch a run on to export it.")
+        else:
+            _files(scenario, traces, key=key, title=title, stem=stem, zoom=zoom)
+            _animation(scenario, traces, key=key, stem=stem, zoom=zoom)
+        if on_import is not None:
+            _import(key, on_import)
+
+
+def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom) -> None:
+    st.markdown("**Interactive page** — plays offline, one file")
+    html_box, surface_box = st.columns(2, vertical_alignment="center")
+    surface = surface_box.checkbox("with the 3-D surface", value=s.view != "2d", key=f"{key}.surface")
+    shown = replace(s, view="both" if surface else "2d")
+    html_box.download_button("Interactive HTML", lambda: export.player_html(shown, traces, title=title, zoom=zoom),
+                             file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html",
+                             icon=":material/html:")
+    st.markdown("**Picture of one step**")
+    step_box, size_box = st.columns(2)
+    step = step_box.number_input("step", 0, s.steps, s.steps, key=f"{key}.step.{s.steps}")  # a new range, a new widget
+    width, height = IMAGE_SIZES[size_box.selectbox("PNG size", list(IMAGE_SIZES), key=f"{key}.size")]
+    png_box, svg_box = st.columns(2)
+    png_box.download_button("PNG", lambda: render.png(render.layout(s, traces, width, height, zoom), int(step)),
+                            file_name=f"{stem}-step{step}.png", mime="image/png", on_click="ignore", key=f"{key}.png")
+    svg_box.download_button("SVG", lambda: render.svg(render.layout(s, traces, 960, 540, zoom), int(step)),
+                            file_name=f"{stem}-step{step}.svg", mime="image/svg+xml", on_click="ignore", key=f"{key}.svg")
+    st.markdown("**Numbers** — every step of every start point")
+    csv_box, json_box, cfg_box = st.columns(3)
+    csv_box.download_button("CSV", lambda: export.trajectories_csv(s, traces), file_name=f"{stem}.csv",
+                            mime="text/csv", on_click="ignore", key=f"{key}.csv")
+    json_box.download_button("JSON", lambda: export.trajectories_json(s, traces), file_name=f"{stem}.json",
+                             mime="application/json", on_click="ignore", key=f"{key}.json")
+    cfg_box.download_button("Configuration", export.config_json(s), file_name=f"{stem}-config.json",
+                            mime="application/json", on_click="ignore", key=f"{key}.config",
+                            help="Load it back with 'Import a configuration'.")
+
+
+def _animation(s: Scenario, traces: Traces, *, key: str, stem: str, zoom) -> None:
+    st.markdown("**Animation** — the map with the rate and loss panels in step")
+    fmt_box, size_box = st.columns(2)
+    fmt = fmt_box.segmented_control("format", ["gif", "mp4"], default="gif", key=f"{key}.fmt",
+                                    format_func=str.upper) or "gif"
+    size = size_box.selectbox("size", [f"{w}×{h}" for w, h in animate.SIZES], index=1, key=f"{key}.asize")
+    fps_box, stride_box = st.columns(2)
+    fps = fps_box.number_input("frames/s", *animate.FPS_RANGE, 20, key=f"{key}.fps")
+    default_stride = max(1, -(-s.steps // 300))
+    stride = stride_box.number_input("one frame every … steps", 1, s.steps, default_stride, key=f"{key}.stride.{s.steps}")
+    width, height = (int(v) for v in size.split("×"))
+    spec = animate.AnimationSpec(fmt, width, height, int(fps), int(stride))
+    frames = len(animate.frame_steps(s.steps, spec.stride))
+    job_key = f"{key}.job"
+    if st.button(f"Render {fmt.upper()} ({frames} frames)", key=f"{key}.render", icon=":material/movie:"):
+        try:
+            spec.validate(s.steps)
+            st.session_state[job_key] = runner().submit(
+                _owner(), f"{stem}.{fmt}", "image/gif" if fmt == "gif" else "video/mp4",
+                lambda progress: animate.animation(s, traces, spec, progress, zoom))
+        except (ValueError, Busy) as err:
+            st.error(str(err), icon=":material/error:")
+    job = st.session_state.get(job_key)
+    if job is not None:
+        _progress(job, key)
+
+
+def _progress(job: Job, key: str) -> None:
+    """The job's progress bar, polled while it runs, then its download."""
+    polling = not job.finished
+
+    @st.fragment(run_every=POLL_S if polling else None)
+    def show() -> None:
+        if not job.finished:
+            text = "waiting for the renderer…" if job.state == "queued" else f"frame {job.done} of {job.total}"
+            st.progress(job.fraction, text=text)
+        elif polling:
+            st.rerun()  # stop polling: the whole page reruns once with the finished job
+        elif job.error is not None:
+            st.error(f"The animation could not be made: {job.error}", icon=":material/error:")
+        else:
+            st.download_button(f"Download {job.filename} ({len(job.result) / 1e6:.1f} MB)", job.result,
+                               file_name=job.filename, mime=job.mime, on_click="ignore", key=f"{key}.job.{job.id}",
+                               type="primary", icon=":material/download:")
+
+    show()
+
+
+def _import(key: str, on_import: Callable[[Scenario], None]) -> None:
+    st.markdown("**Import a configuration**")
+    upload = st.file_uploader("configuration (JSON)", type=["json"], key=f"{key}.upload",
+                              max_upload_size=1, label_visibility="collapsed")
+    if upload is None:
+        return
+    scenario, notes = export.read_config(upload.getvalue())
+    if scenario is None:
+        st.error(f"{upload.name}: {notes[0]}", icon=":material/error:")
+        return
+    for note in notes:
+        st.warning(f"{upload.name}: {note}", icon=":material/warning:")
+    st.button("Load this configuration", key=f"{key}.load", on_click=on_import, args=(scenario,), type="primary")

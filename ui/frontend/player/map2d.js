@@ -1,0 +1,146 @@
+// optiviz player, 2-D map: the contour drawn once per landscape by plotly; the full paths, the
+// trail up to the playhead and the heads drawn on canvas layers over it.
+
+const CLICK_DELAY_MS = 300; // a second click within this turns the click into a double-click (zoom reset)
+
+function tracePath(ctx, g, path, from, to) {
+  const v = path.values;
+  const s = path.steps;
+  ctx.moveTo(g.px(sample(path, from, 0)), g.py(sample(path, from, 1)));
+  for (let i = lastKept(s, from) + 1; i < s.length && s[i] <= to; i++) ctx.lineTo(g.px(v[2 * i]), g.py(v[2 * i + 1]));
+  ctx.lineTo(g.px(sample(path, to, 0)), g.py(sample(path, to, 1)));
+}
+
+const MAP2D = {
+  async drawMap2d() {
+    const L = this.L;
+    const view = L.zoom || [L.x, L.y]; // a lesson's default camera, else the whole domain
+    const key = `${L.url || L.digest}|${this.fontSize}|${view}`;
+    if (this.drawn.map2d === key) return;
+    const gd = this.gd.map2d;
+    const n = L.n;
+    const traces = [{
+      type: "contour",
+      x: linspace(L.x[0], L.x[1], n),
+      y: linspace(L.y[0], L.y[1], n),
+      z: rows(this.grid.shade, n),
+      customdata: rows(this.grid.z, n),
+      colorscale: "Viridis",
+      ncontours: 30,
+      showscale: false,
+      contours: { coloring: "heatmap", showlines: true },
+      line: { width: 0.5, color: "rgba(255,255,255,0.35)" },
+      hovertemplate: "x %{x:.3f}, y %{y:.3f}<br>f %{customdata:.4g}<extra></extra>",
+    }];
+    for (const p of L.points) {
+      traces.push({
+        type: "scatter", mode: "markers", x: [p.x], y: [p.y], hoverinfo: "text",
+        hovertext: `${p.label} (${p.x.toFixed(3)}, ${p.y.toFixed(3)})`,
+        marker: { symbol: p.symbol, size: 13, color: "white", line: { width: 1.2, color: "black" } },
+      });
+    }
+    const layout = this.layout({
+      uirevision: `${L.key}|${view}`,
+      title: { text: `${L.name}${this.clickable ? " — click to set the start" : ""}`, font: { size: this.fontSize + 1 }, x: 0.02 },
+      xaxis: { range: view[0], title: { text: "x" }, zeroline: false },
+      yaxis: { range: view[1], title: { text: "y" }, zeroline: false },
+    });
+    if (!this.drawn.map2d) {
+      await this.Plotly.newPlot(gd, traces, layout, CONFIG);
+      gd.on("plotly_afterplot", () => this.drawPaths());
+      gd.on("plotly_click", (ev) => this.onMapClick(ev));
+      gd.on("plotly_doubleclick", () => clearTimeout(this.clickTimer));
+    } else {
+      await this.Plotly.react(gd, traces, layout, CONFIG);
+    }
+    this.drawn.map2d = key;
+  },
+
+  // Full paths, faint: redrawn when data, zoom or size change.
+  drawPaths() {
+    if (!this.visible("map2d") || !this.drawn.map2d) return;
+    const g = plotGeometry(this.gd.map2d);
+    if (!g) return;
+    const ctx = prepareCanvas(this.layers.paths, this.gd.map2d);
+    ctx.save();
+    clipTo(ctx, g);
+    ctx.lineJoin = "round";
+    for (const [width, style] of [[4, () => "rgba(255,255,255,0.35)"], [1.5, (run) => rgba(run.color, 0.75)]]) {
+      ctx.lineWidth = width;
+      for (const run of this.runs) {
+        ctx.strokeStyle = style(run);
+        for (const path of run.paths) {
+          ctx.beginPath();
+          tracePath(ctx, g, path, 0, this.T);
+          ctx.stroke();
+        }
+      }
+    }
+    for (const run of this.runs) {
+      for (const path of run.paths) dot(ctx, g.px(path.values[0]), g.py(path.values[1]), 4.5, "white", run.color, 1.5);
+    }
+    ctx.restore();
+    this.geometry = g;
+    this.trailStep = -1;
+    this.renderStep(this.t);
+  },
+
+  // The highlighted part of every path, from the start to the playhead: drawn incrementally.
+  drawTrail(t) {
+    const g = this.geometry;
+    const canvas = this.layers.trail;
+    let from = this.trailStep;
+    let ctx;
+    if (from < 0 || t < from) {
+      ctx = prepareCanvas(canvas, this.gd.map2d);
+      from = 0;
+    } else {
+      ctx = canvas.getContext("2d");
+    }
+    if (t > from) {
+      ctx.save();
+      clipTo(ctx, g);
+      ctx.lineWidth = 3;
+      ctx.lineJoin = "round";
+      ctx.lineCap = "round";
+      for (const run of this.runs) {
+        ctx.strokeStyle = run.color;
+        for (const path of run.paths) {
+          ctx.beginPath();
+          tracePath(ctx, g, path, from, t);
+          ctx.stroke();
+        }
+      }
+      ctx.restore();
+    }
+    this.trailStep = t;
+  },
+
+  drawHeads(t) {
+    const g = this.geometry;
+    const ctx = prepareCanvas(this.layers.heads, this.gd.map2d);
+    ctx.save();
+    clipTo(ctx, g);
+    for (const run of this.runs) {
+      for (const path of run.paths) dot(ctx, g.px(sample(path, t, 0)), g.py(sample(path, t, 1)), 6, run.color, "white", 2);
+    }
+    ctx.restore();
+  },
+
+  onMapClick(ev) {
+    const g = plotGeometry(this.gd.map2d);
+    const e = ev && ev.event;
+    if (!g || !e || !this.clickable) return;
+    const rect = this.gd.map2d.getBoundingClientRect();
+    const px = e.clientX - rect.left - g.x0;
+    const py = e.clientY - rect.top - g.y0;
+    if (px < 0 || py < 0 || px > g.w || py > g.h) return;
+    const x = g.xa.p2d(px);
+    const y = g.ya.p2d(py);
+    clearTimeout(this.clickTimer);
+    this.clickTimer = setTimeout(() => {
+      this.root.dataset.clicked = `${x},${y}`;
+      this.setTriggerValue("click", { x, y });
+    }, CLICK_DELAY_MS);
+  },
+};

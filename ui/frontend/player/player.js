@@ -1,0 +1,168 @@
+// optiviz player, the core: one Player per host element holds the runs and the four panels
+// (2-D map, 3-D surface, learning-rate and loss curves) that one playhead drives.
+//
+// Plotly draws what changes rarely (contour, surface, full curves); the playhead moves only cheap
+// things on canvas layers (map2d.js, map3d.js, curves.js). The host (streamlit.js, standalone.js)
+// calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
+
+const CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
+};
+
+class Player {
+  constructor(parent, { clickable = true } = {}) {
+    this.root = parent.querySelector(".ovz");
+    this.clickable = clickable;
+    const q = (sel) => this.root.querySelector(sel);
+    this.panels = { map2d: q(".ovz-map2d"), map3d: q(".ovz-map3d"), lr: q(".ovz-lr"), loss: q(".ovz-loss") };
+    this.gd = Object.fromEntries(Object.entries(this.panels).map(([k, p]) => [k, p.querySelector(".ovz-plot")]));
+    this.layers = {
+      paths: q(".ovz-map2d .ovz-paths"),
+      trail: q(".ovz-map2d .ovz-trail"),
+      heads: q(".ovz-map2d .ovz-heads"),
+      heads3d: q(".ovz-map3d .ovz-heads"),
+      lr: q(".ovz-lr .ovz-heads"),
+      loss: q(".ovz-loss .ovz-heads"),
+    };
+    this.ui = {
+      message: q(".ovz-message"), scrub: q(".ovz-scrub"), step: q(".ovz-step"), play: q(".ovz-play"),
+      speed: q(".ovz-speed"), loop: q(".ovz-loop"), legend: q(".ovz-legend"),
+    };
+    this.t = 0;
+    this.tf = 0;
+    this.T = 0;
+    this.frames = 0;
+    this.playing = false;
+    this.runs = [];
+    this.drawn = { map2d: null, map3d: null, curves: null }; // what each plot currently shows
+    this.trailStep = -1;
+    this.pending = null;
+    this.busy = false;
+    this.clickTimer = null;
+    this.setTriggerValue = () => {};
+    this.tick = this.tick.bind(this);
+    this.bindControls();
+    this.resizer = new ResizeObserver(() => this.resize());
+    Object.values(this.panels).forEach((panel) => this.resizer.observe(panel));
+  }
+
+  receive(data, setTriggerValue) {
+    if (setTriggerValue) this.setTriggerValue = setTriggerValue;
+    this.pending = data;
+    if (!this.busy) this.pump();
+  }
+
+  async pump() {
+    this.busy = true;
+    while (this.pending) {
+      const data = this.pending;
+      this.pending = null;
+      try {
+        await this.apply(data);
+        this.ui.message.textContent = "";
+        this.ui.message.classList.remove("ovz-error");
+      } catch (err) {
+        this.ui.message.textContent = `The player could not draw: ${err.message}`;
+        this.ui.message.classList.add("ovz-error");
+      }
+    }
+    this.busy = false;
+  }
+
+  async apply(data) {
+    this.applying = true;
+    try {
+      await this.update(data);
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  async update(data) {
+    const L = data.landscape;
+    [this.Plotly, this.grid] = await Promise.all([loadPlotly(data.plotly), loadGrid(L)]);
+    this.L = L;
+    this.T = data.steps;
+    this.logLoss = data.logLoss;
+    this.runs = data.runs.map(decodeRun);
+    this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
+    this.root.classList.add(`ovz-view-${data.view}`);
+    this.root.classList.toggle("ovz-present", !!data.presentation);
+    this.view = data.view;
+    this.fontSize = data.presentation ? 17 : 12;
+    this.runsKey = this.runs.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
+    this.t = Math.min(this.t, this.T);
+    this.tf = this.t;
+    this.ui.scrub.max = String(this.T);
+    this.trailStep = -1;
+    await this.drawCurves();
+    if (this.visible("map2d")) await this.drawMap2d();
+    if (this.visible("map3d")) await this.drawMap3d();
+    this.drawPaths();
+    this.renderStep(this.t);
+    this.drawLegend();
+    this.root.dataset.paths = this.checksum();
+    this.root.dataset.start = this.runs.length ? `${this.runs[0].pos[0]},${this.runs[0].pos[1]}` : "";
+    this.root.dataset.view = this.view;
+    this.root.dataset.ready = "1";
+  }
+
+  visible(name) {
+    return this.view === "both" || (name === "map2d" ? this.view === "2d" : name === "map3d" ? this.view === "3d" : true);
+  }
+
+  layout(extra) {
+    const font = getComputedStyle(this.root).fontFamily;
+    return {
+      margin: { l: 55, r: 12, t: 28, b: 42 },
+      font: { family: font, size: this.fontSize },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      showlegend: false,
+      hovermode: "closest",
+      ...extra,
+    };
+  }
+
+  drawLegend() {
+    const legend = this.ui.legend;
+    legend.replaceChildren(
+      ...this.runs.map((run) => {
+        const item = document.createElement("span");
+        const swatch = document.createElement("i");
+        swatch.style.background = run.color;
+        const note = document.createElement("small");
+        note.textContent = run.n === 1 ? run.status[0] : `${run.n} starts`;
+        item.append(swatch, document.createTextNode(run.label), note);
+        return item;
+      }),
+    );
+  }
+
+  checksum() {
+    let sum = 0;
+    for (const run of this.runs) {
+      for (let i = 0; i < run.pos.length; i++) sum += run.pos[i] * ((i % 7) + 1);
+    }
+    return `${this.runs.length}:${sum.toFixed(6)}`;
+  }
+
+  resize() {
+    if (!this.Plotly) return;
+    for (const name of ["map2d", "map3d", "lr", "loss"]) {
+      const gd = this.gd[name];
+      if (gd._fullLayout && gd.offsetParent !== null) this.Plotly.Plots.resize(gd);
+    }
+  }
+
+  destroy() {
+    this.pause();
+    clearTimeout(this.clickTimer);
+    this.resizer.disconnect();
+    if (this.Plotly) Object.values(this.gd).forEach((gd) => this.Plotly.purge(gd));
+  }
+}
+
+Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, PLAYHEAD);

@@ -1,0 +1,161 @@
+"""A landscape picker for any page: the catalogue plus "Custom…", where a user types f(x, y), sets
+the domain or takes an example; a rejected expression is shown inline with a caret under the column.
+
+State, under session keys starting with `key`: the selectbox itself (`key`: a catalogue key or
+"custom"), the expression (`key.f`), the domain (`key.x0` … `key.y1`), the last good landscape key
+(`key.value`, what `picked` returns) and the pending error (`key.error`). The picker resolves
+typed text itself and calls `on_change` only with a landscape that built, so a page never sees a
+bad key. Each session may bring at most SESSION_NEW_PER_MINUTE expressions the server has not
+built yet into a minute (plus the server-wide cap in landscapes.custom).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+import landscapes
+from landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, SlidingWindow, is_custom, make_key, split_key
+from landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
+from ui.markdown import plain
+
+CUSTOM = "custom"
+SESSION_NEW_PER_MINUTE = 10
+_BOUNDS = ("x0", "x1", "y0", "y1")
+_BOUND_LABELS = ("x from", "x to", "y from", "y to")
+
+
+CARET_WINDOW = 28  # characters of a code block in the sidebar
+
+
+def caret_block(text: str, column: int) -> str:
+    """The expression with a caret under `column` (1-based), for a code block; long text is cut around it ('…')."""
+    start = max(0, column - CARET_WINDOW // 2 - 1)
+    lead = "…" if start else ""
+    shown = lead + text[start:start + CARET_WINDOW] + ("…" if start + CARET_WINDOW < len(text) else "")
+    return f"{shown}\n{' ' * (len(lead) + column - 1 - start)}^"
+
+
+def _label(key: str) -> str:
+    return "Custom f(x, y)…" if key == CUSTOM else landscapes.get(key).name
+
+
+def seed_picker(key: str, landscape: str) -> None:
+    """Show `landscape` in the picker's widgets, unless the picker already holds it (so text being fixed stays)."""
+    ss = st.session_state
+    if ss.get(f"{key}.value") == landscape:
+        return
+    ss[f"{key}.value"] = landscape
+    ss[f"{key}.error"] = None
+    if is_custom(landscape):
+        ss[key] = CUSTOM
+        expression, domain = split_key(landscape)
+        ss[f"{key}.f"] = expression
+        for name, value in zip(_BOUNDS, (float(v) for pair in domain for v in pair)):
+            ss[f"{key}.{name}"] = value
+    else:
+        ss[key] = landscape
+
+
+def picked(key: str) -> str:
+    """The landscape the picker shows (the last one that built)."""
+    return st.session_state[f"{key}.value"]
+
+
+def _session_window() -> SlidingWindow:
+    return st.session_state.setdefault("landscape_picker.window", SlidingWindow(SESSION_NEW_PER_MINUTE, 60.0))
+
+
+def resolve(expression: str, domain) -> str:
+    """The landscape key of a typed expression, built (and so checked); raises ExpressionError or BusyError."""
+    ls_key = make_key(expression, domain)
+    if not landscapes.custom.was_built(ls_key):
+        wait = _session_window().admit()
+        if wait:
+            raise ExpressionError(
+                f"you tried {SESSION_NEW_PER_MINUTE} new expressions within a minute; wait {wait:.0f} s "
+                "(a limit that keeps the shared server responsive; expressions already drawn are not limited)"
+            )
+    landscapes.get(ls_key)
+    return ls_key
+
+
+def _apply(key: str, on_change: Callable[[], None] | None) -> None:
+    """Callback: resolve what the widgets show; on success store it and tell the page."""
+    ss = st.session_state
+    ss[f"{key}.error"] = None
+    choice = ss[key]
+    if choice != CUSTOM:
+        ss[f"{key}.value"] = choice
+    else:
+        bounds = [ss.get(f"{key}.{b}", d) for b, d in zip(_BOUNDS, (v for pair in DEFAULT_DOMAIN for v in pair))]
+        domain = ((bounds[0], bounds[1]), (bounds[2], bounds[3]))
+        try:
+            ss[f"{key}.value"] = resolve(ss[f"{key}.f"], domain)
+        except ValueError as err:
+            ss[f"{key}.error"] = (ss[f"{key}.f"], str(err), getattr(err, "column", 0))
+            return
+    if on_change is not None:
+        on_change()
+
+
+def _chosen(key: str, on_change: Callable[[], None] | None) -> None:
+    """Selectbox callback: choosing "Custom…" with nothing typed yet starts from the first example."""
+    if st.session_state[key] == CUSTOM and not st.session_state.get(f"{key}.f"):
+        use_example(key, next(iter(EXAMPLES)))
+    _apply(key, on_change)
+
+
+def use_example(key: str, name: str) -> None:
+    expression, domain = EXAMPLES[name]
+    ss = st.session_state
+    ss[key] = CUSTOM
+    ss[f"{key}.f"] = expression
+    for bound, value in zip(_BOUNDS, (v for pair in domain for v in pair)):
+        ss[f"{key}.{bound}"] = value
+
+
+def _example(key: str, name: str, on_change: Callable[[], None] | None) -> None:
+    use_example(key, name)
+    _apply(key, on_change)
+
+
+def landscape_picker(key: str, on_change: Callable[[], None] | None = None, *, label: str = "Landscape", custom_area=None) -> str:
+    """Draw the picker (the custom editor in `custom_area`, default: right below); returns `picked(key)`.
+    Call `seed_picker` first, at least once per session."""
+    ss = st.session_state
+    options = [*landscapes.REGISTRY, CUSTOM]
+    st.selectbox(label, options, key=key, format_func=_label, on_change=_chosen, args=(key, on_change))
+    if ss[key] == CUSTOM:
+        with custom_area if custom_area is not None else st.container():
+            _custom_editor(key, on_change)
+    return picked(key)
+
+
+def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:
+    ss = st.session_state
+    for bound, value in zip(_BOUNDS, (v for pair in DEFAULT_DOMAIN for v in pair)):
+        ss.setdefault(f"{key}.{bound}", value)
+    st.text_input(
+        "f(x, y) =", key=f"{key}.f", max_chars=MAX_LENGTH, on_change=_apply, args=(key, on_change),
+        placeholder="e.g. (x^2-1)^2 + 0.3*x + 2*y^2",
+        help=(f"Numbers, x, y, pi, e, + - * / ^ (or **), parentheses and the functions {', '.join(FUNCTIONS)}. "
+              f"At most {MAX_LENGTH} characters."),
+    )
+    cols = st.columns(4)
+    for col, bound, text in zip(cols, _BOUNDS, _BOUND_LABELS):
+        col.number_input(text, -MAX_COORDINATE, MAX_COORDINATE, key=f"{key}.{bound}", format="%g", step=0.5,
+                         on_change=_apply, args=(key, on_change))
+    if is_custom(picked(key)):
+        st.caption(f"${landscapes.get(picked(key)).latex}$")  # LaTeX built from the tree: no user text, no "$"
+    error = ss.get(f"{key}.error")
+    if error:
+        text, message, column = error
+        st.error(plain(message), icon=":material/error:")
+        if column:
+            st.code(caret_block(text, column), language=None)
+    st.caption("Examples")
+    cols = st.columns(2)
+    for i, name in enumerate(EXAMPLES):
+        cols[i % 2].button(name, key=f"{key}.ex{i}", on_click=_example, args=(key, name, on_change), width="stretch")

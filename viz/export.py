@@ -1,0 +1,169 @@
+"""Exports of what a view shows: trajectories as CSV and JSON, the configuration as JSON that
+re-imports, and an interactive HTML file that plays offline.
+
+The HTML file is the app's own player (viz/frontend.py, host `standalone`) with its data, the
+landscape grid (base64) and plotly.js inlined once: one file, no server, no network.
+The configuration file is {"version": 1, "query": <the scenario's link query>} and is read back
+through the same validation as a link (trajectories.scenario.from_query). No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import math
+import re
+from typing import Sequence
+
+import numpy as np
+
+import landscapes
+from trajectories.scenario import Scenario, from_query, to_query
+from viz import frontend
+from viz import player as payload
+from viz.player import RunTrace
+
+CONFIG_VERSION = 1
+CONFIG_MAX_BYTES = 64 * 1024
+NUMBER_COLUMNS = ("x", "y", "f", "grad_x", "grad_y", "lr")
+CSV_COLUMNS = ("run", "label", "start", "step", *NUMBER_COLUMNS, "status")
+Traces = Sequence[tuple[int, RunTrace]]
+
+
+def _texts(a: np.ndarray) -> list[str]:
+    """Shortest text that reads back to the same float, per value ('' where a step has no value)."""
+    return ["" if v != v else repr(v) for v in np.asarray(a, dtype=np.float64).tolist()]
+
+
+def _csv_field(text: str) -> str:
+    """`text` quoted as the csv module would quote it in a row."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
+def _per_step(a: np.ndarray, steps: int) -> np.ndarray:
+    """An (N, T, …) per-update array padded with NaN to (N, T+1, …): the last position has no update."""
+    pad = np.full((a.shape[0], steps + 1 - a.shape[1], *a.shape[2:]), np.nan)
+    return np.concatenate([a.astype(np.float64), pad], axis=1)
+
+
+def trajectory_columns(t: RunTrace) -> dict[str, np.ndarray]:
+    """A run's record as per-row columns (trajectories one after another, steps 0…T)."""
+    rec = t.record
+    n, T1 = rec.losses.shape
+    grads = _per_step(rec.grads, rec.steps)
+    lrs = _per_step(rec.lrs, rec.steps)
+    return {
+        "start": np.repeat(np.arange(n), T1),
+        "step": np.tile(np.arange(T1), n),
+        "x": rec.positions[:, :, 0].ravel(),
+        "y": rec.positions[:, :, 1].ravel(),
+        "f": rec.losses.ravel(),
+        "grad_x": grads[:, :, 0].ravel(),
+        "grad_y": grads[:, :, 1].ravel(),
+        "lr": lrs.ravel(),
+    }
+
+
+def trajectories_csv(s: Scenario, traces: Traces) -> str:
+    """One row per (run, start point, step): position, loss, gradient and rate of the update from there."""
+    lines = [",".join(CSV_COLUMNS)]
+    for i, t in traces:
+        cols = trajectory_columns(t)
+        status = [_csv_field(t.record.status_text(j)) for j in range(t.record.losses.shape[0])]
+        head = f"{i + 1},{_csv_field(s.runs[i].display_label())}"
+        numbers = [_texts(cols[c]) for c in NUMBER_COLUMNS]
+        starts, steps = cols["start"].tolist(), cols["step"].tolist()
+        lines += [f"{head},{j},{k},{','.join(values)},{status[j]}" for j, k, *values in zip(starts, steps, *numbers)]
+    return "\n".join(lines) + "\n"
+
+
+def _json_list(a: np.ndarray) -> list:
+    return [v if v == v and abs(v) != math.inf else None for v in np.asarray(a, dtype=np.float64).tolist()]
+
+
+def config_json(s: Scenario) -> str:
+    """The configuration that re-imports to the same scenario (see `read_config`)."""
+    return json.dumps({"version": CONFIG_VERSION, "query": to_query(s)}, indent=2)
+
+
+def trajectories_json(s: Scenario, traces: Traces) -> str:
+    """The configuration plus every run's trajectories (non-finite numbers as null)."""
+    runs = []
+    for i, t in traces:
+        cols = trajectory_columns(t)
+        n, T1 = t.record.losses.shape
+        runs.append({
+            "run": i + 1,
+            "label": s.runs[i].display_label(),
+            "optimizer": s.runs[i].optimizer,
+            "trajectories": [
+                {"start": j, "status": t.record.status_text(j),
+                 **{c: _json_list(cols[c][j * T1:(j + 1) * T1]) for c in NUMBER_COLUMNS}}
+                for j in range(n)
+            ],
+        })
+    return json.dumps({"version": CONFIG_VERSION, "query": to_query(s), "steps": s.steps, "runs": runs})
+
+
+def read_config(data: bytes) -> tuple[Scenario | None, list[str]]:
+    """A configuration (or trajectories) file back to its scenario, with what was wrong in words.
+
+    Never raises: a file that cannot be read gives (None, [reason]); one whose values are partly
+    bad gives the scenario the link rules make of it and their warnings."""
+    if len(data) > CONFIG_MAX_BYTES:
+        return None, [f"the file is {len(data) / 1024:.0f} kB; a configuration is at most {CONFIG_MAX_BYTES // 1024} kB "
+                      "(export it with 'Configuration (JSON)')."]
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
+    if not isinstance(doc, dict) or "version" not in doc:
+        return None, ["the file is not an optiviz configuration (no 'version')."]
+    if doc["version"] != CONFIG_VERSION:
+        return None, [f"configuration version {doc['version']!r} is not supported (this app reads version {CONFIG_VERSION})."]
+    query = doc.get("query")
+    if not isinstance(query, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in query.items()):
+        return None, ["the configuration's 'query' must be an object of text values."]
+    return from_query(query)
+
+
+def _player_payload(s: Scenario, traces: Traces, zoom) -> dict:
+    """The player's data with the landscape grid inside it (no URL to fetch) and plotly already on the page."""
+    asset = payload.landscape_asset(s.landscape)
+    data = payload.player_data(s, traces, grid_url="", plotly_url="", asset=asset, zoom=zoom)
+    data["landscape"].update(url=None, grid=base64.b64encode(asset.blob).decode("ascii"))
+    return data
+
+
+def _inline_script(text: str) -> str:
+    """Script text that cannot close its own <script> element early ('</script' only appears in strings)."""
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+
+
+def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
+    """A self-contained HTML page that plays the scenario like the app's player, offline."""
+    data = _player_payload(s, traces, zoom)
+    ls = landscapes.get(s.landscape)
+    runs = ", ".join(s.runs[i].display_label() for i, _ in traces)
+    heading = html.escape(title)
+    caption = html.escape(f"{ls.name}, {s.steps} steps: {runs}. Made with optiviz; the link query {json.dumps(to_query(s))} restores it in the app.")
+    return "\n".join([
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{heading}</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<style>{frontend.player_css()}\n{frontend.standalone_css()}</style>",
+        f"<script>{_inline_script(frontend.plotly_js())}</script>",
+        "</head><body>",
+        f"<h1>{heading}</h1>",
+        f'<div id="ovz-host">{frontend.player_html()}</div>',
+        f'<p class="ovz-caption">{caption}</p>',
+        f'<script type="application/json" id="ovz-data">{_inline_script(json.dumps(data))}</script>',
+        f"<script>{_inline_script(frontend.player_js('standalone'))}</script>",
+        "</body></html>",
+    ])

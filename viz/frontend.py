@@ -1,0 +1,51 @@
+"""The player's browser code (ui/frontend/), assembled for a host.
+
+The player is split by concern into plain scripts that share one scope; a host gets them
+concatenated in a fixed order (each file only uses what the files before it define, plus the
+methods the core gathers), followed by its adapter: `streamlit` (the components v2 module, with
+its default export) or `standalone` (an exported HTML file, data embedded). One player, two hosts.
+No Streamlit here: the export builders use it too.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import plotly
+
+FRONTEND = Path(__file__).resolve().parent.parent / "ui" / "frontend"
+MODULES = ("data", "canvas", "map2d", "map3d", "curves", "playhead", "player")
+HOSTS = ("streamlit", "standalone")
+PLOTLY_SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def _read(name: str) -> str:
+    return (FRONTEND / name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=8)
+def player_js(host: str) -> str:
+    """The player's scripts, then the adapter for `host` (one of HOSTS)."""
+    if host not in HOSTS:
+        raise ValueError(f"unknown player host {host!r}; expected one of {HOSTS}")
+    return "\n".join(_read(f"player/{name}.js") for name in (*MODULES, host))
+
+
+def player_html() -> str:
+    return _read("player.html")
+
+
+def player_css() -> str:
+    return _read("player.css")
+
+
+def standalone_css() -> str:
+    """The page around the player in an exported file."""
+    return _read("player/standalone.css")
+
+
+@functools.cache
+def plotly_js() -> str:
+    """The plotly.js bundled with the installed plotly package (works offline)."""
+    return PLOTLY_SOURCE.read_text(encoding="utf-8")
