@@ -12,6 +12,7 @@ navigation = st.navigation(
     [
         st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path="playground"),
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
+        st.Page("pages/sweeps.py", title="Sweeps", icon=":material/grid_on:", url_path="sweeps"),
         st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
         st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
         st.Page("pages/networks.py", title="Neural net", icon=":material/hub:", url_path="networks"),

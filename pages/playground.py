@@ -11,6 +11,8 @@ import streamlit as st
 
 import landscapes
 from trajectories.scenario import Scenario
+from trajectories.sweep_scenario import for_run
+from trajectories.sweep_scenario import to_query as sweep_query
 from ui import player, presentation, warmup
 from ui.export_menu import export_menu
 from ui.guard import COMPUTE_ERRORS, failure
@@ -102,3 +104,7 @@ if traces and not scenario.presentation:
         },
     )
     st.caption(plain(f"{ls.name}: {ls.teaches}"))  # a typed landscape's name holds its expression (x*y*z)
+    with st.popover("Sweep this run", icon=":material/grid_on:"):
+        for i, _ in traces:
+            st.page_link("pages/sweeps.py", label=f"{scenario.runs[i].display_label()}: final loss vs learning rate",
+                         query_params=sweep_query(for_run(scenario, i)))

@@ -115,6 +115,10 @@ def reference_cases() -> list[Case]:
     return [({"opt": v, v or "empty": "1"}, ("'opt'",)) for v in HOSTILE[::3]] + [({"x": HUGE}, ("'x'",))]
 
 
+def sweeps_cases() -> list[Case]:
+    return [({"foo": v, "res": v, "tol": v, "steps": v}, ("'foo'", "'res=", "'tol=", "'steps=")) for v in HOSTILE[::6]]
+
+
 def networks_cases() -> list[Case]:
     return [({"width": v, "r1": "adam"}, ("'width'", "'r1'")) for v in HOSTILE[::8]]
 
@@ -125,6 +129,7 @@ PAGES = {
     "lessons": ("pages/lessons.py", lessons_cases),
     "reference": ("pages/optimizers.py", reference_cases),
     "networks": ("pages/networks.py", networks_cases),
+    "sweeps": ("pages/sweeps.py", sweeps_cases),
 }
 ITEMS = [(page, start) for page, (_, cases) in PAGES.items() for start in range(0, len(cases()), CHUNK)]
 

@@ -66,6 +66,7 @@ class Program:
     minibatch: bool
     record: bool
     record_state: bool = False
+    independent: bool = False  # each trajectory its own run: a loss-driven schedule reads its own loss, not the batch mean
 
 
 class Inputs(NamedTuple):
@@ -195,12 +196,13 @@ def build_optimizer(opt_info, lr, hyper: dict, steps: jax.Array, dtype) -> optim
     return opt_info.build(lr, **hyper)
 
 
-def scheduled_rate(sched_info, sched_state, k, steps, lr0, params: dict, loss, dtype):
+def scheduled_rate(sched_info, sched_state, k, steps, lr0, params: dict, loss, dtype, independent: bool = False):
     """(η_k, new schedule state): a stateless schedule's value, or a loss-driven one advanced on
-    the mean finite loss (a diverged trajectory must not poison the rest)."""
+    the mean finite loss (a diverged trajectory must not poison the rest); `independent`: each
+    trajectory's own loss (its schedule state has the trajectories' shape)."""
     if sched_info.stateful:
         finite = jnp.where(jnp.abs(loss) < DIVERGENCE_BOUND, loss, 0.0)
-        lr, new_state = sched_info.advance(sched_state, k, steps, lr0, jnp.mean(finite), **params)
+        lr, new_state = sched_info.advance(sched_state, k, steps, lr0, finite if independent else jnp.mean(finite), **params)
         sched_state = tree_map(lambda new, old: new.astype(old.dtype), new_state, sched_state)
     else:
         lr = sched_info.fn(k, steps, lr0, **params)
@@ -248,7 +250,8 @@ def _simulate(program: Program, inputs: Inputs):
         else:
             loss, g = None, grad_only(p, k + 1)
         used = estimate(p, k, g) if stochastic else g
-        lr, sched_state = scheduled_rate(sched_info, sched_state, k, inputs.steps, inputs.lr, inputs.schedule, loss, dtype)
+        lr, sched_state = scheduled_rate(sched_info, sched_state, k, inputs.steps, inputs.lr, inputs.schedule, loss, dtype,
+                                         independent=program.independent)
         updates, new_opt_state = build(lr).update(used, opt_state, p)
         # Keep the carry's dtypes fixed: an int/int division in a formula would otherwise
         # promote a float32 run to float64 under x64.
@@ -283,7 +286,10 @@ def _simulate(program: Program, inputs: Inputs):
 
     # One iteration more than the bucket: the last one only evaluates (and judges) the final point.
     steps_range = jnp.arange(program.bucket + 1, dtype=jnp.int32)
-    state0 = (p0, build(inputs.lr).init(p0), sched_info.init_state() if sched_info.stateful else ())
+    sched_state0 = sched_info.init_state() if sched_info.stateful else ()
+    if program.independent:
+        sched_state0 = tree_map(lambda a: jnp.broadcast_to(a, p0.shape[1:]), sched_state0)
+    state0 = (p0, build(inputs.lr).init(p0), sched_state0)
     if program.record:
         _, trace = jax.lax.scan(record_step, state0, steps_range)
         return trace
@@ -353,3 +359,25 @@ def schedule_curve(key: str, steps: int, lr: float, params: dict, losses) -> jax
     padded = jnp.zeros(bucket, jnp.float64).at[: len(losses)].set(jnp.asarray(losses, jnp.float64))
     args = {k: jnp.asarray(v, jnp.float64) for k, v in params.items()}
     return _curve_program(key, bucket)(jnp.asarray(steps, jnp.int32), jnp.asarray(lr, jnp.float64), args, padded)
+
+
+def lane_sharding(n: int, grid: bool = False) -> tuple[NamedSharding, NamedSharding] | None:
+    """Shardings of a sweep's starts, (2, N) or on a grid (2, N, nx), and of its swept values, (N,)
+    or (N, 1), split along N over all local devices; None when N does not divide evenly."""
+    devices = jax.local_devices()
+    if len(devices) < 2 or n % len(devices):
+        return None
+    mesh = Mesh(np.array(devices), ("batch",))
+    tail = (None,) if grid else ()
+    return NamedSharding(mesh, PartitionSpec(None, "batch", *tail)), NamedSharding(mesh, PartitionSpec("batch", *tail))
+
+
+@functools.lru_cache(maxsize=64)
+def _loss_program(key: str) -> Callable:
+    obj = objective(key)
+    return jax.jit(lambda p, t: obj.value(p, t))
+
+
+def loss_at(key: str, positions: jax.Array, t: jax.Array) -> jax.Array:
+    """f at (2, N) positions (t, counted from 1, matters only for online problems): one compiled call."""
+    return _loss_program(key)(positions, t)

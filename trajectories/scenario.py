@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from typing import Collection
 from urllib.parse import quote, unquote
 
 import landscapes
@@ -180,6 +181,12 @@ class _Reader:
             return default
         return int(v) if integer else v
 
+    def choice(self, key: str, raw: str, options: tuple[str, ...], default: str) -> str:
+        if raw in options:
+            return raw
+        self.warn(f"'{key}={raw}' is not one of {', '.join(options)}; using {default}.")
+        return default
+
     def flag(self, key: str, raw: str, default: bool) -> bool:
         if raw in ("0", "1"):
             return raw == "1"
@@ -304,8 +311,10 @@ class _Tracked(dict):
         return super().__contains__(key)
 
 
-def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
-    """Parse query parameters into a Scenario; never raises, returns (scenario, warnings)."""
+def from_query(query: dict[str, str], outer_keys: Collection[str] = ()) -> tuple[Scenario, list[str]]:
+    """Parse query parameters into a Scenario; never raises, returns (scenario, warnings). Every key
+    neither read here nor in `outer_keys` (those a link format built on this one reads itself, as
+    the Sweeps page's) is named in a warning."""
     query = _Tracked(query)
     r = _Reader()
     d = Scenario()
@@ -332,10 +341,7 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     if "seed" in query:
         kw["seed"] = r.number("seed", query["seed"], d.seed, lo=0, hi=2**31 - 1, integer=True)
     if "view" in query:
-        if query["view"] in VIEWS:
-            kw["view"] = query["view"]
-        else:
-            r.warn(f"'view={query['view']}' is not one of {', '.join(VIEWS)}; using {d.view}.")
+        kw["view"] = r.choice("view", query["view"], VIEWS, d.view)
     if "logy" in query:
         kw["log_loss"] = r.flag("logy", query["logy"], d.log_loss)
     if "present" in query:
@@ -352,7 +358,7 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := r.run(k, query[k], None if data is None else data.size)) is not None)
     if run_keys:
         kw["runs"] = runs or _default_runs()
-    for k in sorted(dict.keys(query) - query.read):
+    for k in sorted(dict.keys(query) - query.read - set(outer_keys)):
         r.warn(f"'{k}' is not a setting of optiviz links; ignored.")
     return replace(d, **kw), r.warnings
 

@@ -1,13 +1,16 @@
 """A page's Scenario in the session, kept in sync with the URL's query string.
 
-The scenario is the one source of truth: it is read from the link once per session (malformed
-values fall back with warnings), replaced only through `commit` (validated), and every commit
-rewrites the query string, so the address bar is always a link that restores the exact view.
+The scenario is the one source of truth: it is read from the link (malformed values fall back
+with warnings) on the session's first run and whenever the page is opened with a different,
+non-empty link (another page handing over a scenario), replaced only through `commit`
+(validated), and every commit rewrites the query string, so the address bar is always a link
+that restores the exact view. The codec (from_query, to_query) defaults to the Playground's
+Scenario; the Sweeps page passes its SweepScenario's.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -19,19 +22,22 @@ from ui.markdown import short_plain
 class ScenarioState:
     """Session storage for one page's scenario, under keys starting with `prefix`."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, parse: Callable[[dict], tuple[Any, list[str]]] = from_query,
+                 encode: Callable[[Any], dict[str, str]] = to_query) -> None:
         self.key = f"{prefix}.scenario"
         self.warnings_key = f"{prefix}.link_warnings"
+        self.parse = parse
+        self.encode = encode
 
     def load(self) -> Scenario:
-        """The session's scenario; on the session's first run, the one the link describes."""
-        if self.key not in st.session_state:
-            query, repeated = link_query()
-            scenario, warnings = from_query(query)
+        """The session's scenario: the link's on the first run, and again when a new non-empty link arrives."""
+        link, repeated = link_query()
+        if self.key not in st.session_state or (link and link != self.encode(st.session_state[self.key])):
+            scenario, warnings = self.parse(link)
             st.session_state[self.key] = scenario
             st.session_state[self.warnings_key] = repeated + warnings
         scenario = st.session_state[self.key]
-        sync_query(scenario)
+        write_query(self.encode(scenario))
         return scenario
 
     @property
@@ -44,7 +50,7 @@ class ScenarioState:
         if scenario != st.session_state.get(self.key):
             st.session_state[self.warnings_key] = []
         st.session_state[self.key] = scenario
-        sync_query(scenario)
+        write_query(self.encode(scenario))
         return scenario
 
     def link_warnings(self) -> list[str]:
@@ -74,14 +80,13 @@ def warn_unused_link() -> None:
         st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
 
 
-def sync_query(scenario: Scenario) -> None:
+def write_query(query: dict[str, str]) -> None:
     """Rewrite the query string only when it differs (every write is a message to the browser)."""
-    query = to_query(scenario)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
 
-def share_url(scenario: Scenario) -> str:
+def share_url(scenario: Any, encode: Callable[[Any], dict[str, str]] = to_query) -> str:
     """The absolute link that restores `scenario`."""
     parts = urlsplit(st.context.url or "")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(to_query(scenario)), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(encode(scenario)), ""))

@@ -1,0 +1,105 @@
+"""Sweeps: many runs at once — final loss against the learning rate, hyperparameter heat maps,
+basins of attraction and the trainability boundary. Every cell or point opens in the Playground.
+
+The page's state is one SweepScenario (trajectories/sweep_scenario.py), mirrored in the URL;
+results come from viz/sweeps.py (cached per setting), computed in chunks behind a progress bar:
+a new input reruns the script, and Streamlit stops the old run between chunks.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trajectories.scenario import Scenario
+from trajectories.scenario import to_query as playground_query
+from trajectories.sweep_scenario import MAX_BASIN_RUNS, to_query
+from trajectories.sweeps import MAX_WORK
+from ui import sweep_map
+from ui.frame import page_frame
+from ui.state import share_url
+from ui.sweep_controls import KIND_NAMES, SweepControls
+from viz import sweeps as vs
+
+PREFIX = "sw"
+MAP_KEY = "sw.map"
+CHART_KEY = "sw.rates"
+
+page_frame("Sweeps")
+controls = SweepControls(PREFIX)
+s = controls.load()
+
+
+def open_in_playground(target: Scenario) -> None:
+    """Hand `target` to the Playground: a new non-empty link wins over its session state (ui/state.py)."""
+    st.switch_page("pages/playground.py", query_params=playground_query(target))
+
+
+title, link = st.columns([5, 1.4], vertical_alignment="bottom")
+title.title("Sweeps")
+with link.popover("Copy link", icon=":material/link:", width="stretch"):
+    st.caption("This link restores exactly this sweep:")
+    st.code(share_url(s, to_query), language=None, wrap_lines=True)
+controls.kind_control()
+for text in controls.state.link_warnings():
+    st.warning(f"Link: {text}", icon=":material/link_off:")
+for text in controls.editor.pop_notes():
+    st.error(text, icon=":material/error:")
+
+with st.sidebar:
+    st.subheader("Landscape and steps")
+    controls.base_controls(s)
+    st.subheader(KIND_NAMES[s.kind])
+    controls.sweep_controls(s)
+    st.subheader("Runs")
+    if s.kind in ("heatmap", "trainability"):
+        st.caption("This view sweeps run 1.")
+    if s.kind == "basin" and len(s.runs) > MAX_BASIN_RUNS:
+        st.caption(f"A basin map shows the first {MAX_BASIN_RUNS} runs.")
+    controls.editor.run_controls(s.base)
+
+problem = s.over_cap()
+if problem:
+    st.warning(f"Request cap: {problem}", icon=":material/speed:")
+    st.stop()
+st.caption(f"{s.cells():,} runs × {s.steps:,} steps (cap per request: {MAX_WORK:,} steps).")
+
+bar = st.progress(0.0, text="Sweeping…")
+try:
+    result = vs.compute(s, lambda f: bar.progress(min(f, 1.0), text=f"Sweeping… {f:.0%}"))
+except ValueError as err:
+    bar.empty()
+    st.error(str(err), icon=":material/error:")
+    st.stop()
+bar.empty()
+
+if s.kind == "lr":
+    picked = st.plotly_chart(vs.rate_figure(result, s), key=CHART_KEY, on_select="rerun", selection_mode="points",
+                             width="stretch")
+    points = picked.selection.points if picked and picked.selection else []
+    target = vs.rate_target(s, points[0]) if points else None
+    if target is not None:
+        open_in_playground(target)
+    st.caption("Click a point to open that run in the Playground. Diverged rates are drawn as ✕ on the top band, "
+               "never as huge losses.")
+    cols = st.columns(min(4, len(result.curves)))
+    for j, curve in enumerate(result.curves):
+        best = curve.best()
+        with cols[j % len(cols)]:
+            if best is None:
+                st.write(f"**{curve.label}**: every rate diverged")
+            elif st.button(f"Best {curve.label}: η = {curve.rates[best]:.3g}", key=f"sw.best{j}", icon=":material/open_in_new:",
+                           help="Open this run at its best rate in the Playground."):
+                open_in_playground(s.playground(j, learning_rate=float(f"{curve.rates[best]:.6g}")))
+else:
+    zoomable = s.kind == "trainability"
+    columns = 2 if s.kind == "basin" and len(result.maps) > 1 else 1
+    event = sweep_map.render(result, key=MAP_KEY, zoomable=zoomable, height=440 if columns == 2 else 560, columns=columns)
+    if zoomable:
+        st.caption("Drag a box to zoom: the window is recomputed at full resolution.")
+        if event and isinstance(event.zoom, dict):
+            controls.window(event.zoom.get("x"), event.zoom.get("y"))
+            st.rerun()
+    if event and isinstance(event.click, dict):
+        cell = vs.cell_target(s, result, event.click)
+        if cell is not None:
+            open_in_playground(cell)

@@ -1,0 +1,162 @@
+"""Sweeps: a lane equals the same single run, basins are labelled by the minimum reached, caps hold,
+and a SweepScenario round-trips through its link (never raising on a bad one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+import landscapes
+import trajectories as tr
+from trajectories import engine, sweeps
+from trajectories.scenario import RunSpec, Scenario
+from trajectories.sweep_scenario import Axis, SweepScenario, for_run, from_query, to_query
+from viz import sweeps as vs
+
+HIMMELBLAU_MINIMA = [p.xy for p in landscapes.get("himmelblau").minima]
+
+
+@pytest.mark.parametrize("optimizer,vary,schedule", [
+    ("adam", {"learning_rate": [1e-3, 0.05, 0.3], "b1": [0.5, 0.9, 0.99]}, "constant"),
+    ("momentum", {"momentum": [0.0, 0.5, 0.95]}, "cosine"),  # the last one leaves the domain
+    ("rmsprop", {"learning_rate": [1e-3, 1e-2, 0.2]}, "plateau"),  # loss-driven: each lane reads its own loss
+])
+def test_a_lane_is_the_same_single_run(optimizer, vary, schedule):
+    starts = np.array([(-1.5, 2.0), (0.5, -0.5), (1.2, 2.5)])
+    kw = dict(steps=150, schedule=schedule, dtype="float64")
+    rec = sweeps.lanes("rosenbrock", optimizer, starts, vary, learning_rate=2e-3, **kw)
+    for i, start in enumerate(starts):
+        one = {k: v[i] for k, v in vary.items()}
+        lr = one.pop("learning_rate", 2e-3)
+        alone = tr.final_points("rosenbrock", optimizer, starts=[start], learning_rate=lr, hyper=one, **kw)
+        run = tr.run("rosenbrock", optimizer, starts=[start], learning_rate=lr, hyper=one, **kw)
+        assert (rec.status[i], rec.event_step[i]) == (run.status[0], run.event_step[0]) == (alone.status[0], alone.event_step[0])
+        if schedule == "plateau":
+            # Programs that fuse differently round differently in the last bits, and reduce-on-plateau's
+            # threshold test can flip on those bits a step earlier or later: close, not identical.
+            np.testing.assert_allclose(rec.positions[i], run.positions[0, -1], rtol=1e-3)
+            continue
+        # Bit for bit the final-only program's single run; the recording program to its last bits.
+        np.testing.assert_array_equal(rec.positions[i], alone.positions[0])
+        if run.status[0] in (engine.RUNNING, engine.CONVERGED):  # after an event the record holds the last good point
+            np.testing.assert_allclose(rec.positions[i], run.positions[0, -1], rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(rec.loss[i], run.losses[0, -1], rtol=1e-9, atol=1e-12)
+
+
+def test_a_grid_cell_is_the_same_lane():
+    lrs, b1s = np.array([1e-3, 0.05, 0.3]), np.array([0.5, 0.9])
+    chunks = sweeps.grid_chunks("rosenbrock", "adam", (-1.5, 2.0), ("learning_rate", lrs), ("b1", b1s), steps=150, dtype="float64")
+    grid = sweeps.LaneRecord.concat([rec for _, _, rec in chunks])
+    L, B = np.meshgrid(lrs, b1s)
+    flat = sweeps.lanes("rosenbrock", "adam", np.tile((-1.5, 2.0), (6, 1)), {"learning_rate": L.ravel(), "b1": B.ravel()},
+                        steps=150, dtype="float64")
+    np.testing.assert_allclose(grid.positions, flat.positions, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(grid.status, flat.status)
+
+
+def test_a_heat_map_cell_is_the_playground_run_it_opens():
+    s = SweepScenario(kind="heatmap", base=Scenario(runs=(RunSpec("adam", 0.05),), steps=120), resolution=8,
+                      x=Axis("learning_rate", 1e-3, 1.0), y=Axis("b1", 0.5, 0.99))
+    maps = vs.heatmap(s)
+    row, col = 5, 6
+    target = vs.cell_target(s, maps, {"map": 0, "row": row, "col": col})
+    run = tr.run(target.landscape, "adam", **target.engine_kwargs(0))
+    m = maps.maps[0]
+    assert m.step[row, col] == (run.event_step[0] if run.status[0] else 120)
+    gap = run.losses[0, -1] - vs.reference_loss("rosenbrock")
+    np.testing.assert_allclose(float(m.loss[row, col]), max(gap, vs.LOSS_FLOOR), rtol=1e-3)  # float32 run vs f16 map
+
+
+def test_basin_labels_on_himmelblau():
+    starts = np.array(HIMMELBLAU_MINIMA + [(3.2, 2.3), (-2.5, 3.0), (-3.5, -3.0), (3.3, -1.6)])
+    rec = sweeps.lanes("himmelblau", "sgd", starts, {}, steps=500, learning_rate=0.01)
+    labels = vs.basin_labels("himmelblau", rec)
+    assert labels.tolist() == [0, 1, 2, 3, 0, 1, 2, 3]  # each minimum from itself and from a start inside its basin
+    assert (rec.status[:4] == engine.CONVERGED).all() and (rec.event_step[:4] == 1).all()
+    assert set(vs.global_minima("himmelblau").tolist()) == {0, 1, 2, 3}
+
+
+def test_basin_labels_diverged_left_and_still_moving():
+    starts = np.array([(1.0, 1.0), (-1.5, 2.0), (0.0, 2.5)])
+    huge = sweeps.lanes("rosenbrock", "sgd", starts[:1] * 0 + (-1.9, 2.9), {}, steps=100, learning_rate=1.0)
+    slow = sweeps.lanes("rosenbrock", "sgd", starts[1:2], {}, steps=5, learning_rate=1e-5)
+    m = len(landscapes.get("rosenbrock").minima)
+    assert vs.basin_labels("rosenbrock", slow).tolist() == [m]
+    assert vs.basin_labels("rosenbrock", huge)[0] in (m + 1, m + 2)
+
+
+def test_basin_map_shares_and_request_cap():
+    s = SweepScenario(kind="basin", base=Scenario(landscape="himmelblau", runs=(RunSpec("sgd", 0.01), RunSpec("adam", 0.1)),
+                                                  steps=300), resolution=16)
+    maps = vs.basins(s)
+    assert len(maps.maps) == 2 and maps.maps[0].cat.shape == (16, 16) and maps.maps[0].cat.dtype == np.uint8
+    assert "100.0% of starts reach a global minimum" == maps.maps[0].note
+    opened = vs.cell_target(s, maps, {"map": 1, "row": 3, "col": 12})  # a click opens that start with that run
+    centres = maps.maps[1].x.centres()
+    assert opened.runs == (s.runs[1],) and opened.starts == ((centres[12], centres[3]),) and opened.steps == 300
+    assert vs.cell_target(s, maps, {"map": 1, "row": 16, "col": 0}) is None and vs.cell_target(s, maps, {"x": 1}) is None
+    big = SweepScenario(kind="basin", base=Scenario(runs=(RunSpec("sgd"),) * 4, steps=5000), resolution=512)
+    assert "over the cap" in big.over_cap()
+    with pytest.raises(ValueError, match="over the cap"):
+        vs.basins(big)
+    with pytest.raises(ValueError, match="over the cap"):
+        sweeps.check_work(sweeps.MAX_LANES, 5000)
+
+
+def test_swept_values_are_validated_like_a_single_run():
+    starts = np.zeros((2, 2))
+    with pytest.raises(ValueError, match="b1"):
+        sweeps.lanes("quadratic", "adam", starts, {"b1": [0.9, 1.5]}, steps=10)
+    with pytest.raises(ValueError, match="learning_rate"):
+        sweeps.lanes("quadratic", "adam", starts, {"learning_rate": [0.1, -1.0]}, steps=10)
+    with pytest.raises(ValueError, match="unknown parameter"):
+        sweeps.lanes("quadratic", "adam", starts, {"momentum": [0.1, 0.2]}, steps=10)
+    with pytest.raises(ValueError, match="one per lane"):
+        sweeps.lanes("quadratic", "adam", starts, {"b1": [0.9]}, steps=10)
+
+
+def test_rate_sweep_marks_divergence_and_best_rate():
+    s = SweepScenario(kind="lr", base=Scenario(landscape="quadratic", runs=(RunSpec("sgd"),), steps=200), rates=(1e-3, 10.0), count=40)
+    curve = vs.rate_sweep(s).curves[0]
+    bad = np.isin(curve.status[:, 0], (engine.DIVERGED, engine.LEFT_DOMAIN))
+    # Gradient descent on 0.1x² + 2y² diverges exactly above η = 2 / 4 = 0.5.
+    assert not bad[curve.rates < 0.45].any() and bad[curve.rates > 0.55].all()
+    assert curve.rates[curve.best()] < 0.5
+    figure = vs.rate_figure(vs.rate_sweep(s), s)
+    band = [t for t in figure["data"] if t.get("marker", {}).get("symbol") in ("x", "triangle-up")]
+    assert band and all(len(set(t["y"])) == 1 for t in band)  # drawn on one band, not as huge losses
+
+
+def test_link_round_trip_and_playground_hand_off():
+    s = SweepScenario(kind="trainability", base=Scenario(landscape="peaks", runs=(RunSpec("momentum", 0.01),), starts=((0.5, 1.0),),
+                                                         steps=300), x=Axis("learning_rate", 1e-3, 0.2), y=Axis("momentum", 0.2, 0.9),
+                      resolution=64, tol=1e-3)
+    assert from_query(to_query(s)) == (s, [])
+    sweep = for_run(Scenario(), 2)
+    assert sweep.kind == "lr" and sweep.runs == (Scenario().runs[2],) and sweep.rates[0] < Scenario().runs[2].lr < sweep.rates[1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(hs.dictionaries(hs.sampled_from(["sweep", "ls", "res", "x", "y", "rates", "color", "tol", "r1", "steps", "noise"]),
+                       hs.text(max_size=20)))
+def test_from_query_never_raises(query):
+    s, warnings = from_query(query)
+    assert isinstance(s, SweepScenario) and isinstance(warnings, list)
+    assert from_query(to_query(s))[0] == s
+
+
+def test_no_compilation_when_a_sweep_setting_moves():
+    from tests.test_engine import COUNTER
+
+    def heat(lo, hi, b1_lo, steps):
+        s = SweepScenario(kind="heatmap", base=Scenario(runs=(RunSpec("adam", 0.05),), steps=steps), resolution=16,
+                          x=Axis("learning_rate", lo, hi), y=Axis("b1", b1_lo, 0.99))
+        return vs.heatmap(s)
+
+    heat(1e-3, 1.0, 0.5, 100)
+    with COUNTER as c:  # new ranges and steps within the bucket: traced values only
+        heat(1e-4, 0.3, 0.1, 90)
+        heat(1e-2, 2.0, 0.7, 60)
+    assert c.count == 0

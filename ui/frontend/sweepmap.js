@@ -1,0 +1,258 @@
+// optiviz sweep maps: one or more images of cells (heat map, basin map, trainability), each cell
+// a category (colour ramp) and a shade within it, drawn as plotly.js heatmaps on linear or log axes.
+// Hover text is computed here from the arrays; a click returns the cell {map, row, col}; with
+// `zoomable`, a zoom returns the new window {map, x: [lo, hi], y: [lo, hi]} so Python recomputes it.
+
+const VIEWS = new WeakMap();
+const CONFIG = {
+  displaylogo: false,
+  showTips: false, // plotly's "double-click to zoom back out": the data is the window, so the page offers its own way out
+  responsive: true,
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
+};
+
+function plotlyFrom(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  let tag = document.querySelector(`script[data-ovz-plotly]`);
+  if (!tag) {
+    tag = document.createElement("script");
+    tag.src = url;
+    tag.dataset.ovzPlotly = "1";
+    document.head.appendChild(tag);
+  }
+  return new Promise((resolve, reject) => {
+    tag.addEventListener("load", () => resolve(window.Plotly), { once: true });
+    tag.addEventListener("error", () => { tag.remove(); reject(new Error(`could not load plotly.js from ${url}`)); }, { once: true });
+  });
+}
+
+function bytes(b64) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function half(bits) {
+  // IEEE 754 binary16 → number
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const frac = bits & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+function decode(m) {
+  const n = m.x.n * m.y.n;
+  const cat = bytes(m.cat);
+  const shade = bytes(m.shade);
+  const step = new Uint16Array(bytes(m.step).buffer, 0, n);
+  const loss = m.loss ? new Uint16Array(bytes(m.loss).buffer, 0, n) : null;
+  return { ...m, cat, shade, step, loss };
+}
+
+function edges(axis) {
+  const out = new Array(axis.n + 1);
+  for (let i = 0; i <= axis.n; i++) {
+    const t = i / axis.n;
+    out[i] = axis.log ? axis.low * (axis.high / axis.low) ** t : axis.low + (axis.high - axis.low) * t;
+  }
+  return out;
+}
+
+function centre(axis, i) {
+  const t = (i + 0.5) / axis.n;
+  return axis.log ? axis.low * (axis.high / axis.low) ** t : axis.low + (axis.high - axis.low) * t;
+}
+
+function colourscale(categories) {
+  // Category k occupies z ∈ [k, k+1): its ramp spread over that band, so z = k + shade/256.
+  const n = categories.length;
+  const stops = [];
+  categories.forEach((c, k) => {
+    const ramp = c.colours.length > 1 ? c.colours : [c.colours[0], c.colours[0]];
+    ramp.forEach((colour, j) => stops.push([(k + (0.999 * j) / (ramp.length - 1)) / n, colour]));
+  });
+  stops[stops.length - 1][0] = 1;
+  return stops;
+}
+
+function fmt(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
+}
+
+class SweepView {
+  constructor(parent) {
+    this.root = parent.querySelector(".ovz-sweep");
+    this.message = this.root.querySelector(".ovz-sweep-message");
+    this.grid = this.root.querySelector(".ovz-sweep-maps");
+    this.tip = this.root.querySelector(".ovz-sweep-tip");
+    this.panels = [];
+  }
+
+  receive(data, setTriggerValue) {
+    // Draws run one after another; while one runs, only the newest data waits (older is skipped).
+    this.setTriggerValue = setTriggerValue;
+    this.latest = data;
+    this.drawing = (this.drawing || Promise.resolve()).then(() => {
+      if (this.latest !== data) return null;
+      return this.draw(data).then(
+        () => { this.message.textContent = ""; },
+        (err) => { this.message.textContent = `The map could not be drawn: ${err.message}`; },
+      );
+    });
+  }
+
+  panel(i) {
+    while (this.panels.length <= i) {
+      const box = document.createElement("div");
+      box.className = "ovz-sweep-panel";
+      const plot = document.createElement("div");
+      plot.className = "ovz-sweep-plot";
+      const note = document.createElement("div");
+      note.className = "ovz-sweep-note";
+      box.append(plot, note);
+      this.grid.appendChild(box);
+      this.panels.push({ box, plot, note, map: null, digest: null, bound: false });
+    }
+    return this.panels[i];
+  }
+
+  async draw(data) {
+    this.Plotly = await plotlyFrom(data.plotly);
+    this.zoomable = !!data.zoomable;
+    this.grid.style.setProperty("--ovz-sweep-cols", String(Math.min(data.maps.length, data.columns || 2)));
+    this.grid.style.setProperty("--ovz-sweep-h", `${data.height}px`);
+    while (this.panels.length > data.maps.length) {
+      const p = this.panels.pop();
+      this.Plotly.purge(p.plot);
+      p.box.remove();
+    }
+    for (let i = 0; i < data.maps.length; i++) await this.drawMap(i, data.maps[i], data);
+    this.drawLegend(data.maps[0]);
+    this.root.dataset.maps = String(data.maps.length);
+    this.root.dataset.digest = data.maps.map((m) => m.digest).join(",");
+    this.root.dataset.ready = "1";
+  }
+
+  async drawMap(i, raw, data) {
+    const p = this.panel(i);
+    p.note.textContent = raw.note;
+    if (p.digest === raw.digest && p.zoomable === this.zoomable) return;
+    const m = decode(raw);
+    const { n: nx } = m.x;
+    const { n: ny } = m.y;
+    const z = new Array(ny);
+    for (let r = 0; r < ny; r++) {
+      const row = new Float32Array(nx);
+      for (let c = 0; c < nx; c++) row[c] = m.cat[r * nx + c] + m.shade[r * nx + c] / 256;
+      z[r] = row;
+    }
+    const trace = {
+      type: "heatmap", x: edges(m.x), y: edges(m.y), z, zmin: 0, zmax: m.categories.length,
+      colorscale: colourscale(m.categories), showscale: false, hoverinfo: "none", zsmooth: false,
+    };
+    const layout = {
+      margin: { l: 62, r: 12, t: 30, b: 46 },
+      font: { family: getComputedStyle(this.root).fontFamily, size: 12 },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      title: { text: m.title, font: { size: 13 }, x: 0.02 },
+      xaxis: { title: { text: m.x.label }, type: m.x.log ? "log" : "linear", exponentformat: "power", constrain: "domain" },
+      yaxis: { title: { text: m.y.label }, type: m.y.log ? "log" : "linear", exponentformat: "power" },
+      dragmode: this.zoomable ? "zoom" : false,
+      showlegend: false,
+      uirevision: `${m.x.low},${m.x.high},${m.y.low},${m.y.high}`,
+    };
+    if (m.x.label === "x" && m.y.label === "y") layout.yaxis.scaleanchor = "x";
+    const traces = [trace];
+    if (m.marks.length) {
+      traces.push({
+        type: "scatter", mode: "markers", x: m.marks.map((k) => k[0]), y: m.marks.map((k) => k[1]), hoverinfo: "skip",
+        marker: { symbol: "star", size: 12, color: "white", line: { width: 1.2, color: "black" } },
+      });
+    }
+    p.map = m;
+    p.zoomable = this.zoomable;
+    await this.Plotly.react(p.plot, traces, layout, CONFIG);
+    p.digest = raw.digest;
+    if (!p.bound) this.bind(p, i, data);
+    p.bound = true;
+  }
+
+  bind(p, i) {
+    p.plot.on("plotly_hover", (ev) => this.hover(p, ev));
+    p.plot.on("plotly_unhover", () => { this.tip.hidden = true; });
+    p.plot.on("plotly_click", (ev) => {
+      const pt = ev.points && ev.points[0];
+      if (!pt || !Array.isArray(pt.pointIndex)) return;
+      const [row, col] = pt.pointIndex;
+      this.root.dataset.clicked = `${i},${row},${col}`;
+      this.setTriggerValue("click", { map: i, row, col });
+    });
+    p.plot.on("plotly_relayout", (ev) => {
+      if (!this.zoomable || ev["xaxis.range[0]"] === undefined || ev["yaxis.range[0]"] === undefined) return;
+      const m = p.map;
+      const un = (axis, v) => (axis.log ? 10 ** v : v);
+      const x = [un(m.x, ev["xaxis.range[0]"]), un(m.x, ev["xaxis.range[1]"])].sort((a, b) => a - b);
+      const y = [un(m.y, ev["yaxis.range[0]"]), un(m.y, ev["yaxis.range[1]"])].sort((a, b) => a - b);
+      this.root.dataset.zoomed = `${x},${y}`;
+      this.setTriggerValue("zoom", { map: i, x, y });
+    });
+  }
+
+  hover(p, ev) {
+    const pt = ev.points && ev.points[0];
+    if (!pt || !Array.isArray(pt.pointIndex)) return;
+    const m = p.map;
+    const [row, col] = pt.pointIndex;
+    const k = row * m.x.n + col;
+    const cat = m.categories[m.cat[k]];
+    const lines = [`${m.x.label} = ${fmt(centre(m.x, col))}, ${m.y.label} = ${fmt(centre(m.y, row))}`, `→ ${cat ? cat.name : "?"}`];
+    if (m.loss) lines.push(`final loss − f* = ${fmt(half(m.loss[k]))}`);
+    lines.push(`steps: ${m.step[k]}`, "click: open in the Playground");
+    this.tip.textContent = lines.join("\n");
+    const box = this.root.getBoundingClientRect();
+    const e = ev.event;
+    this.tip.style.left = `${Math.min(e.clientX - box.left + 14, box.width - 260)}px`;
+    this.tip.style.top = `${e.clientY - box.top + 14}px`;
+    this.tip.hidden = false;
+  }
+
+  drawLegend(m) {
+    const legend = this.root.querySelector(".ovz-sweep-legend");
+    legend.replaceChildren(
+      ...m.categories.map((c) => {
+        const item = document.createElement("span");
+        const swatch = document.createElement("i");
+        swatch.style.background = c.colours.length > 1 ? `linear-gradient(90deg, ${c.colours.join(", ")})` : c.colours[0];
+        item.append(swatch, document.createTextNode(c.name));
+        return item;
+      }),
+    );
+    const shade = document.createElement("small");
+    shade.textContent = m.shadeLabel;
+    legend.appendChild(shade);
+  }
+
+  destroy() {
+    if (this.Plotly) this.panels.forEach((p) => this.Plotly.purge(p.plot));
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let view = VIEWS.get(parentElement);
+  if (!view) {
+    view = new SweepView(parentElement);
+    VIEWS.set(parentElement, view);
+  }
+  view.receive(data, setTriggerValue);
+  return () => {
+    view.destroy();
+    VIEWS.delete(parentElement);
+  };
+}

@@ -1,0 +1,189 @@
+"""The Sweeps page's controls, as views of one SweepScenario in the session and the URL.
+
+The runs, landscape, start points and steps are the sweep's base Scenario, edited by the
+Playground's own run editor (ui/run_editor.Editor) through `BaseState`; the sweep's own fields
+(kind, rate range, axes, resolution, colouring, tolerance) are seeded into their widgets before
+they are drawn and read back by `SweepControls.changed`, which commits a validated scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import streamlit as st
+
+from trajectories import engine
+from trajectories.scenario import Scenario
+from trajectories.sweep_scenario import (
+    COLOURINGS, DEFAULT_RATES, KINDS, LR_COUNT, RESOLUTION, TOL_RANGE, Axis, SweepScenario, from_query, param_bounds, sweepable,
+    to_query,
+)
+from ui.run_editor import Editor
+from ui.state import ScenarioState
+from ui.widgets import log_options, log_slider
+from viz.sweeps import axis_label
+
+KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
+              "trainability": "Trainability boundary"}
+RESOLUTIONS = (16, 32, 64, 128, 256, 512)
+
+
+class BaseState:
+    """The run editor's view of a sweep: its base Scenario, committed back into the sweep."""
+
+    def __init__(self, state: ScenarioState) -> None:
+        self.state = state
+
+    @property
+    def current(self) -> Scenario:
+        return self.state.current.base
+
+    def commit(self, base: Scenario) -> Scenario:
+        return self.state.commit(replace(self.state.current, base=base)).base
+
+
+class SweepControls:
+    """Widgets for the sweep's own fields under keys `<prefix>.sw.*`, and the base editor."""
+
+    def __init__(self, prefix: str) -> None:
+        self.state = ScenarioState(prefix, parse=from_query, encode=to_query)
+        self.editor = Editor(BaseState(self.state), prefix)
+        self.p = prefix
+
+    def k(self, name: str) -> str:
+        return f"{self.p}.sw.{name}"
+
+    def range_key(self, name: str, low: float, high: float) -> str:
+        """Range sliders are keyed by their value and take it as `value=`, not from session state:
+        a select slider seeded through session state alone forgets that it is a range."""
+        return self.k(f"{name}.range.{low:.6g},{high:.6g}")
+
+    def load(self) -> SweepScenario:
+        s = self.state.load()
+        self.seed(s)
+        return s
+
+    def seed(self, s: SweepScenario) -> None:
+        ss = st.session_state
+        self.editor.seed(s.base)
+        ss[self.k("kind")] = s.kind
+        ss[self.k("count")] = s.count
+        ss[self.k("res")] = s.resolution
+        ss[self.k("colour")] = s.colour
+        ss[self.k("tol")] = s.tol
+        for name in ("x", "y"):
+            axis = getattr(s, name)
+            ss[self.k(f"{name}.param")] = axis.param
+
+    def commit(self, s: SweepScenario) -> None:
+        try:
+            self.state.commit(s)
+        except ValueError as err:
+            self.editor.note(str(err))
+
+    def changed(self) -> None:
+        ss = st.session_state
+        s = self.state.current
+        axes = {}
+        for name in ("x", "y"):
+            param = ss[self.k(f"{name}.param")]
+            old = getattr(s, name)
+            if param != old.param:  # a new parameter starts over its whole range (the rate: the default window)
+                lo, hi, _ = param_bounds(s.runs[0].optimizer, param)
+                axes[name] = Axis(param, *(DEFAULT_RATES if param == "learning_rate" else (lo, hi)))
+            else:
+                axes[name] = Axis(param, *map(float, ss.get(self.range_key(name, old.low, old.high), (old.low, old.high))))
+        kind = ss[self.k("kind")]
+        lo, hi = RESOLUTION.get(kind, RESOLUTION["basin"])
+        self.commit(replace(
+            s, kind=kind, rates=tuple(map(float, ss.get(self.range_key("rates", *s.rates), s.rates))), count=int(ss[self.k("count")]),
+            resolution=min(max(int(ss[self.k("res")]), lo), hi), colour=ss[self.k("colour")], tol=float(ss[self.k("tol")]), **axes,
+        ))
+
+    def window(self, x: object, y: object) -> None:
+        """A new trainability window (from the map's zoom or the buttons), clipped to the parameters' ranges."""
+        try:
+            bounds = [tuple(float(v) for v in pair) for pair in (x, y)]
+            if any(len(b) != 2 or not all(map(math.isfinite, b)) for b in bounds):
+                raise ValueError
+        except (TypeError, ValueError):
+            self.editor.note(f"The map sent an unreadable window ({x!r}, {y!r}).")
+            return
+        s = self.state.current
+        axes = {}
+        for name, (a, b) in zip(("x", "y"), bounds):
+            axis = getattr(s, name)
+            lo, hi, _ = param_bounds(s.runs[0].optimizer, axis.param)
+            a, b = max(lo, min(a, b)), min(hi, max(a, b))
+            axes[name] = Axis(axis.param, float(f"{a:.6g}"), float(f"{b:.6g}")) if a < b else axis
+        self.commit(replace(s, **axes))
+
+    def zoom_out(self, factor: float | None) -> None:
+        """Widen the trainability window `factor` times about its centre (in log10 on log axes); None: the whole range."""
+        s = self.state.current
+        windows = []
+        for axis in (s.x, s.y):
+            lo, hi, log = param_bounds(s.runs[0].optimizer, axis.param)
+            if factor is None:
+                windows.append(DEFAULT_RATES if axis.param == "learning_rate" else (lo, hi))
+                continue
+            a, b = (math.log10(axis.low), math.log10(axis.high)) if log else (axis.low, axis.high)
+            mid, half = (a + b) / 2, (b - a) * factor / 2
+            a, b = mid - half, mid + half
+            windows.append((10**a, 10**b) if log else (a, b))
+        self.window(*windows)
+
+    # ---- widgets ----
+    def kind_control(self) -> None:
+        st.segmented_control("Sweep", KINDS, key=self.k("kind"), format_func=KIND_NAMES.get, on_change=self.changed,
+                             required=True, label_visibility="collapsed")
+
+    def base_controls(self, s: SweepScenario) -> None:
+        """Landscape, start point(s) and steps (the engine's exact gradients: no noise, no mini-batches)."""
+        self.editor.landscape_controls(s.base)
+        if s.kind != "basin":
+            st.text_input("Start point(s)", key=self.editor.k("start"), on_change=self.editor.changed,
+                          placeholder="default start",
+                          help="x, y — several separated by ';' (the rate sweep shows their median and spread).")
+        st.number_input("Steps", 1, engine.MAX_STEPS, key=self.editor.k("steps"), step=50, on_change=self.editor.changed)
+
+    def sweep_controls(self, s: SweepScenario) -> None:
+        on = self.changed
+        if s.kind == "lr":
+            lo, hi = engine.LR_RANGE
+            st.select_slider("Learning rates", options=sorted({*log_options(lo, hi), *s.rates}), value=s.rates,
+                             key=self.range_key("rates", *s.rates), on_change=on, format_func=lambda v: f"{v:g}")
+            st.slider("Rates per curve", *LR_COUNT, key=self.k("count"), on_change=on)
+            return
+        if s.kind in ("heatmap", "trainability"):
+            names = sweepable(s.runs[0].optimizer)
+            for name in ("x", "y"):
+                axis = getattr(s, name)
+                st.selectbox(f"{name} axis", names, key=self.k(f"{name}.param"), on_change=on,
+                             format_func=lambda p: axis_label(s.runs[0].optimizer, p))
+                self.range_control(s, name, axis)
+        lo, hi = RESOLUTION[s.kind]
+        st.select_slider("Resolution (cells per side)", sorted({*(r for r in RESOLUTIONS if lo <= r <= hi), s.resolution}),
+                         key=self.k("res"), on_change=on)
+        if s.kind == "trainability":
+            out, reset = st.columns(2)
+            out.button("Zoom out ×4", key=self.k("out"), on_click=self.zoom_out, args=(4.0,), width="stretch")
+            reset.button("Whole range", key=self.k("reset"), on_click=self.zoom_out, args=(None,), width="stretch")
+        if s.kind == "heatmap":
+            st.segmented_control("Colour by", COLOURINGS, key=self.k("colour"), on_change=on, required=True,
+                                 format_func={"loss": "final loss", "steps": "steps to tolerance"}.get)
+        if s.kind == "heatmap" and s.colour == "steps":
+            log_slider("Tolerance on ‖∇f‖", self.k("tol"), *TOL_RANGE, on_change=on)
+
+    def range_control(self, s: SweepScenario, name: str, axis: Axis) -> None:
+        lo, hi, log = param_bounds(s.runs[0].optimizer, axis.param)
+        key = self.range_key(name, axis.low, axis.high)
+        value = (axis.low, axis.high)
+        if log:
+            options = sorted({*log_options(lo, hi), *value})
+            st.select_slider(f"{name} range", options=options, value=value, key=key, on_change=self.changed,
+                             format_func=lambda v: f"{v:g}")
+        else:
+            st.slider(f"{name} range", float(lo), float(hi), value=value, key=key, step=(hi - lo) / 1000, format="%.4g",
+                      on_change=self.changed)

@@ -1,0 +1,22 @@
+"""The sweep map: a Streamlit custom component (components v2) drawing sweep results as images.
+
+Python sends each map as compact arrays (see viz/sweeps.py: uint8 categories and shades, uint16
+steps, float16 losses, base64); the browser draws them with the plotly.js served from the app's
+static folder, computes the hover text itself, and returns a click as the trigger value
+`click` = {"map", "row", "col"} and, when `zoomable`, a zoom as `zoom` = {"map", "x", "y"}.
+"""
+
+from __future__ import annotations
+
+from ui import assets
+from ui.component import frontend_component
+from viz.sweeps import Maps
+
+_component = frontend_component("optiviz_sweep_map", "sweepmap")
+
+
+def render(maps: Maps, *, key: str, zoomable: bool = False, height: int = 520, columns: int = 2):
+    """Mount (or update in place) the maps; the result's `click` / `zoom` hold the latest event on the rerun it caused."""
+    data = {"plotly": assets.plotly_url(), "maps": [m.payload for m in maps.maps], "zoomable": zoomable,
+            "height": height, "columns": columns}
+    return _component(key=key, data=data, on_click_change=lambda: None, on_zoom_change=lambda: None)
