@@ -3,18 +3,22 @@ basins of attraction and the trainability boundary. Every cell or point opens in
 
 The page's state is one SweepScenario (trajectories/sweep_scenario.py), mirrored in the URL;
 results come from viz/sweeps.py (cached per setting), computed in chunks behind a progress bar:
-a new input reruns the script, and Streamlit stops the old run between chunks.
+a new input reruns the script, and Streamlit stops the old run between chunks. The Export menu
+(ui/export_menu.py) offers the view's picture, numbers and configuration, built on click.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+import landscapes
+
 from trajectories.scenario import Scenario
 from trajectories.scenario import to_query as playground_query
 from trajectories.sweep_scenario import MAX_BASIN_RUNS, to_query
 from trajectories.sweeps import MAX_WORK
 from ui import sweep_map
+from ui.export_menu import export_menu
 from ui.frame import page_frame
 from ui.state import share_url
 from ui.sweep_controls import KIND_NAMES, SweepControls
@@ -34,7 +38,7 @@ def open_in_playground(target: Scenario) -> None:
     st.switch_page("pages/playground.py", query_params=playground_query(target))
 
 
-title, link = st.columns([5, 1.4], vertical_alignment="bottom")
+title, link, export_box = st.columns([4, 1.3, 1.3], vertical_alignment="bottom")
 title.title("Sweeps")
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
     st.caption("This link restores exactly this sweep:")
@@ -71,6 +75,9 @@ except ValueError as err:
     st.error(str(err), icon=":material/error:")
     st.stop()
 bar.empty()
+with export_box:
+    export_menu(s, result, key="sw.export", title=f"Sweep {KIND_NAMES[s.kind]} {landscapes.get(s.landscape).name}",
+                on_import=controls.commit)
 
 if s.kind == "lr":
     picked = st.plotly_chart(vs.rate_figure(result, s), key=CHART_KEY, on_select="rerun", selection_mode="points",

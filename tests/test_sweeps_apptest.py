@@ -1,14 +1,18 @@
 """AppTest: the Sweeps page's Python flow — links → sweep, widgets → link, bad links and
-over-cap requests → messages, never a traceback; the Playground offers 'Sweep this run'."""
+over-cap requests → messages, never a traceback; the Playground offers 'Sweep this run'; the
+Export menu loads a sweep configuration and refuses a corrupt one in words."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import for_run, from_query, to_query
+from viz import export
+from viz.sweep_export import SWEEP
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 120
@@ -74,3 +78,19 @@ def test_trainability_zoom_out_and_whole_range():
     at.button(key="sw.sw.reset").click().run()
     sweep, _ = from_query(link(at))
     assert (sweep.x.low, sweep.x.high, sweep.y.low, sweep.y.high) == (1e-4, 1.0, 0.0, 0.999)
+
+
+def test_export_menu_imports_a_sweep_configuration_and_refuses_a_corrupt_one():
+    at = open_page(HEATMAP)
+    upload = "sw.export.upload"
+    at.get_by_key(upload).set_value(("broken.json", b"{ not json", "application/json")).run()
+    assert not at.exception and any("broken.json: the file is not JSON" in e.value for e in at.error)
+    playground = export.config_json(Scenario()).encode()
+    at.get_by_key(upload).set_value(("pg.json", playground, "application/json")).run()
+    assert any("pg.json: the file is a Playground" in e.value for e in at.error)
+    wanted = replace(from_query(HEATMAP)[0], colour="steps", resolution=8)
+    at.get_by_key(upload).set_value(("mine.json", export.config_json(wanted, SWEEP).encode(), "application/json")).run()
+    assert not at.error
+    next(b for b in at.button if b.label == "Load this configuration").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert from_query(link(at)) == (wanted, [])

@@ -1,9 +1,11 @@
-"""The Export menu every view that shows runs places next to its player: `export_menu(scenario, traces)`.
+"""The Export menu every view that shows runs places next to it: `export_menu(scenario, shown)`, for
+a Playground or lesson scenario and its traces, or for a SweepScenario and the sweep's result.
 
 Files are built only when asked for: the light ones (HTML, PNG, SVG, CSV, JSON) by the download
 button's deferred callable, on click; animations (GIF, MP4) as a background job on the server's
 capped runner (viz/jobs.py), whose progress a polling fragment shows, so no rerun waits for
-them. With `on_import`, a configuration file can be loaded back (validated like a link).
+them. With `on_import`, a configuration file of the view's kind can be loaded back (validated
+like a link).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import Callable, Sequence
 import streamlit as st
 
 from trajectories.scenario import Scenario
-from viz import animate, export, render
+from trajectories.sweep_scenario import SweepScenario
+from viz import animate, export, render, sweep_export
 from viz.jobs import Busy, Job, JobRunner
 from viz.player import RunTrace
+from viz.sweeps import Maps, RateSweep
 
 Traces = Sequence[tuple[int, RunTrace]]
 IMAGE_SIZES = {"1920×1080": (1920, 1080), "1280×720": (1280, 720), "960×540": (960, 540)}
@@ -40,18 +44,53 @@ def _stem(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "optiviz"
 
 
-def export_menu(scenario: Scenario, traces: Traces, *, key: str, title: str, zoom=None,
-                on_import: Callable[[Scenario], None] | None = None) -> None:
-    """An Export popover for what the view shows: `traces` as (run index, RunTrace) of `scenario`."""
+def export_menu(scenario: Scenario | SweepScenario, shown: Traces | Maps | RateSweep, *, key: str, title: str,
+                zoom=None, on_import: Callable[[Scenario | SweepScenario], None] | None = None) -> None:
+    """An Export popover for what the view shows: `shown` as (run index, RunTrace) of a `scenario`,
+    or a sweep's result (maps or rate curves) of a SweepScenario."""
     stem = _stem(title)
+    sweep = isinstance(scenario, SweepScenario)
     with st.popover("Export", icon=":material/download:", width="stretch"):
-        if not traces:
+        if sweep:
+            _sweep_files(scenario, shown, key=key, title=title, stem=stem)
+        elif not shown:
             st.caption("Switch a run on to export it.")
         else:
-            _files(scenario, traces, key=key, title=title, stem=stem, zoom=zoom)
-            _animation(scenario, traces, key=key, stem=stem, zoom=zoom)
+            _files(scenario, shown, key=key, title=title, stem=stem, zoom=zoom)
+            _animation(scenario, shown, key=key, stem=stem, zoom=zoom)
         if on_import is not None:
-            _import(key, on_import)
+            _import(key, on_import, sweep_export.SWEEP if sweep else export.PLAYGROUND)
+
+
+def _numbers(s, key: str, stem: str, what: str, csv: Callable[[], str], data: Callable[[], str], codec: export.Codec) -> None:
+    """The numbers (CSV, JSON) and the configuration's download buttons."""
+    st.markdown(f"**Numbers** — {what}")
+    csv_box, json_box, cfg_box = st.columns(3)
+    csv_box.download_button("CSV", csv, file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", key=f"{key}.csv")
+    json_box.download_button("JSON", data, file_name=f"{stem}.json", mime="application/json", on_click="ignore",
+                             key=f"{key}.json")
+    cfg_box.download_button("Configuration", export.config_json(s, codec), file_name=f"{stem}-config.json",
+                            mime="application/json", on_click="ignore", key=f"{key}.config",
+                            help="Load it back with 'Import a configuration'.")
+
+
+def _pictures(key: str, stem: str, png: Callable[[int, int], bytes], svg: Callable[[], str]) -> None:
+    """A PNG at the chosen size and an SVG (960 × 540)."""
+    png_box, svg_box, size_box = st.columns(3, vertical_alignment="bottom")
+    width, height = IMAGE_SIZES[size_box.selectbox("PNG size", list(IMAGE_SIZES), key=f"{key}.size")]
+    png_box.download_button("PNG", lambda: png(width, height), file_name=f"{stem}.png", mime="image/png",
+                            on_click="ignore", key=f"{key}.png")
+    svg_box.download_button("SVG", svg, file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore", key=f"{key}.svg")
+
+
+def _sweep_files(s: SweepScenario, result: Maps | RateSweep, *, key: str, title: str, stem: str) -> None:
+    st.markdown("**Interactive page** — hover the cells or points offline, one file")
+    st.download_button("Interactive HTML", lambda: sweep_export.sweep_html(s, result, title=title), file_name=f"{stem}.html",
+                       mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
+    st.markdown("**Picture** — " + ("the chart" if s.kind == "lr" else "the map" if len(result.maps) == 1 else "the maps"))
+    _pictures(key, stem, lambda w, h: sweep_export.png(s, result, w, h), lambda: sweep_export.svg(s, result))
+    _numbers(s, key, stem, "one row per rate and start point" if s.kind == "lr" else "one row per cell",
+             lambda: sweep_export.sweep_csv(s, result), lambda: sweep_export.sweep_json(s, result), sweep_export.SWEEP)
 
 
 def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom) -> None:
@@ -63,23 +102,11 @@ def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom
                              file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html",
                              icon=":material/html:")
     st.markdown("**Picture of one step**")
-    step_box, size_box = st.columns(2)
-    step = step_box.number_input("step", 0, s.steps, s.steps, key=f"{key}.step.{s.steps}")  # a new range, a new widget
-    width, height = IMAGE_SIZES[size_box.selectbox("PNG size", list(IMAGE_SIZES), key=f"{key}.size")]
-    png_box, svg_box = st.columns(2)
-    png_box.download_button("PNG", lambda: render.png(render.layout(s, traces, width, height, zoom), int(step)),
-                            file_name=f"{stem}-step{step}.png", mime="image/png", on_click="ignore", key=f"{key}.png")
-    svg_box.download_button("SVG", lambda: render.svg(render.layout(s, traces, 960, 540, zoom), int(step)),
-                            file_name=f"{stem}-step{step}.svg", mime="image/svg+xml", on_click="ignore", key=f"{key}.svg")
-    st.markdown("**Numbers** — every step of every start point")
-    csv_box, json_box, cfg_box = st.columns(3)
-    csv_box.download_button("CSV", lambda: export.trajectories_csv(s, traces), file_name=f"{stem}.csv",
-                            mime="text/csv", on_click="ignore", key=f"{key}.csv")
-    json_box.download_button("JSON", lambda: export.trajectories_json(s, traces), file_name=f"{stem}.json",
-                             mime="application/json", on_click="ignore", key=f"{key}.json")
-    cfg_box.download_button("Configuration", export.config_json(s), file_name=f"{stem}-config.json",
-                            mime="application/json", on_click="ignore", key=f"{key}.config",
-                            help="Load it back with 'Import a configuration'.")
+    step = int(st.number_input("step", 0, s.steps, s.steps, key=f"{key}.step.{s.steps}"))  # a new range, a new widget
+    _pictures(key, f"{stem}-step{step}", lambda w, h: render.png(render.layout(s, traces, w, h, zoom), step),
+              lambda: render.svg(render.layout(s, traces, 960, 540, zoom), step))
+    _numbers(s, key, stem, "every step of every start point", lambda: export.trajectories_csv(s, traces),
+             lambda: export.trajectories_json(s, traces), export.PLAYGROUND)
 
 
 def _animation(s: Scenario, traces: Traces, *, key: str, stem: str, zoom) -> None:
@@ -130,13 +157,13 @@ def _progress(job: Job, key: str) -> None:
     show()
 
 
-def _import(key: str, on_import: Callable[[Scenario], None]) -> None:
+def _import(key: str, on_import: Callable, codec: export.Codec) -> None:
     st.markdown("**Import a configuration**")
     upload = st.file_uploader("configuration (JSON)", type=["json"], key=f"{key}.upload",
                               max_upload_size=1, label_visibility="collapsed")
     if upload is None:
         return
-    scenario, notes = export.read_config(upload.getvalue())
+    scenario, notes = export.read_config(upload.getvalue(), codec)
     if scenario is None:
         st.error(f"{upload.name}: {notes[0]}", icon=":material/error:")
         return

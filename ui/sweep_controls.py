@@ -22,10 +22,8 @@ from trajectories.sweep_scenario import (
 from ui.run_editor import Editor
 from ui.state import ScenarioState
 from ui.widgets import log_options, log_slider
-from viz.sweeps import axis_label
+from viz.sweeps import KIND_NAMES, axis_label
 
-KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
-              "trainability": "Trainability boundary"}
 RESOLUTIONS = (16, 32, 64, 128, 256, 512)
 
 

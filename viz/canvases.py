@@ -1,7 +1,8 @@
-"""Two drawing surfaces with one interface, for viz/render.py: `Raster` draws on a Pillow image
-(PNG, GIF and MP4 frames), `Svg` collects SVG elements (vector pictures). Each offers lines, dots,
-text, rectangles, pictures and `within(box)`, a surface for what must stay inside a box (the
-map's area: a crop pasted back, or a clip path). Coordinates are the frame's pixels. No Streamlit.
+"""Two drawing surfaces with one interface, for viz/render.py and viz/sweep_export.py: `Raster` draws
+on a Pillow image (PNG, GIF and MP4 frames), `Svg` collects SVG elements (vector pictures). Each
+offers lines, dots, text, rectangles, pictures and `within(box)`, a surface for
+what must stay inside a box (the map's area: a crop pasted back, or a clip path). Coordinates are
+the frame's pixels. No Streamlit.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ Rgb = tuple[int, int, int]
 
 @functools.lru_cache(maxsize=16)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=size)
+    """DejaVu Sans where the system has it (it has Greek and math signs: η, β₁, −, ‖∇f‖), else Pillow's own."""
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size)
+    except OSError:
+        return ImageFont.load_default(size=size)
 
 
 class Raster:
@@ -106,6 +111,19 @@ class Svg:
         x0, y0, x1, y1 = box
         self.parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" fill="none" '
                           f'stroke="{_svg_color(outline)}" stroke-width="{width:.2f}"/>')
+
+    def document(self, width: int, height: int, clip=None) -> str:
+        """The collected elements as an SVG file on a white page; `clip` the box `within` clips to."""
+        defs = ""
+        if clip is not None:
+            x0, y0, x1, y1 = clip
+            defs = (f'<defs><clipPath id="map"><rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
+                    f'height="{y1 - y0:.1f}"/></clipPath></defs>')
+        return "\n".join([
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',
+            defs, '<rect width="100%" height="100%" fill="white"/>', *self.parts, "</svg>",
+        ])
 
     def picture(self, box, image: Image.Image) -> None:
         buf = io.BytesIO()

@@ -3,8 +3,9 @@ re-imports, and an interactive HTML file that plays offline.
 
 The HTML file is the app's own player (viz/frontend.py, host `standalone`) with its data, the
 landscape grid (base64) and plotly.js inlined once: one file, no server, no network.
-The configuration file is {"version": 1, "query": <the scenario's link query>} and is read back
-through the same validation as a link (trajectories.scenario.from_query). No Streamlit here.
+The configuration file is {"version": 1, "query": <the scenario's link query>} (a view other than
+the Playground's adds its "kind") and is read back through the same validation as a link: a
+`Codec` names the kind and its query parser and encoder. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import io
 import json
 import math
 import re
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -33,12 +35,26 @@ CSV_COLUMNS = ("run", "label", "start", "step", *NUMBER_COLUMNS, "status")
 Traces = Sequence[tuple[int, RunTrace]]
 
 
-def _texts(a: np.ndarray) -> list[str]:
+@dataclass(frozen=True)
+class Codec:
+    """How one kind of view's configuration travels: its file's "kind" (None: the Playground's, written
+    without one), its words for error messages, and its link-query parser (never raises) and encoder."""
+
+    kind: str | None
+    name: str
+    parse: Callable[[dict[str, str]], tuple[Any, list[str]]]
+    encode: Callable[[Any], dict[str, str]]
+
+
+PLAYGROUND = Codec(None, "a Playground or lesson configuration", from_query, to_query)
+
+
+def number_texts(a: np.ndarray) -> list[str]:
     """Shortest text that reads back to the same float, per value ('' where a step has no value)."""
     return ["" if v != v else repr(v) for v in np.asarray(a, dtype=np.float64).tolist()]
 
 
-def _csv_field(text: str) -> str:
+def csv_field(text: str) -> str:
     """`text` quoted as the csv module would quote it in a row."""
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow([text])
@@ -74,21 +90,27 @@ def trajectories_csv(s: Scenario, traces: Traces) -> str:
     lines = [",".join(CSV_COLUMNS)]
     for i, t in traces:
         cols = trajectory_columns(t)
-        status = [_csv_field(t.record.status_text(j)) for j in range(t.record.losses.shape[0])]
-        head = f"{i + 1},{_csv_field(s.runs[i].display_label())}"
-        numbers = [_texts(cols[c]) for c in NUMBER_COLUMNS]
+        status = [csv_field(t.record.status_text(j)) for j in range(t.record.losses.shape[0])]
+        head = f"{i + 1},{csv_field(s.runs[i].display_label())}"
+        numbers = [number_texts(cols[c]) for c in NUMBER_COLUMNS]
         starts, steps = cols["start"].tolist(), cols["step"].tolist()
         lines += [f"{head},{j},{k},{','.join(values)},{status[j]}" for j, k, *values in zip(starts, steps, *numbers)]
     return "\n".join(lines) + "\n"
 
 
-def _json_list(a: np.ndarray) -> list:
+def json_numbers(a: np.ndarray) -> list:
     return [v if v == v and abs(v) != math.inf else None for v in np.asarray(a, dtype=np.float64).tolist()]
 
 
-def config_json(s: Scenario) -> str:
+def config_doc(s: Any, codec: Codec = PLAYGROUND) -> dict:
+    """The configuration's fields: version, kind (when the codec has one) and the link query."""
+    kind = {} if codec.kind is None else {"kind": codec.kind}
+    return {"version": CONFIG_VERSION, **kind, "query": codec.encode(s)}
+
+
+def config_json(s: Any, codec: Codec = PLAYGROUND) -> str:
     """The configuration that re-imports to the same scenario (see `read_config`)."""
-    return json.dumps({"version": CONFIG_VERSION, "query": to_query(s)}, indent=2)
+    return json.dumps(config_doc(s, codec), indent=2)
 
 
 def trajectories_json(s: Scenario, traces: Traces) -> str:
@@ -103,15 +125,15 @@ def trajectories_json(s: Scenario, traces: Traces) -> str:
             "optimizer": s.runs[i].optimizer,
             "trajectories": [
                 {"start": j, "status": t.record.status_text(j),
-                 **{c: _json_list(cols[c][j * T1:(j + 1) * T1]) for c in NUMBER_COLUMNS}}
+                 **{c: json_numbers(cols[c][j * T1:(j + 1) * T1]) for c in NUMBER_COLUMNS}}
                 for j in range(n)
             ],
         })
-    return json.dumps({"version": CONFIG_VERSION, "query": to_query(s), "steps": s.steps, "runs": runs})
+    return json.dumps({**config_doc(s), "steps": s.steps, "runs": runs})
 
 
-def read_config(data: bytes) -> tuple[Scenario | None, list[str]]:
-    """A configuration (or trajectories) file back to its scenario, with what was wrong in words.
+def read_config(data: bytes, codec: Codec = PLAYGROUND) -> tuple[Any | None, list[str]]:
+    """A configuration (or data) file back to its scenario of `codec`'s kind, with what was wrong in words.
 
     Never raises: a file that cannot be read gives (None, [reason]); one whose values are partly
     bad gives the scenario the link rules make of it and their warnings."""
@@ -126,10 +148,19 @@ def read_config(data: bytes) -> tuple[Scenario | None, list[str]]:
         return None, ["the file is not an optiviz configuration (no 'version')."]
     if doc["version"] != CONFIG_VERSION:
         return None, [f"configuration version {doc['version']!r} is not supported (this app reads version {CONFIG_VERSION})."]
+    if doc.get("kind") != codec.kind:
+        return None, [f"the file is {_kind_name(doc.get('kind'))}; this view loads {codec.name}."]
     query = doc.get("query")
     if not isinstance(query, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in query.items()):
         return None, ["the configuration's 'query' must be an object of text values."]
-    return from_query(query)
+    return codec.parse(query)
+
+
+def _kind_name(kind: object) -> str:
+    """A configuration file's kind in words (for the message when it is loaded into another view)."""
+    if kind is None:
+        return PLAYGROUND.name
+    return f"a {str(kind)[:40]!r} configuration"
 
 
 def _player_payload(s: Scenario, traces: Traces, zoom) -> dict:
@@ -140,7 +171,7 @@ def _player_payload(s: Scenario, traces: Traces, zoom) -> dict:
     return data
 
 
-def _inline_script(text: str) -> str:
+def inline_script(text: str) -> str:
     """Script text that cannot close its own <script> element early ('</script' only appears in strings)."""
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
@@ -158,12 +189,12 @@ def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
         f"<title>{heading}</title>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<style>{frontend.player_css()}\n{frontend.standalone_css()}</style>",
-        f"<script>{_inline_script(frontend.plotly_js())}</script>",
+        f"<script>{inline_script(frontend.plotly_js())}</script>",
         "</head><body>",
         f"<h1>{heading}</h1>",
         f'<div id="ovz-host">{frontend.player_html()}</div>',
         f'<p class="ovz-caption">{caption}</p>',
-        f'<script type="application/json" id="ovz-data">{_inline_script(json.dumps(data))}</script>',
-        f"<script>{_inline_script(frontend.player_js('standalone'))}</script>",
+        f'<script type="application/json" id="ovz-data">{inline_script(json.dumps(data))}</script>',
+        f"<script>{inline_script(frontend.player_js('standalone'))}</script>",
         "</body></html>",
     ])

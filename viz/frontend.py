@@ -49,3 +49,8 @@ def standalone_css() -> str:
 def plotly_js() -> str:
     """The plotly.js bundled with the installed plotly package (works offline)."""
     return PLOTLY_SOURCE.read_text(encoding="utf-8")
+
+
+def sweep_map(ext: str) -> str:
+    """The sweep map component's file `ext` (html, css or js) from ui/frontend/, for an exported page."""
+    return _read(f"sweepmap.{ext}")

@@ -102,7 +102,7 @@ class Track:
     rates: np.ndarray
 
 
-def _range(values: Sequence[np.ndarray], log: bool) -> tuple[float, float]:
+def value_range(values: Sequence[np.ndarray], log: bool) -> tuple[float, float]:
     v = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in values])
     v = v[np.isfinite(v) & ((v > 0) if log else True)]
     if not len(v):
@@ -150,8 +150,8 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
     split = left + 0.6 * (width - left)
     (x0, x1), (y0, y1) = zoom or ls.domain
     mid = top + (height - top - bottom) / 2
-    lr_lo, lr_hi = _range([tr.rates for tr in tracks], log=True)
-    f_lo, f_hi = _range([tr.losses for tr in tracks], log=log_loss)
+    lr_lo, lr_hi = value_range([tr.rates for tr in tracks], log=True)
+    f_lo, f_hi = value_range([tr.losses for tr in tracks], log=log_loss)
     steps_right = width - 14 * k
     return Frame(
         s, tracks, width, height,
@@ -195,8 +195,8 @@ def landscape_image(f: Frame) -> Image.Image:
     return Image.fromarray(rgb.round().astype(np.uint8), "RGB")
 
 
-def _panel_frame(c, f: Frame, p: Panel, xlabel: str, ylabel: str | None) -> None:
-    k = f.k
+def panel_frame(c, k: float, p: Panel, xlabel: str, ylabel: str | None) -> None:
+    """A panel's border, title (top left), tick labels and axis labels, sized by the scale `k`."""
     x0, y0, x1, y1 = p.box
     c.rect(p.box, GRID_COLOR, 1 * k)
     c.text(x0, y0 - 8 * k, p.title, 14 * k, "ls", INK)
@@ -234,9 +234,9 @@ def draw_static(c, f: Frame, thin: bool = False) -> None:
     k = f.k
     with c.within(f.map.box) as inner:
         draw_map_static(inner, f, thin)
-    _panel_frame(c, f, f.map, "x", "y")
-    _panel_frame(c, f, f.lr, "step", None)
-    _panel_frame(c, f, f.loss, "step", None)
+    panel_frame(c, k, f.map, "x", "y")
+    panel_frame(c, k, f.lr, "step", None)
+    panel_frame(c, k, f.loss, "step", None)
     for tr in f.tracks:
         for row in tr.rates:
             keep = kept_steps(row) if thin else slice(None)
@@ -290,7 +290,6 @@ def png(f: Frame, step: int) -> bytes:
 def svg(f: Frame, step: int) -> str:
     """The frame at `step` as SVG: the landscape an embedded PNG, everything else vectors."""
     c = Svg()
-    c.parts.append('<rect width="100%" height="100%" fill="white"/>')
     draw_static(c, f, thin=True)
     with c.within(f.map.box) as inner:
         for tr in f.tracks:
@@ -298,10 +297,4 @@ def svg(f: Frame, step: int) -> str:
                 keep = kept_steps(loss[: step + 1])
                 inner.lines(*_path_px(f, path[keep]), tr.color, 3 * f.k)
     draw_heads(c, f, step)
-    x0, y0, x1, y1 = f.map.box
-    return "\n".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{f.width}" height="{f.height}" viewBox="0 0 {f.width} {f.height}" '
-        'font-family="Helvetica, Arial, sans-serif">',
-        f'<defs><clipPath id="map"><rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}"/></clipPath></defs>',
-        *c.parts, "</svg>",
-    ])
+    return c.document(f.width, f.height, clip=f.map.box)

@@ -25,6 +25,8 @@ from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, Swe
 from viz.player import _TraceCache
 
 Progress = Callable[[float], None]
+KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
+              "trainability": "Trainability boundary"}
 CACHE_BYTES = 128 * 2**20
 BASIN_RADIUS = 0.02  # a final point within this fraction of the domain's width of a known minimum has reached it
 GLOBAL_GAP = 1e-6  # minima whose loss is within this of the lowest known are global
@@ -75,10 +77,11 @@ class SweepMap:
     categories: tuple[Category, ...]
     shade_label: str
     marks: tuple[tuple[float, float, str], ...] = ()  # points drawn on the map (a basin map's known minima)
+    status: np.ndarray | None = None  # engine status per cell, for the exports (the browser reads `cat`)
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.cat, self.shade, self.step, self.loss) if a is not None)
+        return sum(a.nbytes for a in (self.cat, self.shade, self.step, self.loss, self.status) if a is not None)
 
     @functools.cached_property
     def payload(self) -> dict:
@@ -220,7 +223,8 @@ def heatmap(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
         note = f"best: {x.label} = {X.ravel()[best]:.3g}, {y.label} = {Y.ravel()[best]:.3g} (final loss − f* = {gap[best]:.3g})"
     title = f"{run.display_label()} on {landscapes.get(s.landscape).name}, {s.steps} steps"
     return Maps((SweepMap(title, note, x, y, cat.reshape(shape).astype(np.uint8), shade.reshape(shape),
-                          _steps_taken(rec, s.steps).reshape(shape), gap.reshape(shape), cats, label),))
+                          _steps_taken(rec, s.steps).reshape(shape), gap.reshape(shape), cats, label,
+                          status=rec.status.reshape(shape)),))
 
 
 def trainability(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
@@ -239,7 +243,8 @@ def trainability(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     title = f"Trainability of {s.runs[0].display_label()} on {landscapes.get(s.landscape).name}"
     note = f"{1 - np.mean(bad):.1%} of this window trains; zoom (drag a box) to recompute the window at {s.resolution}²"
     return Maps((SweepMap(title, note, x, y, bad.reshape(shape).astype(np.uint8), np.where(bad, bad_shade, good_shade).reshape(shape),
-                          _steps_taken(rec, s.steps).reshape(shape), gap.reshape(shape), cats, label),))
+                          _steps_taken(rec, s.steps).reshape(shape), gap.reshape(shape), cats, label,
+                          status=rec.status.reshape(shape)),))
 
 
 def basin_grid(landscape: str, n: int) -> tuple[MapAxis, MapAxis, np.ndarray]:
@@ -309,23 +314,26 @@ def basins(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
         note = f"{share:.1%} of starts reach a global minimum" if len(glob) else "no known minimum"
         maps.append(SweepMap(f"{run.display_label()} (η = {run.lr:g})", note, x, y, label.reshape(shape).astype(np.uint8),
                              _shade(taken.astype(float), 0, s.steps).reshape(shape), taken.reshape(shape), None, cats,
-                             f"dark: reached in few steps, light: in many (up to {s.steps})", marks))
+                             f"dark: reached in few steps, light: in many (up to {s.steps})", marks,
+                             rec.status.reshape(shape)))
     return Maps(tuple(maps))
 
 
 @dataclass(frozen=True, eq=False)
 class RateCurve:
-    """One optimizer's learning-rate sweep: rates (R,), final loss − f* per rate and start (R, S), status (R, S)."""
+    """One optimizer's learning-rate sweep: rates (R,), final loss − f* per rate and start (R, S),
+    status and the step of its event (converged, diverged, left) (R, S)."""
 
     label: str
     colour: str
     rates: np.ndarray
     gap: np.ndarray
     status: np.ndarray
+    event_step: np.ndarray
 
     @property
     def nbytes(self) -> int:
-        return self.gap.nbytes * 3
+        return self.gap.nbytes * 4
 
     def median(self) -> np.ndarray:
         """Median over starts; a diverged or departed start counts as +∞."""
@@ -384,7 +392,8 @@ def rate_sweep(s: SweepScenario, progress: Progress = lambda f: None) -> RateSwe
                          i * lanes, lanes * len(s.runs))
         shape = (len(rates), len(starts))
         curves.append(RateCurve(run.display_label(), s.base.color(i), rates,
-                                loss_gap(s.landscape, rec.loss).reshape(shape), rec.status.reshape(shape)))
+                                loss_gap(s.landscape, rec.loss).reshape(shape), rec.status.reshape(shape),
+                                rec.event_step.reshape(shape)))
     return RateSweep(tuple(curves))
 
 

@@ -1,6 +1,6 @@
 """The Sweeps page in headless Chromium: a heat map draws, a click on a cell opens the Playground
 at exactly that setting, a zoom of the trainability map recomputes the window, and a sweep's
-link round-trips."""
+link round-trips; the Export menu downloads the map as a PNG."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from tests.e2e.harness import wait_for_app
 from trajectories import scenario, sweep_scenario
@@ -99,3 +100,15 @@ def test_a_point_of_the_rate_sweep_opens_that_rate_in_the_playground(page, app_u
     assert warnings == [] and opened.runs[0].optimizer == "sgd"
     assert opened.runs[0].lr == float(f"{np.geomspace(*sweep.rates, sweep.count)[10]:.6g}")
     assert page.errors == []
+
+
+def test_export_menu_downloads_the_map_as_a_png_of_the_chosen_size(page, app_url, tmp_path):
+    open_sweep(page, app_url, HEATMAP)
+    page.get_by_role("button", name="Export").click()
+    menu = page.get_by_test_id("stPopoverBody")
+    with page.expect_download() as download:
+        menu.get_by_role("button", name="PNG", exact=True).click()
+    path = tmp_path / "map.png"
+    download.value.save_as(path)
+    assert download.value.suggested_filename.endswith(".png")
+    assert Image.open(path).size == (1920, 1080)
