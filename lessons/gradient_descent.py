@@ -186,14 +186,16 @@ LOOKAHEAD = Lesson(
 # 10 ─ batch size ────────────────────────────────────────────────────────────────────────────
 
 BATCH_SIZES, MINI_BATCH, REACH_TOL, TAIL = ("FGD", "MBGD", "SGD"), 16, 0.01, 100
+BATCH_DATA = landscapes.get("linear_regression").data.size
 
 
 def _batch(lesson: Lesson) -> Finding:
     s = lesson.scenario
     data = landscapes.get(s.landscape)
-    sizes = (data.data.size, MINI_BATCH, 1)
-    names = [f"{n} (B = {b})" for n, b in zip(BATCH_SIZES, sizes)]
-    recs = [run(s, 0, batch_size=b) for b in sizes]
+    order = sorted(range(len(s.runs)), key=lambda i: -(s.batch_of(i) or data.data.size))  # the map's runs, largest B first
+    names = [labels(s)[i] for i in order]
+    sizes = [s.batch_of(i) or data.data.size for i in order]
+    recs = [run(s, i) for i in order]
     f_min = best_value(s.landscape)
     solution = np.array(data.minima[0].xy)
     reach = [first_step(r.losses[0] - f_min <= REACH_TOL) for r in recs]
@@ -237,15 +239,18 @@ BATCH_SIZE = Lesson(
     question="What does the batch size change when fitting a line: the path, the noise, the cost?",
     setup=f"Linear regression y ≈ w·x + b on 256 samples, from (w, b) = (−2, −3), plain SGD η = 0.1, 300 steps; "
     f"the gradient of each step comes from all 256 samples (FGD), a mini-batch of {MINI_BATCH} (MBGD) or one "
-    "sample (SGD), drawn with a fixed seed. The Playground shows B = 1; change the batch slider to compare.",
+    "sample (SGD), drawn with a fixed seed. The three race on one map, each run with its own batch size B.",
     look_for="The single-sample path reaches the neighbourhood of the solution quickly but keeps wandering around "
     "it; the full-batch path is smooth and stops exactly on it.",
     claim="Full-batch gradient descent is stable but costs O(n) per update; SGD costs O(1) but its gradient "
     "estimate makes it oscillate; mini-batches trade between the two.",
     source="seed 000 §1.2–1.5 (table 1); seed 002 §2.1–2.3",
     scenario=scenario(
-        "batch-size", "linear_regression", (RunSpec("sgd", 0.1, label="SGD", color="#e6194b"),), ((-2.0, -3.0),), 300,
-        batch_size=1, seed=0,
+        "batch-size", "linear_regression",
+        (RunSpec("sgd", 0.1, label=f"FGD (B = {BATCH_DATA})", color="#4363d8", batch_size=BATCH_DATA),
+         RunSpec("sgd", 0.1, label="SGD (B = 1)", color="#e6194b", batch_size=1),
+         RunSpec("sgd", 0.1, label=f"MBGD (B = {MINI_BATCH})", color="#3cb44b", batch_size=MINI_BATCH)),
+        ((-2.0, -3.0),), 300, seed=0,
     ),
     measure=_batch,
     zoom=((-2.5, 3.0), (-3.5, 2.0)),

@@ -14,6 +14,8 @@ from trajectories.net_scenario import to_query as net_query
 from ui import player
 from ui.export_menu import export_menu
 from ui.frame import page_frame
+from ui.markdown import short_plain
+from ui.state import link_query, unused_keys
 from viz.player import RunTrace, run_trace
 
 PLAYER_KEY = "lesson.player"
@@ -31,10 +33,13 @@ def finding(slug: str) -> Finding:
 
 def pick() -> Lesson:
     slugs = [lesson.slug for lesson in lessons.LESSONS]
-    wanted = st.query_params.get("lesson", slugs[0])
+    query, warnings = link_query()
+    wanted = query.get("lesson", slugs[0])
     if wanted not in slugs:
-        st.warning(f"Link: there is no lesson '{wanted}'; showing the first one.", icon=":material/link_off:")
+        warnings.append(f"there is no lesson '{wanted}'; showing the first one.")
         wanted = slugs[0]
+    for text in warnings + unused_keys(query, lambda k: k == "lesson"):
+        st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
     if st.session_state.get("lesson.slug") not in slugs or "lesson.linked" not in st.session_state:
         st.session_state["lesson.slug"] = wanted
         st.session_state["lesson.linked"] = True

@@ -11,7 +11,9 @@ import optimizers
 import trajectories as tr
 from trajectories.scenario import PALETTE
 from ui.frame import page_frame
+from ui.guard import COMPUTE_ERRORS, failure
 from ui.landscape_picker import landscape_picker, seed_picker
+from ui.state import warn_unused_link
 from trajectories.engine import LR_RANGE
 from ui.widgets import hyper_slider, log_slider
 from viz.figures import contour_figure
@@ -56,8 +58,8 @@ def describe(slot: int, key: str, landscape: str, steps: int) -> None:
         hyper = tuple((h.name, hyper_slider(h, f"ref_{slot}_{key}_{h.name}")) for h in info.hypers)
     try:
         record = live_run(landscape, key, lr, hyper, steps)
-    except ValueError as err:
-        st.error(str(err))
+    except COMPUTE_ERRORS as err:
+        st.error(failure(err))
         return
     st.plotly_chart(contour_figure(landscape, [(info.name, color, record)], height=360), width="stretch", key=f"ref_map_{slot}")
     st.caption(f"Final loss {record.losses[0, -1]:.4g} — {record.status_text()}")
@@ -68,6 +70,7 @@ def describe(slot: int, key: str, landscape: str, steps: int) -> None:
 
 page_frame("Optimizer reference")
 st.title("Optimizer reference")
+warn_unused_link()
 top = st.columns([2, 2, 2, 1])
 key = top[0].selectbox("Optimizer", KEYS, index=KEYS.index("adam"), format_func=label, key="ref_opt")
 other = top[1].selectbox("Compare with", [None, *KEYS], format_func=lambda k: "—" if k is None else label(k), key="ref_other")

@@ -7,19 +7,17 @@ drawing and the animation happen in the browser (ui/player.py), which receives c
 
 from __future__ import annotations
 
-import threading
-from dataclasses import replace
-
 import streamlit as st
 
 import landscapes
 from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import for_run
 from trajectories.sweep_scenario import to_query as sweep_query
-from ui import player, presentation
+from ui import player, presentation, warmup
 from ui.export_menu import export_menu
+from ui.guard import COMPUTE_ERRORS, failure
 from ui.frame import page_frame
-from ui.markdown import plain
+from ui.markdown import plain, short_plain
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
 from viz.player import DEFAULT_TOL, results_rows, run_trace
@@ -31,22 +29,7 @@ page_frame("Playground")
 state = ScenarioState(PREFIX)
 editor = Editor(state, PREFIX)
 
-
-@st.cache_resource(show_spinner=False)
-def warm_up() -> threading.Thread:
-    """Once per server process, on the first visit: the default scenario now (runs, grid, assets),
-    then in the background the programs a first slider move would compile (noise on, 1000 steps)."""
-    s = Scenario()
-    player.player_data(s, [(i, run_trace(s, i)) for i in range(len(s.runs))])
-    later = [replace(s, noise=0.1), replace(s, steps=1000)]
-    thread = threading.Thread(
-        target=lambda: [run_trace(v, i) for v in later for i in range(len(v.runs))], name="optiviz-warm-up", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-warm_up()
+warmup.before_first_paths()
 scenario = state.load()
 editor.seed(scenario)
 presentation.apply(scenario.presentation)
@@ -62,7 +45,7 @@ present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed
 for text in state.link_warnings():
     st.warning(f"Link: {text}", icon=":material/link_off:")
 for text in editor.pop_notes():
-    st.error(plain(text), icon=":material/error:")
+    st.error(short_plain(text), icon=":material/error:")
 
 with st.sidebar:
     editor.landscape_controls(scenario)
@@ -79,8 +62,8 @@ for i, run in enumerate(scenario.runs):
         continue
     try:
         traces.append((i, run_trace(scenario, i)))
-    except ValueError as err:
-        st.error(f"{run.display_label()}: {err}", icon=":material/error:")
+    except COMPUTE_ERRORS as err:
+        st.error(f"{plain(run.display_label())}: {failure(err)}", icon=":material/error:")
 
 if not traces:
     st.info("Every run is switched off: switch one on in the sidebar.", icon=":material/visibility_off:")

@@ -14,12 +14,17 @@ import streamlit as st
 import schedules
 from schedules.presets import PRESETS as RAW_PRESETS
 import trajectories as tr
-from trajectories.scenario import MAX_RUNS, PALETTE, RunSpec, Scenario, from_query, to_query
+from trajectories.scenario import MAX_RUNS, PALETTE, RUN_KEY, RunSpec, Scenario, from_query, to_query
 from ui.frame import page_frame
+from ui.guard import COMPUTE_ERRORS, failure
+from ui.markdown import short_plain
+from ui.state import link_query, unused_keys
 from trajectories.engine import LR_RANGE
 from ui.widgets import hyper_slider, log_slider
 from viz.lines import Series, line_figure
 
+MIN_T = 10
+PAGE_KEYS = ("ls", "steps", "logy")  # and the runs: what this page reads from a link
 FAMILY_ORDER = {f: i for i, f in enumerate(schedules.FAMILIES)}
 KEYS = sorted(schedules.REGISTRY, key=lambda k: (FAMILY_ORDER[schedules.get(k).family], schedules.get(k).name))
 
@@ -60,20 +65,51 @@ def _preset_scenarios() -> dict[str, Scenario]:
 PRESETS = _preset_scenarios()
 DEFAULT = PRESETS[RAW_PRESETS["five-policies"].name]
 
+
+def _read_here(key: str) -> bool:
+    return key in PAGE_KEYS or bool(RUN_KEY.fullmatch(key))
+
+
+def from_link() -> tuple[Scenario, list[str]]:
+    """The page state a link describes, with a warning for everything it ignores: the
+    Playground's settings this page has no use for, a schedule named twice (each is one
+    curve here), T below the page's minimum. A link without runs keeps the default curves."""
+    query, warnings = link_query()
+    if not query:
+        return DEFAULT, []
+    scenario, parsed = from_query({k: v for k, v in query.items() if _read_here(k)})
+    warnings += parsed + unused_keys(query, _read_here)
+    runs, seen = [], set()
+    for run in scenario.runs:
+        if run.schedule in seen:
+            warnings.append(f"schedule '{schedules.get(run.schedule).name}' appears twice; this page shows each once, so the second is ignored.")
+        else:
+            seen.add(run.schedule)
+            runs.append(run)
+    if not any(RUN_KEY.fullmatch(k) for k in query):
+        runs = list(DEFAULT.runs)
+    steps = scenario.steps
+    if steps < MIN_T:
+        warnings.append(f"'steps={steps}' is below this page's minimum T = {MIN_T}; using {MIN_T}.")
+        steps = MIN_T
+    log_loss = scenario.log_loss if "logy" in query else DEFAULT.log_loss
+    return replace(scenario, runs=tuple(runs), steps=steps, log_loss=log_loss), warnings
+
+
 page_frame("Schedules")
 st.title("Learning-rate schedules")
 st.caption("Every schedule of the catalogue, as a pure function of the step k (0 = first update) and the run length T.")
 
 if "sched_keys" not in st.session_state:
-    scenario, warnings = from_query(st.query_params.to_dict()) if "r1" in st.query_params else (DEFAULT, [])
+    scenario, warnings = from_link()
     for w in warnings:
-        st.warning(f"Link: {w}")
+        st.warning(f"Link: {short_plain(w)}", icon=":material/link_off:")
     load(scenario)
 
 top = st.columns([2, 1, 1, 1])
 top[0].selectbox("Preset", ["—", *PRESETS], key="sched_preset", on_change=load_preset,
                  help="Seed 000's Noam and SGDR figures; seed 003's five policies.")
-top[1].number_input("T (steps)", 10, tr.MAX_STEPS, key="sched_T", step=10)
+top[1].number_input("T (steps)", MIN_T, tr.MAX_STEPS, key="sched_T", step=10)
 top[2].toggle("log y axis", key="sched_logy")
 keys = st.multiselect("Schedules", KEYS, key="sched_keys", format_func=label, max_selections=MAX_RUNS)
 T = int(st.session_state["sched_T"])
@@ -101,8 +137,8 @@ for family in schedules.FAMILIES:
         runs.append(run)
         try:
             curves.append(Series(info.name, np.arange(T), tr.schedule_curve(key, T, lr, params), PALETTE[i % len(PALETTE)]))
-        except ValueError as err:
-            problems.append(f"{info.name}: {err}")
+        except COMPUTE_ERRORS as err:
+            problems.append(f"{info.name}: {failure(err)}")
         if st.button("Open in the Playground", key=f"sched_{i}_send", help="The default Playground runs, all with this schedule."):
             target = replace(Scenario(), steps=T, runs=tuple(replace(r, schedule=key, schedule_params=run.schedule_params) for r in Scenario().runs))
             st.switch_page("pages/playground.py", query_params=to_query(target))

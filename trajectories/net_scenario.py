@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from landscapes import networks as nets
 from trajectories import network as nw
-from trajectories.scenario import PALETTE, VIEWS, Reader, RunSpec, encode_runs
+from trajectories.scenario import PALETTE, VIEWS, Reader, RunSpec, Tracked, encode_runs
 
 WIDTHS = (4, 8, 16, 32)
 POINTS = (256, 512, 1024)
@@ -93,6 +93,7 @@ def to_query(s: NetScenario) -> dict[str, str]:
 
 def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
     """Parse query parameters into a NetScenario; never raises, returns (state, warnings)."""
+    query = Tracked(query)
     r = Reader()
     d = NetScenario()
 
@@ -111,4 +112,5 @@ def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
     runs = r.runs(query)
     if runs is not None:
         kw["runs"] = runs or default_runs()
+    r.unread(query)
     return replace(d, **kw), r.warnings

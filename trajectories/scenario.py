@@ -6,6 +6,7 @@ Query format (every key optional; a missing key means its default):
   ls=custom  f=(x^2-1)^2+2*y^2  dom=-2,2,-1.5,1.5   (a typed landscape; see landscapes/custom.py)
   view=2d|3d|both  logy=1  present=0  lesson=<slug>
   r1=adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=Adam%20fast;color=1f77b4;on=1
+  r2=sgd;B=1   (a run's own batch size on a data landscape; `batch` is the default of runs without one)
   r2=… (up to MAX_RUNS runs, numbered from 1)
 `from_query` never raises: a malformed or out-of-range value falls back to its default and
 adds a warning in words; `validate` raises for code paths that build scenarios directly.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from typing import Collection
 from urllib.parse import quote, unquote
 
 import landscapes
@@ -29,6 +31,7 @@ VIEWS = ("2d", "3d", "both")
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324")
 _COLOR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 MAX_LABEL = 40
+RUN_KEY = re.compile(r"r\d{1,4}")  # r1 … r9999: more digits would be a number Python refuses to read
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class RunSpec:
     label: str = ""
     color: str = ""
     enabled: bool = True
+    batch_size: int | None = None  # data landscapes only; None: the scenario's batch size
 
     @property
     def lr(self) -> float:
@@ -88,13 +92,18 @@ class Scenario:
         c = self.runs[i].color
         return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
 
+    def batch_of(self, i: int) -> int | None:
+        """Run i's batch size: its own, else the scenario's (None: full batch or no data)."""
+        own = self.runs[i].batch_size
+        return self.batch_size if own is None else own
+
     def engine_kwargs(self, i: int) -> dict:
         """Arguments of `trajectories.run` for run i (all start points as one batch)."""
         return dict(
             starts=self.start_points,
             steps=self.steps,
             noise=self.noise,
-            batch_size=self.batch_size,
+            batch_size=self.batch_of(i),
             seed=self.seed,
             **self.runs[i].engine_kwargs(),
         )
@@ -117,6 +126,8 @@ def encode_run(run: RunSpec) -> str:
     if run.learning_rate is not None:
         parts.append(f"lr={_fmt(run.learning_rate)}")
     parts += [f"{k}={_fmt(v)}" for k, v in run.hyper]
+    if run.batch_size is not None:
+        parts.append(f"B={run.batch_size}")
     if run.schedule != "constant":
         parts.append(f"s={run.schedule}")
     parts += [f"s.{k}={_fmt(v)}" for k, v in run.schedule_params]
@@ -218,7 +229,8 @@ class Reader:
             self.warn(f"custom landscape: {err}; using {landscapes.get(default).name}.")
             return default
 
-    def run(self, key: str, raw: str) -> RunSpec | None:
+    def run(self, key: str, raw: str, data_size: int | None = None) -> RunSpec | None:
+        """One run's value; `data_size` is the landscape's sample count (None: no data, no 'B')."""
         fields = [f for f in raw.split(";") if f]
         if not fields:
             self.warn(f"'{key}' is empty; ignored.")
@@ -250,6 +262,8 @@ class Reader:
                 spec["learning_rate"] = self.number(f"{key}.lr", v, opt.default_lr, lo=lo, hi=hi)
             elif k == "label":
                 spec["label"] = unquote(v)[:MAX_LABEL]
+                if len(unquote(v)) > MAX_LABEL:
+                    self.warn(f"{key}: the label is cut to its first {MAX_LABEL} characters.")
             elif k == "color":
                 if _COLOR.match(v):
                     spec["color"] = "#" + v.lstrip("#")
@@ -257,6 +271,11 @@ class Reader:
                     self.warn(f"{key}: colour '{v}' is not a hex colour like 1f77b4; using the palette.")
             elif k == "on":
                 spec["enabled"] = self.flag(f"{key}.on", v, True)
+            elif k == "B":
+                if data_size is None:
+                    self.warn(f"{key}: 'B' (batch size) applies only to data landscapes; ignored.")
+                else:
+                    spec["batch_size"] = self.number(f"{key}.B", v, None, lo=1, hi=data_size, integer=True)
             elif k.startswith("s."):
                 pname = k[2:]
                 info = schedules.get(sched)
@@ -275,17 +294,48 @@ class Reader:
             hyper=tuple(hyper.items()), schedule=sched, schedule_params=tuple(sched_params.items()), **spec
         )
 
-    def runs(self, query: dict[str, str]) -> tuple[RunSpec, ...] | None:
-        """The runs r1, r2, … of the link (at most MAX_RUNS, in number order); None when it has none."""
-        run_keys = sorted((k for k in query if re.fullmatch(r"r\d+", k)), key=lambda k: int(k[1:]))
+    def runs(self, query: dict[str, str], data_size: int | None = None) -> tuple[RunSpec, ...] | None:
+        """The runs r1, r2, … of the link (at most MAX_RUNS, in number order); None when it has none.
+        Runs over the cap are named in a warning; `data_size` as in `run`."""
+        run_keys = sorted((k for k in dict.keys(query) if RUN_KEY.fullmatch(k)), key=lambda k: int(k[1:]))
         if len(run_keys) > MAX_RUNS:
-            self.warn(f"only the first {MAX_RUNS} runs are used.")
-        runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := self.run(k, query[k])) is not None)
+            self.warn(f"only the first {MAX_RUNS} runs are used; ignored: {', '.join(run_keys[MAX_RUNS:])}.")
+            if isinstance(query, Tracked):
+                query.read.update(run_keys)
+        runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := self.run(k, query[k], data_size)) is not None)
         return runs if run_keys else None
 
+    def unread(self, query: "Tracked", outer_keys: Collection[str] = ()) -> None:
+        """Name in a warning every key of the link that nothing read (nor reads later: `outer_keys`)."""
+        for k in sorted(dict.keys(query) - query.read - set(outer_keys)):
+            self.warn(f"'{k}' is not a setting of optiviz links; ignored.")
 
-def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
-    """Parse query parameters into a Scenario; never raises, returns (scenario, warnings)."""
+
+class Tracked(dict):
+    """A query whose keys remember being looked up, so that `from_query` can name those it ignored."""
+
+    def __init__(self, query: dict[str, str]) -> None:
+        super().__init__(query)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def from_query(query: dict[str, str], outer_keys: Collection[str] = ()) -> tuple[Scenario, list[str]]:
+    """Parse query parameters into a Scenario; never raises, returns (scenario, warnings). Every key
+    neither read here nor in `outer_keys` (those a link format built on this one reads itself, as
+    the Sweeps page's) is named in a warning."""
+    query = Tracked(query)
     r = Reader()
     d = Scenario()
     kw: dict = {}
@@ -318,9 +368,13 @@ def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
         kw["presentation"] = r.flag("present", query["present"], d.presentation)
     if "lesson" in query:
         kw["lesson"] = re.sub(r"[^a-z0-9-]", "", query["lesson"])[:40]
-    runs = r.runs(query)
+        if kw["lesson"] != query["lesson"]:
+            r.warn(f"'lesson' keeps only lower-case letters, digits and '-' (at most 40); using '{kw['lesson']}'.")
+    data = landscapes.get(ls).data
+    runs = r.runs(query, None if data is None else data.size)
     if runs is not None:
         kw["runs"] = runs or _default_runs()
+    r.unread(query, outer_keys)
     return replace(d, **kw), r.warnings
 
 

@@ -168,13 +168,16 @@ def _axis(r: Reader, key: str, raw: str, default: Axis, optimizer: str) -> Axis:
     return Axis(param, low, high)
 
 
+SWEEP_KEYS = ("sweep", "tol", "res", "color", "rates", "x", "y")  # what this format adds to the Playground's
+
+
 def from_query(query: dict[str, str]) -> tuple[SweepScenario, list[str]]:
     """Parse query parameters into a SweepScenario; never raises, returns (sweep, warnings)."""
     r = Reader()
     d = SweepScenario()
     kw: dict = {}
     kind = kw["kind"] = r.choice("sweep", query.get("sweep", d.kind), KINDS, d.kind)
-    base, warnings = scenario.from_query(query)
+    base, warnings = scenario.from_query(query, outer_keys=SWEEP_KEYS)
     r.warnings.extend(warnings)
     if not any(k[:1] == "r" and k[1:].isdigit() for k in query):
         base = replace(base, runs=d.runs)

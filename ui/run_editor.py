@@ -25,6 +25,7 @@ import schedules
 from trajectories import engine
 from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
 from ui.landscape_picker import landscape_picker, picked, seed_picker
+from ui.markdown import plain
 from ui.state import ScenarioState
 from ui.widgets import hyper_slider, log_slider
 
@@ -98,6 +99,8 @@ class Editor:
         ss[self.rk(i, "label")] = run.label
         ss[self.rk(i, "color")] = s.color(i)
         ss[self.rk(i, "opt")] = run.optimizer
+        if ls.data is not None:
+            ss[self.rk(i, "B")] = s.batch_of(i) or ls.data.size
         ss[self.lr_key(i, run.optimizer)] = run.lr
         for name, value in opt.resolve(dict(run.hyper)).items():
             ss[self.hyper_key(i, run.optimizer, name)] = int(value) if opt.hyper(name).integer else value
@@ -114,9 +117,15 @@ class Editor:
         return st.session_state[pick]
 
     # ---- widget state -> scenario ----
-    def _run_from_widgets(self, i: int) -> RunSpec:
-        """Run i as its editor shows it (only the edited run has widgets)."""
+    def _run_from_widgets(self, s: Scenario, i: int) -> RunSpec:
+        """Run i as its editor shows it (only the edited run has widgets). Its batch size is its
+        own only when it differs from the scenario's, so the scenario's stays its default."""
         ss = st.session_state
+        data = landscapes.get(s.landscape).data
+        batch = s.runs[i].batch_size
+        if data is not None and self.rk(i, "B") in ss:
+            b = int(ss[self.rk(i, "B")])
+            batch = None if b == (s.batch_size or data.size) else b
         opt_key = ss[self.rk(i, "opt")]
         opt = optimizers.get(opt_key)
         sched_key = ss[self.rk(i, "sched")]
@@ -137,6 +146,7 @@ class Editor:
             label=ss.get(self.rk(i, "label"), "").strip()[:MAX_LABEL],
             color="" if color.lower() == PALETTE[i % len(PALETTE)].lower() else color,
             enabled=bool(ss.get(self.rk(i, "on"), True)),
+            batch_size=batch,
         )
 
     def from_widgets(self, s: Scenario) -> Scenario:
@@ -144,7 +154,9 @@ class Editor:
         ss = st.session_state
         ls_key = picked(self.k("ls"))
         ls = landscapes.get(ls_key)
-        if ls_key != s.landscape:
+        runs = tuple(self._run_from_widgets(s, i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
+        if ls_key != s.landscape:  # another landscape: its default starts, no batch sizes
+            runs = tuple(replace(run, batch_size=None) for run in runs)
             starts, batch = (), None
         else:
             starts, warnings = parse_starts(ss[self.k("start")], ls_key)
@@ -165,7 +177,7 @@ class Editor:
             view=ss[self.k("view")],
             log_loss=bool(ss[self.k("logy")]),
             presentation=bool(ss[self.k("present")]),
-            runs=tuple(self._run_from_widgets(i) if i == self.edited(s) else run for i, run in enumerate(s.runs)),
+            runs=runs,
         )
 
     # ---- callbacks ----
@@ -217,7 +229,7 @@ class Editor:
         s = self.state.current
         try:
             point = (float(x), float(y))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float's range
             self.note(f"The map sent an unreadable point ({x!r}, {y!r}).")
             return
         (x0, x1), (y0, y1) = landscapes.get(s.landscape).domain
@@ -267,7 +279,9 @@ class Editor:
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
         run = s.runs[i]
-        text = f"**{i + 1}** {html.escape(run.display_label())} · η={run.lr:.3g}"
+        text = f"**{i + 1}** {plain(html.escape(run.display_label()))} · η={run.lr:.3g}"
+        if run.batch_size is not None:
+            text += f" · B={run.batch_size}"
         if run.schedule != "constant":
             text += f" · {schedules.get(run.schedule).name}"
         if not run.enabled:
@@ -292,6 +306,10 @@ class Editor:
                          format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}")
             lo, hi = engine.LR_RANGE
             log_slider("Learning rate η", self.lr_key(i, run.optimizer), lo, hi, on_change=on)
+            data = landscapes.get(s.landscape).data
+            if data is not None:
+                st.number_input(f"Batch size B (of {data.size})", 1, data.size, key=self.rk(i, "B"), on_change=on,
+                                help="This run's mini-batch; the sidebar's batch size is the default of every run.")
             for h in opt.hypers:
                 hyper_slider(h, self.hyper_key(i, run.optimizer, h.name), on_change=on)
             st.selectbox("Schedule", list(schedules.REGISTRY), key=self.rk(i, "sched"), on_change=on,

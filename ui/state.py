@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from trajectories.scenario import Scenario, from_query, to_query
-from ui.markdown import plain
+from ui.markdown import short_plain
 
 
 class ScenarioState:
@@ -31,11 +31,11 @@ class ScenarioState:
 
     def load(self) -> Scenario:
         """The session's scenario: the link's on the first run, and again when a new non-empty link arrives."""
-        link = st.query_params.to_dict()
+        link, repeated = link_query()
         if self.key not in st.session_state or (link and link != self.encode(st.session_state[self.key])):
             scenario, warnings = self.parse(link)
             st.session_state[self.key] = scenario
-            st.session_state[self.warnings_key] = warnings
+            st.session_state[self.warnings_key] = repeated + warnings
         scenario = st.session_state[self.key]
         write_query(self.encode(scenario))
         return scenario
@@ -56,7 +56,28 @@ class ScenarioState:
     def link_warnings(self) -> list[str]:
         """What was wrong with the link this session started from (cleared by the first change), as plain
         text for markdown: the warnings quote the link's values, which must not render as markup."""
-        return [plain(text) for text in st.session_state.get(self.warnings_key, [])]
+        return [short_plain(text) for text in st.session_state.get(self.warnings_key, [])]
+
+
+def link_query() -> tuple[dict[str, str], list[str]]:
+    """The link's parameters, one value each (the last, as Streamlit's), and a warning for
+    every key the link repeats (the earlier values are ignored)."""
+    params = st.query_params
+    warnings = [f"'{k}' appears {n} times in the link; using the last value."
+                for k in params if (n := len(params.get_all(k))) > 1]
+    return params.to_dict(), warnings
+
+
+def unused_keys(query: dict[str, str], used: Callable[[str], bool]) -> list[str]:
+    """A warning naming the link's keys that a page does not read (none when it reads them all)."""
+    extra = [k for k in query if not used(k)]
+    return [f"this page does not use {', '.join(repr(k) for k in extra)} from the link; ignored."] if extra else []
+
+
+def warn_unused_link() -> None:
+    """On a page that reads nothing from its link: a warning naming the keys it ignores."""
+    for text in unused_keys(link_query()[0], lambda k: False):
+        st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
 
 
 def write_query(query: dict[str, str]) -> None:

@@ -17,14 +17,15 @@ LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 
 
 def log_options(low: float, high: float, current: float | None = None, *, zero: bool = False) -> list[float]:
-    """A 1–1.5–2–3–5–7 grid per decade over [low, high], with `current` added when off the grid."""
+    """A 1–1.5–2–3–5–7 grid per decade over [low, high], with `current` added when off the grid
+    (with `zero`, also a value between 0 and `low` that a link set: shown as it is, not snapped)."""
     values = {low, high}
     for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
         for m in LOG_MANTISSAS:
             v = float(f"{m * 10.0**e:.6g}")
             if low <= v <= high:
                 values.add(v)
-    if current is not None and (low <= current <= high or (zero and current == 0)):
+    if current is not None and (low <= current <= high or (zero and 0 <= current <= high)):
         values.add(float(current))
     if zero:
         values.add(0.0)

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 Rgb = tuple[int, int, int]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def _font(size: int) -> ImageFont.FreeTypeFont:
     """DejaVu Sans where the system has it (it has Greek and math signs: η, β₁, −, ‖∇f‖), else Pillow's own."""
     try:

@@ -24,7 +24,7 @@ def _read(name: str) -> str:
     return (FRONTEND / name).read_text(encoding="utf-8")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)
 def player_js(host: str) -> str:
     """The player's scripts, then the adapter for `host` (one of HOSTS)."""
     if host not in HOSTS:

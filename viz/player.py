@@ -119,7 +119,7 @@ def compute_key(s: Scenario, i: int) -> Scenario:
     )
     return Scenario(
         landscape=s.landscape, runs=(numbers,), starts=s.start_points, steps=s.steps,
-        noise=s.noise, batch_size=s.batch_size, seed=s.seed,
+        noise=s.noise, batch_size=s.batch_of(i), seed=s.seed,
     )
 
 

@@ -1,0 +1,137 @@
+"""The class server: the start-up warm-up, bounded caches, and the load drivers' own bounds."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib
+import threading
+from pathlib import Path
+
+import pytest
+from streamlit.web.server.app_discovery import discover_asgi_app
+
+import serve
+import viz.player
+from trajectories.scenario import Scenario
+from viz.player import run_trace
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_PACKAGES = ("app.py", "serve.py", "pages", "ui", "viz", "trajectories", "landscapes", "optimizers", "schedules", "lessons")
+
+
+def test_streamlit_serves_serve_py_through_its_app_and_app_py_as_a_script():
+    assert discover_asgi_app(ROOT / "serve.py").is_asgi_app
+    assert not discover_asgi_app(ROOT / "app.py").is_asgi_app
+    assert serve.app._script_path == Path("app.py")
+
+
+@pytest.fixture
+def fresh_warmup(monkeypatch):
+    """ui.warmup with its once-per-process state reset (the module is reloaded) and an empty run cache."""
+    import ui.warmup
+
+    monkeypatch.setattr(viz.player, "_CACHE", viz.player._TraceCache(viz.player.RUN_CACHE_BYTES))
+    yield importlib.reload(ui.warmup)
+    join_warmers()
+    importlib.reload(ui.warmup)
+
+
+def join_warmers() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "optiviz-warm-up":
+            thread.join(120)
+
+
+def default_hits_and_misses() -> tuple[int, int]:
+    before = viz.player.cache_info()
+    for i in range(len(Scenario().runs)):
+        run_trace(Scenario(), i)
+    after = viz.player.cache_info()
+    return after.hits - before.hits, after.misses - before.misses
+
+
+def test_lifespan_hook_warms_the_default_scenario_once(fresh_warmup, monkeypatch):
+    calls = []
+    monkeypatch.setattr(fresh_warmup, "_later", lambda: calls.append("later"))
+
+    async def start_and_stop():
+        async with serve.warm_at_start(None):
+            pass
+
+    asyncio.run(start_and_stop())
+    join_warmers()
+    assert default_hits_and_misses() == (len(Scenario().runs), 0)
+    fresh_warmup.before_first_paths()  # the first visit waits for the warm-up instead of redoing it
+    fresh_warmup.warm()
+    assert calls == ["later"]
+
+
+def test_first_visit_warms_when_the_server_did_not(fresh_warmup, monkeypatch):
+    started = []
+    monkeypatch.setattr(fresh_warmup, "_later", lambda: started.append(threading.current_thread().name))
+    fresh_warmup.before_first_paths()
+    assert default_hits_and_misses() == (len(Scenario().runs), 0)
+    fresh_warmup.warm()  # a late server-start hook finds the work claimed
+    join_warmers()
+    assert started == ["optiviz-warm-up"]
+
+
+def _decorated_functions():
+    for package in APP_PACKAGES:
+        path = ROOT / package
+        for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
+            for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    for deco in node.decorator_list:
+                        yield file.relative_to(ROOT), node, deco
+
+
+def _name(node: ast.expr) -> str:
+    node = node.func if isinstance(node, ast.Call) else node
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def _keyword(deco: ast.expr, name: str):
+    if isinstance(deco, ast.Call):
+        for kw in deco.keywords:
+            if kw.arg == name:
+                return kw.value
+    return None
+
+
+def test_every_cache_in_the_app_is_bounded():
+    """lru_cache and st.cache_data need a size; functools.cache and st.cache_resource only on
+    functions without arguments (one entry each)."""
+    unbounded = []
+    for file, fn, deco in _decorated_functions():
+        kind = _name(deco)
+        has_args = bool(fn.args.args or fn.args.kwonlyargs or fn.args.vararg or fn.args.kwarg)
+        if kind == "lru_cache":
+            size = _keyword(deco, "maxsize")
+            size = size if size is not None else (deco.args[0] if isinstance(deco, ast.Call) and deco.args else None)
+            bad = not isinstance(size, ast.Constant) or not isinstance(size.value, int)
+        elif kind == "cache_data":
+            bad = _keyword(deco, "max_entries") is None
+        elif kind in ("cache", "cache_resource"):
+            bad = has_args
+        else:
+            continue
+        if bad:
+            unbounded.append(f"{file}:{fn.lineno} {fn.name}")
+    assert not unbounded, unbounded
+
+
+def test_caches_found_by_the_scan():
+    """The scan sees the caches the README lists (so that the test above cannot pass by missing them)."""
+    found = {(str(file), fn.name) for file, fn, deco in _decorated_functions() if _name(deco) in ("lru_cache", "cache_data", "cache")}
+    assert {("trajectories/engine.py", "compiled"), ("viz/player.py", "landscape_asset"), ("pages/lessons.py", "finding")} <= found
+
+
+def test_load_drivers_refuse_remote_servers_and_too_many_sessions():
+    from benchmarks.playground import MAX_SESSIONS, concurrent_sessions, connect
+
+    with pytest.raises(ValueError, match="loopback"):
+        connect("http://192.0.2.1:8501")
+    with pytest.raises(ValueError, match="sessions"):
+        asyncio.run(concurrent_sessions("http://127.0.0.1:1", MAX_SESSIONS + 1))

@@ -1,0 +1,83 @@
+"""Once per server process: the default Playground scenario computed (programs compiled or loaded
+from the persistent cache, runs in the run cache, the landscape grid published, its results
+table converted the way st.dataframe does, which loads pandas and pyarrow: ≈ 1 s of the first
+visit otherwise; Streamlit's emoji and icon tables, whose import compiles a large regex when the
+first page sets its icon: ≈ 0.6 s; and Streamlit's once-per-process check, on the first element
+any page draws, of whether it runs in a REPL, which inspects the whole call stack with source:
+≈ 0.4 s), then the programs a first slider move would compile (noise on, 1000 steps).
+
+`streamlit run app.py` runs no app code before the first session (its ASGI discovery only parses
+app.py), so the warm-up starts either at server start, when the server is `streamlit run
+serve.py` (st.App's lifespan hook runs `warm` in a background thread), or on the first visit to
+the Playground (`before_first_paths`), whichever comes first; the other then waits for the
+default scenario instead of computing it a second time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from dataclasses import replace
+
+from streamlit import delta_generator
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+from trajectories.scenario import Scenario
+from ui import player
+from viz.player import results_rows, run_trace
+
+WAIT_S = 60.0
+FIRST_VISIT_MODULES = ("streamlit.emojis", "streamlit.material_icon_names", "ui.run_editor", "ui.frame", "ui.presentation")
+
+_lock = threading.Lock()
+_claimed = False
+_default_ready = threading.Event()
+
+
+def _claim() -> bool:
+    """True for the first caller in the process only."""
+    global _claimed
+    with _lock:
+        first, _claimed = not _claimed, True
+    return first
+
+
+def _default() -> None:
+    try:
+        s = Scenario()
+        traces = [(i, run_trace(s, i)) for i in range(len(s.runs))]
+        player.player_data(s, traces)
+        convert_anything_to_arrow_bytes(results_rows(s, traces))
+        for module in FIRST_VISIT_MODULES:
+            importlib.import_module(module)
+        # Streamlit-internal (guarded): the REPL check runs once per process, so run it here.
+        getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
+    finally:
+        _default_ready.set()
+
+
+def _later() -> None:
+    s = Scenario()
+    for variant in (replace(s, noise=0.1), replace(s, steps=1000)):
+        for i in range(len(variant.runs)):
+            run_trace(variant, i)
+
+
+def warm() -> None:
+    """Everything, in the calling thread; a no-op when the warm-up was already claimed."""
+    if _claim():
+        t0 = time.perf_counter()
+        _default()
+        print(f"optiviz: default scenario warm after {time.perf_counter() - t0:.2f} s", flush=True)
+        _later()
+
+
+def before_first_paths() -> None:
+    """The Playground's call before it computes: the default scenario now if nobody warmed it
+    (the rest in the background), else wait until the warm-up under way has it."""
+    if _claim():
+        _default()
+        threading.Thread(target=_later, name="optiviz-warm-up", daemon=True).start()
+    else:
+        _default_ready.wait(WAIT_S)
