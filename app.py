@@ -1,22 +1,29 @@
 """optiviz: watch gradient-descent optimizers and learning-rate schedules move on 2-D landscapes.
 
-Start with `streamlit run app.py`. This file only sets up the page frame and navigation; each
-view lives in pages/.
+Start with `streamlit run app.py`: it serves navigation.py (the pages) and warms the Playground's
+default scenario at server start, before the first visitor.
+
+Streamlit recognizes the `st.App` below and serves the app through its ASGI server; the lifespan
+hook runs once when the server starts and hands the warm-up to a background thread, so the
+server answers at once while JAX loads and the default runs are computed.
 """
+
+import threading
+from contextlib import asynccontextmanager
 
 import streamlit as st
 
-import trajectories  # noqa: F401  (JAX runtime settings before anything computes)
 
-navigation = st.navigation(
-    [
-        st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path="playground"),
-        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
-        st.Page("pages/sweeps.py", title="Sweeps", icon=":material/grid_on:", url_path="sweeps"),
-        st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
-        st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
-        st.Page("pages/networks.py", title="Neural net", icon=":material/hub:", url_path="networks"),
-    ],
-    position="top",
-)
-navigation.run()
+def _warm() -> None:
+    from ui import warmup  # JAX and the catalogues load here, off the server's event loop
+
+    warmup.warm()
+
+
+@asynccontextmanager
+async def warm_at_start(_app):
+    threading.Thread(target=_warm, name="optiviz-warm-up", daemon=True).start()
+    yield
+
+
+app = st.App("navigation.py", lifespan=warm_at_start)

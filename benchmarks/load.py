@@ -2,7 +2,7 @@
 
     python -m benchmarks.load
 
-Starts `streamlit run serve.py` on loopback, waits for its warm-up, and has every session move
+Starts `streamlit run app.py` on loopback, waits for its warm-up, and has every session move
 the learning-rate slider to a new stop at the same moment, twice (benchmarks/playground.py's
 websocket driver). Bounded: at most 50 sessions, each round limited in time; the server stops
 with the script. Prints p50 / p95 / max of rerun request → script finished, and session errors.
@@ -18,7 +18,7 @@ from tests.e2e.harness import app_server
 
 def main() -> None:
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}  ({os.cpu_count()} cores)")
-    with app_server(script="serve.py") as (url, _proc, log):
+    with app_server() as (url, _proc, log):
         wait_for_line(log, "default scenario warm")
         for n, target in ((20, 1.0), (50, 2.0)):
             print(f"{sessions_report(url, n)}   (target p95 ≤ {target:g} s)")

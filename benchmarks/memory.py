@@ -2,7 +2,7 @@
 
     python -m benchmarks.memory
 
-One session on a loopback `streamlit run serve.py`, with benchmarks/playground.py's six runs,
+One session on a loopback `streamlit run app.py`, with benchmarks/playground.py's six runs,
 cycles run 1's learning rate through every slider stop and the steps through 300, 500 and 1000
 (147 settings; a new step count recomputes all six runs), 500 reruns in all. Prints the server's resident memory after warm-up (the first cycle: every
 setting computed once) and at the end, and the growth in between; a leak (a cache without a
@@ -48,7 +48,7 @@ async def reruns(url: str, pid: int) -> tuple[float, float, float, int]:
 
 
 def main() -> None:
-    with app_server(script="serve.py") as (url, proc, log):
+    with app_server() as (url, proc, log):
         wait_for_line(log, "default scenario warm")
         start, warm, end, errors = asyncio.run(reruns(url, proc.pid))
     print(f"{RERUNS} Playground reruns, one session, {len(STEPS)} step counts × every learning-rate stop: server RSS "

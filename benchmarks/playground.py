@@ -10,9 +10,8 @@ Prints, with the machine's load average (shared machines are noisy):
 4. 20 concurrent sessions (benchmarks/load.py: 50) of 6 runs × 1000 steps (Streamlit's own websocket protocol, loopback),
    each moving the learning-rate slider to a new value at the same moment, two rounds: p50 / p95
    response (rerun request sent → script finished);
-5. first visit → first paths on a warm machine (compilation cache filled), with the class
-   server's warm-up at server start (serve.py) and without it (app.py); and the server's part
-   of it: the first session's script run, no browser.
+5. first visit → first paths on a warm machine (compilation cache filled), after the warm-up at
+   server start; and the server's part of it: the first session's script run, no browser.
 """
 
 from __future__ import annotations
@@ -208,14 +207,12 @@ def wait_for_line(log: Path, text: str, timeout_s: float = 120.0) -> None:
         time.sleep(0.05)
 
 
-def first_visit(pw, script: str) -> tuple[float, float]:
-    """(server launch → first paths, first visit → first paths) with a fresh server of `script`
-    and a fresh browser. serve.py warms up at server start: the visit comes after its warm-up
-    reported; app.py warms up on the first visit, so that visit pays for it."""
+def first_visit(pw) -> tuple[float, float]:
+    """(server launch → first paths, first visit → first paths) with a fresh server and a fresh
+    browser; the visit comes after the server's start-up warm-up reported."""
     t0 = time.perf_counter()
-    with app_server(script=script) as (url, _proc, log):
-        if script == "serve.py":
-            wait_for_line(log, "default scenario warm")
+    with app_server() as (url, _proc, log):
+        wait_for_line(log, "default scenario warm")
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         t1 = time.perf_counter()
@@ -234,28 +231,19 @@ async def _one_run(url: str) -> float:
         return time.perf_counter() - t0
 
 
-def first_script_run(script: str) -> float:
-    """Server side of a first visit: seconds from the first session's request to its script
-    finished (the default link, no browser), on a fresh server of `script` (serve.py: after its warm-up)."""
-    with app_server(script=script) as (url, _proc, log):
-        if script == "serve.py":
-            wait_for_line(log, "default scenario warm")
-        return asyncio.run(_one_run(url))
-
-
 def server_side_report() -> str:
-    """Outside Playwright's event loop (the sessions run their own)."""
-    return (f"first visit, server side (first script run, no browser): serve.py {first_script_run('serve.py'):.2f} s, "
-            f"app.py {first_script_run('app.py'):.2f} s")
+    """Server side of a first visit: the first session's request to its script finished (the
+    default link, no browser), on a fresh server after its warm-up. Outside Playwright's event loop."""
+    with app_server() as (url, _proc, log):
+        wait_for_line(log, "default scenario warm")
+        return f"first visit, server side (first script run, no browser): {asyncio.run(_one_run(url)):.2f} s"
 
 
 def startup_report(pw) -> str:
-    first_visit(pw, "app.py")  # fills the persistent compilation cache: the machine is warm from here on
-    app_launch, app_visit = first_visit(pw, "app.py")
-    serve_launch, serve_visit = first_visit(pw, "serve.py")
-    return (f"first visit → first paths, warm machine: serve.py (warm-up at server start) {serve_visit:.2f} s, "
-            f"app.py (warm-up on the first visit) {app_visit:.2f} s   (target ≤ 3 s); "
-            f"launch → first paths: app.py {app_launch:.2f} s, serve.py {serve_launch:.2f} s (after its warm-up)")
+    first_visit(pw)  # fills the persistent compilation cache: the machine is warm from here on
+    launch, visit = first_visit(pw)
+    return (f"first visit → first paths, warm machine: {visit:.2f} s   (target ≤ 3 s); "
+            f"launch → first paths: {launch:.2f} s (after the warm-up)")
 
 
 def main() -> None:

@@ -6,24 +6,25 @@ import ast
 import asyncio
 import importlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-import serve
+import app
 import viz.player
 from trajectories.scenario import Scenario
 from viz.player import run_trace
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = ("app.py", "serve.py", "pages", "ui", "viz", "trajectories", "landscapes", "optimizers", "schedules", "lessons")
+APP_PACKAGES = ("app.py", "navigation.py", "pages", "ui", "viz", "trajectories", "landscapes", "optimizers", "schedules", "lessons")
 
 
-def test_streamlit_serves_serve_py_through_its_app_and_app_py_as_a_script():
-    assert discover_asgi_app(ROOT / "serve.py").is_asgi_app
-    assert not discover_asgi_app(ROOT / "app.py").is_asgi_app
-    assert serve.app._script_path == Path("app.py")
+def test_streamlit_serves_app_py_through_its_app_and_navigation_py_as_its_script():
+    assert discover_asgi_app(ROOT / "app.py").is_asgi_app
+    assert not discover_asgi_app(ROOT / "navigation.py").is_asgi_app
+    assert app.app._script_path == Path("navigation.py")
 
 
 @pytest.fixture
@@ -51,15 +52,21 @@ def default_hits_and_misses() -> tuple[int, int]:
     return after.hits - before.hits, after.misses - before.misses
 
 
+def run_coroutine(coro):
+    """asyncio.run in a thread of its own: a browser test's Playwright may hold this thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_lifespan_hook_warms_the_default_scenario_once(fresh_warmup, monkeypatch):
     calls = []
     monkeypatch.setattr(fresh_warmup, "_later", lambda: calls.append("later"))
 
     async def start_and_stop():
-        async with serve.warm_at_start(None):
+        async with app.warm_at_start(None):
             pass
 
-    asyncio.run(start_and_stop())
+    run_coroutine(start_and_stop())
     join_warmers()
     assert default_hits_and_misses() == (len(Scenario().runs), 0)
     fresh_warmup.before_first_paths()  # the first visit waits for the warm-up instead of redoing it
@@ -134,4 +141,4 @@ def test_load_drivers_refuse_remote_servers_and_too_many_sessions():
     with pytest.raises(ValueError, match="loopback"):
         connect("http://192.0.2.1:8501")
     with pytest.raises(ValueError, match="sessions"):
-        asyncio.run(concurrent_sessions("http://127.0.0.1:1", MAX_SESSIONS + 1))
+        run_coroutine(concurrent_sessions("http://127.0.0.1:1", MAX_SESSIONS + 1))

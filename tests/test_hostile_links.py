@@ -23,7 +23,7 @@ import viz.player
 from trajectories.scenario import MAX_RUNS, MAX_STARTS, Scenario, from_query
 from ui.markdown import plain
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "navigation.py"
 RUN_TIMEOUT = 10  # seconds per script run: the issue's bound, enforced by AppTest
 FIRST_TIMEOUT = 120  # a worker's first run imports JAX and may compile
 CHUNK = 24
@@ -120,7 +120,7 @@ def sweeps_cases() -> list[Case]:
 
 
 def networks_cases() -> list[Case]:
-    return [({"width": v, "r1": "adam"}, ("'width'", "'r1'")) for v in HOSTILE[::8]]
+    return [({"width": v, "h": v, "r1": "adam"}, ("'width'", "'h=")) for v in HOSTILE[::8]]
 
 
 PAGES = {

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import lessons
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "navigation.py"
 
 
 def open_lesson(query: dict[str, str]) -> AppTest:

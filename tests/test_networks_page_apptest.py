@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from trajectories import net_scenario as ns
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "navigation.py"
 LINK = {"model": "zzz", "h": "8", "n": "256", "steps": "200", "r1": "adam;lr=0.01", "r2": "adam;lr=0.01;label=twin",
         "r3": "sgd;lr=0.5;on=0"}
 

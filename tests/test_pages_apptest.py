@@ -12,7 +12,7 @@ import trajectories as tr
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
 
 TIMEOUT = 120
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "navigation.py"
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "navigation.py"
 TIMEOUT = 120
 
 

@@ -15,7 +15,7 @@ from trajectories.scenario import RunSpec, Scenario, from_query, to_query
 from viz.player import run_trace
 
 N_DATA = landscapes.get("linear_regression").data.size
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "navigation.py"
 
 
 def data_scenario(*batches: int | None, default: int | None = None) -> Scenario:

@@ -14,7 +14,7 @@ from trajectories.sweep_scenario import for_run, from_query, to_query
 from viz import export
 from viz.sweep_export import SWEEP
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent.parent / "navigation.py"
 TIMEOUT = 120
 HEATMAP = {"sweep": "heatmap", "r1": "adam;lr=0.05", "res": "16", "steps": "100", "y": "b1,0.5,0.99"}
 

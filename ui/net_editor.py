@@ -32,11 +32,15 @@ class NetEditor(Editor):
                 st.session_state[self.k(name)] = getattr(obj, name)
         st.session_state[self.k("eigen")] = s.eigen
 
+    def data_of(self, s: ns.NetScenario) -> None:
+        """A network's batch size is the problem's (its sidebar), not a run's."""
+        return None
+
     def from_widgets(self, s: ns.NetScenario) -> ns.NetScenario:
         ss = st.session_state
         problem = replace(s.problem, **{name: ss[self.k(name)] for name in _PROBLEM})
         problem = replace(problem, data_seed=int(problem.data_seed), init_seed=int(problem.init_seed))
-        runs = tuple(self._run_from_widgets(i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
+        runs = tuple(self._run_from_widgets(s, i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
         return replace(s, problem=problem, runs=runs, **{name: ss[self.k(name)] for name in _VIEW}, eigen=bool(ss[self.k("eigen")]))
 
     def problem_controls(self, s: ns.NetScenario) -> None:

@@ -22,6 +22,7 @@ import streamlit as st
 import landscapes
 import optimizers
 import schedules
+from landscapes.base import DataSet
 from trajectories import engine
 from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
 from ui.landscape_picker import landscape_picker, picked, seed_picker
@@ -117,11 +118,15 @@ class Editor:
         return st.session_state[pick]
 
     # ---- widget state -> scenario ----
+    def data_of(self, s: Scenario) -> DataSet | None:
+        """The data set whose mini-batches a run's own batch size picks from (None: no batch sizes)."""
+        return landscapes.get(s.landscape).data
+
     def _run_from_widgets(self, s: Scenario, i: int) -> RunSpec:
         """Run i as its editor shows it (only the edited run has widgets). Its batch size is its
         own only when it differs from the scenario's, so the scenario's stays its default."""
         ss = st.session_state
-        data = landscapes.get(s.landscape).data
+        data = self.data_of(s)
         batch = s.runs[i].batch_size
         if data is not None and self.rk(i, "B") in ss:
             b = int(ss[self.rk(i, "B")])
@@ -306,7 +311,7 @@ class Editor:
                          format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}")
             lo, hi = engine.LR_RANGE
             log_slider("Learning rate η", self.lr_key(i, run.optimizer), lo, hi, on_change=on)
-            data = landscapes.get(s.landscape).data
+            data = self.data_of(s)
             if data is not None:
                 st.number_input(f"Batch size B (of {data.size})", 1, data.size, key=self.rk(i, "B"), on_change=on,
                                 help="This run's mini-batch; the sidebar's batch size is the default of every run.")

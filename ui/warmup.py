@@ -6,11 +6,10 @@ first page sets its icon: ≈ 0.6 s; and Streamlit's once-per-process check, on 
 any page draws, of whether it runs in a REPL, which inspects the whole call stack with source:
 ≈ 0.4 s), then the programs a first slider move would compile (noise on, 1000 steps).
 
-`streamlit run app.py` runs no app code before the first session (its ASGI discovery only parses
-app.py), so the warm-up starts either at server start, when the server is `streamlit run
-serve.py` (st.App's lifespan hook runs `warm` in a background thread), or on the first visit to
-the Playground (`before_first_paths`), whichever comes first; the other then waits for the
-default scenario instead of computing it a second time.
+A page script runs no code before the first session, so the warm-up starts at server start from
+app.py's `st.App` lifespan hook (a background thread), or on the first visit to the Playground
+(`before_first_paths`) where the page script runs without app.py (AppTest), whichever comes
+first; the other then waits for the default scenario instead of computing it a second time.
 """
 
 from __future__ import annotations

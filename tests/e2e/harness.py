@@ -45,13 +45,13 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = START_TIMEOU
 
 
 @contextlib.contextmanager
-def app_server(extra_args: tuple[str, ...] = (), script: str = "app.py") -> Iterator[tuple[str, subprocess.Popen, Path]]:
-    """Start the app (`script`: app.py, or serve.py for the class server) on a free loopback port;
+def app_server(extra_args: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """Start the app (`streamlit run app.py`) on a free loopback port;
     yields (base URL, process, log file)."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="optiviz-streamlit-", suffix=".log")[1])
     cmd = [
-        sys.executable, "-m", "streamlit", "run", script,
+        sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", *extra_args,
     ]

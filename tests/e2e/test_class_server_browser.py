@@ -1,5 +1,5 @@
-"""The class server (`streamlit run serve.py`) in headless Chromium: it serves the app through
-st.App, draws a hostile link's paths, and shows the link's bad values as plain text."""
+"""The class server (`streamlit run app.py`, served through st.App) in headless Chromium: it draws
+a hostile link's paths and shows the link's bad values as plain text."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.harness import app_server, wait_for_app
+from tests.e2e.harness import wait_for_app
 from ui.markdown import ZERO_WIDTH
 
 pytestmark = pytest.mark.browser
@@ -15,16 +15,15 @@ pytestmark = pytest.mark.browser
 HOSTILE = {"ls": "[win a prize](http://evil.example)", "steps": "<b>9</b>", "r1": "adam;lr=nan", "r2": "sgd;label=**x**"}
 
 
-def test_class_server_shows_a_hostile_link_as_plain_text(page):
-    with app_server(script="serve.py") as (url, _proc, _log):
-        page.goto(f"{url}/?{urlencode(HOSTILE)}")
-        page.wait_for_selector(".ovz[data-ready='1']", state="attached", timeout=90_000)
-        wait_for_app(page)
-        alerts = page.locator("[data-testid=stAlert]")
-        text = " ".join(alerts.all_inner_texts()).replace(ZERO_WIDTH, "")
-        assert "unknown landscape '[win a prize](http://evil.example)'" in text and "'steps=<b>9</b>'" in text
-        assert "'r1.lr=nan'" in text
-        assert alerts.locator("a, b").count() == 0  # nothing in a link became markup
-        sidebar = page.locator("[data-testid=stSidebar]")
-        assert "**x**" in sidebar.inner_text() and sidebar.locator("strong", has_text="x").count() == 0
-        assert page.locator("[data-testid=stException]").count() == 0 and page.errors == []
+def test_class_server_shows_a_hostile_link_as_plain_text(page, app_url):
+    page.goto(f"{app_url}/?{urlencode(HOSTILE)}")
+    page.wait_for_selector(".ovz[data-ready='1']", state="attached", timeout=90_000)
+    wait_for_app(page)
+    alerts = page.locator("[data-testid=stAlert]")
+    text = " ".join(alerts.all_inner_texts()).replace(ZERO_WIDTH, "")
+    assert "unknown landscape '[win a prize](http://evil.example)'" in text and "'steps=<b>9</b>'" in text
+    assert "'r1.lr=nan'" in text
+    assert alerts.locator("a, b").count() == 0  # nothing in a link became markup
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert "**x**" in sidebar.inner_text() and sidebar.locator("strong", has_text="x").count() == 0
+    assert page.locator("[data-testid=stException]").count() == 0 and page.errors == []

@@ -1,0 +1,22 @@
+"""optiviz's page script: the navigation between the views (each lives in pages/).
+
+`streamlit run app.py` serves this script through app.py's `st.App`, which warms the default
+scenario at server start; tests (AppTest) run this script directly.
+"""
+
+import streamlit as st
+
+import trajectories  # noqa: F401  (JAX runtime settings before anything computes)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path="playground"),
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
+        st.Page("pages/sweeps.py", title="Sweeps", icon=":material/grid_on:", url_path="sweeps"),
+        st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
+        st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
+        st.Page("pages/networks.py", title="Neural net", icon=":material/hub:", url_path="networks"),
+    ],
+    position="top",
+)
+navigation.run()
