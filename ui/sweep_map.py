@@ -8,11 +8,19 @@ static folder, computes the hover text itself, and returns a click as the trigge
 
 from __future__ import annotations
 
+import streamlit as st
+
 from ui import assets
-from ui.component import frontend_component
+from viz import frontend
 from viz.sweeps import Maps
 
-_component = frontend_component("optiviz_sweep_map", "sweepmap")
+_component = st.components.v2.component(
+    "optiviz_sweep_map",
+    html=frontend.sweep_map("html"),
+    css=frontend.sweep_map("css"),
+    js=frontend.sweep_map_js("streamlit"),
+    isolate_styles=False,  # plotly.js styles its plots from the document's head
+)
 
 
 def render(maps: Maps, *, key: str, zoomable: bool = False, height: int = 520, columns: int = 2):

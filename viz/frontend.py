@@ -1,9 +1,10 @@
 """The player's browser code (ui/frontend/), assembled for a host.
 
 The player is split by concern into plain scripts that share one scope; a host gets them
-concatenated in a fixed order (each file only uses what the files before it define, plus the
-methods the core gathers), followed by its adapter: `streamlit` (the components v2 module, with
-its default export) or `standalone` (an exported HTML file, data embedded). One player, two hosts.
+concatenated in a fixed order after common.js (shared with the sweep map; each file only uses
+what the files before it define, plus the methods the core gathers), followed by its adapter:
+`streamlit` (the components v2 module, with its default export) or `standalone` (an exported
+HTML file, data embedded). One player, two hosts.
 No Streamlit here: the export builders use it too.
 """
 
@@ -29,7 +30,7 @@ def player_js(host: str) -> str:
     """The player's scripts, then the adapter for `host` (one of HOSTS)."""
     if host not in HOSTS:
         raise ValueError(f"unknown player host {host!r}; expected one of {HOSTS}")
-    return "\n".join(_read(f"player/{name}.js") for name in (*MODULES, host))
+    return "\n".join([_read("common.js"), *(_read(f"player/{name}.js") for name in (*MODULES, host))])
 
 
 def player_html() -> str:
@@ -52,5 +53,15 @@ def plotly_js() -> str:
 
 
 def sweep_map(ext: str) -> str:
-    """The sweep map component's file `ext` (html, css or js) from ui/frontend/, for an exported page."""
+    """The sweep map's html or css file from ui/frontend/."""
     return _read(f"sweepmap.{ext}")
+
+
+@functools.lru_cache(maxsize=4)
+def sweep_map_js(host: str) -> str:
+    """The sweep map's script after the shared one; for the `streamlit` host with the components-v2
+    default export, for `standalone` (an exported page) without: the page mounts a SweepView itself."""
+    if host not in HOSTS:
+        raise ValueError(f"unknown sweep map host {host!r}; expected one of {HOSTS}")
+    adapter = "export default onePerParent((parent) => new SweepView(parent));" if host == "streamlit" else ""
+    return "\n".join([_read("common.js"), _read("sweepmap.js"), adapter])

@@ -280,19 +280,16 @@ def svg(s: SweepScenario, result: Maps | RateSweep, width: int = 960, height: in
 # ---- interactive page ----
 
 def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
-    """The script that draws the view into #ovz-host: the app's sweep map module mounted by hand
-    (clicks go nowhere: there is no Playground to open), or the rate figure as plotly draws it."""
+    """The script that draws the view into #ovz-host: the app's sweep map script with a SweepView
+    mounted by hand (clicks go nowhere: there is no Playground to open), or the rate figure."""
     if s.kind == "lr":
         figure = rate_figure(result, s)
         return (f"const FIG = {json.dumps(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
                 "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, {displaylogo: false, responsive: true});")
-    js = frontend.sweep_map("js")
-    if "export default function" not in js:
-        raise RuntimeError("ui/frontend/sweepmap.js no longer has the default export this page mounts")
     data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "height": 560,
             "columns": 2 if len(result.maps) > 1 else 1}
-    return (js.replace("export default function", "const mount = function", 1)
-            + f"\nmount({{data: {json.dumps(data)}, parentElement: document.getElementById('ovz-host'), setTriggerValue() {{}}}});")
+    return (frontend.sweep_map_js("standalone")
+            + f"\nnew SweepView(document.getElementById('ovz-host')).receive({json.dumps(data)}, () => {{}});")
 
 
 def sweep_html(s: SweepScenario, result: Maps | RateSweep, *, title: str) -> str:

@@ -3,36 +3,12 @@
 // Hover text is computed here from the arrays; a click returns the cell {map, row, col}; with
 // `zoomable`, a zoom returns the new window {map, x: [lo, hi], y: [lo, hi]} so Python recomputes it.
 
-const VIEWS = new WeakMap();
 const CONFIG = {
   displaylogo: false,
   showTips: false, // plotly's "double-click to zoom back out": the data is the window, so the page offers its own way out
   responsive: true,
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
 };
-
-function plotlyFrom(url) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  let tag = document.querySelector(`script[data-ovz-plotly]`);
-  if (!tag) {
-    tag = document.createElement("script");
-    tag.src = url;
-    tag.dataset.ovzPlotly = "1";
-    document.head.appendChild(tag);
-  }
-  return new Promise((resolve, reject) => {
-    tag.addEventListener("load", () => resolve(window.Plotly), { once: true });
-    tag.addEventListener("error", () => { tag.remove(); reject(new Error(`could not load plotly.js from ${url}`)); }, { once: true });
-  });
-}
-
-function bytes(b64) {
-  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 function half(bits) {
   // IEEE 754 binary16 → number
@@ -46,10 +22,10 @@ function half(bits) {
 
 function decode(m) {
   const n = m.x.n * m.y.n;
-  const cat = bytes(m.cat);
-  const shade = bytes(m.shade);
-  const step = new Uint16Array(bytes(m.step).buffer, 0, n);
-  const loss = m.loss ? new Uint16Array(bytes(m.loss).buffer, 0, n) : null;
+  const cat = bytesOf(m.cat);
+  const shade = bytesOf(m.shade);
+  const step = new Uint16Array(bytesOf(m.step).buffer, 0, n);
+  const loss = m.loss ? new Uint16Array(bytesOf(m.loss).buffer, 0, n) : null;
   return { ...m, cat, shade, step, loss };
 }
 
@@ -123,7 +99,7 @@ class SweepView {
   }
 
   async draw(data) {
-    this.Plotly = await plotlyFrom(data.plotly);
+    this.Plotly = await loadPlotly(data.plotly);
     this.zoomable = !!data.zoomable;
     this.grid.style.setProperty("--ovz-sweep-cols", String(Math.min(data.maps.length, data.columns || 2)));
     this.grid.style.setProperty("--ovz-sweep-h", `${data.height}px`);
@@ -241,18 +217,4 @@ class SweepView {
   destroy() {
     if (this.Plotly) this.panels.forEach((p) => this.Plotly.purge(p.plot));
   }
-}
-
-export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let view = VIEWS.get(parentElement);
-  if (!view) {
-    view = new SweepView(parentElement);
-    VIEWS.set(parentElement, view);
-  }
-  view.receive(data, setTriggerValue);
-  return () => {
-    view.destroy();
-    VIEWS.delete(parentElement);
-  };
 }

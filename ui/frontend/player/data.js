@@ -8,26 +8,6 @@
 const GRIDS = new Map(); // grid URL (or embedded digest) -> Promise<{z, shade}>
 const DECODED = new Map(); // run digest -> decoded run arrays
 const DECODED_MAX = 64;
-let plotlyLoading = null;
-
-function loadPlotly(url) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!plotlyLoading) {
-    plotlyLoading = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.async = true;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => {
-        plotlyLoading = null;
-        script.remove();
-        reject(new Error(`could not load plotly.js from ${url}`));
-      };
-      document.head.appendChild(script);
-    });
-  }
-  return plotlyLoading;
-}
 
 // The grid blob: n×n float32 values of f, then n×n shades; fetched from `L.url`, or decoded from
 // `L.grid` (base64) when the page carries it (an exported file opened without a server).
@@ -49,14 +29,6 @@ function loadGrid(L) {
     GRIDS.set(id, loading);
   }
   return GRIDS.get(id);
-}
-
-function bytesOf(b64) {
-  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
 }
 
 // One flat array split per trajectory at `offsets` (n + 1 of them), `width` numbers per kept step.
