@@ -5,23 +5,38 @@ default scenario at server start, before the first visitor.
 
 Streamlit recognizes the `st.App` below and serves the app through its ASGI server; the lifespan
 hook runs once when the server starts and hands the warm-up to a background thread, so the
-server answers at once while JAX loads and the default runs are computed.
+server answers while the default runs are computed. The app's modules (JAX with them) are
+imported first, in the hook itself: importing JAX from two threads at once (the warm-up's and a
+first session's) can leave one of its modules half-initialized.
 """
 
+import importlib
+import pkgutil
 import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
 
+PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui")
+
+
+def import_app_modules() -> None:
+    """Every module of the app's packages, so that no session thread imports one concurrently."""
+    for name in PACKAGES:
+        package = importlib.import_module(name)
+        for module in pkgutil.walk_packages(package.__path__, f"{name}."):
+            importlib.import_module(module.name)
+
 
 def _warm() -> None:
-    from ui import warmup  # JAX and the catalogues load here, off the server's event loop
+    from ui import warmup
 
     warmup.warm()
 
 
 @asynccontextmanager
 async def warm_at_start(_app):
+    import_app_modules()
     threading.Thread(target=_warm, name="optiviz-warm-up", daemon=True).start()
     yield
 
