@@ -32,7 +32,7 @@ def fresh_warmup(monkeypatch):
     """ui.warmup with its once-per-process state reset (the module is reloaded) and an empty run cache."""
     import ui.warmup
 
-    monkeypatch.setattr(viz.player, "_CACHE", viz.player._TraceCache(viz.player.RUN_CACHE_BYTES))
+    monkeypatch.setattr(viz.player, "_CACHE", viz.player.TraceCache(viz.player.RUN_CACHE_BYTES))
     yield importlib.reload(ui.warmup)
     join_warmers()
     importlib.reload(ui.warmup)

@@ -26,7 +26,7 @@ def payload(s: Scenario) -> dict:
 
 def test_float32_round_trip():
     a = np.array([[0.0, -1.5], [3.25, 1e-30]], dtype=np.float64)
-    back = player.decode_f32(player.encode_f32(a))
+    back = player.decode_f32(player.encode_array(a))
     np.testing.assert_array_equal(back, a.astype(np.float32).ravel())
 
 
@@ -182,7 +182,7 @@ def test_run_cache_is_bounded_in_bytes():
     class Sized:
         nbytes = 40
 
-    cache = player._TraceCache(budget=100)
+    cache = player.TraceCache(budget=100)
     made = []
 
     def make(key):

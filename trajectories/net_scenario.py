@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from landscapes import networks as nets
 from trajectories import network as nw
-from trajectories.scenario import PALETTE, VIEWS, Reader, RunSpec, Tracked, encode_runs
+from trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color
 
 WIDTHS = (4, 8, 16, 32)
 POINTS = (256, 512, 1024)
@@ -55,8 +55,7 @@ class NetScenario:
                      for r in (self.runs[i] for i in self.shown()))
 
     def color(self, i: int) -> str:
-        c = self.runs[i].color
-        return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
+        return run_color(self.runs, i)
 
     def validate(self) -> "NetScenario":
         """Raise ValueError naming the first bad field; return self when all is well."""

@@ -68,6 +68,12 @@ def _default_runs() -> tuple[RunSpec, ...]:
     return (RunSpec("sgd", 1e-3), RunSpec("momentum", 1e-3), RunSpec("adam", 0.05))
 
 
+def run_color(runs: tuple[RunSpec, ...], i: int) -> str:
+    """Run i's own colour, else the palette's i-th: what every view that lists runs draws it in."""
+    c = runs[i].color
+    return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Everything a view shows. Empty `starts` means the landscape's first default start."""
@@ -89,8 +95,7 @@ class Scenario:
         return self.starts or (landscapes.get(self.landscape).starts[0],)
 
     def color(self, i: int) -> str:
-        c = self.runs[i].color
-        return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
+        return run_color(self.runs, i)
 
     def batch_of(self, i: int) -> int | None:
         """Run i's batch size: its own, else the scenario's (None: full batch or no data)."""
@@ -116,7 +121,7 @@ class Scenario:
         return self
 
 
-def _fmt(v: float) -> str:
+def fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
@@ -124,13 +129,13 @@ def encode_run(run: RunSpec) -> str:
     """One run as a link value: `adam;lr=0.01;b1=0.8;s=cosine;…` (defaults left out)."""
     parts = [run.optimizer]
     if run.learning_rate is not None:
-        parts.append(f"lr={_fmt(run.learning_rate)}")
-    parts += [f"{k}={_fmt(v)}" for k, v in run.hyper]
+        parts.append(f"lr={fmt(run.learning_rate)}")
+    parts += [f"{k}={fmt(v)}" for k, v in run.hyper]
     if run.batch_size is not None:
         parts.append(f"B={run.batch_size}")
     if run.schedule != "constant":
         parts.append(f"s={run.schedule}")
-    parts += [f"s.{k}={_fmt(v)}" for k, v in run.schedule_params]
+    parts += [f"s.{k}={fmt(v)}" for k, v in run.schedule_params]
     if run.label:
         parts.append(f"label={quote(run.label, safe='')}")
     if run.color:
@@ -147,14 +152,14 @@ def to_query(s: Scenario) -> dict[str, str]:
     if landscapes.custom.is_custom(s.landscape):
         q = {"ls": "custom", **landscapes.custom.link_fields(s.landscape)}
     if s.starts:
-        q["start"] = ";".join(f"{_fmt(x)},{_fmt(y)}" for x, y in s.starts)
+        q["start"] = ";".join(f"{fmt(x)},{fmt(y)}" for x, y in s.starts)
     for key, value, default in [
         ("steps", s.steps, d.steps), ("noise", s.noise, d.noise), ("batch", s.batch_size, d.batch_size),
         ("seed", s.seed, d.seed), ("view", s.view, d.view), ("logy", int(s.log_loss), int(d.log_loss)),
         ("present", int(s.presentation), int(d.presentation)), ("lesson", s.lesson, d.lesson),
     ]:
         if value != default:
-            q[key] = _fmt(value) if isinstance(value, float) else str(value)
+            q[key] = fmt(value) if isinstance(value, float) else str(value)
     return {**q, **encode_runs(s.runs)}
 
 

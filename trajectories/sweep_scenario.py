@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import optimizers
 from trajectories import engine, scenario
-from trajectories.scenario import Reader, RunSpec, Scenario, _fmt
+from trajectories.scenario import Reader, RunSpec, Scenario, fmt
 from trajectories.sweeps import MAX_WORK
 
 KINDS = ("lr", "heatmap", "basin", "trainability")
@@ -135,12 +135,12 @@ def to_query(s: SweepScenario) -> dict[str, str]:
     q: dict[str, str] = {"sweep": s.kind, **scenario.to_query(s.base)}
     for key, value, default in [("tol", s.tol, d.tol), ("res", s.resolution, d.resolution), ("color", s.colour, d.colour)]:
         if value != default:
-            q[key] = _fmt(value) if isinstance(value, float) else str(value)
+            q[key] = fmt(value) if isinstance(value, float) else str(value)
     if (s.rates, s.count) != (d.rates, d.count):
-        q["rates"] = f"{_fmt(s.rates[0])},{_fmt(s.rates[1])},{s.count}"
+        q["rates"] = f"{fmt(s.rates[0])},{fmt(s.rates[1])},{s.count}"
     for name, axis, default in (("x", s.x, d.x), ("y", s.y, d.y)):
         if axis != default:
-            q[name] = f"{axis.param},{_fmt(axis.low)},{_fmt(axis.high)}"
+            q[name] = f"{axis.param},{fmt(axis.low)},{fmt(axis.high)}"
     return q
 
 
@@ -148,10 +148,10 @@ def _range(r: Reader, key: str, raw: str, default: tuple[float, float], lo: floa
     try:
         a, b = (float(v) for v in raw.split(","))
     except ValueError:
-        r.warn(f"'{key}={raw}' is not 'low,high'; using {_fmt(default[0])} to {_fmt(default[1])}.")
+        r.warn(f"'{key}={raw}' is not 'low,high'; using {fmt(default[0])} to {fmt(default[1])}.")
         return default
     if not (lo <= a < b <= hi) or (log and a <= 0):
-        r.warn(f"'{key}={raw}' must satisfy {lo:g} ≤ low < high ≤ {hi:g}; using {_fmt(default[0])} to {_fmt(default[1])}.")
+        r.warn(f"'{key}={raw}' must satisfy {lo:g} ≤ low < high ≤ {hi:g}; using {fmt(default[0])} to {fmt(default[1])}.")
         return default
     return a, b
 

@@ -38,13 +38,14 @@ RUN_CACHE_BYTES = 256 * 2**20
 DEFAULT_TOL = 1e-2
 
 
-def encode_f32(a: np.ndarray, dtype: str = "<f4") -> str:
+def encode_array(a: np.ndarray, dtype: str = "<f4") -> str:
     """Little-endian bytes of `a` (C order) as `dtype` (float32 unless told), base64: 4/3 bytes per byte on the wire."""
-    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
+    with np.errstate(over="ignore"):  # a loss beyond float16's range is sent as inf
+        return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
 
 
 def decode_f32(text: str, dtype: str = "<f4") -> np.ndarray:
-    """Inverse of `encode_f32` (flat)."""
+    """Inverse of `encode_array` (flat)."""
     return np.frombuffer(base64.b64decode(text), dtype=dtype)
 
 
@@ -130,7 +131,7 @@ class CacheInfo(NamedTuple):
     nbytes: int
 
 
-class _TraceCache:
+class TraceCache:
     """Least-recently-used RunTraces, bounded by their size in bytes (a run of 16 starts × 5000
     steps weighs ≈ 4 MB, a default one ≈ 30 kB). Thread-safe: sessions share it."""
 
@@ -172,11 +173,11 @@ def pack_tracks(steps: Sequence[np.ndarray], positions: Sequence[np.ndarray], lo
     trajectory, always 0 and T; its `positions` (k, 2) and `losses` (k,) there) and of rate rows
     known at `rate_steps`. The player interpolates between known steps."""
     arrays = {
-        "keep": encode_f32(np.concatenate(steps), "<u2"),
-        "pos": encode_f32(np.concatenate(positions)),
-        "loss": encode_f32(np.concatenate(losses)),
-        "lrKeep": encode_f32(np.concatenate(rate_steps), "<u2"),
-        "lr": encode_f32(np.concatenate(rates)),
+        "keep": encode_array(np.concatenate(steps), "<u2"),
+        "pos": encode_array(np.concatenate(positions)),
+        "loss": encode_array(np.concatenate(losses)),
+        "lrKeep": encode_array(np.concatenate(rate_steps), "<u2"),
+        "lr": encode_array(np.concatenate(rates)),
     }
     offsets = {"keepAt": _offsets(steps), "lrKeepAt": _offsets(rate_steps)}
     digest = hashlib.blake2b("|".join(arrays[k] for k in sorted(arrays)).encode(), digest_size=8).hexdigest()
@@ -195,7 +196,7 @@ def _trace(key: Scenario) -> RunTrace:
     return RunTrace(rec, arrays, offsets, lr_rows, digest)
 
 
-_CACHE = _TraceCache(RUN_CACHE_BYTES)
+_CACHE = TraceCache(RUN_CACHE_BYTES)
 
 
 def run_trace(s: Scenario, i: int) -> RunTrace:

@@ -8,7 +8,6 @@ learning-rate sweep is a small Plotly figure (a few hundred points per curve).
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import math
@@ -22,7 +21,7 @@ import optimizers
 from trajectories import engine, sweeps
 from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
-from viz.player import _TraceCache
+from viz.player import TraceCache, encode_array
 
 Progress = Callable[[float], None]
 KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
@@ -86,20 +85,16 @@ class SweepMap:
     @functools.cached_property
     def payload(self) -> dict:
         """The map for the browser (computed once per map: a cached result is sent again on every rerun)."""
-        arrays = {"cat": _b64(self.cat, "u1"), "shade": _b64(self.shade, "u1"), "step": _b64(self.step, "<u2")}
+        arrays = {"cat": encode_array(self.cat, "u1"), "shade": encode_array(self.shade, "u1"),
+                  "step": encode_array(self.step, "<u2")}
         if self.loss is not None:
-            arrays["loss"] = _b64(self.loss, "<f2")
+            arrays["loss"] = encode_array(self.loss, "<f2")
         digest = hashlib.blake2b("|".join(arrays.values()).encode(), digest_size=8).hexdigest()
         return {
             "title": self.title, "note": self.note, "shadeLabel": self.shade_label, "digest": digest,
             "x": vars(self.x), "y": vars(self.y), **arrays, "marks": [list(m) for m in self.marks],
             "categories": [{"name": c.name, "colours": list(c.colours)} for c in self.categories],
         }
-
-
-def _b64(a: np.ndarray, dtype: str) -> str:
-    with np.errstate(over="ignore"):
-        return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
 
 
 @dataclass(frozen=True, eq=False)
@@ -448,7 +443,7 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
     return {"data": data, "layout": layout}
 
 
-_CACHE = _TraceCache(CACHE_BYTES)
+_CACHE = TraceCache(CACHE_BYTES)
 COMPUTE = {"lr": rate_sweep, "heatmap": heatmap, "basin": basins, "trainability": trainability}
 
 
