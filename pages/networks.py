@@ -17,31 +17,29 @@ from trajectories import network as nw
 from trajectories import network_views as nv
 from ui import assets
 from ui import player as ui_player
+from ui.export_menu import export_menu
 from ui.frame import page_frame
+from ui.handover import NETWORK_PREFIX, to_playground
+from ui.landscape_picker import leave_network
 from ui.net_editor import NetEditor
 from ui.state import ScenarioState, share_url
 from viz import network as vn
 
-PREFIX = "nn"
-PLAYER_KEY = "nn.player"
+PREFIX = NETWORK_PREFIX
+PLAYER_KEY = f"{PREFIX}.player"
 EIGEN_POINTS = 40
 
 
 # A record holds ≤ 8 runs × 1001 snapshots × P floats (38 MB at width 32): a few settings, not many.
 @st.cache_data(max_entries=8, show_spinner="Training…")
-def compute(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str):
-    """Record, plane, projections, the 100×100 plane grid and the loss at each projected point."""
-    record = nw.train(problem, runs, steps)
-    plane = nv.random_plane(record) if plane_kind == "random" else nv.pca_plane(record, centre=plane_kind[4:])
-    coords, distance = nv.project(plane, record.snapshots)
-    grid = nv.plane_grid(record.problem, plane, nv.path_extent(coords), 100)
-    plane_loss = nv.plane_losses(record.problem, plane, coords.reshape(-1, 2)).reshape(distance.shape)
-    return record, plane, coords, distance, grid, plane_loss
+def compute(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str) -> nv.PlaneView:
+    """The record on the chosen plane, with the plane's 100×100 grid and the loss at each projected point."""
+    return nv.plane_view(nw.train(problem, runs, steps), plane_kind)
 
 
 @st.cache_data(max_entries=16, show_spinner="Hessian-vector products…")
 def eigenvalues(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str):
-    record = compute(problem, runs, steps, plane_kind)[0]
+    record = compute(problem, runs, steps, plane_kind).record
     idx = np.unique(np.linspace(0, len(record.snapshot_steps) - 1, EIGEN_POINTS).astype(int))
     return idx, np.stack([nv.top_hessian_eigenvalues(record.problem, record.snapshots[i, idx]) for i in range(len(runs))])
 
@@ -55,6 +53,14 @@ def follow_player(slider_key: str, steps: int):
             st.session_state[slider_key] = int(step)
 
     return on_step
+
+
+def load_config(loaded: ns.NetScenario) -> None:
+    """An imported configuration replaces the setting (checked like any change)."""
+    try:
+        state.commit(loaded)
+    except ValueError as err:
+        editor.note(str(err))
 
 
 page_frame("Neural net")
@@ -73,11 +79,14 @@ for text in editor.pop_notes():
 
 left, right = st.columns([1, 3])
 with left:
+    leave_network(editor.k("kind"), lambda landscape: to_playground(landscape, s.runs, s.view))
     editor.problem_controls(s)
     st.markdown("**Runs**")
     editor.run_controls(s)
-    with st.popover("Share", icon=":material/link:", width="stretch"):
+    share_box, export_box = st.columns(2)
+    with share_box.popover("Share", icon=":material/link:", width="stretch"):
         st.code(share_url(s, ns.to_query), language=None, wrap_lines=True)
+
 
 with right:
     shown = s.shown()
@@ -85,10 +94,11 @@ with right:
         st.info("Switch on at least one run.")
         st.stop()
     try:
-        record, plane, coords, distance, grid, plane_loss = compute(s.problem, s.net_runs(), s.steps, s.plane)
+        view = compute(s.problem, s.net_runs(), s.steps, s.plane)
     except ValueError as err:
         st.error(str(err))
         st.stop()
+    record, plane, coords, distance, grid, plane_loss = view
     labels = [s.runs[i].display_label() for i in shown]
     colors = [s.color(i) for i in shown]
     explained = "" if plane.explained is None else f" · explains {100 * plane.explained.sum():.0f} % of the iterates' spread"
@@ -115,3 +125,6 @@ with right:
     for title, figure in vn.curve_figures(record, labels, colors, distance, plane_loss, int(record.snapshot_steps[k]), eig).items():
         st.markdown(f"**{title}**")
         st.plotly_chart(figure, key=f"{PREFIX}.{title[:12]}", width="stretch")
+    with export_box:
+        export_menu(s, view, key=f"{PREFIX}.export",
+                    title=f"Neural net {record.problem.spec.name}", on_import=load_config)

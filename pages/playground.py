@@ -17,13 +17,14 @@ from ui import player, presentation, warmup
 from ui.export_menu import export_menu
 from ui.guard import COMPUTE_ERRORS, failure
 from ui.frame import page_frame
+from ui.handover import PLAYGROUND_PREFIX, to_network
 from ui.markdown import plain, short_plain
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
 from viz.player import DEFAULT_TOL, results_rows, run_trace
 
-PREFIX = "pg"
-PLAYER_KEY = "pg.player"
+PREFIX = PLAYGROUND_PREFIX
+PLAYER_KEY = f"{PREFIX}.player"
 
 page_frame("Playground")
 state = ScenarioState(PREFIX)
@@ -48,7 +49,7 @@ for text in editor.pop_notes():
     st.error(short_plain(text), icon=":material/error:")
 
 with st.sidebar:
-    editor.landscape_controls(scenario)
+    editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view))
     st.subheader("Runs")
     editor.run_controls(scenario)
     st.subheader("Start and steps")

@@ -146,6 +146,31 @@ def input_extent(problem: NetworkProblem, margin: float = 0.15):
     return path_extent(x[None], margin)
 
 
+class PlaneView(NamedTuple):
+    """What the Neural net view shows of a record: the shared plane, each run's projected snapshots
+    (R, S, 2), their off-plane distance (R, S), the plane's loss grid (as_, bs, Z) around the paths
+    and the loss at each projected point (R, S)."""
+
+    record: NetworkRecord
+    plane: Plane
+    coords: np.ndarray
+    distance: np.ndarray
+    grid: tuple[np.ndarray, np.ndarray, np.ndarray]
+    plane_loss: np.ndarray
+
+
+def plane_view(record: NetworkRecord, kind: str = "pca-final", n: int = 100) -> PlaneView:
+    """The record on one plane of `kind`: "pca-final" or "pca-mean" (PCA about run 1's final or the mean
+    iterate) or "random"; with its n×n loss grid. ValueError for another kind."""
+    if not (kind == "random" or kind.startswith("pca-")):
+        raise ValueError(f"plane must be 'pca-final', 'pca-mean' or 'random', got {kind!r}")
+    plane = random_plane(record) if kind == "random" else pca_plane(record, centre=kind[4:])
+    coords, distance = project(plane, record.snapshots)
+    grid = plane_grid(record.problem, plane, path_extent(coords), n)
+    plane_loss = plane_losses(record.problem, plane, coords.reshape(-1, 2)).reshape(distance.shape)
+    return PlaneView(record, plane, coords, distance, grid, plane_loss)
+
+
 @functools.lru_cache(maxsize=32)
 def _image_program(model: str, width: int, n: int):
     spec, unravel = nets.MODELS[model], layout(model, width).unravel
@@ -202,4 +227,5 @@ def top_hessian_eigenvalues(problem: NetworkProblem, thetas: np.ndarray, iterati
 
 
 __all__ = ["Plane", "principal_axes", "pca_plane", "random_plane", "project", "path_extent", "plane_losses", "plane_grid",
+           "PlaneView", "plane_view",
            "decision_images", "input_extent", "top_hessian_eigenvalues"]

@@ -1,5 +1,6 @@
 """The Export menu every view that shows runs places next to it: `export_menu(scenario, shown)`, for
-a Playground or lesson scenario and its traces, or for a SweepScenario and the sweep's result.
+a Playground or lesson scenario and its traces, a SweepScenario and the sweep's result, or a
+NetScenario and its PlaneView.
 
 Files are built only when asked for: the light ones (HTML, PNG, SVG, CSV, JSON) by the download
 button's deferred callable, on click; animations (GIF, MP4) as a background job on the server's
@@ -17,9 +18,11 @@ from typing import Callable, Sequence
 
 import streamlit as st
 
+from trajectories.net_scenario import NetScenario
+from trajectories.network_views import PlaneView
 from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import SweepScenario
-from viz import animate, export, render, sweep_export
+from viz import animate, export, network_export, render, sweep_export
 from viz.jobs import Busy, Job, JobRunner
 from viz.player import RunTrace
 from viz.sweeps import Maps, RateSweep
@@ -44,22 +47,29 @@ def _stem(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "optiviz"
 
 
-def export_menu(scenario: Scenario | SweepScenario, shown: Traces | Maps | RateSweep, *, key: str, title: str,
-                zoom=None, on_import: Callable[[Scenario | SweepScenario], None] | None = None) -> None:
+AnyScenario = Scenario | SweepScenario | NetScenario
+
+
+def export_menu(scenario: AnyScenario, shown: Traces | Maps | RateSweep | PlaneView, *, key: str,
+                title: str, zoom=None, on_import: Callable[[AnyScenario], None] | None = None) -> None:
     """An Export popover for what the view shows: `shown` as (run index, RunTrace) of a `scenario`,
-    or a sweep's result (maps or rate curves) of a SweepScenario."""
+    a sweep's result (maps or rate curves) of a SweepScenario, or the plane view of a NetScenario."""
     stem = _stem(title)
-    sweep = isinstance(scenario, SweepScenario)
+    codec = export.PLAYGROUND
     with st.popover("Export", icon=":material/download:", width="stretch"):
-        if sweep:
+        if isinstance(scenario, SweepScenario):
             _sweep_files(scenario, shown, key=key, title=title, stem=stem)
+            codec = sweep_export.SWEEP
+        elif isinstance(scenario, NetScenario):
+            _network_files(scenario, shown, key=key, title=title, stem=stem)
+            codec = network_export.NETWORK
         elif not shown:
             st.caption("Switch a run on to export it.")
         else:
             _files(scenario, shown, key=key, title=title, stem=stem, zoom=zoom)
             _animation(scenario, shown, key=key, stem=stem, zoom=zoom)
         if on_import is not None:
-            _import(key, on_import, sweep_export.SWEEP if sweep else export.PLAYGROUND)
+            _import(key, on_import, codec)
 
 
 def _numbers(s, key: str, stem: str, what: str, csv: Callable[[], str], data: Callable[[], str], codec: export.Codec) -> None:
@@ -91,6 +101,15 @@ def _sweep_files(s: SweepScenario, result: Maps | RateSweep, *, key: str, title:
     _pictures(key, stem, lambda w, h: sweep_export.png(s, result, w, h), lambda: sweep_export.svg(s, result))
     _numbers(s, key, stem, "one row per rate and start point" if s.kind == "lr" else "one row per cell",
              lambda: sweep_export.sweep_csv(s, result), lambda: sweep_export.sweep_json(s, result), sweep_export.SWEEP)
+
+
+def _network_files(s: NetScenario, view: PlaneView, *, key: str, title: str, stem: str) -> None:
+    st.markdown("**Interactive page** — the plane, the paths and the curves on one playhead, offline, one file")
+    st.download_button("Interactive HTML", lambda: network_export.network_html(s, view, title=title),
+                       file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
+    st.caption("A picture of one chart: the camera button in the chart's toolbar.")
+    _numbers(s, key, stem, "every recorded step of every run", lambda: network_export.network_csv(s, view),
+             lambda: network_export.network_json(s, view), network_export.NETWORK)
 
 
 def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom) -> None:

@@ -1,5 +1,7 @@
 """A landscape picker for any page: the catalogue plus "Custom…", where a user types f(x, y), sets
 the domain or takes an example; a rejected expression is shown inline with a caret under the column.
+Where a page can hand its runs to the Neural net page, the list ends with the landscape kind
+"Neural net…" (`network`); that page shows the same list with it chosen (`leave_network`).
 
 State, under session keys starting with `key`: the selectbox itself (`key`: a catalogue key or
 "custom"), the expression (`key.f`), the domain (`key.x0` … `key.y1`), the last good landscape key
@@ -21,6 +23,7 @@ from landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
 from ui.markdown import plain
 
 CUSTOM = "custom"
+NETWORK = "network"
 SESSION_NEW_PER_MINUTE = 10
 _BOUNDS = ("x0", "x1", "y0", "y1")
 _BOUND_LABELS = ("x from", "x to", "y from", "y to")
@@ -38,6 +41,8 @@ def caret_block(text: str, column: int) -> str:
 
 
 def _label(key: str) -> str:
+    if key == NETWORK:
+        return "Neural net: a real network's loss…"
     return "Custom f(x, y)…" if key == CUSTOM else landscapes.get(key).name
 
 
@@ -101,8 +106,14 @@ def _apply(key: str, on_change: Callable[[], None] | None) -> None:
 
 
 def _chosen(key: str, on_change: Callable[[], None] | None) -> None:
-    """Selectbox callback: choosing "Custom…" with nothing typed yet starts from the first example."""
-    if st.session_state[key] == CUSTOM and not st.session_state.get(f"{key}.f"):
+    """Selectbox callback: choosing "Custom…" with nothing typed yet starts from the first example;
+    choosing "Neural net…" keeps the landscape shown and leaves the page on the next run."""
+    ss = st.session_state
+    if ss[key] == NETWORK:
+        ss[key] = CUSTOM if is_custom(picked(key)) else picked(key)
+        ss[f"{key}.network"] = True
+        return
+    if ss[key] == CUSTOM and not ss.get(f"{key}.f"):
         use_example(key, next(iter(EXAMPLES)))
     _apply(key, on_change)
 
@@ -121,16 +132,35 @@ def _example(key: str, name: str, on_change: Callable[[], None] | None) -> None:
     _apply(key, on_change)
 
 
-def landscape_picker(key: str, on_change: Callable[[], None] | None = None, *, label: str = "Landscape", custom_area=None) -> str:
+def landscape_picker(key: str, on_change: Callable[[], None] | None = None, *, label: str = "Landscape", custom_area=None,
+                     network: Callable[[], None] | None = None) -> str:
     """Draw the picker (the custom editor in `custom_area`, default: right below); returns `picked(key)`.
+    With `network`, "Neural net…" is offered and picking it calls `network()` (which leaves the page).
     Call `seed_picker` first, at least once per session."""
     ss = st.session_state
-    options = [*landscapes.REGISTRY, CUSTOM]
+    if network is not None and ss.pop(f"{key}.network", False):
+        network()
+    options = [*landscapes.REGISTRY, CUSTOM, *([NETWORK] if network is not None else [])]
     st.selectbox(label, options, key=key, format_func=_label, on_change=_chosen, args=(key, on_change))
     if ss[key] == CUSTOM:
         with custom_area if custom_area is not None else st.container():
             _custom_editor(key, on_change)
     return picked(key)
+
+
+def _leave(key: str) -> None:
+    st.session_state[f"{key}.leave"] = st.session_state[key]
+
+
+def leave_network(key: str, to_landscape: Callable[[str], None], *, label: str = "Landscape") -> None:
+    """On the Neural net page: the same list with "Neural net…" chosen; picking a 2-D landscape (or
+    Custom, starting from the first example) calls `to_landscape(its key)`, which leaves the page."""
+    ss = st.session_state
+    target = ss.pop(f"{key}.leave", None)
+    if target is not None and target != NETWORK:
+        to_landscape(make_key(*EXAMPLES[next(iter(EXAMPLES))]) if target == CUSTOM else target)
+    ss[key] = NETWORK
+    st.selectbox(label, [*landscapes.REGISTRY, CUSTOM, NETWORK], key=key, format_func=_label, on_change=_leave, args=(key,))
 
 
 def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:

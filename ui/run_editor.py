@@ -248,9 +248,10 @@ class Editor:
         self._commit(replace(s, starts=starts))
 
     # ---- widgets ----
-    def landscape_controls(self, s: Scenario) -> None:
+    def landscape_controls(self, s: Scenario, network: Callable[[], None] | None = None) -> None:
+        """The landscape picker (with "Neural net…" where `network` leaves for it) and what it teaches."""
         ls = landscapes.get(s.landscape)
-        landscape_picker(self.k("ls"), self.changed)
+        landscape_picker(self.k("ls"), self.changed, network=network)
         st.caption(ls.teaches)
 
     def start_controls(self, s: Scenario) -> None:

@@ -163,10 +163,8 @@ def _kind_name(kind: object) -> str:
     return f"a {str(kind)[:40]!r} configuration"
 
 
-def _player_payload(s: Scenario, traces: Traces, zoom) -> dict:
-    """The player's data with the landscape grid inside it (no URL to fetch) and plotly already on the page."""
-    asset = payload.landscape_asset(s.landscape)
-    data = payload.player_data(s, traces, grid_url="", plotly_url="", asset=asset, zoom=zoom)
+def embed_grid(data: dict, asset: payload.LandscapeAsset) -> dict:
+    """The player's data with the landscape grid inside it (no URL to fetch)."""
     data["landscape"].update(url=None, grid=base64.b64encode(asset.blob).decode("ascii"))
     return data
 
@@ -176,13 +174,9 @@ def inline_script(text: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
-def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
-    """A self-contained HTML page that plays the scenario like the app's player, offline."""
-    data = _player_payload(s, traces, zoom)
-    ls = landscapes.get(s.landscape)
-    runs = ", ".join(s.runs[i].display_label() for i, _ in traces)
+def player_page(data: dict, *, title: str, caption: str) -> str:
+    """A self-contained HTML page that plays `data` (grids embedded) like the app's player, offline."""
     heading = html.escape(title)
-    caption = html.escape(f"{ls.name}, {s.steps} steps: {runs}. Made with optiviz; the link query {json.dumps(to_query(s))} restores it in the app.")
     return "\n".join([
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -193,8 +187,18 @@ def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
         "</head><body>",
         f"<h1>{heading}</h1>",
         f'<div id="ovz-host">{frontend.player_html()}</div>',
-        f'<p class="ovz-caption">{caption}</p>',
+        f'<p class="ovz-caption">{html.escape(caption)}</p>',
         f'<script type="application/json" id="ovz-data">{inline_script(json.dumps(data))}</script>',
         f"<script>{inline_script(frontend.player_js('standalone'))}</script>",
         "</body></html>",
     ])
+
+
+def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
+    """The scenario's interactive page (plotly already on the page, so no URL for it either)."""
+    asset = payload.landscape_asset(s.landscape)
+    data = embed_grid(payload.player_data(s, traces, grid_url="", plotly_url="", asset=asset, zoom=zoom), asset)
+    runs = ", ".join(s.runs[i].display_label() for i, _ in traces)
+    caption = (f"{landscapes.get(s.landscape).name}, {s.steps} steps: {runs}. Made with optiviz; the link query "
+               f"{json.dumps(to_query(s))} restores it in the app.")
+    return player_page(data, title=title, caption=caption)

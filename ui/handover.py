@@ -1,0 +1,43 @@
+"""The landscape kind "neural net": picking it in the Playground opens the Neural net page with the
+Playground's runs, and picking a 2-D landscape there opens the Playground with the page's runs.
+
+The runs and the view travel; everything else each page had in this session (the network's data
+and plane, the Playground's steps and noise) stays as it was, so going there and back loses nothing.
+The hand-over is a link (st.switch_page with query parameters), read by the other page like any
+shared link, so a link is always what is on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from trajectories import net_scenario as ns
+from trajectories.scenario import RunSpec, Scenario, to_query
+from ui.state import ScenarioState
+
+PLAYGROUND_PAGE, PLAYGROUND_PREFIX = "pages/playground.py", "pg"  # the pages' session-key prefixes
+NETWORK_PAGE, NETWORK_PREFIX = "pages/networks.py", "nn"
+
+
+def network_query(runs: tuple[RunSpec, ...], view: str) -> dict[str, str]:
+    """The Neural net page's link with these runs (a network's batch size is its problem's)."""
+    current = st.session_state.get(ScenarioState(NETWORK_PREFIX).key, ns.NetScenario())
+    return ns.to_query(replace(current, runs=tuple(replace(r, batch_size=None) for r in runs), view=view))
+
+
+def playground_query(landscape: str, runs: tuple[RunSpec, ...], view: str) -> dict[str, str]:
+    """The Playground's link on `landscape` with these runs (its default starts, no batch sizes)."""
+    current = st.session_state.get(ScenarioState(PLAYGROUND_PREFIX).key, Scenario())
+    if current.landscape != landscape:
+        current = replace(current, landscape=landscape, starts=(), batch_size=None)
+    return to_query(replace(current, runs=tuple(replace(r, batch_size=None) for r in runs), view=view))
+
+
+def to_network(runs: tuple[RunSpec, ...], view: str) -> None:
+    st.switch_page(NETWORK_PAGE, query_params=network_query(runs, view))
+
+
+def to_playground(landscape: str, runs: tuple[RunSpec, ...], view: str) -> None:
+    st.switch_page(PLAYGROUND_PAGE, query_params=playground_query(landscape, runs, view))

@@ -1,0 +1,70 @@
+"""Exports of the Neural net view: every run at every recorded step as CSV and JSON (its place on
+the shared plane, the model's loss and accuracy, the loss at the projected point, the distance
+from the plane, the rate), the configuration that re-imports, and the interactive HTML page.
+
+A run's numbers are those of its snapshots (θ every `record.snapshot_steps`); `lr` is the rate of
+the update from that step (none after the last). No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import json
+import numpy as np
+
+from landscapes import networks as nets
+from trajectories import net_scenario as ns
+from trajectories.network_views import PlaneView
+from viz import export
+from viz import network as vn
+
+NETWORK = export.Codec("network", "a Neural net configuration", ns.from_query, ns.to_query)
+NUMBER_COLUMNS = ("a", "b", "loss", "plane_loss", "distance", "accuracy", "lr")
+CSV_COLUMNS = ("run", "label", "optimizer", "step", *NUMBER_COLUMNS, "status")
+
+
+def run_columns(view: PlaneView, j: int) -> dict[str, np.ndarray]:
+    """Run j (of the record) at its snapshot steps, column by column."""
+    rec = view.record
+    steps = rec.snapshot_steps
+    rate = np.where(steps < rec.steps, rec.lrs[j][np.minimum(steps, rec.steps - 1)], np.nan)
+    return {
+        "step": steps, "a": view.coords[j, :, 0], "b": view.coords[j, :, 1], "loss": rec.loss[j],
+        "plane_loss": view.plane_loss[j], "distance": view.distance[j], "accuracy": rec.accuracy[j], "lr": rate,
+    }
+
+
+def network_csv(s: ns.NetScenario, view: PlaneView) -> str:
+    """One row per (run, recorded step)."""
+    lines = [",".join(CSV_COLUMNS)]
+    for j, i in enumerate(s.shown()):
+        cols = run_columns(view, j)
+        head = f"{i + 1},{export.csv_field(s.runs[i].display_label())},{s.runs[i].optimizer}"
+        status = export.csv_field(view.record.status_text(j))
+        numbers = [export.number_texts(cols[c]) for c in NUMBER_COLUMNS]
+        lines += [f"{head},{k},{','.join(values)},{status}" for k, *values in zip(cols["step"].tolist(), *numbers)]
+    return "\n".join(lines) + "\n"
+
+
+def network_json(s: ns.NetScenario, view: PlaneView) -> str:
+    """The configuration, the plane (its kind and explained spread) and every run's columns."""
+    runs = []
+    for j, i in enumerate(s.shown()):
+        cols = run_columns(view, j)
+        runs.append({"run": i + 1, "label": s.runs[i].display_label(), "optimizer": s.runs[i].optimizer,
+                     "status": view.record.status_text(j), "step": cols["step"].tolist(),
+                     **{c: export.json_numbers(cols[c]) for c in NUMBER_COLUMNS}})
+    explained = None if view.plane.explained is None else export.json_numbers(view.plane.explained)
+    return json.dumps({**export.config_doc(s, NETWORK), "steps": s.steps, "parameters": int(view.record.snapshots.shape[-1]),
+                       "plane": {"kind": view.plane.kind, "explained": explained}, "runs": runs})
+
+
+def network_html(s: ns.NetScenario, view: PlaneView, *, title: str) -> str:
+    """The view's interactive page: the plane, the paths and the curves on one playhead, offline."""
+    asset = vn.plane_asset(view.grid, view.plane.kind)
+    data = export.embed_grid(vn.player_data(s, view.record, view.coords, asset, grid_url="", plotly_url=""), asset)
+    p = s.problem
+    runs = ", ".join(s.runs[i].display_label() for i in s.shown())
+    caption = (f"{p.spec.name} on {nets.DATASETS[p.dataset].name}, {view.record.snapshots.shape[-1]} parameters, {s.steps} steps; "
+               f"{view.plane.kind}: {runs}. Made with optiviz; the link query {json.dumps(ns.to_query(s))} restores it "
+               "on the Neural net page.")
+    return export.player_page(data, title=title, caption=caption)
