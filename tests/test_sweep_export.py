@@ -140,5 +140,6 @@ def test_interactive_page_needs_no_network(sweep):
     assert plotly in page and not re.search(r"""(src|href)=["']?https?:""", page.replace(plotly, ""))
     if sweep.kind == "basin":
         assert all(m.payload["digest"] in page for m in result.maps)
+        assert '"clickable": false' in page  # its hover offers no Playground to open
     else:
         assert "Plotly.newPlot" in page and all(c.label in page for c in result.curves)

@@ -101,6 +101,7 @@ class SweepView {
   async draw(data) {
     this.Plotly = await loadPlotly(data.plotly);
     this.zoomable = !!data.zoomable;
+    this.clickable = data.clickable !== false; // an exported page has no Playground to open
     this.grid.style.setProperty("--ovz-sweep-cols", String(Math.min(data.maps.length, data.columns || 2)));
     this.grid.style.setProperty("--ovz-sweep-h", `${data.height}px`);
     while (this.panels.length > data.maps.length) {
@@ -189,7 +190,8 @@ class SweepView {
     const cat = m.categories[m.cat[k]];
     const lines = [`${m.x.label} = ${fmt(centre(m.x, col))}, ${m.y.label} = ${fmt(centre(m.y, row))}`, `→ ${cat ? cat.name : "?"}`];
     if (m.loss) lines.push(`final loss − f* = ${fmt(half(m.loss[k]))}`);
-    lines.push(`steps: ${m.step[k]}`, "click: open in the Playground");
+    lines.push(`steps: ${m.step[k]}`);
+    if (this.clickable) lines.push("click: open in the Playground");
     this.tip.textContent = lines.join("\n");
     const box = this.root.getBoundingClientRect();
     const e = ev.event;
