@@ -178,11 +178,16 @@ def inline_script(text: str) -> str:
 
 def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
     """A self-contained HTML page that plays the scenario like the app's player, offline."""
-    data = _player_payload(s, traces, zoom)
     ls = landscapes.get(s.landscape)
     runs = ", ".join(s.runs[i].display_label() for i, _ in traces)
+    caption = f"{ls.name}, {s.steps} steps: {runs}. Made with optiviz; the link query {json.dumps(to_query(s))} restores it in the app."
+    return standalone_page(_player_payload(s, traces, zoom), title=title, caption=caption)
+
+
+def standalone_page(data: dict, *, title: str, caption: str) -> str:
+    """The player with `data` (every file it reads embedded: no URL to fetch) and plotly.js inlined, under
+    `title` and over `caption` (plain text): one HTML file that plays with no server and no network."""
     heading = html.escape(title)
-    caption = html.escape(f"{ls.name}, {s.steps} steps: {runs}. Made with optiviz; the link query {json.dumps(to_query(s))} restores it in the app.")
     return "\n".join([
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -193,7 +198,7 @@ def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
         "</head><body>",
         f"<h1>{heading}</h1>",
         f'<div id="ovz-host">{frontend.player_html()}</div>',
-        f'<p class="ovz-caption">{caption}</p>',
+        f'<p class="ovz-caption">{html.escape(caption)}</p>',
         f'<script type="application/json" id="ovz-data">{inline_script(json.dumps(data))}</script>',
         f"<script>{inline_script(frontend.player_js('standalone'))}</script>",
         "</body></html>",
