@@ -3,8 +3,8 @@
 The page's whole setting is one NetScenario kept in the link (ui/state.ScenarioState). Training
 goes through trajectories.network (cached per setting); the shared player draws the plane's loss
 as its landscape and the projected paths as its runs, with the rates and losses on the same
-playhead. Below it, the decision boundary and the curves of what the plane hides follow the step the
-player's playhead stops on (or a slider).
+playhead, and the model's decision boundary at the playhead's step in a panel of its own. Below it,
+the curves of what the plane hides follow the step the player's playhead stops on (or a slider).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ui.landscape_picker import leave_network
 from ui.net_editor import NetEditor
 from ui.state import ScenarioState, share_url
 from viz import network as vn
+from viz.player import LandscapeAsset
 
 PREFIX = NETWORK_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
@@ -42,6 +43,12 @@ def eigenvalues(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: 
     record = compute(problem, runs, steps, plane_kind).record
     idx = np.unique(np.linspace(0, len(record.snapshot_steps) - 1, EIGEN_POINTS).astype(int))
     return idx, np.stack([nv.top_hessian_eigenvalues(record.problem, record.snapshots[i, idx]) for i in range(len(runs))])
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def boundary_frames(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str) -> LandscapeAsset:
+    """The player's decision-boundary frames of the record (≈ 30–120 ms of images: not once per rerun)."""
+    return vn.boundary_asset(compute(problem, runs, steps, plane_kind)[0])
 
 
 def follow_player(slider_key: str, steps: int):
@@ -108,19 +115,16 @@ with right:
         if record.diverged_at[j] >= 0:
             st.warning(f"{label}: {record.status_text(j)}")
     asset = vn.plane_asset(grid, plane.kind)
-    data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url())
+    frames = boundary_frames(s.problem, s.net_runs(), s.steps, s.plane)
+    data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url(),
+                          boundary=vn.boundary_data(frames, ui_player.publish(frames)))
     step_key = f"{PREFIX}.at.{record.steps}"
     ui_player.render(data, key=PLAYER_KEY, on_click=lambda: None, on_step=follow_player(step_key, record.steps))
 
-    st.markdown("**At one step** — the decision boundary and the playhead line below follow the player's playhead "
-                "when it stops; or set the step here.")
-    at = st.slider("Step of the boundary and curves", 0, int(record.steps), int(record.steps), key=step_key)
+    st.markdown("**What the plane hides** — the playhead line below follows the player's playhead when it stops; "
+                "or set the step here.")
+    at = st.slider("Step of the curves", 0, int(record.steps), int(record.steps), key=step_key)
     k = int(np.searchsorted(record.snapshot_steps, at))
-    pick = st.selectbox("Decision boundary of", range(len(shown)), format_func=lambda j: labels[j], key=f"{PREFIX}.boundary")
-    image, extent = nv.decision_images(record.problem, record.snapshots[pick, k], n=96)
-    x, y, _ = nw.problem_arrays(record.problem)
-    st.caption(f"step {record.snapshot_steps[k]}: loss {record.loss[pick, k]:.4f}, accuracy {100 * record.accuracy[pick, k]:.1f} %")
-    st.plotly_chart(vn.decision_figure(image[0], extent, x, y), key=f"{PREFIX}.boundary_chart", width="stretch")
     eig = eigenvalues(s.problem, s.net_runs(), s.steps, s.plane) if s.eigen else None
     for title, figure in vn.curve_figures(record, labels, colors, distance, plane_loss, int(record.snapshot_steps[k]), eig).items():
         st.markdown(f"**{title}**")

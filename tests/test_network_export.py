@@ -98,3 +98,5 @@ def test_the_html_page_embeds_the_plane_grid_and_the_projected_paths(view):
     grid = np.frombuffer(base64.b64decode(data["landscape"]["grid"]), "<f4")
     np.testing.assert_allclose(grid[: 100 * 100].reshape(100, 100), view.grid[2], rtol=1e-6)
     assert data["landscape"]["url"] is None and data["view"] == "both" and [r["index"] for r in data["runs"]] == [0, 2]
+    frames = np.frombuffer(base64.b64decode(data["boundary"]["images"]), np.uint8)
+    assert data["boundary"]["url"] is None and frames.size == 2 * data["boundary"]["frames"] * data["boundary"]["n"] ** 2

@@ -1,11 +1,15 @@
 """The Neural net page's player payload (viz/network.py), decoded and checked against its inputs."""
 
-import numpy as np
+import base64
 
+import numpy as np
+import pytest
+
+from trajectories import network_views as nv
 from trajectories.net_scenario import NetScenario
-from trajectories.network import NetworkProblem, NetworkRecord
+from trajectories.network import NetworkProblem, NetworkRecord, problem_arrays
 from trajectories.scenario import RunSpec
-from viz.network import plane_asset, player_data
+from viz.network import BOUNDARY_FRAMES, BOUNDARY_N, boundary_asset, boundary_data, frame_indices, plane_asset, player_data
 from viz.player import decode_f32
 
 
@@ -50,3 +54,53 @@ def test_runs_carry_the_projected_snapshots_losses_and_thinned_rates_of_the_swit
         assert rate_keep[0] == 0 and rate_keep[-1] == 1999 and len(rate_keep) < 2000  # thinned like a 2-D run's
         assert np.allclose(decode_f32(run["lr"]), record.lrs[j][rate_keep], rtol=1e-6)
     assert data["runs"][0]["digest"] != data["runs"][1]["digest"]
+
+
+def net_record(runs: int, steps: int, stride: int) -> NetworkRecord:
+    """A record of random iterates of a real (small) network: what the boundary needs, without training."""
+    problem = NetworkProblem(hidden=4, n_points=256)
+    theta0 = problem_arrays(problem)[2]
+    record, _ = _record(runs, steps, stride)
+    snapshots = np.random.default_rng(1).normal(size=(*record.loss.shape, theta0.size)).astype(np.float32)
+    accuracy = np.random.default_rng(2).uniform(0.4, 1.0, record.loss.shape)
+    return NetworkRecord(**{**record.__dict__, "problem": problem, "snapshots": snapshots, "accuracy": accuracy})
+
+
+@pytest.mark.parametrize("count, expected", [(1, [0]), (2, [0, 1]), (41, list(range(41))), (1001, list(range(0, 1001, 25)))])
+def test_frames_are_spread_over_training_with_the_first_and_the_last(count, expected):
+    assert frame_indices(count).tolist() == expected
+
+
+def test_boundary_frames_are_every_runs_images_at_the_snapshot_steps_in_one_uint8_blob():
+    record = net_record(runs=3, steps=200, stride=1)
+    asset = boundary_asset(record)
+    meta, k, n = asset.meta, BOUNDARY_FRAMES, BOUNDARY_N
+    assert (meta["runs"], meta["frames"], meta["n"]) == (3, k, n)
+    assert len(asset.blob) == 3 * k * n * n and asset.name == f"boundary-{n}-{meta['digest']}.u8"
+    assert meta["steps"][0] == 0 and meta["steps"][-1] == 200 and meta["steps"] == sorted(set(meta["steps"]))
+    idx = np.searchsorted(record.snapshot_steps, meta["steps"])
+    images = np.frombuffer(asset.blob, np.uint8).reshape(3, k, n, n)
+    for j in range(3):
+        final, extent = nv.decision_images(record.problem, record.snapshots[j, -1], n=n)
+        assert np.array_equal(images[j, -1], final[0]) and meta["extent"] == [list(extent[0]), list(extent[1])]
+    assert not np.array_equal(images[0, -1], images[1, -1])
+    assert np.allclose(decode_f32(meta["accuracy"]).reshape(3, k), record.accuracy[:, idx], rtol=1e-6)
+    assert np.allclose(decode_f32(meta["loss"]).reshape(3, k), record.loss[:, idx], rtol=1e-6)
+    x, y, _ = problem_arrays(record.problem)
+    points = decode_f32(meta["points"]).reshape(-1, 3)
+    assert np.allclose(points[:, :2], x) and np.array_equal(points[:, 2], y)
+
+
+def test_boundary_goes_to_the_player_by_url_or_embedded_and_long_trainings_keep_41_frames():
+    record = net_record(runs=2, steps=2000, stride=2)
+    asset = boundary_asset(record)
+    assert asset.meta["frames"] == BOUNDARY_FRAMES and asset.meta["steps"][-1] == 2000
+    linked = boundary_data(asset, "app/static/grids/b.u8")
+    assert linked["url"] == "app/static/grids/b.u8" and "images" not in linked
+    embedded = boundary_data(asset, None)
+    assert embedded["url"] is None and base64.b64decode(embedded["images"]) == asset.blob
+    s = NetScenario(runs=(RunSpec("adam", 0.01), RunSpec("sgd", 0.1)))
+    as_ = np.linspace(-1, 1, 4)
+    data = player_data(s, record, np.zeros((2, len(record.snapshot_steps), 2)), plane_asset((as_, as_, np.ones((4, 4))), "PCA"),
+                       grid_url="g", plotly_url="p", boundary=linked)
+    assert data["boundary"] is linked and len(data["runs"]) == asset.meta["runs"]

@@ -1,5 +1,5 @@
 """AppTest: the Neural net page follows its link (NetScenario), sends the shared player the plane and the
-projected paths, and keeps the decision boundary and the off-plane curves on a step slider."""
+projected paths with the decision boundary's frames, and keeps the off-plane curves on a step slider."""
 
 import base64
 import json
@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from trajectories import net_scenario as ns
 
-APP = Path(__file__).resolve().parent.parent / "navigation.py"
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "navigation.py"
 LINK = {"model": "zzz", "h": "8", "n": "256", "steps": "200", "r1": "adam;lr=0.01", "r2": "adam;lr=0.01;label=twin",
         "r3": "sgd;lr=0.5;on=0"}
 
@@ -57,9 +58,12 @@ def test_the_page_follows_its_link_and_feeds_the_shared_player():
     x0, x1 = data["landscape"]["x"]
     assert x0 < pos[:, 0].min() and pos[:, 0].max() < x1
 
+    boundary = data["boundary"]  # the decision boundary is the player's: its frames are one published file
+    assert (boundary["runs"], boundary["frames"], boundary["steps"][-1]) == (2, 41, 200) and "images" not in boundary
+    assert (ROOT / boundary["url"].removeprefix("app/")).stat().st_size == 2 * 41 * boundary["n"] ** 2
     at.slider(key="nn.at.200").set_value(0)
     at.run()
-    assert "step 0:" in " ".join(c.value for c in at.caption)
+    assert not at.exception and "Decision boundary of" not in [b.label for b in at.selectbox]  # the player picks the run
     at.segmented_control(key="nn.view").set_value("both")
     at.run()
     assert not at.exception and at.query_params["view"] == "both" and player_payload(at)["view"] == "both"

@@ -1,19 +1,26 @@
 """The neural-net landscape for the browser: the shared plane and the runs' projected paths as the
-player's payload (the same LandscapeAsset and run arrays as a 2-D landscape's), and plain Plotly
-figures of what the player does not show: the decision boundary and what the plane hides."""
+player's payload (the same LandscapeAsset and run arrays as a 2-D landscape's), the model's
+decision boundary at snapshot steps as the player's boundary panel (one uint8 file of frames), and
+plain Plotly figures of what the player does not show: what the plane hides."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import numpy as np
 
+from trajectories import network_views as nv
 from trajectories.net_scenario import NetScenario
-from trajectories.network import NetworkRecord
+from trajectories.network import NetworkRecord, problem_arrays
 from viz.landscape import LandscapeGrid
 from viz.lines import Series, line_figure
-from viz.player import LandscapeAsset, grid_asset, pack_tracks, payload, run_payload
+from viz.player import LandscapeAsset, encode_array, grid_asset, pack_tracks, payload, run_payload
 from viz.thinning import kept_steps
 
 PLANE_KEY = "network-plane"
+BOUNDARY_FRAMES = 41
+BOUNDARY_N = 64
 
 
 def plane_asset(grid: tuple[np.ndarray, np.ndarray, np.ndarray], kind: str) -> LandscapeAsset:
@@ -43,36 +50,46 @@ def run_payloads(s: NetScenario, record: NetworkRecord, coords: np.ndarray) -> l
 
 
 def player_data(s: NetScenario, record: NetworkRecord, coords: np.ndarray, asset: LandscapeAsset, *, grid_url: str,
-                plotly_url: str) -> dict:
-    """The player's payload for the Neural net page (the plane's grid comes from `grid_url`)."""
-    return payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
+                plotly_url: str, boundary: dict | None = None) -> dict:
+    """The player's payload for the Neural net page (the plane's grid comes from `grid_url`), with
+    the `boundary_data` panel when given."""
+    data = payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
                    view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords), clickable=False,
                    report_step=True)
+    return data if boundary is None else {**data, "boundary": boundary}
 
 
-def _rounded(values: np.ndarray, decimals: int = 5) -> list:
-    return np.round(np.asarray(values, float), decimals).tolist()
+def frame_indices(count: int, frames: int = BOUNDARY_FRAMES) -> np.ndarray:
+    """At most `frames` snapshot indices out of `count`, evenly spread, always the first and the last."""
+    return np.unique(np.linspace(0, count - 1, min(frames, count)).round().astype(int))
 
 
-def decision_figure(image: np.ndarray, extent, inputs: np.ndarray, labels: np.ndarray, height: int = 420) -> dict:
-    """P(class 1) over the input plane as a heatmap (uint8 → [0, 1]), the data points on top."""
-    (x0, x1), (y0, y1) = extent
-    n = image.shape[0]
-    data = [{
-        "type": "heatmap", "z": image.tolist(), "x0": x0, "dx": (x1 - x0) / (n - 1), "y0": y0, "dy": (y1 - y0) / (n - 1),
-        "zmin": 0, "zmax": 255, "colorscale": "RdBu", "showscale": False, "hoverinfo": "skip",
-    }]
-    for cls, color in ((0, "#b2182b"), (1, "#2166ac")):
-        pts = inputs[labels == cls]
-        data.append({"type": "scatter", "mode": "markers", "x": _rounded(pts[:, 0], 3), "y": _rounded(pts[:, 1], 3),
-                     "name": f"class {cls}", "marker": {"size": 5, "color": color, "line": {"width": 0.5, "color": "white"}}})
-    layout = {
-        "height": height, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
-        "xaxis": {"range": [x0, x1], "title": {"text": "x₁"}, "constrain": "domain"},
-        "yaxis": {"range": [y0, y1], "title": {"text": "x₂"}, "scaleanchor": "x"},
-        "legend": {"orientation": "h", "y": -0.14},
+def boundary_asset(record: NetworkRecord, frames: int = BOUNDARY_FRAMES, n: int = BOUNDARY_N) -> LandscapeAsset:
+    """The decision boundary of every recorded run at ≤ `frames` snapshot steps, for the player's
+    boundary panel: one blob of runs × frames × n × n uint8 images of P(class 1) × 255 (row i is y
+    ascending, as `decision_images` gives), named by its content; the metadata carries the frames'
+    steps, each frame's accuracy and loss (runs × frames, float32), the input extent and the data
+    points as (x₁, x₂, label) float32 triples."""
+    idx = frame_indices(len(record.snapshot_steps), frames)
+    images, extent = nv.decision_images(record.problem, record.snapshots[:, idx], n=n)
+    blob = np.ascontiguousarray(images, np.uint8).tobytes()
+    digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
+    x, y, _ = problem_arrays(record.problem)
+    meta = {
+        "n": n, "frames": len(idx), "runs": int(record.snapshots.shape[0]), "digest": digest,
+        "steps": record.snapshot_steps[idx].astype(int).tolist(), "extent": [list(extent[0]), list(extent[1])],
+        "accuracy": encode_array(record.accuracy[:, idx]), "loss": encode_array(record.loss[:, idx]),
+        "points": encode_array(np.column_stack([x, y])),
     }
-    return {"data": data, "layout": layout}
+    return LandscapeAsset(f"boundary-{n}-{digest}.u8", blob, meta)
+
+
+def boundary_data(asset: LandscapeAsset, url: str | None) -> dict:
+    """The boundary as the player reads it: its frames fetched from `url` (a published file), or
+    embedded as base64 when `url` is None (an exported page that plays without a server)."""
+    if url is None:
+        return {**asset.meta, "url": None, "images": base64.b64encode(asset.blob).decode("ascii")}
+    return {**asset.meta, "url": url}
 
 
 def curve_figures(record: NetworkRecord, labels: list[str], colors: list[str], distance: np.ndarray,

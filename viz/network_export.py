@@ -59,9 +59,11 @@ def network_json(s: ns.NetScenario, view: PlaneView) -> str:
 
 
 def network_html(s: ns.NetScenario, view: PlaneView, *, title: str) -> str:
-    """The view's interactive page: the plane, the paths and the curves on one playhead, offline."""
+    """The view's interactive page: the plane, the paths, the curves and the decision boundary on one
+    playhead, offline (the boundary's frames embedded)."""
     asset = vn.plane_asset(view.grid, view.plane.kind)
-    data = export.embed_grid(vn.player_data(s, view.record, view.coords, asset, grid_url="", plotly_url=""), asset)
+    boundary = vn.boundary_data(vn.boundary_asset(view.record), None)
+    data = export.embed_grid(vn.player_data(s, view.record, view.coords, asset, grid_url="", plotly_url="", boundary=boundary), asset)
     p = s.problem
     runs = ", ".join(s.runs[i].display_label() for i in s.shown())
     caption = (f"{p.spec.name} on {nets.DATASETS[p.dataset].name}, {view.record.snapshots.shape[-1]} parameters, {s.steps} steps; "

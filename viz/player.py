@@ -51,7 +51,8 @@ def decode_f32(text: str, dtype: str = "<f4") -> np.ndarray:
 
 @dataclass(frozen=True)
 class LandscapeAsset:
-    """A landscape for the player: the binary grid (`blob`, served as a file named `name`) and its JSON metadata."""
+    """A binary file for the player (a landscape's grid, a network's decision-boundary frames): `blob`,
+    served as a file named `name`, and its JSON metadata."""
 
     name: str
     blob: bytes

@@ -1,34 +1,42 @@
-// optiviz player, data: loading plotly.js and the landscape grid, decoding the runs' thinned
-// arrays (viz/thinning.py) and reading a trajectory at any step.
+// optiviz player, data: loading the binary files (a landscape grid, decision-boundary frames),
+// decoding the runs' thinned arrays (viz/thinning.py) and reading a trajectory at any step.
 //
 // Every trajectory arrives as the step indices it kept (uint16, sorted, always 0 and T) and its
 // values there; `sample` interpolates between kept steps, so the playhead's step k lands on the
 // drawn line, and exactly on the record at every kept step.
 
-const GRIDS = new Map(); // grid URL (or embedded digest) -> Promise<{z, shade}>
+const BINARIES = new Map(); // file URL (or embedded digest) -> Promise<ArrayBuffer>
+const BINARIES_MAX = 16;
 const DECODED = new Map(); // run digest -> decoded run arrays
 const DECODED_MAX = 64;
 
-// The grid blob: n×n float32 values of f, then n×n shades; fetched from `L.url`, or decoded from
-// `L.grid` (base64) when the page carries it (an exported file opened without a server).
-function loadGrid(L) {
-  const id = L.url || `embedded:${L.digest}`;
-  if (!GRIDS.has(id)) {
-    const n = L.n;
-    const bytes = L.grid
-      ? Promise.resolve(bytesOf(L.grid).buffer)
-      : fetch(L.url).then((r) => {
-          if (!r.ok) throw new Error(`landscape grid ${L.url}: HTTP ${r.status}`);
+// A binary file of the payload (`what` names it in errors): fetched from `url`, or decoded from
+// `b64` when the page carries it (an exported file opened without a server); it must hold `bytes`.
+function loadBinary(what, url, b64, digest, bytes) {
+  const id = url || `embedded:${digest}`;
+  if (!BINARIES.has(id)) {
+    const loading = (b64
+      ? Promise.resolve(bytesOf(b64).buffer)
+      : fetch(url).then((r) => {
+          if (!r.ok) throw new Error(`${what} ${url}: HTTP ${r.status}`);
           return r.arrayBuffer();
-        });
-    const loading = bytes.then((buf) => {
-      if (buf.byteLength !== 8 * n * n) throw new Error(`landscape grid ${id}: ${buf.byteLength} bytes, expected ${8 * n * n}`);
-      return { z: new Float32Array(buf, 0, n * n), shade: new Float32Array(buf, 4 * n * n, n * n) };
+        })
+    ).then((buf) => {
+      if (buf.byteLength !== bytes) throw new Error(`${what} ${id}: ${buf.byteLength} bytes, expected ${bytes}`);
+      return buf;
     });
-    loading.catch(() => GRIDS.delete(id));
-    GRIDS.set(id, loading);
+    loading.catch(() => BINARIES.delete(id));
+    BINARIES.set(id, loading);
+    if (BINARIES.size > BINARIES_MAX) BINARIES.delete(BINARIES.keys().next().value);
   }
-  return GRIDS.get(id);
+  return BINARIES.get(id);
+}
+
+// The grid blob: n×n float32 values of f, then n×n shades.
+async function loadGrid(L) {
+  const n = L.n;
+  const buf = await loadBinary("landscape grid", L.url, L.grid, L.digest, 8 * n * n);
+  return { z: new Float32Array(buf, 0, n * n), shade: new Float32Array(buf, 4 * n * n, n * n) };
 }
 
 // One flat array split per trajectory at `offsets` (n + 1 of them), `width` numbers per kept step.

@@ -1,8 +1,9 @@
-// optiviz player, the core: one Player per host element holds the runs and the four panels
-// (2-D map, 3-D surface, learning-rate and loss curves) that one playhead drives.
+// optiviz player, the core: one Player per host element holds the runs and the panels (2-D map,
+// 3-D surface, learning-rate and loss curves; a network's decision boundary where the data has
+// one) that one playhead drives.
 //
 // Plotly draws what changes rarely (contour, surface, full curves); the playhead moves only cheap
-// things on canvas layers (map2d.js, map3d.js, curves.js). The host (streamlit.js, standalone.js)
+// things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js). The host (streamlit.js, standalone.js)
 // calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
 
 const CONFIG = {
@@ -17,7 +18,7 @@ class Player {
     this.hostClickable = clickable;
     this.clickable = clickable;
     const q = (sel) => this.root.querySelector(sel);
-    this.panels = { map2d: q(".ovz-map2d"), map3d: q(".ovz-map3d"), lr: q(".ovz-lr"), loss: q(".ovz-loss") };
+    this.panels = { map2d: q(".ovz-map2d"), map3d: q(".ovz-map3d"), lr: q(".ovz-lr"), loss: q(".ovz-loss"), boundary: q(".ovz-boundary") };
     this.gd = Object.fromEntries(Object.entries(this.panels).map(([k, p]) => [k, p.querySelector(".ovz-plot")]));
     this.layers = {
       paths: q(".ovz-map2d .ovz-paths"),
@@ -26,10 +27,12 @@ class Player {
       heads3d: q(".ovz-map3d .ovz-heads"),
       lr: q(".ovz-lr .ovz-heads"),
       loss: q(".ovz-loss .ovz-heads"),
+      boundary: q(".ovz-boundary .ovz-image"),
     };
     this.ui = {
       message: q(".ovz-message"), scrub: q(".ovz-scrub"), step: q(".ovz-step"), play: q(".ovz-play"),
       speed: q(".ovz-speed"), loop: q(".ovz-loop"), legend: q(".ovz-legend"),
+      boundaryRun: q(".ovz-boundary-run"), boundaryCaption: q(".ovz-boundary-caption"), boundarySwatch: q(".ovz-boundary .ovz-swatch"),
     };
     this.t = 0;
     this.tf = 0;
@@ -37,7 +40,9 @@ class Player {
     this.frames = 0;
     this.playing = false;
     this.runs = [];
-    this.drawn = { map2d: null, map3d: null, curves: null }; // what each plot currently shows
+    this.drawn = { map2d: null, map3d: null, curves: null, boundary: null }; // what each plot currently shows
+    this.boundary = null; // a network's decision boundary (boundary.js), when the data has one
+    this.boundaryRun = 0;
     this.trailStep = -1;
     this.pending = null;
     this.busy = false;
@@ -85,7 +90,8 @@ class Player {
 
   async update(data) {
     const L = data.landscape;
-    [this.Plotly, this.grid] = await Promise.all([loadPlotly(data.plotly), loadGrid(L)]);
+    let boundaryFrames;
+    [this.Plotly, this.grid, boundaryFrames] = await Promise.all([loadPlotly(data.plotly), loadGrid(L), loadBoundary(data.boundary)]);
     this.L = L;
     this.T = data.steps;
     this.logLoss = data.logLoss;
@@ -96,6 +102,7 @@ class Player {
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
     this.root.classList.toggle("ovz-present", !!data.presentation);
+    this.root.classList.toggle("ovz-has-boundary", !!data.boundary);
     this.view = data.view;
     this.fontSize = data.presentation ? 17 : 12;
     this.runsKey = this.runs.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
@@ -106,6 +113,7 @@ class Player {
     await this.drawCurves();
     if (this.visible("map2d")) await this.drawMap2d();
     if (this.visible("map3d")) await this.drawMap3d();
+    await this.drawBoundary(data.boundary, boundaryFrames);
     this.drawPaths();
     this.renderStep(this.t);
     this.drawLegend();
@@ -157,7 +165,7 @@ class Player {
 
   resize() {
     if (!this.Plotly) return;
-    for (const name of ["map2d", "map3d", "lr", "loss"]) {
+    for (const name of ["map2d", "map3d", "lr", "loss", "boundary"]) {
       const gd = this.gd[name];
       if (gd._fullLayout && gd.offsetParent !== null) this.Plotly.Plots.resize(gd);
     }
@@ -172,4 +180,4 @@ class Player {
   }
 }
 
-Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, PLAYHEAD, REPORT);
+Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT);

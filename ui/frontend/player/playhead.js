@@ -17,6 +17,7 @@ const PLAYHEAD = {
       this.drawCurveHeads("lr", t);
       this.drawCurveHeads("loss", t);
     }
+    if (this.boundary) this.drawBoundaryFrame(t);
     this.ui.scrub.value = String(t);
     this.ui.step.textContent = `step ${t} / ${this.T}`;
     this.frames += 1;
