@@ -75,7 +75,11 @@ state = ScenarioState(PREFIX, parse=ns.from_query, encode=ns.to_query)
 editor = NetEditor(state, PREFIX)
 s = state.load()
 editor.seed(s)
-st.title("A neural network's loss landscape")
+title, share_box, export_box = st.columns([5, 1.2, 1.2], vertical_alignment="bottom")
+title.title("A neural network's loss landscape")
+with share_box.popover("Share", icon=":material/link:", width="stretch"):
+    st.caption("This link restores exactly what you see:")
+    st.code(share_url(s, ns.to_query), language=None, wrap_lines=True)
 st.caption("Every run trains the same network from the same weights in its full parameter space; the picture is "
            "ONE plane through that space shared by all runs, so their paths can be compared — and the distance "
            "from the plane says how much the picture hides.")
@@ -90,9 +94,6 @@ with left:
     editor.problem_controls(s)
     st.markdown("**Runs**")
     editor.run_controls(s)
-    share_box, export_box = st.columns(2)
-    with share_box.popover("Share", icon=":material/link:", width="stretch"):
-        st.code(share_url(s, ns.to_query), language=None, wrap_lines=True)
 
 
 with right:

@@ -46,3 +46,23 @@ def test_a_configuration_loads_its_scenario_and_warnings_are_listed():
     partly = {"version": 1, "query": {**to_query(wanted), "steps": "-3"}}
     at = upload(at, "partly.json", json.dumps(partly).encode())
     assert any("partly.json:" in w.value and "steps" in w.value for w in at.warning)
+
+
+def test_the_neural_net_page_loads_its_own_configurations_and_refuses_a_playground_one():
+    from trajectories import net_scenario as ns
+    from viz.network_export import NETWORK
+
+    at = fresh()
+    at.query_params.clear()
+    at.query_params.update({"h": "4", "n": "256", "steps": "200", "r1": "adam;lr=0.01"})
+    at.switch_page("pages/networks.py").run()
+    wanted = ns.NetScenario(steps=200, plane="pca-mean", runs=(RunSpec("lion", 0.001), RunSpec("sgd", 0.3)))
+    at.get_by_key("nn.export.upload").set_value(("pg.json", export.config_json(Scenario()).encode(), "application/json"))
+    at.run()
+    assert any("pg.json: the file is a Playground or lesson configuration" in e.value for e in at.error)
+    at.get_by_key("nn.export.upload").set_value(("net.json", export.config_json(wanted, NETWORK).encode(), "application/json"))
+    at.run()
+    next(b for b in at.button if b.label == "Load this configuration").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert ns.from_query({k: at.query_params[k] for k in at.query_params}) == (wanted, [])

@@ -104,7 +104,7 @@ def _sweep_files(s: SweepScenario, result: Maps | RateSweep, *, key: str, title:
 
 
 def _network_files(s: NetScenario, view: PlaneView, *, key: str, title: str, stem: str) -> None:
-    st.markdown("**Interactive page** — the plane, the paths and the curves on one playhead, offline, one file")
+    st.markdown("**Interactive page** — the plane, the paths, the curves and the decision boundary on one playhead, offline, one file")
     st.download_button("Interactive HTML", lambda: network_export.network_html(s, view, title=title),
                        file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
     st.caption("A picture of one chart: the camera button in the chart's toolbar.")
