@@ -7,7 +7,8 @@ Streamlit recognizes the `st.App` below and serves the app through its ASGI serv
 hook runs once when the server starts and hands the warm-up to a background thread, so the
 server answers while the default runs are computed. The app's modules (JAX with them) are
 imported first, in the hook itself: importing JAX from two threads at once (the warm-up's and a
-first session's) can leave one of its modules half-initialized.
+first session's) can leave one of its modules half-initialized. The middleware has every page
+preload plotly.js (ui/assets.py), which the hook publishes before the first page is served.
 """
 
 import importlib
@@ -16,6 +17,9 @@ import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
+
+from ui import assets
 
 PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui")
 
@@ -37,8 +41,9 @@ def _warm() -> None:
 @asynccontextmanager
 async def warm_at_start(_app):
     import_app_modules()
+    assets.plotly_url()
     threading.Thread(target=_warm, name="optiviz-warm-up", daemon=True).start()
     yield
 
 
-app = st.App("navigation.py", lifespan=warm_at_start)
+app = st.App("navigation.py", lifespan=warm_at_start, middleware=[Middleware(assets.PreloadPlotly)])

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 
 PLAYER = ".ovz"
 PANELS = ".ovz-map2d, .ovz-map3d, .ovz-lr, .ovz-loss"
+PLOTLY_FETCHES = """() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/vendor/plotly')).map((e) => e.initiatorType)"""
 CAMERA = "() => document.querySelector('.ovz-map3d .ovz-plot')._fullLayout.scene._scene.getCamera().eye"
 
 
@@ -59,6 +61,8 @@ def test_page_loads_without_errors(page, app_url):
     assert state["paths"].startswith("3:")
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.errors == []
+    # plotly.js was fetched once, by the page's preload header; the player's script element reused it
+    assert page.evaluate(PLOTLY_FETCHES) == ["link"]
 
 
 def test_add_run(page, app_url):
