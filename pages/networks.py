@@ -48,7 +48,7 @@ def eigenvalues(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: 
 @st.cache_data(max_entries=8, show_spinner=False)
 def boundary_frames(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str) -> LandscapeAsset:
     """The player's decision-boundary frames of the record (≈ 30–120 ms of images: not once per rerun)."""
-    return vn.boundary_asset(compute(problem, runs, steps, plane_kind)[0])
+    return vn.boundary_asset(compute(problem, runs, steps, plane_kind).record)
 
 
 def follow_player(slider_key: str, steps: int):
@@ -94,7 +94,6 @@ with left:
     editor.problem_controls(s)
     st.markdown("**Runs**")
     editor.run_controls(s)
-
 
 with right:
     shown = s.shown()

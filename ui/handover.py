@@ -21,10 +21,15 @@ PLAYGROUND_PAGE, PLAYGROUND_PREFIX = "pages/playground.py", "pg"  # the pages' s
 NETWORK_PAGE, NETWORK_PREFIX = "pages/networks.py", "nn"
 
 
+def _runs(runs: tuple[RunSpec, ...]) -> tuple[RunSpec, ...]:
+    """The runs without their own batch sizes (a 2-D data landscape's; a network's is its problem's)."""
+    return tuple(replace(r, batch_size=None) for r in runs)
+
+
 def network_query(runs: tuple[RunSpec, ...], view: str) -> dict[str, str]:
-    """The Neural net page's link with these runs (a network's batch size is its problem's)."""
+    """The Neural net page's link with these runs."""
     current = st.session_state.get(ScenarioState(NETWORK_PREFIX).key, ns.NetScenario())
-    return ns.to_query(replace(current, runs=tuple(replace(r, batch_size=None) for r in runs), view=view))
+    return ns.to_query(replace(current, runs=_runs(runs), view=view))
 
 
 def playground_query(landscape: str, runs: tuple[RunSpec, ...], view: str) -> dict[str, str]:
@@ -32,7 +37,7 @@ def playground_query(landscape: str, runs: tuple[RunSpec, ...], view: str) -> di
     current = st.session_state.get(ScenarioState(PLAYGROUND_PREFIX).key, Scenario())
     if current.landscape != landscape:
         current = replace(current, landscape=landscape, starts=(), batch_size=None)
-    return to_query(replace(current, runs=tuple(replace(r, batch_size=None) for r in runs), view=view))
+    return to_query(replace(current, runs=_runs(runs), view=view))
 
 
 def to_network(runs: tuple[RunSpec, ...], view: str) -> None:

@@ -6,7 +6,6 @@ plain Plotly figures of what the player does not show: what the plane hides."""
 from __future__ import annotations
 
 import base64
-import hashlib
 
 import numpy as np
 
@@ -15,7 +14,7 @@ from trajectories.net_scenario import NetScenario
 from trajectories.network import NetworkRecord, problem_arrays
 from viz.landscape import LandscapeGrid
 from viz.lines import Series, line_figure
-from viz.player import LandscapeAsset, encode_array, grid_asset, pack_tracks, payload, run_payload
+from viz.player import LandscapeAsset, content_asset, encode_array, grid_asset, pack_tracks, payload, run_payload
 from viz.thinning import kept_steps
 
 PLANE_KEY = "network-plane"
@@ -72,16 +71,14 @@ def boundary_asset(record: NetworkRecord, frames: int = BOUNDARY_FRAMES, n: int 
     points as (x₁, x₂, label) float32 triples."""
     idx = frame_indices(len(record.snapshot_steps), frames)
     images, extent = nv.decision_images(record.problem, record.snapshots[:, idx], n=n)
-    blob = np.ascontiguousarray(images, np.uint8).tobytes()
-    digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
     x, y, _ = problem_arrays(record.problem)
     meta = {
-        "n": n, "frames": len(idx), "runs": int(record.snapshots.shape[0]), "digest": digest,
+        "n": n, "frames": len(idx), "runs": int(record.snapshots.shape[0]),
         "steps": record.snapshot_steps[idx].astype(int).tolist(), "extent": [list(extent[0]), list(extent[1])],
         "accuracy": encode_array(record.accuracy[:, idx]), "loss": encode_array(record.loss[:, idx]),
         "points": encode_array(np.column_stack([x, y])),
     }
-    return LandscapeAsset(f"boundary-{n}-{digest}.u8", blob, meta)
+    return content_asset(f"boundary-{n}", ".u8", np.ascontiguousarray(images, np.uint8).tobytes(), meta)
 
 
 def boundary_data(asset: LandscapeAsset, url: str | None) -> dict:

@@ -59,13 +59,19 @@ class LandscapeAsset:
     meta: dict
 
 
+def content_asset(stem: str, suffix: str, blob: bytes, meta: dict) -> LandscapeAsset:
+    """`blob` named `<stem>-<digest><suffix>` by its content, the digest added to `meta` (so a file
+    published once is never served stale, and the browser caches it by name)."""
+    digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
+    return LandscapeAsset(f"{stem}-{digest}{suffix}", blob, {**meta, "digest": digest})
+
+
 def grid_asset(stem: str, z: np.ndarray, shade: np.ndarray, meta: dict) -> LandscapeAsset:
     """An n×n grid of values and shades as one float32 blob named by its content; `meta` is completed
     with n and the digest (any 2-D map the player draws: a catalogue landscape or a network's plane)."""
     blob = np.ascontiguousarray(z, "<f4").tobytes() + np.ascontiguousarray(shade, "<f4").tobytes()
-    digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
     n = int(np.shape(z)[0])
-    return LandscapeAsset(f"{stem}-{n}-{digest}.f32", blob, {**meta, "n": n, "digest": digest})
+    return content_asset(f"{stem}-{n}", ".f32", blob, {**meta, "n": n})
 
 
 @functools.lru_cache(maxsize=32)
