@@ -8,7 +8,8 @@ hook runs once when the server starts and hands the warm-up to a background thre
 server answers while the default runs are computed. The app's modules (JAX with them) are
 imported first, in the hook itself: importing JAX from two threads at once (the warm-up's and a
 first session's) can leave one of its modules half-initialized. The middleware has every page
-preload plotly.js (ui/assets.py), which the hook publishes before the first page is served.
+preload plotly.js (ui/assets.py), which the hook publishes before the first page is served, and
+sends `/playground` to the root, where Streamlit serves the default page (ui/routing.py).
 """
 
 import importlib
@@ -19,7 +20,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
-from ui import assets
+from ui import assets, routing
 
 PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui")
 
@@ -46,4 +47,8 @@ async def warm_at_start(_app):
     yield
 
 
-app = st.App("navigation.py", lifespan=warm_at_start, middleware=[Middleware(assets.PreloadPlotly)])
+app = st.App(
+    "navigation.py",
+    lifespan=warm_at_start,
+    middleware=[Middleware(routing.DefaultPageRedirect), Middleware(assets.PreloadPlotly)],
+)

@@ -7,10 +7,11 @@ scenario at server start; tests (AppTest) run this script directly.
 import streamlit as st
 
 import trajectories  # noqa: F401  (JAX runtime settings before anything computes)
+from ui.routing import DEFAULT_PAGE_PATH
 
 navigation = st.navigation(
     [
-        st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path="playground"),
+        st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path=DEFAULT_PAGE_PATH),
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
         st.Page("pages/sweeps.py", title="Sweeps", icon=":material/grid_on:", url_path="sweeps"),
         st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import app
-from ui import assets
+from ui import assets, routing
 from viz.frontend import PLOTLY_SOURCE
 
 
@@ -56,5 +56,5 @@ def test_pages_and_only_pages_carry_a_preload_header_for_plotly():
     assert b"link" not in dict(response_start(b"text/javascript")["headers"])
 
 
-def test_the_app_serves_through_the_preload_middleware():
-    assert [m.cls for m in app.app._user_middleware] == [assets.PreloadPlotly]
+def test_the_app_serves_through_the_redirect_and_preload_middleware():
+    assert [m.cls for m in app.app._user_middleware] == [routing.DefaultPageRedirect, assets.PreloadPlotly]

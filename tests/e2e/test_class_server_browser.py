@@ -27,3 +27,14 @@ def test_class_server_shows_a_hostile_link_as_plain_text(page, app_url):
     sidebar = page.locator("[data-testid=stSidebar]")
     assert "**x**" in sidebar.inner_text() and sidebar.locator("strong", has_text="x").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0 and page.errors == []
+
+
+def test_the_playgrounds_own_path_opens_it_at_the_root_without_streamlits_page_not_found(page, app_url):
+    page.goto(f"{app_url}/sweeps")  # a tab that already shows the app: where Streamlit would say "Page not found"
+    wait_for_app(page)
+    page.goto(f"{app_url}/playground?{urlencode({'ls': 'a/b', 'r1': 'adam'})}")
+    page.wait_for_selector(".ovz[data-ready='1']", state="attached", timeout=90_000)
+    wait_for_app(page)
+    assert page.url.startswith(f"{app_url}/?") and "r1=adam" in page.url
+    assert "unknown landscape 'a/b'" in page.locator("[data-testid=stAlert]").first.inner_text()
+    assert page.get_by_text("Page not found").count() == 0 and page.errors == []
