@@ -114,7 +114,7 @@ with right:
     for j, label in enumerate(labels):
         if record.diverged_at[j] >= 0:
             st.warning(f"{label}: {record.status_text(j)}")
-    asset = vn.plane_asset(grid, plane.kind)
+    asset = vn.plane_asset(grid)
     frames = boundary_frames(s.problem, s.net_runs(), s.steps, s.plane)
     data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url(),
                           boundary=vn.boundary_data(frames, ui_player.publish(frames)))

@@ -29,7 +29,7 @@ def _record(runs: int, steps: int, stride: int) -> tuple[NetworkRecord, np.ndarr
 def test_plane_asset_is_the_loss_grid_and_its_log_shades_over_the_plane_extent():
     as_, bs = np.linspace(-1, 2, 5), np.linspace(-3, 0, 5)
     z = np.add.outer(bs**2, as_**2) + 0.5
-    asset = plane_asset((as_, bs, z), "PCA")
+    asset = plane_asset((as_, bs, z))
     blob = np.frombuffer(asset.blob, "<f4")
     assert np.allclose(blob[:25], z.ravel()) and np.allclose(blob[25:], np.log10(z.ravel() - z.min() + 1e-3), atol=1e-6)
     meta = asset.meta
@@ -41,7 +41,7 @@ def test_runs_carry_the_projected_snapshots_losses_and_thinned_rates_of_the_swit
     record, coords = _record(runs=2, steps=2000, stride=2)
     s = NetScenario(runs=(RunSpec("adam", 0.01), RunSpec("sgd", 0.1, enabled=False), RunSpec("sgd", 0.2, label="slow")))
     as_ = np.linspace(-1, 1, 4)
-    data = player_data(s, record, coords, plane_asset((as_, as_, np.ones((4, 4))), "PCA"), grid_url="g", plotly_url="p")
+    data = player_data(s, record, coords, plane_asset((as_, as_, np.ones((4, 4)))), grid_url="g", plotly_url="p")
     assert data["steps"] == 2000 and data["clickable"] is False and data["reportStep"] is True and data["landscape"]["url"] == "g"
     assert [(r["index"], r["label"], r["color"]) for r in data["runs"]] == [(0, "Adam", s.color(0)), (2, "slow", s.color(2))]
     assert [r["status"] for r in data["runs"]] == [["finite throughout"], ["diverged at step 7"]]
@@ -101,6 +101,6 @@ def test_boundary_goes_to_the_player_by_url_or_embedded_and_long_trainings_keep_
     assert embedded["url"] is None and base64.b64decode(embedded["images"]) == asset.blob
     s = NetScenario(runs=(RunSpec("adam", 0.01), RunSpec("sgd", 0.1)))
     as_ = np.linspace(-1, 1, 4)
-    data = player_data(s, record, np.zeros((2, len(record.snapshot_steps), 2)), plane_asset((as_, as_, np.ones((4, 4))), "PCA"),
+    data = player_data(s, record, np.zeros((2, len(record.snapshot_steps), 2)), plane_asset((as_, as_, np.ones((4, 4)))),
                        grid_url="g", plotly_url="p", boundary=linked)
     assert data["boundary"] is linked and len(data["runs"]) == asset.meta["runs"]

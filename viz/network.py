@@ -22,14 +22,16 @@ BOUNDARY_FRAMES = 41
 BOUNDARY_N = 64
 
 
-def plane_asset(grid: tuple[np.ndarray, np.ndarray, np.ndarray], kind: str) -> LandscapeAsset:
+def plane_asset(grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> LandscapeAsset:
     """The plane's loss grid as the player's landscape: the plane's extent is the domain, the colours
     are log₁₀(loss − min) as on a steep 2-D landscape, the origin of the plane is marked, and the
-    loss axis is logarithmic down to cross-entropy's infimum 0."""
+    loss axis is logarithmic down to cross-entropy's infimum 0. The panel titles stay short (which
+    plane it is, is said above the player and in an export's caption), so the 3-D title fits in a third
+    of the row next to the decision boundary."""
     as_, bs, z = grid
     shade = LandscapeGrid(PLANE_KEY, as_, bs, z, z, log=True).lift(z)
     meta = {
-        "key": PLANE_KEY, "name": f"Loss on the plane ({kind})", "x": [float(as_[0]), float(as_[-1])],
+        "key": PLANE_KEY, "name": "Loss on the plane", "x": [float(as_[0]), float(as_[-1])],
         "y": [float(bs[0]), float(bs[-1])], "axes": ["a (direction 1)", "b (direction 2)"], "log": True, "clip": None, "zmin": float(z.min()), "fstar": 0.0,
         "points": [{"x": 0.0, "y": 0.0, "kind": "origin", "label": "origin of the plane", "symbol": "circle-open"}],
     }

@@ -61,7 +61,7 @@ def network_json(s: ns.NetScenario, view: PlaneView) -> str:
 def network_html(s: ns.NetScenario, view: PlaneView, *, title: str) -> str:
     """The view's interactive page: the plane, the paths, the curves and the decision boundary on one
     playhead, offline (the boundary's frames embedded)."""
-    asset = vn.plane_asset(view.grid, view.plane.kind)
+    asset = vn.plane_asset(view.grid)
     boundary = vn.boundary_data(vn.boundary_asset(view.record), None)
     data = export.embed_grid(vn.player_data(s, view.record, view.coords, asset, grid_url="", plotly_url="", boundary=boundary), asset)
     p = s.problem
