@@ -10,6 +10,7 @@ import json
 import re
 import threading
 import time
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -152,7 +153,10 @@ def test_gif_and_mp4_have_the_frames_and_size_asked_for():
     image = Image.open(io.BytesIO(gif))
     assert (image.format, image.size, image.n_frames) == ("GIF", (640, 360), len(steps))
     assert image.info["duration"] == 100
-    mp4 = animate.animation(SMALL, traces, animate.AnimationSpec("mp4", 640, 360, 10, 7))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mp4 = animate.animation(SMALL, traces, animate.AnimationSpec("mp4", 640, 360, 10, 7))
+    assert not [w for w in caught if "fork" in str(w.message)]  # ffmpeg is spawned, the JAX process not forked
     path = f"/tmp/optiviz-test-{threading.get_ident()}.mp4"
     with open(path, "wb") as fh:
         fh.write(mp4)

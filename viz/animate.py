@@ -4,6 +4,10 @@ Frames come from viz/render.py (static parts once, trail extended incrementally,
 frame). GIF frames share one palette made from the first frame, so encoding is one cheap
 quantization per frame; MP4 goes through the ffmpeg binary that the imageio-ffmpeg wheel ships
 (H.264, yuv420p: plays in browsers and slide software). No Streamlit here.
+
+imageio-ffmpeg starts ffmpeg with `preexec_fn=os.setpgrp` unless told not to; a pre-exec hook makes
+Python fork the whole multithreaded server (JAX warns that this can deadlock) instead of spawning
+ffmpeg directly, so this module tells it not to. ffmpeg then shares the server's process group.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ FORMATS = ("gif", "mp4")
 MAX_FRAMES = 1000
 FPS_RANGE = (1, 60)
 Progress = Callable[[int, int], None]
+os.environ.setdefault("IMAGEIO_FFMPEG_NO_PREVENT_SIGINT", "1")  # read by imageio-ffmpeg at each start of ffmpeg
 
 
 @dataclass(frozen=True)
