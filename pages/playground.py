@@ -105,7 +105,8 @@ if traces and not scenario.presentation:
         },
     )
     st.caption(plain(f"{ls.name}: {ls.teaches}"))  # a typed landscape's name holds its expression (x*y*z)
-    with st.popover("Sweep this run", icon=":material/grid_on:"):
+    sweep_links = st.popover("Sweep this run", icon=":material/grid_on:", key=editor.k("sweep.open"), on_change="rerun")
+    if sweep_links.open:  # its links are built while it is open only
         for i, _ in traces:
-            st.page_link("pages/sweeps.py", label=f"{scenario.runs[i].display_label()}: final loss vs learning rate",
-                         query_params=sweep_query(for_run(scenario, i)))
+            sweep_links.page_link("pages/sweeps.py", label=f"{scenario.runs[i].display_label()}: final loss vs learning rate",
+                                  query_params=sweep_query(for_run(scenario, i)))

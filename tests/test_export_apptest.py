@@ -1,5 +1,6 @@
 """AppTest: the Export menu's import on the Playground — a corrupt file gets a message, never a
-traceback; a good configuration loads the scenario it describes (and the link follows)."""
+traceback; a good configuration loads the scenario it describes (and the link follows). The
+menu's contents exist only while it is open."""
 
 from __future__ import annotations
 
@@ -21,10 +22,27 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     return at
 
 
+def open_menu(at: AppTest, key: str = "pg.export") -> AppTest:
+    """Open an Export menu as a click on it does: its state is True, and the page reruns."""
+    at.session_state[f"{key}.open"] = True
+    return at.run()
+
+
 def fresh() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    return open_menu(at.run())
+
+
+def test_the_menu_is_built_only_while_it_is_open():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.get("file_uploader") and not [b for b in at.button if b.label.startswith("Render GIF")]
+    open_menu(at)
+    assert [u.key for u in at.get("file_uploader")] == [UPLOAD]
+    assert [b.label for b in at.button if b.label.startswith("Render GIF")] == ["Render GIF (251 frames)"]
     at.run()
-    return at
+    assert at.get("file_uploader"), "the menu stays open across reruns"
+    at.session_state["pg.export.open"] = False
+    assert not at.run().get("file_uploader")
 
 
 def test_a_corrupt_upload_shows_a_message():
@@ -55,7 +73,7 @@ def test_the_neural_net_page_loads_its_own_configurations_and_refuses_a_playgrou
     at = fresh()
     at.query_params.clear()
     at.query_params.update({"h": "4", "n": "256", "steps": "200", "r1": "adam;lr=0.01"})
-    at.switch_page("pages/networks.py").run()
+    open_menu(at.switch_page("pages/networks.py").run(), "nn.export")
     wanted = ns.NetScenario(steps=200, plane="pca-mean", runs=(RunSpec("lion", 0.001), RunSpec("sgd", 0.3)))
     at.get_by_key("nn.export.upload").set_value(("pg.json", export.config_json(Scenario()).encode(), "application/json"))
     at.run()

@@ -61,8 +61,14 @@ def test_bad_link_and_over_cap_request_are_messages():
 
 def test_playground_offers_sweep_this_run():
     at = open_page({}, page="pages/playground.py")
-    links = [p for p in at.get("page_link") if "final loss vs learning rate" in p.proto.label]
-    assert len(links) == len(Scenario().runs)
+
+    def links() -> list:
+        return [p for p in at.get("page_link") if "final loss vs learning rate" in p.proto.label]
+
+    assert not links(), "built only while the menu is open"
+    at.session_state["pg.sweep.open"] = True
+    at.run()
+    assert len(links()) == len(Scenario().runs)
     sweep = for_run(Scenario(), 0)
     assert sweep.kind == "lr" and to_query(sweep)["r1"] == "sgd;lr=0.001"
 
@@ -82,6 +88,8 @@ def test_trainability_zoom_out_and_whole_range():
 
 def test_export_menu_imports_a_sweep_configuration_and_refuses_a_corrupt_one():
     at = open_page(HEATMAP)
+    at.session_state["sw.export.open"] = True  # as a click on the menu does
+    at.run()
     upload = "sw.export.upload"
     at.get_by_key(upload).set_value(("broken.json", b"{ not json", "application/json")).run()
     assert not at.exception and any("broken.json: the file is not JSON" in e.value for e in at.error)
