@@ -21,7 +21,8 @@ from ui.handover import PLAYGROUND_PREFIX, to_network
 from ui.markdown import plain, short_plain
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
-from viz.player import DEFAULT_TOL, results_rows, run_trace
+from viz.player import DEFAULT_TOL, run_trace
+from viz.results_table import results_html
 
 PREFIX = PLAYGROUND_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
@@ -92,18 +93,7 @@ if traces and not scenario.presentation:
     head.subheader("Results")
     tol = tol_box.number_input("tolerance", min_value=1e-8, max_value=10.0, value=DEFAULT_TOL, format="%g", key=editor.k("tol"),
                                help="Steps to tol: the first step within this distance of a known minimum.")
-    rows = [{**row, "steps to tol": "not reached" if row["steps to tol"] is None else str(row["steps to tol"])}
-            for row in results_rows(scenario, traces, tol)]
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "final loss": st.column_config.NumberColumn(format="%.4g"),
-            "distance": st.column_config.NumberColumn(format="%.3g"),
-            "steps to tol": st.column_config.TextColumn(),
-        },
-    )
+    st.html(results_html(scenario, traces, tol))
     st.caption(plain(f"{ls.name}: {ls.teaches}"))  # a typed landscape's name holds its expression (x*y*z)
     sweep_links = st.popover("Sweep this run", icon=":material/grid_on:", key=editor.k("sweep.open"), on_change="rerun")
     if sweep_links.open:  # its links are built while it is open only

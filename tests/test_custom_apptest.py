@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import ui.landscape_picker as picker
 from ui.markdown import plain
 from landscapes import custom
-from tests.test_playground_apptest import open_playground, run, scenario_of
+from tests.test_playground_apptest import open_playground, results_table, run, scenario_of
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -26,7 +26,7 @@ def test_typing_an_expression_draws_it_and_goes_into_the_link():
     run(at)
     s = scenario_of(at)
     assert s.landscape == "custom:x^2+3*y^2+sin(x*y)@-2,2,-1.5,1.5"
-    assert not at.error and len(at.dataframe[0].value) == len(s.runs)
+    assert not at.error and len(results_table(at).rows) == len(s.runs)
     at.text_input(key="pg.start").input("0.5, -0.25")
     run(at)
     assert not at.error and scenario_of(at).starts == ((0.5, -0.25),)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.test_results_table import Table
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from viz.results_table import COLUMNS
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
 TIMEOUT = 120
@@ -30,6 +32,12 @@ def scenario_of(at: AppTest) -> Scenario:
     return scenario
 
 
+def results_table(at: AppTest) -> Table:
+    """The results table the page shows (its only st.html element)."""
+    (element,) = at.get("html")
+    return Table(element.proto.body)
+
+
 def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -40,7 +48,7 @@ def test_default_scenario_is_in_the_query_string():
     at = open_playground()
     assert scenario_of(at) == Scenario()
     assert not at.warning and not at.error
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == len(Scenario().runs)
+    assert len(results_table(at).rows) == len(Scenario().runs)
 
 
 def test_settings_flow_into_the_link():
@@ -79,7 +87,7 @@ def test_run_editor_edits_the_picked_run():
     assert scenario_of(at).runs[2] == RunSpec(
         "adam", 0.2, hyper=(("b1", 0.8),), schedule="cosine", label="fast Adam", enabled=False
     )
-    assert len(at.dataframe[0].value) == 2  # a switched-off run is neither computed nor listed
+    assert len(results_table(at).rows) == 2  # a switched-off run is neither computed nor listed
 
 
 def test_switching_optimizer_starts_from_its_defaults():
@@ -168,6 +176,6 @@ def test_bad_typed_start_shows_an_error_and_keeps_the_scenario():
 @pytest.mark.parametrize("landscape", ["himmelblau", "saddle", "linear_regression"])
 def test_results_table_columns(landscape):
     at = open_playground({"ls": landscape})
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["run", "start", "final loss", "nearest minimum", "distance", "steps to tol", "status"]
-    assert len(table) == len(Scenario().runs)
+    table = results_table(at)
+    assert table.header == list(COLUMNS) == ["run", "start", "final loss", "nearest minimum", "distance", "steps to tol", "status"]
+    assert len(table.rows) == len(Scenario().runs)

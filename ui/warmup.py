@@ -1,7 +1,6 @@
 """Once per server process: the default Playground scenario computed (programs compiled or loaded
 from the persistent cache, runs in the run cache, the landscape grid published, its results
-table converted the way st.dataframe does, which loads pandas and pyarrow: ≈ 1 s of the first
-visit otherwise; Streamlit's emoji and icon tables, whose import compiles a large regex when the
+table built; Streamlit's emoji and icon tables, whose import compiles a large regex when the
 first page sets its icon: ≈ 0.6 s; and Streamlit's once-per-process check, on the first element
 any page draws, of whether it runs in a REPL, which inspects the whole call stack with source:
 ≈ 0.4 s), then the programs a first slider move would compile (noise on, 1000 steps).
@@ -20,11 +19,11 @@ import time
 from dataclasses import replace
 
 from streamlit import delta_generator
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from trajectories.scenario import Scenario
 from ui import player
-from viz.player import results_rows, run_trace
+from viz.player import run_trace
+from viz.results_table import results_html
 
 WAIT_S = 60.0
 FIRST_VISIT_MODULES = ("streamlit.emojis", "streamlit.material_icon_names", "ui.run_editor", "ui.frame", "ui.presentation")
@@ -47,7 +46,7 @@ def _default() -> None:
         s = Scenario()
         traces = [(i, run_trace(s, i)) for i in range(len(s.runs))]
         player.player_data(s, traces)
-        convert_anything_to_arrow_bytes(results_rows(s, traces))
+        results_html(s, traces)
         for module in FIRST_VISIT_MODULES:
             importlib.import_module(module)
         # Streamlit-internal (guarded): the REPL check runs once per process, so run it here.

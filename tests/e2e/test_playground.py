@@ -60,6 +60,10 @@ def test_page_loads_without_errors(page, app_url):
     assert state["view"] == "2d"
     assert state["paths"].startswith("3:")
     assert page.locator("[data-testid=stException]").count() == 0
+    results = page.locator(".ovz-results")  # the results table: styled, one row per run, each run's colour
+    assert results.locator("tbody tr").all_inner_texts()[0].startswith("SGD")
+    assert results.locator("tbody tr").count() == 3 and results.locator("th").count() == 7
+    assert results.locator(".dot").first.evaluate("e => getComputedStyle(e).borderRadius") == "50%"
     assert page.errors == []
     # plotly.js was fetched once, by the page's preload header; the player's script element reused it
     assert page.evaluate(PLOTLY_FETCHES) == ["link"]
