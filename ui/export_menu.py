@@ -4,11 +4,11 @@ NetScenario and its PlaneView.
 
 The menu's contents are built only while it is open (a stateful popover: opening it reruns the
 page once), so the ≈ 20 widgets inside cost nothing on the reruns that move a slider; they were
-a third of a Playground rerun's script time. Files are built only when asked for: the light ones (HTML, PNG, SVG, CSV, JSON) by the download
-button's deferred callable, on click; animations (GIF, MP4) as a background job on the server's
-capped runner (viz/jobs.py), whose progress a polling fragment shows, so no rerun waits for
-them. With `on_import`, a configuration file of the view's kind can be loaded back (validated
-like a link).
+a third of a Playground rerun's script time. Files are built only when asked for: the light ones
+(HTML, PNG, SVG, CSV, JSON) by the download button's deferred callable, on click; animations
+(GIF, MP4) as a background job on the server's capped runner (viz/jobs.py), whose progress a
+polling fragment shows while the menu is open, so no rerun waits for them. With `on_import`, a
+configuration file of the view's kind can be loaded back (validated like a link).
 """
 
 from __future__ import annotations
