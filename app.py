@@ -5,11 +5,12 @@ default scenario at server start, before the first visitor.
 
 Streamlit recognizes the `st.App` below and serves the app through its ASGI server; the lifespan
 hook runs once when the server starts and hands the warm-up to a background thread, so the
-server answers while the default runs are computed. The app's modules (JAX with them) are
-imported first, in the hook itself: importing JAX from two threads at once (the warm-up's and a
-first session's) can leave one of its modules half-initialized. The middleware has every page
-preload plotly.js (ui/assets.py), which the hook publishes before the first page is served, and
-sends `/playground` to the root, where Streamlit serves the default page (ui/routing.py).
+server answers while the default runs are computed. The app's modules (JAX with them) and the
+libraries Streamlit imports lazily for them are imported first, in the hook itself: importing JAX
+from two threads at once (the warm-up's and a first session's) can leave one of its modules
+half-initialized. The middleware has every page preload plotly.js (ui/assets.py), which the
+hook publishes before the first page is served, and sends `/playground` to the root, where
+Streamlit serves the default page (ui/routing.py).
 """
 
 import importlib
@@ -23,10 +24,16 @@ from starlette.middleware import Middleware
 from ui import assets, routing
 
 PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui")
+# Streamlit's component serializer imports these on the first player drawn, to ask whether any
+# of its data is a data frame: ≈ 0.8 s of a first visit's script run unless imported here.
+LAZY_LIBRARIES = ("pandas", "pyarrow")
 
 
 def import_app_modules() -> None:
-    """Every module of the app's packages, so that no session thread imports one concurrently."""
+    """Every module of the app's packages and the libraries Streamlit imports lazily for them, so
+    that no session thread imports one, concurrently or on a first visit."""
+    for name in LAZY_LIBRARIES:
+        importlib.import_module(name)
     for name in PACKAGES:
         package = importlib.import_module(name)
         for module in pkgutil.walk_packages(package.__path__, f"{name}."):

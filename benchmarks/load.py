@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import os
 
-from benchmarks.playground import sessions_report, wait_for_line
+from benchmarks.playground import sessions_report, wait_until_warm
 from tests.e2e.harness import app_server
 
 
 def main() -> None:
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}  ({os.cpu_count()} cores)")
     with app_server() as (url, _proc, log):
-        wait_for_line(log, "default scenario warm")
+        wait_until_warm(log)
         for n, target in ((20, 1.0), (50, 2.0)):
             print(f"{sessions_report(url, n)}   (target p95 ≤ {target:g} s)")
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")

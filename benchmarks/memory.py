@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from benchmarks.playground import LR_KEY, rerun_request, connect, until_finished, wait_for_line
+from benchmarks.playground import LR_KEY, rerun_request, connect, until_finished, wait_until_warm
 from tests.e2e.harness import app_server
 from ui.widgets import log_options
 
@@ -49,7 +49,7 @@ async def reruns(url: str, pid: int) -> tuple[float, float, float, int]:
 
 def main() -> None:
     with app_server() as (url, proc, log):
-        wait_for_line(log, "default scenario warm")
+        wait_until_warm(log)
         start, warm, end, errors = asyncio.run(reruns(url, proc.pid))
     print(f"{RERUNS} Playground reruns, one session, {len(STEPS)} step counts × every learning-rate stop: server RSS "
           f"{start:.0f} MB at the start, {warm:.0f} MB after the first cycle (warm-up), {end:.0f} MB at the end: "

@@ -219,11 +219,12 @@ def sessions_report(url: str, n: int) -> str:
             f"p95 {percentile(times, 95):.2f} s, max {max(times):.2f} s, session errors {errors}")
 
 
-def wait_for_line(log: Path, text: str, timeout_s: float = 120.0) -> None:
+def wait_until_warm(log: Path, timeout_s: float = 120.0) -> None:
+    """Until the server's start-up warm-up is done (ui/warmup.py reports it in the log)."""
     deadline = time.monotonic() + timeout_s
-    while text not in log.read_text(errors="replace"):
+    while "optiviz: warm-up done" not in log.read_text(errors="replace"):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"no '{text}' in {log} after {timeout_s:.0f} s")
+            raise TimeoutError(f"no warm-up reported in {log} after {timeout_s:.0f} s")
         time.sleep(0.05)
 
 
@@ -233,7 +234,7 @@ def first_visit(pw) -> tuple[float, float, dict[str, float]]:
     warm-up reported."""
     t0 = time.perf_counter()
     with app_server() as (url, _proc, log):
-        wait_for_line(log, "default scenario warm")
+        wait_until_warm(log)
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         page.add_init_script(VISIT_MARKS)
@@ -259,7 +260,7 @@ def server_side_report() -> str:
     """Server side of a first visit: the first session's request to its script finished (the
     default link, no browser), on a fresh server after its warm-up. Outside Playwright's event loop."""
     with app_server() as (url, _proc, log):
-        wait_for_line(log, "default scenario warm")
+        wait_until_warm(log)
         return f"first visit, server side (first script run, no browser): {asyncio.run(_one_run(url)):.2f} s"
 
 

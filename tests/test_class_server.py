@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import asyncio
 import importlib
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -82,6 +84,36 @@ def test_first_visit_warms_when_the_server_did_not(fresh_warmup, monkeypatch):
     fresh_warmup.warm()  # a late server-start hook finds the work claimed
     join_warmers()
     assert started == ["optiviz-warm-up"]
+
+
+FIRST_RUN_IMPORTS = """
+import sys
+import app
+from streamlit.testing.v1 import AppTest
+from ui import warmup
+
+app.import_app_modules()
+warmup._later = lambda: None
+warmup.warm()
+at = AppTest.from_file(sys.argv[1], default_timeout=60)
+before = set(sys.modules)
+at.run()
+assert not at.exception, at.exception
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_a_first_visit_after_the_start_up_imports_no_library():
+    """What the server imports at start covers what a first Playground run would import (pandas
+    and pyarrow, which Streamlit's component serializer pulls in, were ≈ 0.8 s of it). Fresh
+    interpreter: this one has imported everything already. AppTest's own discovery of packaged
+    components brings `packaging` and a Streamlit module or two; they are not the app's."""
+    out = subprocess.run([sys.executable, "-c", FIRST_RUN_IMPORTS, str(ROOT / "navigation.py")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    imported = out.stdout.splitlines()[-1].split()
+    assert imported, "the first run imported nothing at all: AppTest's own modules were expected"
+    assert {name.split(".")[0] for name in imported} <= {"streamlit", "packaging"}, imported
 
 
 def _decorated_functions():

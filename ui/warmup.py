@@ -9,6 +9,7 @@ A page script runs no code before the first session, so the warm-up starts at se
 app.py's `st.App` lifespan hook (a background thread), or on the first visit to the Playground
 (`before_first_paths`) where the page script runs without app.py (AppTest), whichever comes
 first; the other then waits for the default scenario instead of computing it a second time.
+The server's log says when the default scenario is warm and when the whole warm-up is done.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def warm() -> None:
         _default()
         print(f"optiviz: default scenario warm after {time.perf_counter() - t0:.2f} s", flush=True)
         _later()
+        print(f"optiviz: warm-up done after {time.perf_counter() - t0:.2f} s", flush=True)
 
 
 def before_first_paths() -> None:
