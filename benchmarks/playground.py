@@ -32,6 +32,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.e2e.harness import app_server, launch_chromium, wait_for_app
 from trajectories.scenario import RunSpec, Scenario, to_query
+from ui import warmup
 from ui.widgets import log_options
 
 SIX_RUNS = Scenario(
@@ -222,7 +223,7 @@ def sessions_report(url: str, n: int) -> str:
 def wait_until_warm(log: Path, timeout_s: float = 120.0) -> None:
     """Until the server's start-up warm-up is done (ui/warmup.py reports it in the log)."""
     deadline = time.monotonic() + timeout_s
-    while "optiviz: warm-up done" not in log.read_text(errors="replace"):
+    while warmup.DONE not in log.read_text(errors="replace"):
         if time.monotonic() > deadline:
             raise TimeoutError(f"no warm-up reported in {log} after {timeout_s:.0f} s")
         time.sleep(0.05)
