@@ -21,7 +21,7 @@ from ui.handover import PLAYGROUND_PREFIX, to_network
 from ui.markdown import plain, short_plain
 from ui.run_editor import Editor, click_handler
 from ui.state import ScenarioState, share_url
-from viz.player import DEFAULT_TOL, run_trace
+from viz.player import run_trace
 from viz.results_table import results_html
 
 PREFIX = PLAYGROUND_PREFIX
@@ -89,11 +89,8 @@ with export_box:
     export_menu(scenario, traces, key="pg.export", title=f"Playground {ls.name}", on_import=load_config)
 
 if traces and not scenario.presentation:
-    head, tol_box = st.columns([5, 1], vertical_alignment="bottom")
-    head.subheader("Results")
-    tol = tol_box.number_input("tolerance", min_value=1e-8, max_value=10.0, value=DEFAULT_TOL, format="%g", key=editor.k("tol"),
-                               help="Steps to tol: the first step within this distance of a known minimum.")
-    st.html(results_html(scenario, traces, tol))
+    st.subheader("Results")
+    st.html(results_html(scenario, traces))
     st.caption(plain(f"{ls.name}: {ls.teaches}"))  # a typed landscape's name holds its expression (x*y*z)
     sweep_links = st.popover("Sweep this run", icon=":material/grid_on:", key=editor.k("sweep.open"), on_change="rerun")
     if sweep_links.open:  # its links are built while it is open only

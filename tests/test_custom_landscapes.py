@@ -172,7 +172,7 @@ def test_a_pole_draws_as_a_finite_grid():
     g = viz_landscape.grid(key, 41)  # x = 0 is a grid column: f = inf there
     assert np.all(np.isfinite(g.z)) and np.all(np.isfinite(g.shade))
     rec = tr.run(key, "sgd", learning_rate=1.0, starts=[(0.01, 1.0)], steps=50)
-    assert "diverged" in rec.status_text() or "left the domain" in rec.status_text()
+    assert "diverged" in rec.status_text() or "left the map" in rec.status_text()
 
 
 def test_exports_of_a_custom_landscape_name_it_and_restore_it():

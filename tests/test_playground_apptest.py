@@ -177,5 +177,5 @@ def test_bad_typed_start_shows_an_error_and_keeps_the_scenario():
 def test_results_table_columns(landscape):
     at = open_playground({"ls": landscape})
     table = results_table(at)
-    assert table.header == list(COLUMNS) == ["run", "start", "final loss", "nearest minimum", "distance", "steps to tol", "status"]
+    assert table.header == list(COLUMNS) == ["run", "start", "final loss", "end", "nearest minimum", "distance"]
     assert len(table.rows) == len(Scenario().runs)

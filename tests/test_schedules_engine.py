@@ -76,6 +76,6 @@ def test_engine_uses_the_schedule_rate(optimizer, schedule):
     tol = dict(rtol=1e-12, atol=1e-15 * lr) if dtype == "float64" else dict(rtol=2e-6, atol=1e-6 * lr)
     np.testing.assert_allclose(record.lrs[0], want, **tol)
     if optimizer == "sgd":
-        assert record.status_text() == "still moving"
+        assert record.status[0] not in (tr.engine.DIVERGED, tr.engine.LEFT_DOMAIN)  # every step taken, none held
         moves = np.diff(record.positions[0], axis=0)
         np.testing.assert_allclose(moves, -want[:, None] * record.grads[0], rtol=1e-9, atol=1e-14)

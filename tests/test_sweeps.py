@@ -32,7 +32,11 @@ def test_a_lane_is_the_same_single_run(optimizer, vary, schedule):
         lr = one.pop("learning_rate", 2e-3)
         alone = tr.final_points("rosenbrock", optimizer, starts=[start], learning_rate=lr, hyper=one, **kw)
         run = tr.run("rosenbrock", optimizer, starts=[start], learning_rate=lr, hyper=one, **kw)
-        assert (rec.status[i], rec.event_step[i]) == (run.status[0], run.event_step[0]) == (alone.status[0], alone.event_step[0])
+        assert (rec.status[i], rec.event_step[i]) == (alone.status[0], alone.event_step[0])
+        held = rec.status[i] in (engine.DIVERGED, engine.LEFT_DOMAIN)
+        assert held == (run.status[0] in (engine.DIVERGED, engine.LEFT_DOMAIN))
+        if held:
+            assert (rec.status[i], rec.event_step[i]) == (run.status[0], run.event_step[0])
         if schedule == "plateau":
             # Programs that fuse differently round differently in the last bits, and reduce-on-plateau's
             # threshold test can flip on those bits a step earlier or later: close, not identical.
@@ -40,7 +44,7 @@ def test_a_lane_is_the_same_single_run(optimizer, vary, schedule):
             continue
         # Bit for bit the final-only program's single run; the recording program to its last bits.
         np.testing.assert_array_equal(rec.positions[i], alone.positions[0])
-        if run.status[0] in (engine.RUNNING, engine.CONVERGED):  # after an event the record holds the last good point
+        if not held:  # after an event the record holds the last good point
             np.testing.assert_allclose(rec.positions[i], run.positions[0, -1], rtol=1e-10, atol=1e-12)
             np.testing.assert_allclose(rec.loss[i], run.losses[0, -1], rtol=1e-9, atol=1e-12)
 
@@ -63,8 +67,9 @@ def test_a_heat_map_cell_is_the_playground_run_it_opens():
     row, col = 5, 6
     target = vs.cell_target(s, maps, {"map": 0, "row": row, "col": col})
     run = tr.run(target.landscape, "adam", **target.engine_kwargs(0))
+    alone = tr.final_points(target.landscape, "adam", **target.engine_kwargs(0))
     m = maps.maps[0]
-    assert m.step[row, col] == (run.event_step[0] if run.status[0] else 120)
+    assert m.step[row, col] == (alone.event_step[0] if alone.status[0] else 120)
     gap = run.losses[0, -1] - vs.reference_loss("rosenbrock")
     np.testing.assert_allclose(float(m.loss[row, col]), max(gap, vs.LOSS_FLOOR), rtol=1e-3)  # float32 run vs f16 map
 
@@ -74,7 +79,7 @@ def test_basin_labels_on_himmelblau():
     rec = sweeps.lanes("himmelblau", "sgd", starts, {}, steps=500, learning_rate=0.01)
     labels = vs.basin_labels("himmelblau", rec)
     assert labels.tolist() == [0, 1, 2, 3, 0, 1, 2, 3]  # each minimum from itself and from a start inside its basin
-    assert (rec.status[:4] == engine.CONVERGED).all() and (rec.event_step[:4] == 1).all()
+    assert (rec.status[:4] == engine.STATIONARY).all() and (rec.event_step[:4] <= 1).all()
     assert set(vs.global_minima("himmelblau").tolist()) == {0, 1, 2, 3}
 
 

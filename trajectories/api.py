@@ -17,7 +17,7 @@ import numpy as np
 import landscapes
 import optimizers
 import schedules
-from trajectories import engine
+from trajectories import ends, engine
 from trajectories.engine import Inputs, Program
 
 MAX_SEED = 2**31 - 1
@@ -33,15 +33,22 @@ class RunRecord:
     lrs: np.ndarray  # (N, T)
     effective: np.ndarray  # (N, T, 2): |update| / |gradient| per coordinate
     aux: np.ndarray | None  # (N, T+1, 2): a second path (Lookahead's slow weights, SWA's mean)
-    status: np.ndarray  # (N,)
-    event_step: np.ndarray  # (N,): the step of the event, 0 if none
+    status: np.ndarray  # (N,): end state (engine.STATUS_NAMES), trajectories/ends.py
+    event_step: np.ndarray  # (N,): the step it diverged or left, or since which it has rested; 0 while moving
     steps: int
     state: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (N, T, d), with record_state
 
     def status_text(self, i: int = 0) -> str:
-        code = int(self.status[i])
-        name = engine.STATUS_NAMES[code]
-        return name if code == engine.RUNNING else f"{name} at step {int(self.event_step[i])}"
+        """'diverged at step 37', 'left the map at step 22', 'at a saddle since step 60', 'still moving'."""
+        return status_text(int(self.status[i]), int(self.event_step[i]))
+
+
+def status_text(code: int, step: int) -> str:
+    """An end state in words, with its step."""
+    name = engine.STATUS_NAMES[code]
+    if code in (engine.RUNNING, engine.BARELY_MOVING):  # a slow crawl has no step it 'arrived' at
+        return name
+    return f"{name} at step {step}" if code in (engine.DIVERGED, engine.LEFT_DOMAIN) else f"{name} since step {step}"
 
 
 @dataclass(frozen=True)
@@ -203,7 +210,7 @@ def _first_events(events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _held(series: np.ndarray, status: np.ndarray, step: np.ndarray) -> np.ndarray:
     """(T+1, …, N) series with every row after an event replaced by the last good row."""
-    last_good = np.where(status == engine.CONVERGED, step, np.maximum(step - 1, 0))
+    last_good = np.maximum(step - 1, 0)
     idx = np.arange(series.shape[0])[:, None]
     source = np.where((status != engine.RUNNING) & (idx > last_good), last_good, idx)  # (T+1, N)
     source = source.reshape(source.shape[:1] + (1,) * (series.ndim - 2) + source.shape[1:])
@@ -216,7 +223,7 @@ def _per_trajectory(a: np.ndarray) -> np.ndarray:
 
 
 def _to_record(trace, prepared: _Prepared) -> RunRecord:
-    """Judge events with the engine's own rule (in NumPy), hold after them, derive steps."""
+    """Judge events with the engine's own rule (in NumPy), hold after them, derive steps, name the ends."""
     T = prepared.steps
     if np.ndim(prepared.inputs.start) == 1:  # a single trajectory ran without its batch axis
         trace = trace._replace(**{name: jax.tree_util.tree_map(lambda a: np.asarray(a)[..., None], getattr(trace, name))
@@ -226,11 +233,9 @@ def _to_record(trace, prepared: _Prepared) -> RunRecord:
     positions = np.concatenate([start[None], np.asarray(trace.position)[:T]])  # (T+1, d, N)
     losses = np.asarray(trace.loss)[: T + 1]
     grads = np.asarray(trace.grad)[: T + 1]
-    tol = float(prepared.inputs.tol)
     domain = engine.objective(prepared.program.landscape).domain
     with np.errstate(invalid="ignore", over="ignore"):
-        events = engine.classify(np, np.moveaxis(positions, 1, 0), np.sum(grads * grads, axis=1),
-                                 np.arange(T + 1)[:, None], tol * tol, domain, losses)
+        events = engine.classify(np, np.moveaxis(positions, 1, 0), domain, losses)
         status, step = _first_events(events.astype(np.int32))
         positions, losses, grads = (_held(a, status, step) for a in (positions, losses, grads))
         moved = np.abs(np.diff(positions, axis=0))
@@ -242,8 +247,10 @@ def _to_record(trace, prepared: _Prepared) -> RunRecord:
     aux = None
     if not isinstance(trace.aux, tuple):
         aux = _held(np.concatenate([start[None], np.asarray(trace.aux)[:T]]), status, step)
+    positions = _per_trajectory(positions)
+    status, step = ends.end_states(prepared.program.landscape, positions, status, step, T)
     return RunRecord(
-        positions=_per_trajectory(positions),
+        positions=positions,
         losses=losses.T,
         grads=_per_trajectory(used),
         lrs=lrs.T,

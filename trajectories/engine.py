@@ -10,8 +10,10 @@ optimizers are element-wise over the trailing axis, so a batch of N starts advan
 and every per-step scalar (β^t, the schedule value) is computed once for all N. Hyperparameter
 sweeps vmap that program over the swept values.
 
-After an event (converged, diverged, left the domain) a trajectory's position is held, so the
-records never contain NaN positions.
+A small gradient stops nothing: a path runs to its last step, so a run parked near a saddle or a
+sign-based step bouncing past a minimum shows what it really does next. After a divergence or a
+step off the map a trajectory's position is held, so the records never contain NaN positions.
+Recorded paths are then named by where they end (trajectories/ends.py).
 """
 
 from __future__ import annotations
@@ -31,8 +33,17 @@ import schedules
 from landscapes.base import Landscape, OnlineProblem
 from optimizers.base import coord_sum, tree_map
 
-RUNNING, CONVERGED, DIVERGED, LEFT_DOMAIN = 0, 1, 2, 3
-STATUS_NAMES = {RUNNING: "still moving", CONVERGED: "converged", DIVERGED: "diverged", LEFT_DOMAIN: "left the domain"}
+# End states. The first four fit the final-only scan's packed code (4·step + status): STATIONARY is its
+# "‖∇f‖ ≤ tol from step k to the end"; the rest name where a recorded path came to rest (ends.py).
+RUNNING, STATIONARY, DIVERGED, LEFT_DOMAIN = 0, 1, 2, 3
+AT_GLOBAL_MIN, AT_A_GLOBAL_MIN, AT_LOCAL_MIN, AT_MINIMUM, AT_SADDLE, AT_MAXIMUM, ON_FLAT, BARELY_MOVING, AT_REST = range(4, 13)
+STATUS_NAMES = {
+    RUNNING: "still moving", STATIONARY: "‖∇f‖ ≤ tol", DIVERGED: "diverged", LEFT_DOMAIN: "left the map",
+    AT_GLOBAL_MIN: "at the global minimum", AT_A_GLOBAL_MIN: "at a global minimum", AT_LOCAL_MIN: "at a local minimum",
+    AT_MINIMUM: "at a minimum", AT_SADDLE: "at a saddle", AT_MAXIMUM: "at a maximum", ON_FLAT: "on a flat region",
+    BARELY_MOVING: "barely moving", AT_REST: "at rest",
+}
+AT_A_MINIMUM = frozenset({AT_GLOBAL_MIN, AT_A_GLOBAL_MIN, AT_LOCAL_MIN, AT_MINIMUM})
 
 STEP_BUCKETS = (100, 200, 500, 1000, 2000, 5000)
 MAX_STEPS = STEP_BUCKETS[-1]
@@ -134,20 +145,19 @@ def _inside(p, domain: tuple):
     return (p[0] >= x0 - mx) & (p[0] <= x1 + mx) & (p[1] >= y0 - my) & (p[1] <= y1 + my)
 
 
-def classify(xp, p, g_sq, k, tol_sq, domain: tuple | None, loss=None):
-    """The event at point p_k: DIVERGED (non-finite, or |f| over the bound), LEFT_DOMAIN,
-    CONVERGED (‖∇f‖ ≤ tol, not at the start) or RUNNING. Element-wise over trajectories and
-    written once for both array modules: `jax.numpy` inside a scan, NumPy over a whole record.
-    NaN fails every comparison, so a non-finite point is caught without an isfinite."""
+def classify(xp, p, domain: tuple | None, loss=None):
+    """The event at a point: DIVERGED (non-finite, or |f| over the bound), LEFT_DOMAIN or RUNNING.
+    Element-wise over trajectories and written once for both array modules: `jax.numpy` inside a
+    scan, NumPy over a whole record. NaN fails every comparison, so a non-finite point is caught
+    without an isfinite."""
     finite = xp.abs(p[0]) < xp.inf
     for i in range(1, p.shape[0]):
         finite = finite & (xp.abs(p[i]) < xp.inf)
     if loss is not None:
         finite = finite & (xp.abs(loss) < DIVERGENCE_BOUND)
     inside = _inside(p, domain) if domain is not None else finite
-    small = (g_sq <= tol_sq) & (k > 0)
     # Float codes: XLA's CPU backend vectorizes a float select chain, not an int one fed by float tests.
-    return xp.where(~finite, float(DIVERGED), xp.where(~inside, float(LEFT_DOMAIN), xp.where(small, float(CONVERGED), float(RUNNING))))
+    return xp.where(~finite, float(DIVERGED), xp.where(~inside, float(LEFT_DOMAIN), float(RUNNING)))
 
 
 def _minibatch_weights(key: jax.Array, n: int, batch_size: jax.Array, dtype) -> jax.Array:
@@ -217,7 +227,8 @@ def _simulate(program: Program, inputs: Inputs):
     10–25 µs per element-wise op after a scan, more than the scan itself for one trajectory.
     Final-only (large batches): events are judged in the scan on the carried position and the
     update is masked, not selected, so the update chain keeps a single consumer; status and
-    event step travel packed in one number, `code = 4·step + status` (a float: exact here).
+    event step travel packed in one number, `code = 4·step + status` (a float: exact here). A path
+    with no event whose ‖∇f‖ stays ≤ tol from some step to the end is STATIONARY from that step.
     """
     obj = objective(program.landscape)
     opt_info = optimizers.get(program.optimizer)
@@ -276,13 +287,15 @@ def _simulate(program: Program, inputs: Inputs):
     tol_sq = inputs.tol * inputs.tol
 
     def final_step(carry, k):
-        p, opt_state, sched_state, code = carry
+        p, opt_state, sched_state, code, small_since = carry
         loss, g, _, _, updates, opt_state, sched_state = dynamics(p, opt_state, sched_state, k)
-        event = classify(jnp, p, coord_sum(g * g)[0], k, tol_sq, obj.domain, loss)
-        fired = (code == RUNNING) & (event != RUNNING) & (k <= inputs.steps)
+        event = classify(jnp, p, obj.domain, loss)
+        counted = k <= inputs.steps
+        fired = (code == RUNNING) & (event != RUNNING) & counted
         code = jnp.where(fired, 4 * k.astype(dtype) + event, code)
+        small_since = jnp.where((coord_sum(g * g)[0] > tol_sq) & counted, (k + 1).astype(dtype), small_since)
         go = (code == RUNNING) & (k < inputs.steps)
-        return (advance(p, jnp.where(go, updates, 0.0)), opt_state, sched_state, code), None
+        return (advance(p, jnp.where(go, updates, 0.0)), opt_state, sched_state, code, small_since), None
 
     # One iteration more than the bucket: the last one only evaluates (and judges) the final point.
     steps_range = jnp.arange(program.bucket + 1, dtype=jnp.int32)
@@ -293,9 +306,11 @@ def _simulate(program: Program, inputs: Inputs):
     if program.record:
         _, trace = jax.lax.scan(record_step, state0, steps_range)
         return trace
-    carry, _ = jax.lax.scan(final_step, (*state0, jnp.zeros(p0.shape[1:], dtype)), steps_range)
-    code = carry[3].astype(jnp.int32)
-    return Final(carry[0], code % 4, code // 4)
+    zeros = jnp.zeros(p0.shape[1:], dtype)
+    carry, _ = jax.lax.scan(final_step, (*state0, zeros, zeros), steps_range)
+    code, small_since = carry[3].astype(jnp.int32), carry[4].astype(jnp.int32)
+    stationary = (code == RUNNING) & (small_since <= inputs.steps)
+    return Final(carry[0], jnp.where(stationary, STATIONARY, code % 4), jnp.where(stationary, small_since, code // 4))
 
 
 @functools.lru_cache(maxsize=512)

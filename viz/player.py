@@ -35,7 +35,6 @@ from viz.thinning import kept_steps
 
 GRID_N = 160
 RUN_CACHE_BYTES = 256 * 2**20
-DEFAULT_TOL = 1e-2
 
 
 def encode_array(a: np.ndarray, dtype: str = "<f4") -> str:
@@ -252,30 +251,22 @@ def _fmt_point(x: float, y: float) -> str:
     return f"({x:.3g}, {y:.3g})"
 
 
-def results_rows(s: Scenario, traces: Sequence[tuple[int, RunTrace]], tol: float = DEFAULT_TOL) -> list[dict]:
-    """One row per run and start point: final loss, nearest known minimum, distance, steps to tol, status.
-
-    Steps to tol is the first step at which the path is within `tol` of any known minimum.
-    """
+def results_rows(s: Scenario, traces: Sequence[tuple[int, RunTrace]]) -> list[dict]:
+    """One row per run and start point: final loss, where the path ends (the engine's end state,
+    trajectories/ends.py) and the nearest known minimum with its distance (nearest, not reached:
+    the end says whether the path is there)."""
     ls = landscapes.get(s.landscape)
     minima = np.array([p.xy for p in ls.minima]).reshape(-1, 2)
     rows = []
     for i, t in traces:
         rec = t.record
         for j, path in enumerate(rec.positions):
-            row = {"run": s.runs[i].display_label(), "start": _fmt_point(*path[0]), "final loss": float(rec.losses[j, -1])}
+            row = {"run": s.runs[i].display_label(), "start": _fmt_point(*path[0]), "final loss": float(rec.losses[j, -1]),
+                   "end": rec.status_text(j), "nearest minimum": "none known", "distance": None}
             if len(minima):
-                dist = np.linalg.norm(path[:, None, :] - minima[None, :, :], axis=-1)  # (T+1, M)
-                final = dist[-1]
+                final = np.linalg.norm(path[-1] - minima, axis=-1)
                 m = int(np.argmin(final))
-                reached = np.flatnonzero(dist.min(axis=1) < tol)
                 row["nearest minimum"] = f"{_fmt_point(*minima[m])} {ls.minima[m].kind}"
                 row["distance"] = float(final[m])
-                row["steps to tol"] = int(reached[0]) if len(reached) else None
-            else:
-                row["nearest minimum"] = "none known"
-                row["distance"] = None
-                row["steps to tol"] = None
-            row["status"] = rec.status_text(j)
             rows.append(row)
     return rows

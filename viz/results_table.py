@@ -13,10 +13,10 @@ import html
 from typing import Sequence
 
 from trajectories.scenario import Scenario
-from viz.player import DEFAULT_TOL, RunTrace, results_rows
+from viz.player import RunTrace, results_rows
 
-COLUMNS = ("run", "start", "final loss", "nearest minimum", "distance", "steps to tol", "status")
-NUMERIC = frozenset({"final loss", "distance", "steps to tol"})
+COLUMNS = ("run", "start", "final loss", "end", "nearest minimum", "distance")
+NUMERIC = frozenset({"final loss", "distance"})
 STYLE = """<style>
 .ovz-results { max-height: 24rem; overflow: auto; border: 1px solid rgba(128, 128, 128, 0.25);
   border-radius: 0.5rem; font-size: 0.875rem; }
@@ -37,17 +37,15 @@ def _cell(column: str, value) -> str:
         return f"{value:.4g}"
     if column == "distance":
         return "—" if value is None else f"{value:.3g}"
-    if column == "steps to tol":
-        return "not reached" if value is None else str(value)
     return str(value)
 
 
-def results_html(s: Scenario, traces: Sequence[tuple[int, RunTrace]], tol: float = DEFAULT_TOL) -> str:
-    """The table of `results_rows(s, traces, tol)`: one row per run and start point."""
+def results_html(s: Scenario, traces: Sequence[tuple[int, RunTrace]]) -> str:
+    """The table of `results_rows(s, traces)`: one row per run and start point."""
     colors = [s.color(i) for i, t in traces for _ in range(t.record.positions.shape[0])]
     head = "".join(f'<th class="num">{c}</th>' if c in NUMERIC else f"<th>{c}</th>" for c in COLUMNS)
     body = []
-    for color, row in zip(colors, results_rows(s, traces, tol)):
+    for color, row in zip(colors, results_rows(s, traces)):
         cells = []
         for c in COLUMNS:
             text = html.escape(_cell(c, row[c]))

@@ -248,7 +248,7 @@ def draw_rates(c, s: SweepScenario, sweep: RateSweep, width: int, height: int) -
     for cv in sweep.curves:
         c.lines(np.array([x, x + 30 * k]), np.array([y + 7 * k] * 2), hex_rgb(cv.colour), 2.5 * k)
         y = _wrapped(c, x + 38 * k, y, cv.label, 12 * k, legend_w - 50 * k) + 6 * k
-    for mark, words in ((_cross, "diverged"), (_triangle, "left the domain")):
+    for mark, words in ((_cross, "diverged"), (_triangle, "left the map")):
         mark(c, x + 15 * k, y + 7 * k, 4 * k, INK, 1.5 * k)
         y = _wrapped(c, x + 38 * k, y, words, 12 * k, legend_w - 50 * k) + 6 * k
     c.dot(x + 15 * k, y + 7 * k, 7 * k, WHITE, (0, 0, 0), 1.5 * k)

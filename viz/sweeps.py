@@ -201,16 +201,16 @@ def heatmap(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     left = rec.status == engine.LEFT_DOMAIN
     run = s.runs[0]
     if s.colour == "steps":
-        converged = rec.status == engine.CONVERGED
-        cats = (Category(f"converged (‖∇f‖ ≤ {s.tol:g})", VIRIDIS), Category(f"not converged in {s.steps} steps", STILL),
-                Category("diverged", DIVERGED), Category("left the domain", LEFT))
-        cat = np.select([converged, diverged, left], [0, 2, 3], 1)
+        stationary = rec.status == engine.STATIONARY
+        cats = (Category(f"‖∇f‖ stays ≤ {s.tol:g} to the end", VIRIDIS), Category(f"‖∇f‖ > {s.tol:g} at step {s.steps}", STILL),
+                Category("diverged", DIVERGED), Category("left the map", LEFT))
+        cat = np.select([stationary, diverged, left], [0, 2, 3], 1)
         shade = _shade(rec.event_step.astype(float), 0, s.steps)
-        label = f"steps to ‖∇f‖ ≤ {s.tol:g}: 0 … {s.steps}"
-        note = f"{np.mean(converged):.0%} of settings converge within {s.steps} steps"
+        label = f"step from which ‖∇f‖ stays ≤ {s.tol:g}: 0 … {s.steps}"
+        note = f"{np.mean(stationary):.0%} of settings keep ‖∇f‖ ≤ {s.tol:g} from some step to the end of {s.steps}"
     else:
         lo, hi = _log_range(gap)
-        cats = (Category("final loss − f*", VIRIDIS), Category("diverged", DIVERGED), Category("left the domain", LEFT))
+        cats = (Category("final loss − f*", VIRIDIS), Category("diverged", DIVERGED), Category("left the map", LEFT))
         cat = np.select([diverged, left], [1, 2], 0)
         shade = _shade(np.log10(np.where(np.isfinite(gap), gap, 10**hi)), lo, hi)
         label = f"log₁₀(final loss − f*): {lo:.1f} … {hi:.1f}"
@@ -233,7 +233,7 @@ def trainability(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     good_shade = _shade(np.log10(np.where(np.isfinite(gap), gap, 10**hi)), lo, hi)
     bad_shade = _shade(rec.event_step.astype(float), 0, s.steps)
     cats = (Category("trainable (stays bounded)", ("#08306b", "#4292c6", "#c6dbef")),
-            Category("diverged or left the domain", ("#67000d", "#ef3b2c", "#fcbba1")))
+            Category("diverged or left the map", ("#67000d", "#ef3b2c", "#fcbba1")))
     label = f"blue: log₁₀(final loss − f*) {lo:.1f} … {hi:.1f}; red: step it blew up, 0 … {s.steps}"
     title = f"Trainability of {s.runs[0].display_label()} on {landscapes.get(s.landscape).name}"
     note = f"{1 - np.mean(bad):.1%} of this window trains; zoom (drag a box) to recompute the window at {s.resolution}²"
@@ -252,7 +252,7 @@ def basin_grid(landscape: str, n: int) -> tuple[MapAxis, MapAxis, np.ndarray]:
 
 def basin_labels(landscape: str, rec: sweeps.LaneRecord) -> np.ndarray:
     """Per lane: index of the known minimum its final point lies within BASIN_RADIUS·width of; else
-    M (still moving), M+1 (diverged), M+2 (left the domain), for M known minima."""
+    M (still moving), M+1 (diverged), M+2 (left the map), for M known minima."""
     ls = landscapes.get(landscape)
     m = len(ls.minima)
     (x0, x1), (y0, y1) = ls.domain
@@ -289,7 +289,7 @@ def basin_categories(landscape: str) -> tuple[Category, ...]:
     for i, p in enumerate(ls.minima):
         c = MINIMA_COLOURS[i % len(MINIMA_COLOURS)]
         cats.append(Category(f"{p.label or p.kind} ({p.x:.3g}, {p.y:.3g})", (c, _lighter(c, 0.7))))
-    return (*cats, Category("still moving", STILL), Category("diverged", DIVERGED), Category("left the domain", LEFT))
+    return (*cats, Category("still moving", STILL), Category("diverged", DIVERGED), Category("left the map", LEFT))
 
 
 def basins(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
@@ -317,7 +317,7 @@ def basins(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
 @dataclass(frozen=True, eq=False)
 class RateCurve:
     """One optimizer's learning-rate sweep: rates (R,), final loss − f* per rate and start (R, S),
-    status and the step of its event (converged, diverged, left) (R, S)."""
+    status and the step of its event (stationary, diverged, left) (R, S)."""
 
     label: str
     colour: str
@@ -394,7 +394,7 @@ def rate_sweep(s: SweepScenario, progress: Progress = lambda f: None) -> RateSwe
 
 def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
     """Final loss − f* against η (log-log), one curve per run: the median over starts with its
-    quartile band when there are several; diverged rates as ✕ (left the domain: △) on a band
+    quartile band when there are several; diverged rates as ✕ (left the map: △) on a band
     above the plot, never as huge losses; each run's best rate starred."""
     finite = [c.gap[np.isfinite(c.gap)] for c in sweep.curves]
     top = max((float(f.max()) for f in finite if len(f)), default=1.0)
@@ -415,7 +415,7 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
                      "x": c.rates.tolist(), "y": np.where(ok, med, np.nan).tolist(),
                      "line": {"color": c.colour, "width": 2}, "marker": {"size": 5}, "customdata": [i] * len(c.rates),
                      "hovertemplate": "η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + c.label + "</extra>"})
-        for code, symbol, word in ((engine.DIVERGED, "x", "diverged"), (engine.LEFT_DOMAIN, "triangle-up", "left the domain")):
+        for code, symbol, word in ((engine.DIVERGED, "x", "diverged"), (engine.LEFT_DOMAIN, "triangle-up", "left the map")):
             hit = np.mean(c.status == code, axis=1) >= 0.5
             if hit.any():
                 data.append({"type": "scatter", "mode": "markers", "name": f"{c.label}: {word}", "legendgroup": c.label,
@@ -438,7 +438,7 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
         "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": band / 3, "y1": band / 3,
                     "line": {"color": "#999", "dash": "dot", "width": 1}}],
         "annotations": [{"xref": "paper", "x": 0.0, "y": math.log10(band), "xanchor": "left", "yanchor": "bottom",
-                         "text": "✕ diverged   △ left the domain", "showarrow": False, "font": {"size": 11, "color": "#555"}}],
+                         "text": "✕ diverged   △ left the map", "showarrow": False, "font": {"size": 11, "color": "#555"}}],
     }
     return {"data": data, "layout": layout}
 
