@@ -97,8 +97,7 @@ if s.kind == "lr":
                 open_in_playground(s.playground(j, learning_rate=float(f"{curve.rates[best]:.6g}")))
 else:
     zoomable = s.kind == "trainability"
-    columns = 2 if s.kind == "basin" and len(result.maps) > 1 else 1
-    event = sweep_map.render(result, key=MAP_KEY, zoomable=zoomable, height=440 if columns == 2 else 560, columns=columns)
+    event = sweep_map.render(result, key=MAP_KEY, zoomable=zoomable)
     if zoomable:
         st.caption("Drag a box to zoom: the window is recomputed at full resolution.")
         if event and isinstance(event.zoom, dict):

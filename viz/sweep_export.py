@@ -301,8 +301,7 @@ def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
         figure = rate_figure(result, s)
         return (f"const FIG = {json.dumps(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
                 "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, {displaylogo: false, responsive: true});")
-    data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "clickable": False, "height": 560,
-            "columns": 2 if len(result.maps) > 1 else 1}
+    data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "clickable": False, "height": 560}
     return (frontend.sweep_map_js("standalone")
             + f"\nnew SweepView(document.getElementById('ovz-host')).receive({json.dumps(data)}, () => {{}});")
 
