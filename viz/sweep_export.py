@@ -22,7 +22,7 @@ from PIL import Image
 
 import landscapes
 from trajectories import engine, sweep_scenario
-from trajectories.sweep_scenario import SweepScenario
+from trajectories.sweep_scenario import MAX_BASIN_RUNS, SweepScenario
 from viz import export, frontend
 from viz.canvases import Raster, Svg, text_width
 from viz.render import INK, WHITE, Axis, Panel, hex_rgb, mix, panel_frame, value_range
@@ -306,23 +306,30 @@ def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
             + f"\nnew SweepView(document.getElementById('ovz-host')).receive({json.dumps(data)}, () => {{}});")
 
 
-def sweep_html(s: SweepScenario, result: Maps | RateSweep, *, title: str) -> str:
-    """A self-contained page with the view (hover shows each cell or point), its title and its link query."""
-    heading = html.escape(title)
-    caption = html.escape(f"{landscapes.get(s.landscape).name}, {s.steps} steps. Made with optiviz; the link query "
-                          f"{json.dumps(sweep_scenario.to_query(s))} restores it on the Sweeps page.")
+def shown_labels(s: SweepScenario) -> list[str]:
+    """The runs the view shows: run 1 (heat map, trainability), the first MAX_BASIN_RUNS (basins) or all (rates)."""
+    count = {"lr": len(s.runs), "basin": MAX_BASIN_RUNS}.get(s.kind, 1)
+    return [r.display_label() for r in s.runs[:count]]
+
+
+def sweep_html(s: SweepScenario, result: Maps | RateSweep, *, title: str, app_url: str = export.DEFAULT_APP_URL) -> str:
+    """A self-contained page with the view (hover shows each cell or point), titled by what it shows,
+    with a link to the same sweep on the Sweeps page of the app at `app_url`."""
+    name = landscapes.get(s.landscape).name
+    runs = shown_labels(s)
     kind = "module" if s.kind != "lr" else "text/javascript"
     return "\n".join([
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{heading}</title>",
+        f"<title>{html.escape(export.document_title(title, name, runs))}</title>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<style>body {{ font-family: sans-serif; margin: 1.5rem; color: #31333f; }}\n{frontend.sweep_map('css')}</style>",
         f"<script>{export.inline_script(frontend.plotly_js())}</script>",
         "</head><body>",
-        f"<h1>{heading}</h1>",
+        f"<h1>{html.escape(title)}</h1>",
         f'<div id="ovz-host">{frontend.sweep_map("html") if s.kind != "lr" else ""}</div>',
-        f"<p>{caption}</p>",
+        export.footer(f"{KIND_NAMES[s.kind]} on {name}, {s.steps} steps: {', '.join(runs)}.",
+                      export.app_link(app_url, "sweeps", sweep_scenario.to_query(s))),
         f'<script type="{kind}">{export.inline_script(_view_script(s, result))}</script>',
         "</body></html>",
     ])
