@@ -198,6 +198,41 @@ def test_gif_and_mp4_have_the_frames_and_size_asked_for():
     assert sum(1 for _ in reader) == len(steps)
 
 
+def key_swatches(f: render.Frame) -> list[tuple[int, int, tuple[int, int, int]]]:
+    """Where each run's key line is drawn in a frame, and its colour."""
+    return [(round(e.x + 10 * f.k), round(e.y), e.color) for e in f.legend]
+
+
+@pytest.mark.parametrize("kind", ["gif", "mp4"])
+def test_every_frame_of_an_animation_has_the_key_of_run_colours_and_labels(kind):
+    s = replace(SMALL, runs=(*SMALL.runs, RunSpec("momentum", 1e-3, label="heavy <ball>")))
+    traces = traces_of(s)
+    f = render.layout(s, traces, 640, 360)
+    assert [e.label for e in f.legend] == ["Adam (2 starts)", "SGD (2 starts)", "heavy <ball> (2 starts)"]
+    assert [e.color for e in f.legend] == [render.hex_rgb(s.color(i)) for i in range(3)]
+    below = max(f.map.box[3], f.loss.box[3]) + 20 * f.k  # under the panels and their axis titles, inside the frame
+    assert all(below < e.y < f.height and 0 <= e.x < f.width for e in f.legend)
+    data = animate.animation(s, traces, animate.AnimationSpec(kind, 640, 360, 10, 20))
+    if kind == "gif":
+        image = Image.open(io.BytesIO(data))
+        frames = [np.asarray(image.seek(i) or image.convert("RGB")) for i in range(image.n_frames)]
+    else:
+        path = f"/tmp/optiviz-test-key-{threading.get_ident()}.mp4"
+        with open(path, "wb") as fh:
+            fh.write(data)
+        reader = imageio_ffmpeg.read_frames(path)
+        reader.__next__()
+        frames = [np.frombuffer(b, np.uint8).reshape(360, 640, 3) for b in reader]
+    assert len(frames) == len(animate.frame_steps(s.steps, 20))
+    tolerance = 30 if kind == "gif" else 110  # H.264 blurs a thin line's colour; the other runs' are ≥ 229 away
+    for frame in frames:
+        for x, y, color in key_swatches(f):  # each run's line in its own colour
+            assert np.abs(frame[y - 1:y + 2, x].astype(int) - color).sum(axis=1).min() < tolerance
+        for e in f.legend:  # and its label written beside it
+            text = frame[round(e.y) - 4:round(e.y) + 4, round(e.x + 26 * f.k):round(e.x + 26 * f.k + 30)]
+            assert (text.astype(int).sum(axis=2) < 400).any()
+
+
 def test_animation_spec_is_checked_at_the_boundary():
     with pytest.raises(ValueError, match="size must be one of"):
         animate.AnimationSpec("gif", 1000, 1000).validate(100)
