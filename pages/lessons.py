@@ -22,7 +22,7 @@ from ui.markdown import short_plain
 from trajectories.scenario import Scenario
 from ui.state import link_query, unused_keys
 from viz.player import RunTrace, run_trace
-from viz.starts import by_start, start_words
+from viz.starts import by_start, starts_summary
 
 PLAYER_KEY = "lesson.player"
 COLOUR_KEY = "lesson.colour"
@@ -79,9 +79,8 @@ def paths_by(s: Scenario, traces: list[tuple[int, RunTrace]]) -> tuple[Scenario,
     by, which = st.columns([2, 3], vertical_alignment="bottom")
     mode = by.segmented_control("Colour the paths by", ["run", BY_START], default="run", required=True, key=COLOUR_KEY)
     if mode != BY_START:
-        points = "; ".join(start_words(p).removeprefix("from ") for p in s.start_points)
-        which.caption(f"Each run starts from {len(s.start_points)} points: {points}. Colour the paths by start point to "
-                      "tell them apart.")
+        which.caption(f"Each run draws {len(s.start_points)} paths, from {starts_summary(s.start_points)}. Colour the "
+                      "paths by start point to tell them apart.")
         return s, traces
     shown = dict(traces)
     i = which.selectbox("Run", list(shown), format_func=lambda k: s.runs[k].display_label(), key=RUN_KEY)

@@ -26,6 +26,18 @@ def start_words(point: tuple[float, float]) -> str:
     return f"from ({_number(point[0])}, {_number(point[1])})"
 
 
+def path_labels(points: tuple[tuple[float, float], ...]) -> list[str]:
+    """Each path's legend label: its start, numbered where several paths share one (noisy runs)."""
+    words = [start_words(p) for p in points]
+    return [f"{w} #{j + 1}" if words.count(w) > 1 else w for j, w in enumerate(words)]
+
+
+def starts_summary(points: tuple[tuple[float, float], ...]) -> str:
+    """The start points in words, a repeated one once with its count: '(−3, 0); (−3, 0.1)', '(0.3, 0.32) ×8'."""
+    words = [start_words(p).removeprefix("from ") for p in points]
+    return "; ".join(w if words.count(w) == 1 else f"{w} ×{words.count(w)}" for w in dict.fromkeys(words))
+
+
 def one_trajectory(rec: RunRecord, j: int) -> RunRecord:
     """Trajectory j of a record as a record of its own."""
     cut = {name: value[j:j + 1] for name, value in vars(rec).items() if isinstance(value, np.ndarray)}
@@ -34,8 +46,8 @@ def one_trajectory(rec: RunRecord, j: int) -> RunRecord:
 
 def by_start(s: Scenario, i: int, trace: RunTrace) -> tuple[Scenario, list[tuple[int, RunTrace]]]:
     """Run i of `s` (its `trace`) as one run per start point (the first MAX_RUNS): a scenario whose runs
-    are labelled by their start and coloured by the palette, and their traces, for the player."""
+    are labelled by their start (see `path_labels`) and coloured by the palette, and their traces, for the player."""
     points = s.start_points[:MAX_RUNS]
     run = s.runs[i]
-    runs = tuple(replace(run, label=start_words(p), color="", enabled=True) for p in points)
+    runs = tuple(replace(run, label=label, color="", enabled=True) for label in path_labels(points))
     return replace(s, runs=runs), [(j, record_trace(one_trajectory(trace.record, j))) for j in range(len(points))]
