@@ -83,7 +83,7 @@ REDDI = Lesson(
     claim="Adam's effective learning rate can increase over time, so it need not converge: on this linear problem, "
     "optimal at x = −1, the exponential average lets the rare large gradient C be outweighed by the frequent small "
     "ones and Adam converges to x = +1. AMSGrad uses the maximum of past second moments and converges.",
-    source="seed 000 §3.2 (eq. 22); seed 002 §3.9 (Reddi, Kale & Kumar 2018)",
+    source="Reddi, Kale & Kumar 2018, §3, retold by Chang, Liang & Li 2024, §3.2, eq. 22",
     scenario=None,
     measure=_reddi,
 )
@@ -200,7 +200,7 @@ WARMUP = Lesson(
     claim="Adam's adaptive rate has a large variance early on; without warmup it can fall into a poor local optimum "
     "in the first epoch and never recover, while warmup avoids this. RAdam's variance rectification gives the "
     "effect of warmup without one. A longer Noam warmup lowers the peak; SGDR restarts on a fixed or doubling cycle.",
-    source="seed 000 §2.1–2.2 (figs 4, 5), §3.4 (fig 7)",
+    source="Chang, Liang & Li 2024, §2.1–2.2, Figs. 4 and 5, and §3.4, Fig. 7 (after Liu et al. 2019, RAdam)",
     scenario=scenario(
         "warmup-radam",
         "styblinski_tang",
@@ -298,7 +298,7 @@ ADAMOD = Lesson(
     "rate to it, removing abnormally large rates: it needs no warmup and is insensitive to the learning rate — "
     "where SGDM's and Adam's results depend on the initial rate, AdaMod converges to the same result with rates "
     "two orders of magnitude apart.",
-    source="seed 001 (AdaMod, Ding et al. 2019)",
+    source="Ding et al. 2019 (AdaMod), as reported by QbitAI 2019",
     scenario=scenario(
         "adamod-lr-sensitivity",
         "rosenbrock",
@@ -375,7 +375,7 @@ ADAGRAD = Lesson(
     claim="AdaGrad divides by the root of the sum of all past squared gradients; the sum keeps growing, so the "
     "learning rate shrinks until it is infinitesimally small and the algorithm stops learning. Adadelta and RMSProp "
     "use a decaying average of recent squared gradients instead.",
-    source="seed 002 §3.3–3.5; seed 000 §2.3–2.5",
+    source="Ruder 2016, §4.3–4.5; Chang, Liang & Li 2024, §2.3–2.5",
     scenario=scenario(
         "adagrad-vanishing-step",
         "rosenbrock",

@@ -95,7 +95,7 @@ ILL_CONDITIONING = Lesson(
     claim="SGD oscillates across the steep direction and needs many iterations; momentum accumulates past "
     "gradients, so it does not have to find a new direction each step, oscillates less and converges faster; "
     "AdaGrad's per-coordinate rates converge faster still.",
-    source="seed 000 §1.3–1.5 and §2.3, figs 1, 3 and 6",
+    source="Chang, Liang & Li 2024, §1.3–1.5 and §2.3, Figs. 1, 3 and 6",
     scenario=scenario(
         "ill-conditioning-momentum",
         "quadratic",
@@ -164,7 +164,7 @@ LOOKAHEAD = Lesson(
     "towards them; guided by the fast weights the slow weights approach the minimum faster than SGD, and in "
     "experiments Lookahead sped up SGD and SGD with momentum (not Adadelta). It is insensitive to its settings and "
     "cheap.",
-    source="seed 000 §3.5 (fig 8) and §4.3.2 (fig 12)",
+    source="Zhang et al. 2019 (Lookahead), as drawn by Chang, Liang & Li 2024, §3.5, Fig. 8 and §4.3.2, Fig. 12",
     scenario=scenario(
         "lookahead",
         "quadratic",
@@ -244,7 +244,7 @@ BATCH_SIZE = Lesson(
     "it; the full-batch path is smooth and stops exactly on it.",
     claim="Full-batch gradient descent is stable but costs O(n) per update; SGD costs O(1) but its gradient "
     "estimate makes it oscillate; mini-batches trade between the two.",
-    source="seed 000 §1.2–1.5 (table 1); seed 002 §2.1–2.3",
+    source="Chang, Liang & Li 2024, §1.2–1.5 and Table 1; Ruder 2016, §2",
     scenario=scenario(
         "batch-size", "linear_regression",
         (RunSpec("sgd", 0.1, label=f"FGD (B = {BATCH_DATA})", color="#4363d8", batch_size=BATCH_DATA),
@@ -316,7 +316,7 @@ GRADIENT_NOISE = Lesson(
     "some are kicked out of the basin and roll down to the global minimum.",
     claim="Adding noise N(0, σₜ²) with σₜ² = η/(1+t)^γ (γ = 0.55) to every gradient makes training more robust "
     "to poor initialisation: the noise gives the model more chances to escape and find new local minima.",
-    source="seed 002 §3.10 (after Neelakantan et al. 2015)",
+    source="Neelakantan et al. 2015, as summarised by Ruder 2016, §6",
     scenario=scenario(
         "gradient-noise",
         "peaks",

@@ -104,8 +104,7 @@ NETWORKS = Lesson(
     claim="Optimizer paths through a network's weights lie in a very low-dimensional space: two PCA directions hold "
     "most of their movement (Li et al. 2018, §6). But high-dimensional random walks are also dominated by their first "
     "principal components, 6/(π²k²) of the spread in the k-th (Antognini & Sohl-Dickstein 2018).",
-    source="Li, Xu, Taylor, Studer & Goldstein 2018 (Visualizing the Loss Landscape of Neural Nets), §6; Antognini & "
-    "Sohl-Dickstein 2018 (PCA of high dimensional random walks with comparison to neural network training)",
+    source="Li et al. 2018, §6; Antognini & Sohl-Dickstein 2018",
     scenario=None,
     measure=_networks,
     network=NET,

@@ -113,7 +113,7 @@ RACE = Lesson(
     "map list all the others, including those that never get there.",
     claim="In the source's translation experiment Adam, AdamW, RAdam, RMSProp and Ranger reach a low loss within 15 "
     "epochs, ahead of the others.",
-    source="seed 000 §4.3.3, figs 13–14",
+    source="Chang, Liang & Li 2024, §4.3.3, Figs. 13 and 14",
     scenario=scenario(
         "optimizer-race",
         LANDSCAPE,
