@@ -3,13 +3,17 @@
 
 One idea of arrival runs through them: a path *settles* within a radius of a point at step k when
 from step k to the end, and for at least the run's last SETTLE_SHARE, it stays within that radius.
+Lessons 1 and 7 take the radius at which the engine says a path has come to rest (a thousandth of
+the map, trajectories/ends.py), so their steps are the legend's 'at the global minimum since step k'.
 """
 
 from __future__ import annotations
 
+import jax.numpy as jnp
 import numpy as np
 
 import landscapes
+from landscapes.stationary import derivatives
 from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
 from lessons.measures import (
     as_number,
@@ -23,6 +27,7 @@ from lessons.measures import (
     settle_step,
     sign_changes,
 )
+from trajectories import ends
 from trajectories.scenario import RunSpec
 from viz.lines import Chart, Series
 
@@ -43,6 +48,11 @@ def compared(a: int | None, b: int | None) -> str:
     return "faster than" if x < y else "slower than" if x > y else "as fast as"
 
 
+def rest_radius(key: str) -> float:
+    """The distance within which the engine counts a path as at rest: REST_FRACTION of the map's size."""
+    return ends.REST_FRACTION * ends.map_size(landscapes.get(key).domain)
+
+
 def minimum_of(key: str) -> np.ndarray:
     """The landscape's first catalogued minimum (the only one of the convex lessons' landscapes)."""
     return np.array(landscapes.get(key).minima[0].xy)
@@ -50,7 +60,7 @@ def minimum_of(key: str) -> np.ndarray:
 
 # 1 ─ ill-conditioning ───────────────────────────────────────────────────────────────────────
 
-ZIGZAG_WINDOW, ZIGZAG_RADIUS = 30, 0.05
+ZIGZAG_WINDOW = 30
 SMALL_LR = 0.4  # a rate at which SGD's own swings shrink faster than momentum's
 SGD, MOMENTUM, ADAGRAD = 0, 1, 2  # the runs of lesson 1
 
@@ -92,7 +102,7 @@ def _zigzag(lesson: Lesson) -> Finding:
     paths = [r.positions[0] for r in recs]
     bottom = minimum_of(s.landscape)
     crossings = [sign_changes(p[: ZIGZAG_WINDOW + 1, 1]) for p in paths]
-    steps = [settle(p, bottom, ZIGZAG_RADIUS) for p in paths]
+    steps = [settle(p, bottom, rest_radius(s.landscape)) for p in paths]
     narrower = wider(paths[SGD], paths[MOMENTUM])
     slowest = as_number(steps[SGD]) > max(as_number(steps[MOMENTUM]), as_number(steps[ADAGRAD]))
     return Finding(
@@ -100,8 +110,8 @@ def _zigzag(lesson: Lesson) -> Finding:
             Check(
                 "Plain SGD zig-zags across the steep axis and needs many steps.",
                 f"Crossings of the valley floor (y = 0) in the first {ZIGZAG_WINDOW} steps: "
-                f"{listing(zip(names, crossings))}. Steps to settle within {fmt(ZIGZAG_RADIUS)} of the minimum (and stay to the end): "
-                f"{listing(zip(names, steps))}.",
+                f"{listing(zip(names, crossings))}. Steps to settle within {fmt(rest_radius(s.landscape))} of the "
+                f"minimum and stay there (the legend's 'since step'): {listing(zip(names, steps))}.",
                 crossings[SGD] >= ZIGZAG_WINDOW // 2 and slowest,
             ),
             Check(
@@ -161,14 +171,13 @@ ILL_CONDITIONING = Lesson(
 
 # 7 ─ Lookahead ─────────────────────────────────────────────────────────────────────────────
 
-LOOKAHEAD_RADIUS = 0.05
 PAIRS = ((0, 1), (2, 3))  # (inner optimizer, Lookahead over it) in the scenario
 PAPER_SETTINGS = ((5, 0.5), (5, 0.8), (10, 0.5), (10, 0.8))  # (k, α): the ranges Zhang et al. recommend
 
 
-def answer(rec) -> np.ndarray:
-    """A run's path to judge: Lookahead's slow weights (its second path), else the position."""
-    return rec.positions[0] if rec.aux is None else rec.aux[0]
+def slow_weights(rec) -> np.ndarray:
+    """The path Lookahead's claim is about: its slow weights (the second path)."""
+    return rec.aux[0]
 
 
 def span(values: list[int | None]) -> str:
@@ -187,7 +196,8 @@ def _lookahead_why(lesson: Lesson, crossings: list[int]) -> str:
     slow = 1 - alpha * (1 - inner)
     return (
         f"Every k = {k} steps the slow weights move α = {fmt(alpha)} of the way to the fast weights, and the fast "
-        f"weights restart there. Crossings of x = 0, overshoots along the valley: {listing(zip(names, crossings))}. "
+        f"weights restart there. Crossings of x = 0, overshoots along the valley (for Lookahead, of its slow weights): "
+        f"{listing(zip(names, crossings))}. "
         f"Along x {names[0]} keeps {fmt(inner)} of its distance every {k} steps, the slow weights over it "
         f"1 − α(1 − {fmt(inner)}) = {fmt(slow)}: {'slower' if slow > inner else 'faster'}. "
         "Not tested here: Adadelta and the cost."
@@ -197,19 +207,23 @@ def _lookahead_why(lesson: Lesson, crossings: list[int]) -> str:
 def _lookahead(lesson: Lesson) -> Finding:
     s = lesson.scenario
     names = labels(s)
-    bottom = minimum_of(s.landscape)
-    paths = [answer(r) for r in run_all(s)]
-    steps = [settle(p, bottom, LOOKAHEAD_RADIUS) for p in paths]
-    crossings = [sign_changes(p[:, 0]) for p in paths]
-    grid = {outer: [settle(answer(run(s, outer, hyper={"lookahead_k": k, "lookahead_alpha": a})), bottom, LOOKAHEAD_RADIUS)
-                    for k, a in PAPER_SETTINGS] for _, outer in PAIRS}
+    bottom, radius = minimum_of(s.landscape), rest_radius(s.landscape)
+    recs = run_all(s)
+    steps = [settle(r.positions[0], bottom, radius) for r in recs]  # each run's own path, as the legend
+    outers = [outer for _, outer in PAIRS]
+    judged = [slow_weights(r) if i in outers else r.positions[0] for i, r in enumerate(recs)]  # what each claim is about
+    slow = {outer: settle(judged[outer], bottom, radius) for outer in outers}
+    crossings = [sign_changes(p[:, 0]) for p in judged]
+    grid = {outer: [settle(slow_weights(run(s, outer, hyper={"lookahead_k": k, "lookahead_alpha": a})), bottom, radius)
+                    for k, a in PAPER_SETTINGS] for outer in outers}
     faster = {outer: sum(as_number(g) < as_number(steps[inner]) for g in grid[outer]) for inner, outer in PAIRS}
     checks = tuple(
         Check(
             f"Lookahead reaches the minimum in fewer steps than {names[inner]} alone.",
-            f"Steps to settle within {fmt(LOOKAHEAD_RADIUS)} of the minimum (and stay to the end): {names[inner]} "
-            f"{fmt(steps[inner])}, the slow weights of {names[outer]} {fmt(steps[outer])}.",
-            as_number(steps[outer]) < as_number(steps[inner]),
+            f"Steps to settle within {fmt(radius)} of the minimum and stay there (the legend's 'since step'): "
+            f"{names[inner]} {fmt(steps[inner])}; {names[outer]} {fmt(steps[outer])}, its slow weights "
+            f"{fmt(slow[outer])}.",
+            as_number(slow[outer]) < as_number(steps[inner]),
         )
         for inner, outer in PAIRS
     )
@@ -226,6 +240,7 @@ def _lookahead(lesson: Lesson) -> Finding:
     return Finding(
         checks=(*checks, insensitive),
         numbers={**{f"settle/{n}": as_number(v) for n, v in zip(names, steps)},
+                 **{f"settle/{names[o]}/slow weights": as_number(v) for o, v in slow.items()},
                  **{f"crossings/{n}": v for n, v in zip(names, crossings)},
                  **{f"settle/{names[o]}/k={k},alpha={a:g}": as_number(v)
                     for _, o in PAIRS for (k, a), v in zip(PAPER_SETTINGS, grid[o])}},
@@ -362,7 +377,7 @@ SOURCE_NOISE = (0.01, 0.3, 1.0)
 LARGE_NOISE = 10.0
 NOISE_SEEDS = 8
 DRAIN_LR, DRAIN_STEPS, ARRIVED = 0.01, 2000, 0.05  # a slow plain descent that finds the basin a point lies in
-PLAIN, NOISY, LOUD = 0, 1, 2  # the runs of lesson 11: no noise, a = 1, a = 10
+LOUD, NOISY, PLAIN = 0, 1, 2  # the runs of lesson 11: a = 10 (drawn first, under the others), a = 1, no noise
 
 
 def basins(s, records: list) -> np.ndarray:
@@ -374,6 +389,12 @@ def basins(s, records: list) -> np.ndarray:
     dist = np.linalg.norm(ends[:, None] - minima[None], axis=-1)
     nearest = np.argmin(dist, axis=1)
     return np.where(dist[np.arange(len(ends)), nearest] <= ARRIVED, nearest, -1)
+
+
+def steepest_curvature(key: str, point) -> float:
+    """The largest eigenvalue of the landscape's Hessian at a point."""
+    hessian = derivatives(landscapes.get(key).f, jnp.asarray(np.asarray(point, float)[:, None]))[1]
+    return float(np.linalg.eigvalsh(np.asarray(hessian)[:, :, 0])[-1])
 
 
 def minimum_name(key: str, index: int) -> str:
@@ -397,7 +418,19 @@ def _noise_why(lesson: Lesson, strays: dict[float, float]) -> str:
         f"(1+t)^−{fmt(gamma / 2)}: no trajectory strayed further than {fmt(strays[SOURCE_NOISE[-1]])} from the start ("
         + ", ".join(f"a = {fmt(a)}: {fmt(strays[a])}" for a in reversed(SOURCE_NOISE[:-1]))
         + f"). With a = {fmt(LARGE_NOISE)} the first kick is {fmt(kick[LARGE_NOISE])}."
+        + _unstable_bottom(s)
     )
+
+
+def _unstable_bottom(s) -> str:
+    """Why a point that reaches the global minimum keeps moving there: η·h > 2 on its steepest curvature."""
+    ls = landscapes.get(s.landscape)
+    bottom = min(ls.minima, key=lambda p: loss_at(s.landscape, np.array(p.xy)))
+    steep, eta = steepest_curvature(s.landscape, bottom.xy), s.runs[NOISY].lr
+    if steep <= 2 / eta:
+        return ""
+    return (f" At the global minimum the steepest curvature, {fmt(steep)}, is above 2/η = {fmt(2 / eta)}: SGD at "
+            f"η = {fmt(eta)} cannot settle there, and a point that reaches it is thrown back and forth around it.")
 
 
 def _noise(lesson: Lesson) -> Finding:
@@ -458,11 +491,11 @@ GRADIENT_NOISE = Lesson(
         "gradient-noise",
         "peaks",
         (
-            RunSpec("sgd", 0.1, label="SGD", color="#e6194b"),
-            RunSpec("gradient_noise", 0.1, (("noise_a", 1.0), ("noise_gamma", 0.55), ("noise_seed", 0)),
-                    label="SGD + noise a = 1", color="#4363d8"),
             RunSpec("gradient_noise", 0.1, (("noise_a", LARGE_NOISE), ("noise_gamma", 0.55), ("noise_seed", 0)),
                     label="SGD + noise a = 10", color="#3cb44b"),
+            RunSpec("gradient_noise", 0.1, (("noise_a", 1.0), ("noise_gamma", 0.55), ("noise_seed", 0)),
+                    label="SGD + noise a = 1", color="#4363d8"),
+            RunSpec("sgd", 0.1, label="SGD", color="#e6194b"),
         ),
         (_SHALLOW_MIN,) * 8,
         1000,
