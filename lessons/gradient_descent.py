@@ -340,9 +340,10 @@ def _batch(lesson: Lesson) -> Finding:
         },
         charts=(
             Chart("Full-data loss along each path", "step", "L(w, b) − L*",
-                  tuple(Series(n, axis, np.maximum(r.losses[0] - f_min, 1e-12)) for n, r in zip(names, recs)), log_y=True),
+                  tuple(Series(n, axis, loss_at(s.landscape, r.positions[0]) - f_min, s.color(i))
+                        for i, n, r in zip(order, names, recs)), log_y=True),
             Chart("Paths in the (w, b) plane", "w", "b",
-                  tuple(Series(n, r.positions[0, :, 0], r.positions[0, :, 1]) for n, r in zip(names, recs))),
+                  tuple(Series(n, r.positions[0, :, 0], r.positions[0, :, 1], s.color(i)) for i, n, r in zip(order, names, recs))),
         ),
     )
 

@@ -417,3 +417,15 @@ def test_gradient_noise_oracle_matches_the_engine():
     noise = (p[:, :-1] - p[:, 1:]) / 0.1 - peaks_grad(p[:, :-1])
     sigma = np.sqrt(10.0 / (1.0 + np.arange(1000)) ** 0.55)[None, :, None]
     np.testing.assert_allclose(noise, sigma * np.moveaxis(noise_draws(1, 1000, 8)[0], 0, 1), atol=1e-3)
+
+
+def test_settling_is_staying_to_the_end_for_at_least_a_tenth_of_the_run():
+    """The lessons' 'settles at step k' is the definition above: a late touch is 'never'."""
+    from lessons.gradient_descent import settle as lesson_settle
+
+    far, near = np.array([[1.0, 0.0]]), np.array([[0.001, 0.0]])
+    for tail in (0, 5, 9, 10, 11, 40, 100):
+        path = np.concatenate([np.repeat(far, 101 - tail, axis=0), np.repeat(near, tail, axis=0)])
+        assert lesson_settle(path, (0.0, 0.0), 0.01) == settle(path, (0.0, 0.0), 0.01)
+    assert settle(np.concatenate([np.repeat(far, 90, 0), np.repeat(near, 11, 0)]), (0, 0), 0.01) == 90  # 10 of 100 steps
+    assert settle(np.concatenate([np.repeat(far, 91, 0), np.repeat(near, 10, 0)]), (0, 0), 0.01) is None
