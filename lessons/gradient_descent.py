@@ -9,6 +9,8 @@ the map, trajectories/ends.py), so their steps are the legend's 'at the global m
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -116,9 +118,10 @@ def _zigzag(lesson: Lesson) -> Finding:
             ),
             Check(
                 "Momentum oscillates less and converges faster.",
-                f"{names[MOMENTUM]} crosses the floor {crossings[MOMENTUM]} times to {names[SGD]}'s {crossings[SGD]}, its "
-                f"distance from the floor |y| is below {names[SGD]}'s at {narrower} of the first {ZIGZAG_WINDOW} steps, "
-                f"and it settles at step {fmt(steps[MOMENTUM])} to {names[SGD]}'s {fmt(steps[SGD])}.",
+                f"{names[MOMENTUM]} crosses the floor {crossings[MOMENTUM]} times to {names[SGD]}'s "
+                f"{crossings[SGD]}, its distance from the floor |y| is below {names[SGD]}'s at {narrower} of the "
+                f"first {ZIGZAG_WINDOW} steps, and it settles at step {fmt(steps[MOMENTUM])} to {names[SGD]}'s "
+                f"{fmt(steps[SGD])}.",
                 crossings[MOMENTUM] < crossings[SGD] and narrower > ZIGZAG_WINDOW / 2
                 and as_number(steps[MOMENTUM]) < as_number(steps[SGD]),
             ),
@@ -192,7 +195,8 @@ def _lookahead_why(lesson: Lesson, crossings: list[int]) -> str:
     names = labels(s)
     hyper = dict(s.runs[1].hyper)
     k, alpha = int(hyper["lookahead_k"]), hyper["lookahead_alpha"]
-    inner = heavy_ball_multiplier(s.runs[0].lr, 0.0, curvature(s.landscape, tuple(minimum_of(s.landscape)), 0)).real ** k
+    flat = curvature(s.landscape, tuple(minimum_of(s.landscape)), 0)
+    inner = heavy_ball_multiplier(s.runs[0].lr, 0.0, flat).real ** k
     slow = 1 - alpha * (1 - inner)
     return (
         f"Every k = {k} steps the slow weights move α = {fmt(alpha)} of the way to the fast weights, and the fast "
@@ -204,20 +208,39 @@ def _lookahead_why(lesson: Lesson, crossings: list[int]) -> str:
     )
 
 
+def _insensitivity(s, steps: list, bottom: np.ndarray, radius: float) -> tuple[Check, dict]:
+    """Lookahead over each inner optimizer at each of the PAPER_SETTINGS: steps for its slow weights to settle,
+    and whether Lookahead is faster than the inner optimizer alone at all or at none of them."""
+    names = labels(s)
+    grid = {outer: [settle(slow_weights(run(s, outer, hyper={"lookahead_k": k, "lookahead_alpha": a})), bottom, radius)
+                    for k, a in PAPER_SETTINGS] for _, outer in PAIRS}
+    faster = {outer: sum(as_number(g) < as_number(steps[inner]) for g in grid[outer]) for inner, outer in PAIRS}
+    ks = " and ".join(fmt(v) for v in sorted({k for k, _ in PAPER_SETTINGS}))
+    alphas = " and ".join(fmt(v) for v in sorted({a for _, a in PAPER_SETTINGS}))
+    check = Check(
+        "Lookahead is insensitive to its settings.",
+        f"With k = {ks} and α = {alphas} the slow weights settle at steps "
+        + "; ".join(f"{span(grid[outer])} over {names[inner]} (alone {fmt(steps[inner])}), faster in {faster[outer]} "
+                    f"of {len(PAPER_SETTINGS)}" for inner, outer in PAIRS)
+        + ".",
+        all(n in (0, len(PAPER_SETTINGS)) for n in faster.values()),
+    )
+    numbers = {f"settle/{names[o]}/k={k},alpha={a:g}": as_number(v)
+               for _, o in PAIRS for (k, a), v in zip(PAPER_SETTINGS, grid[o])}
+    return check, numbers
+
+
 def _lookahead(lesson: Lesson) -> Finding:
     s = lesson.scenario
     names = labels(s)
     bottom, radius = minimum_of(s.landscape), rest_radius(s.landscape)
     recs = run_all(s)
-    steps = [settle(r.positions[0], bottom, radius) for r in recs]  # each run's own path, as the legend
+    steps = [settle(r.positions[0], bottom, radius) for r in recs]  # each run's own path, as in the legend
     outers = [outer for _, outer in PAIRS]
-    judged = [slow_weights(r) if i in outers else r.positions[0] for i, r in enumerate(recs)]  # what each claim is about
+    judged = [slow_weights(r) if i in outers else r.positions[0] for i, r in enumerate(recs)]  # what a claim is about
     slow = {outer: settle(judged[outer], bottom, radius) for outer in outers}
     crossings = [sign_changes(p[:, 0]) for p in judged]
-    grid = {outer: [settle(slow_weights(run(s, outer, hyper={"lookahead_k": k, "lookahead_alpha": a})), bottom, radius)
-                    for k, a in PAPER_SETTINGS] for outer in outers}
-    faster = {outer: sum(as_number(g) < as_number(steps[inner]) for g in grid[outer]) for inner, outer in PAIRS}
-    checks = tuple(
+    speed_ups = tuple(
         Check(
             f"Lookahead reaches the minimum in fewer steps than {names[inner]} alone.",
             f"Steps to settle within {fmt(radius)} of the minimum and stay there (the legend's 'since step'): "
@@ -227,23 +250,12 @@ def _lookahead(lesson: Lesson) -> Finding:
         )
         for inner, outer in PAIRS
     )
-    settings = " and ".join(f"{fmt(v)}" for v in sorted({k for k, _ in PAPER_SETTINGS}))
-    alphas = " and ".join(f"{fmt(v)}" for v in sorted({a for _, a in PAPER_SETTINGS}))
-    insensitive = Check(
-        "Lookahead is insensitive to its settings.",
-        f"With k = {settings} and α = {alphas} the slow weights settle at steps "
-        + "; ".join(f"{span(grid[outer])} over {names[inner]} (alone {fmt(steps[inner])}), faster in {faster[outer]} "
-                    f"of {len(PAPER_SETTINGS)}" for inner, outer in PAIRS)
-        + ".",
-        all(n in (0, len(PAPER_SETTINGS)) for n in faster.values()),
-    )
+    insensitive, grid = _insensitivity(s, steps, bottom, radius)
     return Finding(
-        checks=(*checks, insensitive),
+        checks=(*speed_ups, insensitive),
         numbers={**{f"settle/{n}": as_number(v) for n, v in zip(names, steps)},
                  **{f"settle/{names[o]}/slow weights": as_number(v) for o, v in slow.items()},
-                 **{f"crossings/{n}": v for n, v in zip(names, crossings)},
-                 **{f"settle/{names[o]}/k={k},alpha={a:g}": as_number(v)
-                    for _, o in PAIRS for (k, a), v in zip(PAPER_SETTINGS, grid[o])}},
+                 **{f"crossings/{n}": v for n, v in zip(names, crossings)}, **grid},
         explanation=_lookahead_why(lesson, crossings),
     )
 
@@ -308,7 +320,8 @@ def _batch(lesson: Lesson) -> Finding:
     return Finding(
         checks=(
             Check(
-                f"Full-batch gradient descent does not oscillate, but every update costs O(n): all {sizes[fgd]} samples.",
+                "Full-batch gradient descent does not oscillate, but every update costs O(n): all "
+                f"{sizes[fgd]} samples.",
                 f"{names[fgd]}: mean distance to the least-squares (w, b) over the last {TAIL} steps "
                 f"{'below ' + fmt(STILL) if jitter[fgd] < STILL else fmt(jitter[fgd])}; "
                 f"it settles within {fmt(BATCH_RADIUS)} of it (and stays to the end) at step {fmt(steps[fgd])}, after "
@@ -317,9 +330,9 @@ def _batch(lesson: Lesson) -> Finding:
             ),
             Check(
                 "SGD costs O(1) per update, but its gradient estimate makes it oscillate.",
-                f"{names[sgd]} first comes within {fmt(BATCH_RADIUS)} at step {fmt(first)}, after {fmt(first)} per-sample "
-                f"gradients, but {stays}: from then on it is within {fmt(BATCH_RADIUS)} only {round(100 * share)} % of "
-                f"the time; mean distance over the last {TAIL} steps {fmt(jitter[sgd])}.",
+                f"{names[sgd]} first comes within {fmt(BATCH_RADIUS)} at step {fmt(first)}, after {fmt(first)} "
+                f"per-sample gradients, but {stays}: from then on it is within {fmt(BATCH_RADIUS)} only "
+                f"{round(100 * share)} % of the time; mean distance over the last {TAIL} steps {fmt(jitter[sgd])}.",
                 steps[sgd] is None and jitter[sgd] > jitter[fgd],
             ),
             Check(
@@ -343,7 +356,8 @@ def _batch(lesson: Lesson) -> Finding:
                   tuple(Series(n, axis, loss_at(s.landscape, r.positions[0]) - f_min, s.color(i))
                         for i, n, r in zip(order, names, recs)), log_y=True),
             Chart("Paths in the (w, b) plane", "w", "b",
-                  tuple(Series(n, r.positions[0, :, 0], r.positions[0, :, 1], s.color(i)) for i, n, r in zip(order, names, recs))),
+                  tuple(Series(n, r.positions[0, :, 0], r.positions[0, :, 1], s.color(i))
+                        for i, n, r in zip(order, names, recs))),
         ),
     )
 
@@ -386,10 +400,15 @@ def basins(s, records: list) -> np.ndarray:
     that plain descent at the small rate DRAIN_LR, started from its last point, comes within ARRIVED of (−1: none)."""
     minima = np.array([p.xy for p in landscapes.get(s.landscape).minima])
     starts = np.concatenate([r.positions[:, -1] for r in records])
-    ends = run(s, PLAIN, starts=starts, learning_rate=DRAIN_LR, steps=DRAIN_STEPS).positions[:, -1]
-    dist = np.linalg.norm(ends[:, None] - minima[None], axis=-1)
+    drained = run(s, PLAIN, starts=starts, learning_rate=DRAIN_LR, steps=DRAIN_STEPS).positions[:, -1]
+    dist = np.linalg.norm(drained[:, None] - minima[None], axis=-1)
     nearest = np.argmin(dist, axis=1)
-    return np.where(dist[np.arange(len(ends)), nearest] <= ARRIVED, nearest, -1)
+    return np.where(dist[np.arange(len(drained)), nearest] <= ARRIVED, nearest, -1)
+
+
+def left_home(reached: np.ndarray, home: int) -> int:
+    """How many trajectories ended in the basin of a minimum other than `home` (from `basins`)."""
+    return int(np.count_nonzero((reached >= 0) & (reached != home)))
 
 
 def steepest_curvature(key: str, point) -> float:
@@ -414,9 +433,10 @@ def _noise_why(lesson: Lesson, strays: dict[float, float]) -> str:
     gamma = dict(s.runs[NOISY].hyper)["noise_gamma"]
     kick = {a: s.runs[NOISY].lr * np.sqrt(a) for a in (SOURCE_NOISE[-1], LARGE_NOISE)}  # η·σ₀, σ₀² = a
     return (
-        f"Peaks' saddles, the passes between its basins, are at least {fmt(away)} from the start and {fmt(above)} above "
-        f"it. With a = {fmt(SOURCE_NOISE[-1])} the first kick η·σ₀ is {fmt(kick[SOURCE_NOISE[-1]])} and σₜ shrinks as "
-        f"(1+t)^−{fmt(gamma / 2)}: no trajectory strayed further than {fmt(strays[SOURCE_NOISE[-1]])} from the start ("
+        f"Peaks' saddles, the passes between its basins, are at least {fmt(away)} from the start and {fmt(above)} "
+        f"above it. With a = {fmt(SOURCE_NOISE[-1])} the first kick η·σ₀ is {fmt(kick[SOURCE_NOISE[-1]])} and σₜ "
+        f"shrinks as (1+t)^−{fmt(gamma / 2)}: no trajectory strayed further than {fmt(strays[SOURCE_NOISE[-1]])} "
+        "from the start ("
         + ", ".join(f"a = {fmt(a)}: {fmt(strays[a])}" for a in reversed(SOURCE_NOISE[:-1]))
         + f"). With a = {fmt(LARGE_NOISE)} the first kick is {fmt(kick[LARGE_NOISE])}."
         + _unstable_bottom(s)
@@ -434,21 +454,39 @@ def _unstable_bottom(s) -> str:
             f"η = {fmt(eta)} cannot settle there, and a point that reaches it is thrown back and forth around it.")
 
 
-def _noise(lesson: Lesson) -> Finding:
-    s = lesson.scenario
-    key, n = s.landscape, len(s.start_points)
-    total = NOISE_SEEDS * n
+class Escapes(NamedTuple):
+    """What the noisy runs of lesson 11 did: trajectories that left the start's basin, by noise level a (of
+    NOISE_SEEDS seeds each), without noise and on the map's a = 10 run; the basins the a = 10 runs ended in;
+    and how far each of the source's noise levels carried any trajectory from the start."""
+
+    left: dict[float, int]
+    plain: int
+    on_map: int
+    loud: np.ndarray
+    home: int
+    strays: dict[float, float]
+
+
+def _escapes(s) -> Escapes:
     start = np.array(s.start_points[0])
-    home = int(np.argmin(np.linalg.norm(np.array([p.xy for p in landscapes.get(key).minima]) - start, axis=1)))
+    home = int(np.argmin(np.linalg.norm(np.array([p.xy for p in landscapes.get(s.landscape).minima]) - start, axis=1)))
     noisy = {a: [run(s, NOISY, hyper={"noise_a": a, "noise_seed": k}) for k in range(NOISE_SEEDS)]
              for a in (*SOURCE_NOISE, LARGE_NOISE)}
-    ends = {a: basins(s, recs) for a, recs in noisy.items()}
-    left = {a: int(np.count_nonzero((e >= 0) & (e != home))) for a, e in ends.items()}
-    plain = int(np.count_nonzero(basins(s, [run(s, PLAIN)]) != home))
-    on_map = int(np.count_nonzero(basins(s, [run(s, LOUD)]) != home))
+    reached = {a: basins(s, recs) for a, recs in noisy.items()}
+    plain, on_map = (left_home(basins(s, [run(s, i)]), home) for i in (PLAIN, LOUD))
     strays = {a: max(float(np.linalg.norm(r.positions - start, axis=-1).max()) for r in noisy[a]) for a in SOURCE_NOISE}
-    where = [(minimum_name(key, int(m)), int(np.count_nonzero(ends[LARGE_NOISE] == m)))
-             for m in sorted(set(ends[LARGE_NOISE].tolist()) - {home, -1})]
+    left = {a: left_home(r, home) for a, r in reached.items()}
+    return Escapes(left, plain, on_map, reached[LARGE_NOISE], home, strays)
+
+
+def _noise(lesson: Lesson) -> Finding:
+    s = lesson.scenario
+    n = len(s.start_points)
+    total = NOISE_SEEDS * n
+    e = _escapes(s)
+    left, plain = e.left, e.plain
+    where = ", ".join(f"{np.count_nonzero(e.loud == m)} in that of {minimum_name(s.landscape, int(m))}"
+                      for m in sorted(set(e.loud.tolist()) - {e.home, -1}))
     return Finding(
         checks=(
             Check(
@@ -461,15 +499,14 @@ def _noise(lesson: Lesson) -> Finding:
             ),
             Check(
                 "More noise gives more chances to escape.",
-                f"With a = {fmt(LARGE_NOISE)}: {left[LARGE_NOISE]} of {total}"
-                + (" (" + ", ".join(f"{c} in that of {name}" for name, c in where) + ")" if where else "")
-                + f"; on the map (seed {fmt(dict(s.runs[LOUD].hyper)['noise_seed'])}) {on_map} of {n}.",
+                f"With a = {fmt(LARGE_NOISE)}: {left[LARGE_NOISE]} of {total}" + (f" ({where})" if where else "")
+                + f"; on the map (seed {fmt(dict(s.runs[LOUD].hyper)['noise_seed'])}) {e.on_map} of {n}.",
                 left[LARGE_NOISE] > max(plain, *(left[a] for a in SOURCE_NOISE)),
             ),
         ),
-        numbers={"escapes/SGD": plain, **{f"escapes/a={a:g}": v for a, v in left.items()}, "escapes/map a=10": on_map,
-                 **{f"stray/a={a:g}": v for a, v in strays.items()}},
-        explanation=_noise_why(lesson, strays),
+        numbers={"escapes/SGD": plain, **{f"escapes/a={a:g}": v for a, v in left.items()}, "escapes/map a=10": e.on_map,
+                 **{f"stray/a={a:g}": v for a, v in e.strays.items()}},
+        explanation=_noise_why(lesson, e.strays),
     )
 
 
