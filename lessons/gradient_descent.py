@@ -433,8 +433,8 @@ def _noise_why(lesson: Lesson, strays: dict[float, float]) -> str:
     gamma = dict(s.runs[NOISY].hyper)["noise_gamma"]
     kick = {a: s.runs[NOISY].lr * np.sqrt(a) for a in (SOURCE_NOISE[-1], LARGE_NOISE)}  # η·σ₀, σ₀² = a
     return (
-        f"Peaks' saddles, the passes between its basins, are at least {fmt(away)} from the start and {fmt(above)} "
-        f"above it. With a = {fmt(SOURCE_NOISE[-1])} the first kick η·σ₀ is {fmt(kick[SOURCE_NOISE[-1]])} and σₜ "
+        "To leave its basin a point must cross the ridge around it, whose lowest points are saddles: Peaks' saddles "
+        f"are at least {fmt(away)} from the start and {fmt(above)} above it. With a = {fmt(SOURCE_NOISE[-1])} the first kick η·σ₀ is {fmt(kick[SOURCE_NOISE[-1]])} and σₜ "
         f"shrinks as (1+t)^−{fmt(gamma / 2)}: no trajectory strayed further than {fmt(strays[SOURCE_NOISE[-1]])} "
         "from the start ("
         + ", ".join(f"a = {fmt(a)}: {fmt(strays[a])}" for a in reversed(SOURCE_NOISE[:-1]))

@@ -405,8 +405,8 @@ def test_lesson_11_gradient_noise():
     assert (left[1.0], left[10.0] > 0, f.verdict) == (0, True, "partly confirmed")
 
     strays = {a: np.linalg.norm(paths[a] - start, axis=-1).max() for a in source}
-    says(f.explanation, "Peaks' saddles, the passes between its basins, are at least {} from the start and {} above "
-         "it. With a = {} the first kick η·σ₀ is {} and σₜ shrinks as (1+t)^−{}: no trajectory strayed further than {} "
+    says(f.explanation, "To leave its basin a point must cross the ridge around it, whose lowest points are saddles: "
+         "Peaks' saddles are at least {} from the start and {} above it. With a = {} the first kick η·σ₀ is {} and σₜ shrinks as (1+t)^−{}: no trajectory strayed further than {} "
          "from the start (a = {}: {}, a = {}: {}). With a = {} the first kick is {}. At the global minimum the "
          "steepest curvature, {}, is above 2/η = {}: SGD at η = {} cannot settle there, and a point that reaches it "
          "is thrown back and forth around it.",
