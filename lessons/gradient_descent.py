@@ -64,6 +64,7 @@ def minimum_of(key: str) -> np.ndarray:
 
 ZIGZAG_WINDOW = 30
 SMALL_LR = 0.4  # a rate at which SGD's own swings shrink faster than momentum's
+RATE_STEP = 10  # the step at which AdaGrad's rate along the valley is quoted
 SGD, MOMENTUM, ADAGRAD = 0, 1, 2  # the runs of lesson 1
 
 
@@ -88,12 +89,12 @@ def _zigzag_why(lesson: Lesson, recs: list) -> str:
         f"Each step multiplies SGD's distance from the floor by 1 − ηh = {fmt(sgd_y)} (h = {fmt(steep)}, the curvature "
         f"across the valley): a crossing at every step. Momentum's multiplier is a pair of size √μ = {fmt(abs(mom_y))} "
         f"turning {fmt(turn)}° a step (a crossing every {fmt(180 / turn)} steps), so its swings shrink "
-        f"{'faster' if abs(mom_y) < abs(sgd_y) else 'more slowly'} than SGD's. At η = {fmt(SMALL_LR)} SGD's multiplier "
-        f"is {fmt(heavy_ball_multiplier(SMALL_LR, 0.0, steep).real)} and momentum's |y| is above SGD's at "
-        f"{wider(small[1], small[0])} of the first {ZIGZAG_WINDOW} steps. Along the valley (h = {fmt(flat)}) momentum "
-        f"keeps {fmt(mom_x)} of its distance a step, SGD {fmt(sgd_x)}. AdaGrad's first step moves x by "
-        f"{fmt(abs(ada.positions[0, 1, 0] - ada.positions[0, 0, 0]))}, but its rate along x, η/√(Σg²), falls as "
-        f"gradients add up: {fmt(ada.effective[0, 9, 0])} at step 10."
+        f"{'faster' if abs(mom_y) < abs(sgd_y) else 'more slowly'} than SGD's. At η = {fmt(SMALL_LR)} (the same μ) "
+        f"SGD's multiplier is {fmt(heavy_ball_multiplier(SMALL_LR, 0.0, steep).real)} and momentum's |y| is above "
+        f"SGD's at {wider(small[1], small[0])} of the first {ZIGZAG_WINDOW} steps. "
+        f"Along the valley (h = {fmt(flat)}) momentum keeps {fmt(mom_x)} of its distance a step, SGD {fmt(sgd_x)}. "
+        f"AdaGrad's first step moves x by {fmt(abs(ada.positions[0, 1, 0] - ada.positions[0, 0, 0]))}, but its rate "
+        f"along x, η/√(Σg²), falls as gradients add up: {fmt(ada.effective[0, RATE_STEP - 1, 0])} at step {RATE_STEP}."
     )
 
 
@@ -434,9 +435,9 @@ def _noise_why(lesson: Lesson, strays: dict[float, float]) -> str:
     kick = {a: s.runs[NOISY].lr * np.sqrt(a) for a in (SOURCE_NOISE[-1], LARGE_NOISE)}  # η·σ₀, σ₀² = a
     return (
         "To leave its basin a point must cross the ridge around it, whose lowest points are saddles: Peaks' saddles "
-        f"are at least {fmt(away)} from the start and {fmt(above)} above it. With a = {fmt(SOURCE_NOISE[-1])} the first kick η·σ₀ is {fmt(kick[SOURCE_NOISE[-1]])} and σₜ "
-        f"shrinks as (1+t)^−{fmt(gamma / 2)}: no trajectory strayed further than {fmt(strays[SOURCE_NOISE[-1]])} "
-        "from the start ("
+        f"are at least {fmt(away)} from the start and {fmt(above)} above it. With a = {fmt(SOURCE_NOISE[-1])} the "
+        f"first kick η·σ₀ is {fmt(kick[SOURCE_NOISE[-1]])} and σₜ shrinks as (1+t)^−{fmt(gamma / 2)}: no trajectory "
+        f"strayed further than {fmt(strays[SOURCE_NOISE[-1]])} from the start ("
         + ", ".join(f"a = {fmt(a)}: {fmt(strays[a])}" for a in reversed(SOURCE_NOISE[:-1]))
         + f"). With a = {fmt(LARGE_NOISE)} the first kick is {fmt(kick[LARGE_NOISE])}."
         + _unstable_bottom(s)

@@ -156,12 +156,12 @@ def test_lesson_1_ill_conditioning():
     wider_at_small = int(np.count_nonzero(np.abs(slow_mom[1:, 1]) > np.abs(slow_sgd[1:, 1])))
     says(f.explanation, "Each step multiplies SGD's distance from the floor by 1 − ηh = {} (h = {}, the curvature "
          "across the valley): a crossing at every step. Momentum's multiplier is a pair of size √μ = {} turning {}° a "
-         "step (a crossing every {} steps), so its swings shrink faster than SGD's. At η = {} SGD's multiplier is {} "
-         "and momentum's |y| is above SGD's at {} of the first {} steps. Along the valley (h = {}) momentum keeps {} "
-         "of its distance a step, SGD {}. AdaGrad's first step moves x by {}, but its rate along x, η/√(Σg²), falls as "
-         "gradients add up: {} at step {}.",
+         "step (a crossing every {} steps), so its swings shrink faster than SGD's. At η = {} (the same μ) SGD's "
+         "multiplier is {} and momentum's |y| is above SGD's at {} of the first {} steps. "
+         "Along the valley (h = {}) momentum keeps {} of its distance a step, SGD {}. AdaGrad's first step moves x "
+         "by {}, but its rate along x, η/√(Σg²), falls as gradients add up: {} at step {}.",
          y_sgd.real, 4.0, abs(y_mom), turn, 180 / turn, 0.4, multiplier(0.4, 0, 4).real, wider_at_small, window, 0.2,
-         abs(x_mom), x_sgd.real, abs(ada[1, 0] - ada[0, 0]), rates[9, 0], 10)
+         abs(x_mom), x_sgd.real, abs(ada[1, 0] - ada[0, 0]), rates[10 - 1, 0], 10)
     assert abs(y_mom) == pytest.approx(np.sqrt(mu)) and abs(y_mom) < abs(y_sgd) and wider_at_small > window / 2
     assert np.all(np.diff(rates[:, 0]) < 0), "AdaGrad's rate along x only falls"
     # What to look for: SGD crosses at every step and creeps along x; momentum crosses less, in smaller swings, and
@@ -406,10 +406,10 @@ def test_lesson_11_gradient_noise():
 
     strays = {a: np.linalg.norm(paths[a] - start, axis=-1).max() for a in source}
     says(f.explanation, "To leave its basin a point must cross the ridge around it, whose lowest points are saddles: "
-         "Peaks' saddles are at least {} from the start and {} above it. With a = {} the first kick η·σ₀ is {} and σₜ shrinks as (1+t)^−{}: no trajectory strayed further than {} "
-         "from the start (a = {}: {}, a = {}: {}). With a = {} the first kick is {}. At the global minimum the "
-         "steepest curvature, {}, is above 2/η = {}: SGD at η = {} cannot settle there, and a point that reaches it "
-         "is thrown back and forth around it.",
+         "Peaks' saddles are at least {} from the start and {} above it. With a = {} the first kick η·σ₀ is {} and "
+         "σₜ shrinks as (1+t)^−{}: no trajectory strayed further than {} from the start (a = {}: {}, a = {}: {}). "
+         "With a = {} the first kick is {}. At the global minimum the steepest curvature, {}, is above 2/η = {}: "
+         "SGD at η = {} cannot settle there, and a point that reaches it is thrown back and forth around it.",
          np.linalg.norm(saddles - start, axis=1).min(), peaks(saddles).min() - peaks(start), 1.0, 0.1, 0.275,
          strays[1.0], 0.3, strays[0.3], 0.01, strays[0.01], 10.0, 0.1 * np.sqrt(10), steep, 20.0, 0.1)
     assert steep > 20
