@@ -9,7 +9,7 @@ reused: the mini-batches and the noise are drawn here with JAX's PRNG from the d
 step, σₜ² = a/(1+t)^γ from t = 0), and the draws are checked against the engine's records before
 any number is trusted. Every number a lesson shows — in its checks, its explanation and the
 statements of its 'what to look for' — is then recomputed from these paths and compared with the
-sentence word for word; no lesson measure is called.
+sentence word for word; no expected value comes from a lesson's measure.
 """
 
 from __future__ import annotations
@@ -283,6 +283,15 @@ def test_lesson_10_batch_size():
     assert jitter["FGD"] < jitter["MBGD"] < jitter["SGD"]
     assert c3.holds == (cost["MBGD"] is not None and cost["MBGD"] < cost["FGD"])
     assert f.verdict == "confirmed" and f.explanation == ""
+    loss, paths = f.charts  # drawn in the map's colours; the loss curve is L(w, b) − L* along each path
+    assert [c.name for c in loss.series] == [f"FGD (B = {sizes['FGD']})", "MBGD (B = 16)", "SGD (B = 1)"]
+    assert [c.color for c in loss.series] == [c.color for c in paths.series] == ["#4363d8", "#3cb44b", "#e6194b"]
+    best = np.mean((solution[0] * x + solution[1] - y) ** 2)
+    for curve, name in zip(loss.series, sizes):
+        p = runs[name][0]
+        gap = np.mean((np.outer(p[:, 0], x) + p[:, 1:2] - y) ** 2, axis=1) - best
+        shown = gap > 1e-4  # above float32's resolution of the engine's path
+        np.testing.assert_allclose(curve.y[shown], gap[shown], rtol=0.05)
     # What to look for: SGD is near after a few dozen one-sample steps but keeps wandering; the mini-batch path
     # wanders much less; the full-batch path never moves away from the solution and stops on it.
     assert 12 <= first <= 60 and jitter["MBGD"] < jitter["SGD"] / 2
