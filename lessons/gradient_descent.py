@@ -325,7 +325,7 @@ def _batch(lesson: Lesson) -> Finding:
                 f"{sizes[fgd]} samples.",
                 f"{names[fgd]}: mean distance to the least-squares (w, b) over the last {TAIL} steps "
                 f"{'below ' + fmt(STILL) if jitter[fgd] < STILL else fmt(jitter[fgd])}; "
-                f"it settles within {fmt(BATCH_RADIUS)} of it (and stays to the end) at step {fmt(steps[fgd])}, after "
+                f"it settles within {fmt(BATCH_RADIUS)} of it and stays there from step {fmt(steps[fgd])}, after "
                 f"{fmt(cost[fgd])} per-sample gradients.",
                 jitter[fgd] < STILL and steps[fgd] is not None,
             ),
@@ -339,9 +339,9 @@ def _batch(lesson: Lesson) -> Finding:
             Check(
                 "Mini-batches trade between the two.",
                 f"{names[mbgd]}: mean distance over the last {TAIL} steps {fmt(jitter[mbgd])}, between "
-                f"{BATCH_SIZES[fgd]}'s and {BATCH_SIZES[sgd]}'s; it settles within {fmt(BATCH_RADIUS)} at step "
-                f"{fmt(steps[mbgd])}, after {fmt(cost[mbgd])} per-sample gradients to {BATCH_SIZES[fgd]}'s "
-                f"{fmt(cost[fgd])}.",
+                f"{BATCH_SIZES[fgd]}'s and {BATCH_SIZES[sgd]}'s; it settles within {fmt(BATCH_RADIUS)} and stays "
+                f"there from step {fmt(steps[mbgd])}, after {fmt(cost[mbgd])} per-sample gradients to "
+                f"{BATCH_SIZES[fgd]}'s {fmt(cost[fgd])}.",
                 jitter[fgd] < jitter[mbgd] < jitter[sgd] and as_number(cost[mbgd]) < as_number(cost[fgd]),
             ),
         ),

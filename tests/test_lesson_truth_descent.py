@@ -270,7 +270,7 @@ def test_lesson_10_batch_size():
     c1, c2, c3 = f.checks
     assert c1.claim.endswith("all 256 samples.")
     says(c1.measured, "FGD (B = {}): mean distance to the least-squares (w, b) over the last {} steps below {}; it "
-         "settles within {} of it (and stays to the end) at step {}, after {} per-sample gradients.",
+         "settles within {} of it and stays there from step {}, after {} per-sample gradients.",
          256, tail, 1e-3, radius, steps["FGD"], cost["FGD"])
     assert c1.holds == (jitter["FGD"] < 1e-3 and steps["FGD"] is not None)
     says(c2.measured, "SGD (B = {}) first comes within {} at step {}, after {} per-sample gradients, but never "
@@ -278,7 +278,7 @@ def test_lesson_10_batch_size():
          1, radius, first, first, radius, share, tail, jitter["SGD"])
     assert steps["SGD"] is None and c2.holds == (jitter["SGD"] > jitter["FGD"])
     says(c3.measured, "MBGD (B = {}): mean distance over the last {} steps {}, between FGD's and SGD's; it settles "
-         "within {} at step {}, after {} per-sample gradients to FGD's {}.",
+         "within {} and stays there from step {}, after {} per-sample gradients to FGD's {}.",
          16, tail, jitter["MBGD"], radius, steps["MBGD"], cost["MBGD"], cost["FGD"])
     assert jitter["FGD"] < jitter["MBGD"] < jitter["SGD"]
     assert c3.holds == (cost["MBGD"] is not None and cost["MBGD"] < cost["FGD"])
