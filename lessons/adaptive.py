@@ -234,7 +234,7 @@ WARMUP = Lesson(
 SWEEP = np.round(10.0 ** np.linspace(-1, 1, 13), 6)  # two orders of magnitude around each η₀
 SENSITIVITY = (("SGDM", 1, 1e-3), ("Adam", 3, 0.1), ("AdaMod", 6, 0.1))  # (name, run swept and drawn in its colour, η₀)
 REACH = 1e-4
-FLOOR = 1e-8  # final gaps below this are float32 rounding: shown as "< 1e-8"
+FLOOR = 1e-8  # final gaps below this are float32 rounding: written "< 10⁻⁸" and drawn at 10⁻⁸
 SPIKE = 1.5  # an abnormal rate: Adam's ηₜ rising by half or more in one step
 SMALLEST, ADAMOD_MID = 0.01, 6  # the smallest map rate; AdaMod at η = 0.1
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -336,7 +336,7 @@ def _adamod(lesson: Lesson) -> Finding:
         ),
         charts=(
             Chart("Final f − f* vs learning rate (multiple of η₀)", "η / η₀", "f − f*",
-                  tuple(Series(n, SWEEP, np.where(np.isfinite(g), np.maximum(g, 1e-12), np.nan), s.color(i))
+                  tuple(Series(n, SWEEP, np.where(np.isfinite(g), np.maximum(g, FLOOR), np.nan), s.color(i))
                         for (n, i, _), g in zip(SENSITIVITY, gaps.values())),
                   log_x=True, log_y=True),
             Chart(f"AdaMod at η = {fmt(lr)}: Adam's rate ηₜ and the bound s", "step", "rate",

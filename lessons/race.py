@@ -205,7 +205,8 @@ RACE = Lesson(
     "RMSProp, Ranger), Lookahead (Yogi), Nadam and Lion, each at its best rate.",
     look_for="Lookahead (Yogi) and Nadam get to (3, 0.5) first, then Adam; RMSProp arrives late; at step 500 AdamW is "
     "still creeping towards the minimum, Lion keeps hopping around it, and RAdam and Ranger are far away. The ranking "
-    "of all of them is under the verdict.",
+    "of all of them is under the verdict (the legend's 'since step' counts from when a path came to rest there, a few "
+    "steps later).",
     claim="In the source's translation experiment Adam, AdamW, RAdam, RMSProp and Ranger reach a low loss within 15 "
     "epochs, ahead of the others.",
     source="seed 000 §4.3.3, figs 13–14",

@@ -661,6 +661,15 @@ def test_lesson_13_map_runs_are_at_their_best_rates_and_look_as_described():
     assert creeping(shown["adamw"].path)  # "at step 500 AdamW is still creeping towards the minimum"
     assert shown["lion"].steps is None and shown["lion"].first is not None  # "Lion keeps hopping around it"
     assert min(shown["radam"].distance, shown["ranger"].distance) > 1  # "still far away at step 500"
+    for key, trial in shown.items():  # "the legend's 'since step' counts from when a path came to rest there"
+        if trial.steps is not None and rest_since(trial.path) <= RACE_STEPS - 25:  # at rest for 5 % of the run
+            assert 0 <= rest_since(trial.path) - trial.steps <= 5, key
+
+
+def rest_since(path: np.ndarray) -> int:
+    """The step from which a path stays within 0.1 % of the map's size (0.009) of its last point: the
+    legend's 'at the global minimum since step k' (trajectories/ends.py's rule, written out)."""
+    return stays_within(np.linalg.norm(path - path[-1], axis=1), 0.009)
 
 
 # --- lesson 14: the network's plane ---------------------------------------------------------------
