@@ -53,6 +53,7 @@ def contenders() -> list[str]:
 
 
 def rates(key: str) -> list[float]:
+    """The five rates an optimizer races at: RATE_FACTORS × its catalogue default."""
     return [float(f"{optimizers.get(key).default_lr * f:.6g}") for f in RATE_FACTORS]
 
 
@@ -84,6 +85,7 @@ def places(table: list[Result]) -> dict[str, int | None]:
 
 
 def _name(key: str) -> str:
+    """The optimizer's display name."""
     return optimizers.get(key).name
 
 
@@ -93,6 +95,7 @@ def _and(words: list[str]) -> str:
 
 
 def _names(keys: list[str]) -> str:
+    """Display names joined as a sentence."""
     return _and([_name(k) for k in keys])
 
 
@@ -151,6 +154,7 @@ def _lion(lion: Result) -> str:
 
 
 def _end_words(results: list[Result]) -> str:
+    """'diverge', 'leave the map' or both, for what happened to these runs."""
     codes = sorted({r.status for r in results})
     return " or ".join(engine.STATUS_NAMES[c] for c in codes).replace("diverged", "diverge").replace("left", "leave")
 

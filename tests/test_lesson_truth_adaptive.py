@@ -32,7 +32,7 @@ from jax.flatten_util import ravel_pytree
 import lessons
 import optimizers
 from lessons.base import Finding, run
-from lessons.race import SHOWN, contenders
+from lessons.race import SHOWN, contenders, rates
 from tests.oracles import np_yogi, rosenbrock_grad, run_numpy, run_numpy_with_aux, run_optax_lookahead
 from tests.test_optimizer_parity_adaptive import np_amsgrad, np_nadam, np_qhadam, with_numpy, with_optax, with_torch
 from tests.test_optimizer_parity_wrappers import (
@@ -545,10 +545,6 @@ def creeping(path: np.ndarray) -> bool:
                 and distance[-1] > 0.09)
 
 
-def race_rates(key: str) -> list[float]:
-    return [float(f"{optimizers.get(key).default_lr * f:.6g}") for f in (0.1, 0.3, 1.0, 3.0, 10.0)]
-
-
 @functools.cache
 def race_trials() -> dict[str, dict[float, Trial]]:
     """Every contender that has an oracle here, at each of its five rates. An optimizer added to the
@@ -559,7 +555,7 @@ def race_trials() -> dict[str, dict[float, Trial]]:
         if key in RACE_ORACLES:
             with np.errstate(all="ignore"):
                 out[key] = {lr: Trial(RACE_ORACLES[key](beale_grad, RACE_START, np.full(RACE_STEPS, lr)))
-                            for lr in race_rates(key)}
+                            for lr in rates(key)}
     return out
 
 
