@@ -12,7 +12,7 @@ import pytest
 
 import lessons
 from lessons.base import Finding
-from lessons.race import PODIUM, contenders
+from lessons.race import SHOWN, contenders
 from trajectories.scenario import MAX_RUNS, from_query, to_query
 
 SLUGS = [lesson.slug for lesson in lessons.LESSONS]
@@ -152,10 +152,11 @@ def test_warmup_and_radam():
 
 def test_adamod_sensitivity():
     s = "adamod-lr-sensitivity"
-    assert held(s) == [True, False, True]
+    assert held(s) == [True, False, False]
     assert (n(s, "reached/SGDM"), n(s, "reached/Adam"), n(s, "reached/AdaMod")) == pytest.approx((3, 8, 3), abs=1)
     assert n(s, "worst gap/SGDM") == np.inf
-    assert n(s, "peak step/AdaMod/x") < 0.1 * n(s, "peak step/Adam/x")
+    assert n(s, "bound active/x") == n(s, "bound active/y") == 1000  # the bound cuts every step: a warm-up
+    assert n(s, "median cut") == pytest.approx(0.27, abs=0.02) and n(s, "largest rate rise") < 1.5
 
 
 def test_batch_size():
@@ -177,21 +178,23 @@ def test_gradient_noise():
 
 def test_adagrad_vanishing_step():
     s = "adagrad-vanishing-step"
-    assert held(s) == [True, True]
-    assert n(s, "growth/AdaGrad") <= 1.0
+    assert held(s) == [True, False, True, False]
+    assert n(s, "growth/AdaGrad η=0.5") <= 1.0 and n(s, "AdaGrad sum share at 10") > 0.98
     assert n(s, "growth/RMSProp") == pytest.approx(6.17, rel=0.15) and n(s, "growth/Adadelta") == pytest.approx(82, rel=0.15)
-    assert n(s, "final gap/AdaGrad") == pytest.approx(1.61, rel=0.05)
+    assert n(s, "final gap/AdaGrad η=0.5") == pytest.approx(1.61, rel=0.05)
+    assert n(s, "final gap/AdaGrad η=2") < n(s, "final gap/RMSProp") < n(s, "final gap/Adadelta")
 
 
-def test_race_ranks_every_adaptive_optimizer():
+def test_race_places_every_adaptive_optimizer():
+    """Places and rates as the check measures them; tests/test_lesson_truth_adaptive.py recomputes them."""
     s = "optimizer-race"
     assert held(s) == [False]
-    ranks = {k[len("rank/"):]: v for k, v in finding(s).numbers.items() if k.startswith("rank/")}
-    assert set(ranks) == set(contenders()) and sorted(ranks.values()) == list(range(1, len(ranks) + 1))
-    assert ranks["lookahead_yogi"] == 1 and ranks["adam"] <= len(ranks) // 2
-    assert all(ranks[k] > len(ranks) // 2 for k in ("adamw", "radam", "rmsprop", "ranger"))
-    assert all(ranks[k] <= 10 for k, _ in PODIUM), "the map's eight runners must be among the fastest"
-    assert all(n(s, f"rate/{k}") == lr for k, lr in PODIUM)
+    places = {k[len("place/"):]: v for k, v in finding(s).numbers.items() if k.startswith("place/")}
+    steps = {k: n(s, f"steps/{k}") for k in places}
+    assert set(places) == set(contenders())
+    for k, p in places.items():  # competition places: ties share one; those that never arrive have none
+        assert p == (np.inf if steps[k] == np.inf else 1 + sum(v < steps[k] for v in steps.values()))
+    assert all(n(s, f"rate/{k}") == lr for k, lr in SHOWN), "the map's runs are drawn at their best rates"
 
 
 def test_network_paths_are_near_a_plane_yet_the_plane_hides_loss():
