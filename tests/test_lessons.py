@@ -34,7 +34,7 @@ def test_catalogue_numbers_slugs_and_texts():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", lesson.slug) and len(lesson.slug) <= 40
         for text in (lesson.title, lesson.question, lesson.setup, lesson.look_for, lesson.claim, lesson.source):
             assert text.strip()
-        assert "seed 00" in lesson.source or lesson.network is not None  # the network lesson cites its papers
+        assert re.search(r"\b(19|20)\d\d\b", lesson.source) and "seed" not in lesson.source  # author and year, for students
     with pytest.raises(ValueError, match="unknown lesson"):
         lessons.get("no-such-lesson")
 
