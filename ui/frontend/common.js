@@ -2,6 +2,15 @@
 // host that keeps one view per parent element (Streamlit calls the default export again with new
 // data on every rerun; the view lives on, so camera, zoom and playhead survive updates).
 
+// Every plot's config. plotly.js 4 shows a "Share chart..." button by default that uploads the chart
+// to Plotly Cloud: a class network may be offline, and a student's data stays on the server.
+const CONFIG = {
+  displaylogo: false,
+  showSendToCloud: false,
+  responsive: true,
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
+};
+
 let plotlyLoading = null;
 
 function loadPlotly(url) {

@@ -3,12 +3,8 @@
 // Hover text is computed here from the arrays; a click returns the cell {map, row, col}; with
 // `zoomable`, a zoom returns the new window {map, x: [lo, hi], y: [lo, hi]} so Python recomputes it.
 
-const CONFIG = {
-  displaylogo: false,
-  showTips: false, // plotly's "double-click to zoom back out": the data is the window, so the page offers its own way out
-  responsive: true,
-  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
-};
+// showTips: plotly's "double-click to zoom back out": the data is the window, so the page offers its own way out
+const SWEEP_CONFIG = { ...CONFIG, showTips: false };
 
 function half(bits) {
   // IEEE 754 binary16 → number
@@ -154,7 +150,7 @@ class SweepView {
     }
     p.map = m;
     p.zoomable = this.zoomable;
-    await this.Plotly.react(p.plot, traces, layout, CONFIG);
+    await this.Plotly.react(p.plot, traces, layout, SWEEP_CONFIG);
     p.digest = raw.digest;
     if (!p.bound) this.bind(p, i, data);
     p.bound = true;
