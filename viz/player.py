@@ -224,20 +224,22 @@ def run_payload(index: int, label: str, color: str, status: Sequence[str], lr_ro
 
 
 def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,
-            runs: list[dict], clickable: bool = True, report_step: bool = False) -> dict:
+            runs: list[dict], clickable: bool = True, report_step: bool = False, step: int = 0) -> dict:
     """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
     titles) and runs; `clickable` False where a click on the map means nothing (no start points);
-    `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js)."""
+    `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js);
+    `step` the one the playhead goes to when the player opens, or when a later payload asks for another."""
     return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
-            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step}
+            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step}
 
 
 def player_data(
     s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset,
-    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None, report_step: bool = False,
 ) -> dict:
-    """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32.
-    `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's camera); None shows the domain."""
+    """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32,
+    the playhead at the scenario's step. `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's
+    camera); None shows the domain. `report_step` as in `payload`."""
     runs = [
         run_payload(i, s.runs[i].display_label(), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
                     t.lr_rows, t.arrays, t.offsets, t.digest)
@@ -245,7 +247,7 @@ def player_data(
     ]
     landscape = {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None}
     return payload(plotly_url=plotly_url, landscape=landscape, steps=s.steps, view=s.view, log_loss=s.log_loss,
-                   presentation=s.presentation, runs=runs)
+                   presentation=s.presentation, runs=runs, report_step=report_step, step=s.playhead)
 
 
 def _fmt_point(x: float, y: float) -> str:

@@ -43,6 +43,7 @@ class Player {
     this.clickTimer = null;
     this.reportTimer = null;
     this.reported = null; // the last step sent back (report.js)
+    this.asked = null; // the last step the data asked for (report.js)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
     this.bindControls();
@@ -91,7 +92,7 @@ class Player {
     this.logLoss = data.logLoss;
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
     this.reportsStep = !!data.reportStep;
-    if (this.reported === null) this.reported = this.t; // where the player starts is no news
+    this.takeAskedStep(data.step);
     this.runs = data.runs.map(decodeRun);
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
