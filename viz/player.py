@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,12 +31,21 @@ import landscapes
 import trajectories as tr
 from trajectories.api import RunRecord
 from trajectories.scenario import RunSpec, Scenario
-from viz.landscape import POINT_SYMBOLS, grid
+from viz.landscape import POINT_STYLES, grid
 from viz.thinning import kept_steps
 
 GRID_N = 160
 RUN_CACHE_BYTES = 256 * 2**20
 DEFAULT_TOL = 1e-2
+LOSS_FLOOR = 1e-12  # the smallest f − f* a loss panel draws
+
+
+def loss_floor(fstar: float | None) -> float:
+    """The lowest loss gap f − f* worth drawing: LOSS_FLOOR, or where float32 can no longer tell f from
+    f* (the decade above its spacing at f*: the engine computes f in float32); a path that reaches
+    the minimum lies on this floor instead of drawing its rounding noise as a jagged tail."""
+    spacing = float(np.spacing(np.float32(abs(fstar or 0.0))))
+    return max(LOSS_FLOOR, 10.0 ** math.ceil(math.log10(spacing)))
 
 
 def encode_array(a: np.ndarray, dtype: str = "<f4") -> str:
@@ -91,7 +101,8 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
         "zmin": float(g.z.min()),
         "fstar": min(minima) if minima else None,
         "points": [
-            {"x": p.x, "y": p.y, "kind": p.kind, "label": p.label or p.kind, "symbol": POINT_SYMBOLS[p.kind]}
+            {"x": p.x, "y": p.y, "kind": p.kind, "label": p.label or p.kind, "symbol": POINT_STYLES[p.kind].symbol,
+             "fill": POINT_STYLES[p.kind].fill, "legend": POINT_STYLES[p.kind].name}
             for p in ls.points
         ],
     }
@@ -228,9 +239,11 @@ def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss
     """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
     titles) and runs; `clickable` False where a click on the map means nothing (no start points);
     `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js);
-    `step` the one the playhead goes to when the player opens, or when a later payload asks for another."""
+    `step` the one the playhead goes to when the player opens, or when a later payload asks for another.
+    On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it."""
     return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
-            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step}
+            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step,
+            "lossFloor": loss_floor(landscape.get("fstar"))}
 
 
 def player_data(

@@ -5,6 +5,8 @@
 // Plotly draws what changes rarely (contour, surface, full curves); the playhead moves only cheap
 // things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js). The host (streamlit.js, standalone.js)
 // calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
+// The plots' type grows with the player's width (common.js, fontForWidth); a resize that changes it
+// redraws them.
 
 class Player {
   constructor(parent, { clickable = true } = {}) {
@@ -90,6 +92,7 @@ class Player {
     this.L = L;
     this.T = data.steps;
     this.logLoss = data.logLoss;
+    this.lossFloor = data.lossFloor;
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
     this.reportsStep = !!data.reportStep;
     this.takeAskedStep(data.step);
@@ -99,7 +102,10 @@ class Player {
     this.root.classList.toggle("ovz-present", !!data.presentation);
     this.root.classList.toggle("ovz-has-boundary", !!data.boundary);
     this.view = data.view;
-    this.fontSize = data.presentation ? 17 : 12;
+    this.data = data;
+    this.presenting = !!data.presentation;
+    this.fontSize = this.chartFont();
+    this.root.style.setProperty("--ovz-font", `${this.fontSize}px`);
     this.runsKey = this.runs.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
     this.t = Math.min(this.t, this.T);
     this.tf = this.t;
@@ -122,10 +128,14 @@ class Player {
     return this.view === "both" || (name === "map2d" ? this.view === "2d" : name === "map3d" ? this.view === "3d" : true);
   }
 
+  chartFont() {
+    return fontForWidth(this.root.clientWidth, this.presenting);
+  }
+
   layout(extra) {
     const font = getComputedStyle(this.root).fontFamily;
     return {
-      margin: { l: 55, r: 12, t: 28, b: 42 },
+      margin: marginsFor(this.fontSize),
       font: { family: font, size: this.fontSize },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
@@ -159,7 +169,11 @@ class Player {
   }
 
   resize() {
-    if (!this.Plotly) return;
+    if (!this.Plotly || !this.data) return;
+    if (this.chartFont() !== this.fontSize) {
+      this.receive(this.data); // redrawn in the new type (plotly resizes as it redraws)
+      return;
+    }
     for (const name of ["map2d", "map3d", "lr", "loss", "boundary"]) {
       const gd = this.gd[name];
       if (gd._fullLayout && gd.offsetParent !== null) this.Plotly.Plots.resize(gd);
