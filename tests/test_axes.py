@@ -42,12 +42,3 @@ def test_line_figures_use_them_on_log_axes_only():
     assert figure["layout"]["yaxis"]["ticktext"] == ["0.002", "0.005", "0.01"]
     assert figure["layout"]["xaxis"] == {"title": {"text": "step"}, "type": "linear"}
 
-
-def test_the_rate_sweeps_learning_rate_axis_shows_decades():
-    from trajectories.scenario import RunSpec, Scenario
-    from trajectories.sweep_scenario import SweepScenario
-    from viz import sweeps as vs
-
-    s = SweepScenario(kind="lr", base=Scenario(runs=(RunSpec("adam", 0.05),), steps=50), rates=(1e-3, 1.0), count=10)
-    layout = vs.rate_figure(vs.compute(s), s)["layout"]
-    assert layout["xaxis"]["dtick"] == layout["yaxis"]["dtick"] == 1  # decades only, no bare "2" or "5" between

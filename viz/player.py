@@ -37,15 +37,6 @@ from viz.thinning import kept_steps
 GRID_N = 160
 RUN_CACHE_BYTES = 256 * 2**20
 DEFAULT_TOL = 1e-2
-LOSS_FLOOR = 1e-12  # the smallest f − f* a loss panel draws
-
-
-def loss_floor(fstar: float | None) -> float:
-    """The lowest loss gap f − f* worth drawing: LOSS_FLOOR, or where float32 can no longer tell f from
-    f* (the decade above its spacing at f*: the engine computes f in float32); a path that reaches
-    the minimum lies on this floor instead of drawing its rounding noise as a jagged tail."""
-    spacing = float(np.spacing(np.float32(abs(fstar or 0.0))))
-    return max(LOSS_FLOOR, 10.0 ** math.ceil(math.log10(spacing)))
 
 
 def encode_array(a: np.ndarray, dtype: str = "<f4") -> str:
@@ -232,6 +223,17 @@ def run_payload(index: int, label: str, color: str, status: Sequence[str], lr_ro
     """One run as the player reads it (`status`: one line per trajectory)."""
     return {"index": index, "label": label, "color": color, "digest": digest, "n": len(status), "lrRows": lr_rows,
             "status": list(status), **arrays, **offsets}
+
+
+LOSS_FLOOR = 1e-12  # the smallest f − f* a loss panel draws
+
+
+def loss_floor(fstar: float | None) -> float:
+    """The lowest loss gap f − f* worth drawing: LOSS_FLOOR, or where float32 can no longer tell f from
+    f* (the decade above its spacing at f*: the engine computes f in float32); a path that reaches
+    the minimum lies on this floor instead of drawing its rounding noise as a jagged tail."""
+    spacing = float(np.spacing(np.float32(abs(fstar or 0.0))))
+    return max(LOSS_FLOOR, 10.0 ** math.ceil(math.log10(spacing)))
 
 
 def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,

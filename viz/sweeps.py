@@ -21,7 +21,6 @@ import optimizers
 from trajectories import engine, sweeps
 from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
-from viz.axes import log_ticks
 from viz.player import TraceCache, encode_array
 
 Progress = Callable[[float], None]
@@ -431,12 +430,10 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
                          "hovertemplate": "best η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + c.label + "</extra>"})
     f_star = reference_loss(s.landscape)
     y_title = f"final loss − f* (f* = {f_star:.4g})" if f_star is not None else "final loss − lowest final loss"
-    rates = (min(float(c.rates.min()) for c in sweep.curves), max(float(c.rates.max()) for c in sweep.curves))
-    lowest = min((float(f[f > 0].min()) for f in finite if (f > 0).any()), default=band / 10)
     layout = {
         "height": 460, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
-        "xaxis": {"title": {"text": "learning rate η"}, "type": "log", "exponentformat": "power", **log_ticks(*rates)},
-        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power", **log_ticks(lowest, band)},
+        "xaxis": {"title": {"text": "learning rate η"}, "type": "log", "exponentformat": "power"},
+        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power"},
         "legend": {"orientation": "h", "y": -0.18},
         "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": band / 3, "y1": band / 3,
                     "line": {"color": "#999", "dash": "dot", "width": 1}}],

@@ -34,6 +34,11 @@ function edges(axis) {
   return out;
 }
 
+// A map axis's type and ticks over `pixels`: log axes in decades or whole numbers (common.js).
+function mapAxis(axis, pixels) {
+  return { type: axis.log ? "log" : "linear", exponentformat: "power", ...(axis.log ? logTickLayout(axis.low, axis.high, pixels, 12) : {}) };
+}
+
 function centre(axis, i) {
   const t = (i + 0.5) / axis.n;
   return axis.log ? axis.low * (axis.high / axis.low) ** t : axis.low + (axis.high - axis.low) * t;
@@ -115,7 +120,7 @@ class SweepView {
   async drawMap(i, raw, data) {
     const p = this.panel(i);
     p.note.textContent = raw.note;
-    if (p.digest === raw.digest && p.zoomable === this.zoomable && p.font === fontForWidth(this.root.clientWidth)) return;
+    if (p.digest === raw.digest && p.zoomable === this.zoomable) return;
     const m = decode(raw);
     const { n: nx } = m.x;
     const { n: ny } = m.y;
@@ -129,19 +134,13 @@ class SweepView {
       type: "heatmap", x: edges(m.x), y: edges(m.y), z, zmin: 0, zmax: m.categories.length,
       colorscale: colourscale(m.categories), showscale: false, hoverinfo: "none", zsmooth: false,
     };
-    const fs = fontForWidth(this.root.clientWidth);
-    const margin = marginsFor(fs);
-    const axis = (a, pixels) => ({
-      title: { text: a.label, standoff: Math.round(0.5 * fs) }, automargin: true, exponentformat: "power",
-      ...(a.log ? { type: "log", ...logTickLayout(a.low, a.high, pixels, fs) } : { type: "linear" }),
-    });
     const layout = {
-      margin,
-      font: { family: getComputedStyle(this.root).fontFamily, size: fs },
+      margin: { l: 62, r: 12, t: 30, b: 46 },
+      font: { family: getComputedStyle(this.root).fontFamily, size: 12 },
       paper_bgcolor: "rgba(0,0,0,0)",
-      title: { text: m.title, font: { size: fs + 1 }, x: 0.02 },
-      xaxis: { ...axis(m.x, p.plot.clientWidth - margin.l - margin.r), constrain: "domain" },
-      yaxis: axis(m.y, data.height - margin.t - margin.b),
+      title: { text: m.title, font: { size: 13 }, x: 0.02 },
+      xaxis: { title: { text: m.x.label }, ...mapAxis(m.x, p.plot.clientWidth), constrain: "domain" },
+      yaxis: { title: { text: m.y.label }, ...mapAxis(m.y, data.height) },
       dragmode: this.zoomable ? "zoom" : false,
       showlegend: false,
       uirevision: `${m.x.low},${m.x.high},${m.y.low},${m.y.high}`,
@@ -156,7 +155,6 @@ class SweepView {
     }
     p.map = m;
     p.zoomable = this.zoomable;
-    p.font = fs;
     await this.Plotly.react(p.plot, traces, layout, SWEEP_CONFIG);
     p.digest = raw.digest;
     if (!p.bound) this.bind(p, i, data);
