@@ -7,8 +7,10 @@ scenario at server start; tests (AppTest) run this script directly.
 import streamlit as st
 
 import trajectories  # noqa: F401  (JAX runtime settings before anything computes)
+from ui.frame import app_icon
 from ui.routing import DEFAULT_PAGE_PATH
 
+app_icon()
 navigation = st.navigation(
     [
         st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True, url_path=DEFAULT_PAGE_PATH),

@@ -55,9 +55,9 @@ def follow_player(slider_key: str, steps: int):
     """The player's callback: the step its playhead rests on (checked) becomes the slider's."""
 
     def on_step() -> None:
-        step = st.session_state[PLAYER_KEY].step
-        if isinstance(step, (int, float)) and not isinstance(step, bool) and 0 <= step <= steps:
-            st.session_state[slider_key] = int(step)
+        step = ui_player.resting_step(PLAYER_KEY, steps)
+        if step is not None:
+            st.session_state[slider_key] = step
 
     return on_step
 

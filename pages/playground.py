@@ -70,11 +70,11 @@ for i, run in enumerate(scenario.runs):
 if not traces:
     st.info("Every run is switched off: switch one on in the sidebar.", icon=":material/visibility_off:")
 try:
-    data = player.player_data(scenario, traces)
+    data = player.player_data(scenario, traces, report_step=True)
 except OSError as err:
     st.error(f"The player's files could not be written to the app's static folder: {err}", icon=":material/error:")
     st.stop()
-player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY))
+player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY), on_step=player.follow_playhead(state, PLAYER_KEY))
 
 
 def load_config(s: Scenario) -> None:

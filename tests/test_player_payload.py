@@ -196,3 +196,29 @@ def test_run_cache_is_bounded_in_bytes():
     cache.get("b", make)
     assert made[-1] == "b"
     assert player.run_trace(Scenario(steps=50), 0).nbytes > 0
+
+
+@pytest.mark.parametrize("key, floor", [("rosenbrock", 1e-12), ("plateau", 1e-10), ("peaks", 1e-6), ("styblinski_tang", 1e-5)])
+def test_the_loss_floor_is_where_float32_stops_telling_f_from_fstar(key, floor):
+    data = payload(Scenario(landscape=key, steps=50))
+    assert data["lossFloor"] == pytest.approx(floor)
+    spacing = float(np.spacing(np.float32(abs(data["landscape"]["fstar"]))))  # float32's step at f*
+    assert spacing <= floor and (floor == 1e-12 or floor < 10 * spacing)  # the decade above it, never below 1e-12
+
+
+def test_notable_points_carry_their_legend_names_and_fills():
+    points = payload(Scenario(landscape="peaks", steps=50))["landscape"]["points"]
+    assert sorted({(p["kind"], p["legend"], p["fill"]) for p in points}) == [
+        ("local min", "local minimum", "#a8a8a8"), ("max", "maximum", "white"), ("min", "global minimum", "white"),
+        ("saddle", "saddle point", "white")]
+
+
+def test_the_contour_figure_names_each_kind_of_point_once():
+    from viz.figures import contour_figure
+
+    shown = [t["name"] for t in contour_figure("peaks", [])["data"] if t.get("showlegend")]
+    assert shown == ["global minimum", "local minimum", "maximum", "saddle point"]
+
+
+def test_the_payload_places_the_playhead_at_the_scenario_step():
+    assert payload(Scenario(steps=80, playhead=30))["step"] == 30 and payload(Scenario(steps=80))["step"] == 0

@@ -3,6 +3,7 @@ bad input → a message, never a traceback. (The player itself runs in the brows
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,18 @@ def results_table(at: AppTest) -> Table:
     """The results table the page shows (its only st.html element)."""
     (element,) = at.get("html")
     return Table(element.proto.body)
+
+
+def player_payload(at: AppTest) -> dict:
+    """The JSON the player component was sent (AppTest knows it only as an unknown element)."""
+    (proto,) = [n.proto for n in walk(at.main) if getattr(getattr(n, "proto", None), "component_name", "") == "optiviz_player"]
+    return json.loads(proto.json)
+
+
+def walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from walk(child)
 
 
 def run(at: AppTest) -> AppTest:
@@ -179,3 +192,42 @@ def test_results_table_columns(landscape):
     table = results_table(at)
     assert table.header == list(COLUMNS) == ["run", "start", "final loss", "end", "nearest minimum", "distance"]
     assert len(table.rows) == len(Scenario().runs)
+
+
+def test_a_link_places_the_playhead_and_asks_for_its_resting_step():
+    at = open_playground({"steps": "200", "t": "37"})
+    data = player_payload(at)
+    assert (data["steps"], data["step"], data["reportStep"]) == (200, 37, True)
+    assert at.query_params["t"] == "37" and not at.warning
+    at.number_input(key="pg.steps").set_value(20)  # a shorter run: the playhead stands at its end
+    run(at)
+    assert scenario_of(at).playhead == 20 and player_payload(at)["step"] == 20
+
+
+def test_a_bad_playhead_in_a_link_is_named_and_the_player_starts_at_0():
+    at = open_playground({"t": "lots"})
+    assert any("'t=lots' is not a whole number" in w.value for w in at.warning)
+    assert player_payload(at)["step"] == 0 and "t" not in at.query_params
+
+
+def _follow(step):
+    """A page whose player reported resting on `step` (what the browser sent: anything)."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from ui.player import follow_playhead
+    from ui.state import ScenarioState
+
+    state = ScenarioState("pg")
+    state.load()
+    st.session_state["pg.player"] = SimpleNamespace(step=step)
+    follow_playhead(state, "pg.player")()
+
+
+@pytest.mark.parametrize("step, t", [(120, "120"), (0, None), (500.0, "500"), (501, None), (-3, None), (2.5, None),
+                                     (True, None), ("7", None), (None, None), (float("nan"), None)])
+def test_the_resting_step_goes_to_the_link_when_it_is_a_step_of_the_run(step, t):
+    at = AppTest.from_function(_follow, args=(step,), default_timeout=TIMEOUT)
+    run(at)
+    assert at.query_params.get("t") == t

@@ -1,7 +1,9 @@
 """The scenario object: URL round-trips, warnings for bad links, engine arguments."""
 
 import string
+from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,12 +52,13 @@ def _rounded(s: Scenario) -> Scenario:
     view=st.sampled_from(["2d", "3d", "both"]),
     flags=st.tuples(st.booleans(), st.booleans()),
     n_starts=st.integers(0, 3),
+    at=st.floats(0, 1),
 )
-def test_any_valid_scenario_round_trips(ls, runs, steps, seed, view, flags, n_starts):
+def test_any_valid_scenario_round_trips(ls, runs, steps, seed, view, flags, n_starts, at):
     land = landscapes.get(ls)
     starts = tuple(land.starts[i % len(land.starts)] for i in range(n_starts))
     s = Scenario(landscape=ls, runs=tuple(runs), starts=starts, steps=steps, seed=seed, view=view,
-                 log_loss=flags[0], presentation=flags[1])
+                 log_loss=flags[0], presentation=flags[1], playhead=round(at * steps))
     once = _rounded(s)
     back, warnings = from_query(to_query(once))
     assert warnings == []
@@ -86,3 +89,31 @@ def test_validate_rejects_out_of_range():
         assert "lr" in str(e)
     else:
         raise AssertionError("validate accepted lr=500")
+
+
+def test_the_playhead_travels_as_t_and_is_left_out_at_the_start():
+    assert "t" not in to_query(Scenario()) and Scenario().playhead == 0  # a link without t opens at the start, as before
+    s = Scenario(steps=300, playhead=37)
+    assert to_query(s)["t"] == "37"
+    assert from_query(to_query(s)) == (s, [])
+    assert from_query({"steps": "300", "t": "300"}) == (Scenario(steps=300, playhead=300), [])
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"t": "abc"}, "'t=abc' is not a whole number"),
+    ({"t": "12.5"}, "'t=12.5' is not a whole number"),
+    ({"t": "-1"}, "'t=-1' is outside [0, 500]"),
+    ({"t": "501"}, "'t=501' is outside [0, 500]"),
+    ({"t": "150", "steps": "100"}, "'t=150' is outside [0, 100]"),
+    ({"t": "nan"}, "'t=nan' is not a whole number"),
+])
+def test_a_bad_playhead_falls_back_to_the_start_with_a_warning(query, words):
+    s, warnings = from_query(query)
+    assert s.playhead == 0
+    assert len(warnings) == 1 and warnings[0].startswith(words) and warnings[0].endswith("using 0.")
+
+
+def test_a_shorter_run_brings_the_playhead_to_its_new_end():
+    s = replace(Scenario(playhead=400), steps=100)
+    assert s.playhead == 100 and s.validate() is s
+    assert replace(s, steps=1000).playhead == 100  # a longer run keeps it where it was

@@ -5,6 +5,7 @@ Query format (every key optional; a missing key means its default):
   ls=rosenbrock  start=-1.5,2;0,0.5  steps=500  noise=0  batch=32  seed=0
   ls=custom  f=(x^2-1)^2+2*y^2  dom=-2,2,-1.5,1.5   (a typed landscape; see landscapes/custom.py)
   view=2d|3d|both  logy=1  present=0  lesson=<slug>
+  t=120   (the step the player's playhead stands on, 0 … steps; missing: 0, the start)
   r1=adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=Adam%20fast;color=1f77b4;on=1
   r2=sgd;B=1   (a run's own batch size on a data landscape; `batch` is the default of runs without one)
   r2=… (up to MAX_RUNS runs, numbered from 1)
@@ -89,6 +90,11 @@ class Scenario:
     log_loss: bool = True
     presentation: bool = False
     lesson: str = ""
+    playhead: int = 0  # the step the player shows; never beyond `steps`
+
+    def __post_init__(self) -> None:
+        if self.playhead > self.steps:  # a run made shorter: its playhead stands at the new end
+            object.__setattr__(self, "playhead", self.steps)
 
     @property
     def start_points(self) -> tuple[tuple[float, float], ...]:
@@ -157,6 +163,7 @@ def to_query(s: Scenario) -> dict[str, str]:
         ("steps", s.steps, d.steps), ("noise", s.noise, d.noise), ("batch", s.batch_size, d.batch_size),
         ("seed", s.seed, d.seed), ("view", s.view, d.view), ("logy", int(s.log_loss), int(d.log_loss)),
         ("present", int(s.presentation), int(d.presentation)), ("lesson", s.lesson, d.lesson),
+        ("t", s.playhead, d.playhead),
     ]:
         if value != default:
             q[key] = fmt(value) if isinstance(value, float) else str(value)
@@ -375,6 +382,8 @@ def from_query(query: dict[str, str], outer_keys: Collection[str] = ()) -> tuple
         kw["lesson"] = re.sub(r"[^a-z0-9-]", "", query["lesson"])[:40]
         if kw["lesson"] != query["lesson"]:
             r.warn(f"'lesson' keeps only lower-case letters, digits and '-' (at most 40); using '{kw['lesson']}'.")
+    if "t" in query:
+        kw["playhead"] = r.number("t", query["t"], d.playhead, lo=0, hi=kw.get("steps", d.steps), integer=True)
     data = landscapes.get(ls).data
     runs = r.runs(query, None if data is None else data.size)
     if runs is not None:

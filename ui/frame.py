@@ -1,4 +1,4 @@
-"""The frame every page shares: page config, and a way out of Streamlit's legacy page mode.
+"""The frame every page shares: page config and icon, and a way out of Streamlit's legacy page mode.
 
 Streamlit 1.67 still notices a `pages/` folder: until the public `st.navigation` has run once
 in the server process, a URL naming a page file runs that file directly, bypassing app.py (no
@@ -10,10 +10,20 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 
+# The tab's icon: an emoji, not a Material symbol: Streamlit fetches those for the favicon from a
+# font CDN (fonts.gstatic.com), which a class network may not reach and should not be asked.
+ICON = "🧭"
+
+
+def app_icon() -> None:
+    """Set the tab's icon before `st.navigation` runs: otherwise the browser is first given the
+    current page's Material icon as the favicon, and fetches it from the CDN."""
+    st.set_page_config(page_icon=ICON)
+
+
 def page_frame(title: str) -> None:
-    """Wide layout and tab title; call first in every page. The icon is an emoji, not a Material
-    symbol: Streamlit fetches those for the favicon from a font CDN, which fails offline."""
+    """Wide layout and tab title; call first in every page."""
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-    st.set_page_config(page_title=f"{title} · optiviz", page_icon="🧭", layout="wide")
+    st.set_page_config(page_title=f"{title} · optiviz", page_icon=ICON, layout="wide")

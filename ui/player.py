@@ -10,12 +10,15 @@ it, the step the playhead rests on comes back as `step`.
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Callable
 
 import streamlit as st
 
 from trajectories.scenario import Scenario
 from ui import assets
+from ui.state import ScenarioState
 from viz import frontend
 from viz import player as payload
 
@@ -33,10 +36,34 @@ def publish(asset: payload.LandscapeAsset) -> str:
     return assets.publish("grids", asset.name, asset.blob)
 
 
-def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None) -> dict:
-    """The payload for `s`, with the landscape grid published as a static file; `zoom` as in viz.player."""
+def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None, report_step: bool = False) -> dict:
+    """The payload for `s`, with the landscape grid published as a static file; `zoom` and `report_step` as in
+    viz.player."""
     asset = payload.landscape_asset(s.landscape)
-    return payload.player_data(s, traces, grid_url=publish(asset), plotly_url=assets.plotly_url(), asset=asset, zoom=zoom)
+    return payload.player_data(s, traces, grid_url=publish(asset), plotly_url=assets.plotly_url(), asset=asset, zoom=zoom,
+                               report_step=report_step)
+
+
+def resting_step(key: str, steps: int) -> int | None:
+    """The step the player under `key` reported resting on, if it is a whole number in [0, steps]
+    (what comes back from the browser is checked like a link)."""
+    step = st.session_state[key].step
+    if isinstance(step, (int, float)) and not isinstance(step, bool) and math.isfinite(step) and step == int(step) \
+            and 0 <= step <= steps:
+        return int(step)
+    return None
+
+
+def follow_playhead(state: ScenarioState, key: str) -> Callable[[], None]:
+    """The player's `on_step` callback for a page whose scenario keeps the playhead (the link's `t`):
+    the step it rests on is committed, so the address bar and the shared link carry it."""
+
+    def on_step() -> None:
+        step = resting_step(key, state.current.steps)
+        if step is not None:
+            state.commit(replace(state.current, playhead=step))
+
+    return on_step
 
 
 def render(data: dict, *, key: str, on_click: Callable[[], None], on_step: Callable[[], None] | None = None):

@@ -8,7 +8,7 @@ import numpy as np
 
 import landscapes
 from trajectories.api import RunRecord
-from viz.landscape import POINT_SYMBOLS, grid
+from viz.landscape import POINT_STYLES, grid
 
 
 @functools.lru_cache(maxsize=32)
@@ -22,15 +22,23 @@ def _landscape_traces(landscape: str) -> tuple[dict, ...]:
         "contours": {"coloring": "heatmap", "showlines": True},
         "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
     }
-    points = tuple(
-        {
-            "type": "scatter", "x": [pt.x], "y": [pt.y], "mode": "markers", "showlegend": False,
-            "marker": {"symbol": POINT_SYMBOLS[pt.kind], "size": 12, "color": "white", "line": {"width": 1, "color": "black"}},
+    return (contour, *_point_traces(ls.points))
+
+
+def _point_traces(points) -> list[dict]:
+    """The notable points, with one legend entry per kind (on its first point): what a star means."""
+    named: set[str] = set()
+    traces = []
+    for pt in points:
+        style = POINT_STYLES[pt.kind]
+        traces.append({
+            "type": "scatter", "x": [pt.x], "y": [pt.y], "mode": "markers",
+            "name": style.name, "legendgroup": style.name, "showlegend": style.name not in named,
+            "marker": {"symbol": style.symbol, "size": 12, "color": style.fill, "line": {"width": 1, "color": "black"}},
             "hovertext": f"{pt.kind} ({pt.x:.3f}, {pt.y:.3f})", "hoverinfo": "text",
-        }
-        for pt in ls.points
-    )
-    return (contour, *points)
+        })
+        named.add(style.name)
+    return traces
 
 
 def contour_figure(landscape: str, paths: list[tuple[str, str, RunRecord]], height: int = 560) -> dict:

@@ -25,12 +25,17 @@ def _read(name: str) -> str:
     return (FRONTEND / name).read_text(encoding="utf-8")
 
 
+def common_js() -> str:
+    """What every view's script starts with: plotly.js loading, the plots' shared config (CONFIG), base64."""
+    return _read("common.js")
+
+
 @functools.lru_cache(maxsize=8)
 def player_js(host: str) -> str:
     """The player's scripts, then the adapter for `host` (one of HOSTS)."""
     if host not in HOSTS:
         raise ValueError(f"unknown player host {host!r}; expected one of {HOSTS}")
-    return "\n".join([_read("common.js"), *(_read(f"player/{name}.js") for name in (*MODULES, host))])
+    return "\n".join([common_js(), *(_read(f"player/{name}.js") for name in (*MODULES, host))])
 
 
 def player_html() -> str:
@@ -64,4 +69,4 @@ def sweep_map_js(host: str) -> str:
     if host not in HOSTS:
         raise ValueError(f"unknown sweep map host {host!r}; expected one of {HOSTS}")
     adapter = "export default onePerParent((parent) => new SweepView(parent));" if host == "streamlit" else ""
-    return "\n".join([_read("common.js"), _read("sweepmap.js"), adapter])
+    return "\n".join([common_js(), _read("sweepmap.js"), adapter])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,4 +50,19 @@ def grid(key: str, n: int = 160) -> LandscapeGrid:
     return replace(g, shade=g.lift(z))
 
 
-POINT_SYMBOLS = {"min": "star", "local min": "star-open", "max": "triangle-up", "saddle": "x", "degenerate saddle": "x"}
+class PointStyle(NamedTuple):
+    """How a kind of notable point is drawn on a map (a plotly marker symbol, filled, outlined in black)
+    and named in the map's legend. Every fill shows on the light legend and on the dark map alike."""
+
+    symbol: str
+    fill: str
+    name: str
+
+
+POINT_STYLES = {
+    "min": PointStyle("star", "white", "global minimum"),
+    "local min": PointStyle("star", "#a8a8a8", "local minimum"),
+    "max": PointStyle("triangle-up", "white", "maximum"),
+    "saddle": PointStyle("x", "white", "saddle point"),
+    "degenerate saddle": PointStyle("x", "#a8a8a8", "degenerate saddle point"),
+}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trajectories.scenario import PALETTE
+from viz.axes import log_axis
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,8 +54,9 @@ def line_figure(
         })
     layout = {
         "height": height, "margin": {"l": 50, "r": 10, "t": 30 if title else 10, "b": 40},
-        "xaxis": {"title": {"text": x_title}, "type": "log" if log_x else "linear"},
-        "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear", "exponentformat": "power"},
+        "xaxis": {"title": {"text": x_title}, **(log_axis(v for t in data for v in t["x"]) if log_x else {"type": "linear"})},
+        "yaxis": {"title": {"text": y_title}, **(log_axis(v for t in data for v in t["y"]) if log_y else {"type": "linear"}),
+                  "exponentformat": "power"},
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "x unified",
     }

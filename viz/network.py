@@ -33,7 +33,8 @@ def plane_asset(grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> LandscapeAss
     meta = {
         "key": PLANE_KEY, "name": "Loss on the plane", "x": [float(as_[0]), float(as_[-1])],
         "y": [float(bs[0]), float(bs[-1])], "axes": ["a (direction 1)", "b (direction 2)"], "log": True, "clip": None, "zmin": float(z.min()), "fstar": 0.0,
-        "points": [{"x": 0.0, "y": 0.0, "kind": "origin", "label": "origin of the plane", "symbol": "circle-open"}],
+        "points": [{"x": 0.0, "y": 0.0, "kind": "origin", "label": "origin of the plane", "symbol": "circle-cross",
+                    "fill": "white", "legend": "origin of the plane"}],
     }
     return grid_asset("plane", z, shade, meta)
 

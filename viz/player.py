@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ import landscapes
 import trajectories as tr
 from trajectories.api import RunRecord
 from trajectories.scenario import RunSpec, Scenario
-from viz.landscape import POINT_SYMBOLS, grid
+from viz.landscape import POINT_STYLES, grid
 from viz.thinning import kept_steps
 
 GRID_N = 160
@@ -90,7 +91,8 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
         "zmin": float(g.z.min()),
         "fstar": min(minima) if minima else None,
         "points": [
-            {"x": p.x, "y": p.y, "kind": p.kind, "label": p.label or p.kind, "symbol": POINT_SYMBOLS[p.kind]}
+            {"x": p.x, "y": p.y, "kind": p.kind, "label": p.label or p.kind, "symbol": POINT_STYLES[p.kind].symbol,
+             "fill": POINT_STYLES[p.kind].fill, "legend": POINT_STYLES[p.kind].name}
             for p in ls.points
         ],
     }
@@ -226,21 +228,36 @@ def run_payload(index: int, label: str, color: str, status: Sequence[str], lr_ro
             "status": list(status), **arrays, **offsets}
 
 
+LOSS_FLOOR = 1e-12  # the smallest f − f* a loss panel draws
+
+
+def loss_floor(fstar: float | None) -> float:
+    """The lowest loss gap f − f* worth drawing: LOSS_FLOOR, or where float32 can no longer tell f from
+    f* (the decade above its spacing at f*: the engine computes f in float32); a path that reaches
+    the minimum lies on this floor instead of drawing its rounding noise as a jagged tail."""
+    spacing = float(np.spacing(np.float32(abs(fstar or 0.0))))
+    return max(LOSS_FLOOR, 10.0 ** math.ceil(math.log10(spacing)))
+
+
 def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,
-            runs: list[dict], clickable: bool = True, report_step: bool = False) -> dict:
+            runs: list[dict], clickable: bool = True, report_step: bool = False, step: int = 0) -> dict:
     """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
     titles) and runs; `clickable` False where a click on the map means nothing (no start points);
-    `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js)."""
+    `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js);
+    `step` the one the playhead goes to when the player opens, or when a later payload asks for another.
+    On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it."""
     return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
-            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step}
+            "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step,
+            "lossFloor": loss_floor(landscape.get("fstar"))}
 
 
 def player_data(
     s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset,
-    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None, report_step: bool = False,
 ) -> dict:
-    """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32.
-    `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's camera); None shows the domain."""
+    """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32,
+    the playhead at the scenario's step. `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's
+    camera); None shows the domain. `report_step` as in `payload`."""
     runs = [
         run_payload(i, s.runs[i].display_label(), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
                     t.lr_rows, t.arrays, t.offsets, t.digest)
@@ -248,7 +265,7 @@ def player_data(
     ]
     landscape = {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None}
     return payload(plotly_url=plotly_url, landscape=landscape, steps=s.steps, view=s.view, log_loss=s.log_loss,
-                   presentation=s.presentation, runs=runs)
+                   presentation=s.presentation, runs=runs, report_step=report_step, step=s.playhead)
 
 
 def _fmt_point(x: float, y: float) -> str:

@@ -25,7 +25,7 @@ import landscapes
 from trajectories.scenario import Scenario
 from viz.canvases import Raster, Rgb, Svg, text_width
 from viz.landscape import grid
-from viz.player import GRID_N, RunTrace, landscape_asset
+from viz.player import GRID_N, RunTrace, landscape_asset, loss_floor
 from viz.thinning import kept_steps
 
 CONTOUR_LEVELS = 30
@@ -175,7 +175,7 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
     log_loss = s.log_loss and fstar is not None
     tracks = tuple(
         Track(s.runs[i].display_label(), hex_rgb(s.color(i)), t.record.positions,
-              np.maximum(t.record.losses - fstar, 1e-16) if log_loss else t.record.losses, t.record.lrs[: t.lr_rows])
+              np.maximum(t.record.losses - fstar, loss_floor(fstar)) if log_loss else t.record.losses, t.record.lrs[: t.lr_rows])
         for i, t in traces
     )
     k = width / BASE_WIDTH

@@ -299,8 +299,9 @@ def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
     mounted by hand (clicks go nowhere: there is no Playground to open), or the rate figure."""
     if s.kind == "lr":
         figure = rate_figure(result, s)
-        return (f"const FIG = {json.dumps(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
-                "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, {displaylogo: false, responsive: true});")
+        return (frontend.common_js()
+                + f"\nconst FIG = {json.dumps(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
+                "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, CONFIG);")
     data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "clickable": False, "height": 560}
     return (frontend.sweep_map_js("standalone")
             + f"\nnew SweepView(document.getElementById('ovz-host')).receive({json.dumps(data)}, () => {{}});")

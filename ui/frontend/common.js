@@ -2,6 +2,15 @@
 // host that keeps one view per parent element (Streamlit calls the default export again with new
 // data on every rerun; the view lives on, so camera, zoom and playhead survive updates).
 
+// Every plot's config. plotly.js 4 shows a "Share chart..." button by default that uploads the chart
+// to Plotly Cloud: a class network may be offline, and a student's data stays on the server.
+const CONFIG = {
+  displaylogo: false,
+  showSendToCloud: false,
+  responsive: true,
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
+};
+
 let plotlyLoading = null;
 
 function loadPlotly(url) {
@@ -46,4 +55,77 @@ function onePerParent(make) {
       views.delete(parentElement);
     };
   };
+}
+
+// The plots' type, grown with the view's width: tick labels of 16 px across a 1920-pixel projector,
+// 12 px on a laptop, at least 17 px when presenting; plots set their margins from it.
+const FONT_MIN = 12;
+const FONT_MIN_PRESENTING = 17;
+const FONT_MAX = 20;
+const PX_PER_FONT_PX = 90; // a view's width per pixel of type
+
+function fontForWidth(width, presenting = false) {
+  return Math.min(FONT_MAX, Math.max(presenting ? FONT_MIN_PRESENTING : FONT_MIN, Math.round(width / PX_PER_FONT_PX)));
+}
+
+// A cartesian plot's margins for tick labels and axis titles in `fs` type (axes with automargin widen
+// them where labels need more): the last x tick's label overhangs the plotting area by half its width,
+// the top y tick's by half its height, and the title sits above.
+function marginsFor(fs) {
+  return { l: Math.round(3.5 * fs), r: Math.round(1.6 * fs), t: Math.round(2.4 * fs), b: Math.round(3.2 * fs) };
+}
+
+// Log axes label decades (10⁻³) or whole numbers (0.02), never plotly's bare minor "2" and "5".
+function powerLabel(k) {
+  return k === 0 ? "1" : k === 1 ? "10" : `10<sup>${k < 0 ? "−" : ""}${Math.abs(k)}</sup>`;
+}
+
+function fullNumber(v) {
+  const k = Math.floor(Math.log10(v) + 1e-9);
+  if (k >= -4 && k <= 5) return String(Number(v.toPrecision(3)));
+  return `${Number((v / 10 ** k).toPrecision(3))}×${powerLabel(k)}`;
+}
+
+// Tick values and labels for a log axis over [lo, hi] (data units), labels at least `gap` decades
+// apart: decades when two fit (every k-th one when they crowd), else 1-2-5 times a decade when three
+// fit, else 1…9 times, written out; null when even those give fewer than two (a sliver of a decade:
+// plotly's own ticks there are plain numbers).
+function logTicks(lo, hi, gap) {
+  const a = Math.log10(lo) - 1e-9;
+  const b = Math.log10(hi) + 1e-9;
+  const k0 = Math.ceil(a);
+  const k1 = Math.floor(b);
+  if (k1 > k0) {
+    const every = Math.max(1, Math.ceil(gap - 1e-9));
+    const ks = [];
+    for (let k = k0; k <= k1; k += every) ks.push(k);
+    if (ks.length >= 2) return { tickvals: ks.map((k) => 10 ** k), ticktext: ks.map(powerLabel) };
+  }
+  for (const [mantissas, enough] of [[[1, 2, 5], 3], [[1, 2, 3, 4, 5, 6, 7, 8, 9], 2]]) {
+    const vals = [];
+    for (let k = Math.floor(a); k <= Math.ceil(b); k++) {
+      for (const m of mantissas) {
+        const at = Math.log10(m * 10 ** k);
+        if (at >= a && at <= b && (!vals.length || at - Math.log10(vals[vals.length - 1]) >= gap)) vals.push(m * 10 ** k);
+      }
+    }
+    if (vals.length >= enough) return { tickvals: vals, ticktext: vals.map(fullNumber) };
+  }
+  return null;
+}
+
+// The ticks of a log axis from lo to hi drawn over `pixels` in `fontSize` type, as layout ({}: plotly's own).
+function logTickLayout(lo, hi, pixels, fontSize) {
+  const ticks = logTicks(lo, hi, (1.6 * fontSize * Math.log10(hi / lo)) / Math.max(pixels, 1));
+  return ticks ? { tickmode: "array", ...ticks } : {};
+}
+
+// A log axis showing [lo, hi] with a margin, at least 0.7 decades tall (a constant rate gets a
+// band around it, 1-2-5 ticks wide, not plotly's sliver).
+function logAxis(lo, hi, pixels, fontSize) {
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return { type: "log" };
+  const span = Math.log10(hi / lo);
+  const pad = Math.max(0.04 * span, (0.7 - span) / 2);
+  const range = [Math.log10(lo) - pad, Math.log10(hi) + pad];
+  return { type: "log", range, ...logTickLayout(10 ** range[0], 10 ** range[1], pixels, fontSize) };
 }

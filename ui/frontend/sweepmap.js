@@ -5,12 +5,8 @@
 // The maps are laid out to fit the window below their top (columns and height chosen together,
 // at most `height` px a plot), so a class sees every map and the legend without scrolling.
 
-const CONFIG = {
-  displaylogo: false,
-  showTips: false, // plotly's "double-click to zoom back out": the data is the window, so the page offers its own way out
-  responsive: true,
-  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
-};
+// showTips: plotly's "double-click to zoom back out": the data is the window, so the page offers its own way out
+const SWEEP_CONFIG = { ...CONFIG, showTips: false };
 
 function half(bits) {
   // IEEE 754 binary16 → number
@@ -38,6 +34,11 @@ function edges(axis) {
     out[i] = axis.log ? axis.low * (axis.high / axis.low) ** t : axis.low + (axis.high - axis.low) * t;
   }
   return out;
+}
+
+// A map axis's type and ticks over `pixels`: log axes in decades or whole numbers (common.js).
+function mapAxis(axis, pixels) {
+  return { type: axis.log ? "log" : "linear", exponentformat: "power", ...(axis.log ? logTickLayout(axis.low, axis.high, pixels, 12) : {}) };
 }
 
 function centre(axis, i) {
@@ -204,8 +205,8 @@ class SweepView {
       font: { family: getComputedStyle(this.root).fontFamily, size: 12 },
       paper_bgcolor: "rgba(0,0,0,0)",
       title: { text: m.title, font: { size: 13 }, x: 0.02 },
-      xaxis: { title: { text: m.x.label }, type: m.x.log ? "log" : "linear", exponentformat: "power", constrain: "domain" },
-      yaxis: { title: { text: m.y.label }, type: m.y.log ? "log" : "linear", exponentformat: "power" },
+      xaxis: { title: { text: m.x.label }, ...mapAxis(m.x, p.plot.clientWidth), constrain: "domain" },
+      yaxis: { title: { text: m.y.label }, ...mapAxis(m.y, data.height) },
       dragmode: this.zoomable ? "zoom" : false,
       showlegend: false,
       uirevision: `${m.x.low},${m.x.high},${m.y.low},${m.y.high}`,
@@ -220,7 +221,7 @@ class SweepView {
     }
     p.map = m;
     p.zoomable = this.zoomable;
-    await this.Plotly.react(p.plot, traces, layout, CONFIG);
+    await this.Plotly.react(p.plot, traces, layout, SWEEP_CONFIG);
     p.digest = raw.digest;
     if (!p.bound) this.bind(p, i, data);
     p.bound = true;

@@ -1,43 +1,57 @@
 // optiviz player, curves: every run's learning-rate and loss curves drawn by plotly once per data
-// update; the playhead's dashed line and markers on a canvas over each.
+// update; the playhead's dashed line and markers on a canvas over each. On a log loss axis the
+// gap f − f* is drawn down to the payload's floor (`lossFloor`): what lies below it is float32
+// rounding, not progress, so a path that reached the minimum runs flat along the floor.
 
 const CURVES = {
   curveY(v) {
-    return this.lossLog ? Math.max(v - this.lossFloor, 1e-16) : v;
+    return this.lossLog ? Math.max(v - this.lossFstar, this.lossFloor) : v;
   },
 
   async drawCurves() {
     const L = this.L;
     this.lossLog = this.logLoss && L.fstar !== null;
-    this.lossFloor = this.lossLog ? L.fstar : 0;
-    const key = `${this.runsKey}|${this.lossLog}|${L.key}|${this.fontSize}`;
+    this.lossFstar = this.lossLog ? L.fstar : 0;
+    const key = `${this.runsKey}|${this.lossLog}|${L.key}|${this.fontSize}|${this.lossFloor}`;
     if (this.drawn.curves === key) return;
     const T = this.T;
+    const fs = this.fontSize;
     const lrTraces = [];
     const lossTraces = [];
     const line = (run, track, y, hover) => ({
       type: "scatter", mode: "lines", name: run.label, line: { color: run.color, width: 2 },
       x: Array.from(track.steps), y: Array.from(track.values, y), hovertemplate: `${run.label}<br>step %{x}: ${hover}<extra></extra>`,
     });
-    let lrLo = Infinity;
-    let lrHi = 0;
+    const lr = { lo: Infinity, hi: 0 };
+    const loss = { lo: Infinity, hi: 0 };
+    const extend = (range, v) => {
+      if (v > 0 && v < range.lo) range.lo = v;
+      if (v > range.hi && Number.isFinite(v)) range.hi = v;
+    };
     for (const run of this.runs) {
       for (const rate of run.rates) {
         lrTraces.push(line(run, rate, (v) => v, "η = %{y:.3g}"));
-        for (const v of rate.values) {
-          if (v > 0 && v < lrLo) lrLo = v;
-          if (v > lrHi) lrHi = v;
-        }
+        rate.values.forEach((v) => extend(lr, v));
       }
-      for (const loss of run.losses) lossTraces.push(line(run, loss, (v) => this.curveY(v), "%{y:.4g}"));
+      for (const track of run.losses) {
+        const trace = line(run, track, (v) => this.curveY(v), this.lossLog ? "%{text}%{y:.4g}" : "%{y:.4g}");
+        if (this.lossLog) trace.text = trace.y.map((y) => (y <= this.lossFloor ? "≤ " : ""));
+        trace.y.forEach((v) => extend(loss, v));
+        lossTraces.push(trace);
+      }
     }
-    const xaxis = { range: [0, T], title: { text: "step" }, zeroline: false };
-    const lrDecades = Math.log10(lrHi / lrLo); // under ~1.5 decades plotly would label every digit
-    const lossTitle = this.lossLog ? (L.fstar === 0 ? "loss f (log)" : "f − f* (log)") : "loss f";
-    const title = (text) => ({ text, font: { size: this.fontSize + 1 }, x: 0.02 });
+    const pixels = this.panels.lr.clientHeight - 5.6 * fs; // the panel less its top and bottom margins
+    const axisTitle = (text) => ({ text, standoff: Math.round(0.5 * fs) });
+    const xaxis = { range: [0, T], title: axisTitle("step"), zeroline: false, automargin: true };
+    const floored = this.lossLog && loss.lo <= this.lossFloor;
+    const lossTitle = (this.lossLog ? (L.fstar === 0 ? "loss f (log)" : "f − f* (log)") : "loss f")
+      + (floored ? ` · ≤${powerLabel(Math.round(Math.log10(this.lossFloor)))} is float32 rounding` : "");
+    const title = (text) => ({ text, font: { size: fs + 1 }, x: 0.02 });
     const plots = [
-      [this.gd.lr, lrTraces, this.layout({ uirevision: "lr", title: title("learning rate η (log)"), xaxis, yaxis: { type: "log", exponentformat: "power", dtick: lrDecades < 1.5 ? "D2" : undefined } })],
-      [this.gd.loss, lossTraces, this.layout({ uirevision: `loss${this.lossLog}`, title: title(lossTitle), xaxis, yaxis: { type: this.lossLog ? "log" : "linear", exponentformat: "power" } })],
+      [this.gd.lr, lrTraces, this.layout({ uirevision: "lr", title: title("learning rate η (log)"), xaxis,
+        yaxis: { ...logAxis(lr.lo, lr.hi, pixels, fs), automargin: true } })],
+      [this.gd.loss, lossTraces, this.layout({ uirevision: `loss${this.lossLog}`, title: title(lossTitle), xaxis,
+        yaxis: { ...(this.lossLog ? this.flooredAxis(loss, pixels) : { type: "linear" }), automargin: true } })],
     ];
     const first = !this.drawn.curves;
     for (const [gd, traces, layout] of plots) {
@@ -49,6 +63,15 @@ const CURVES = {
       }
     }
     this.drawn.curves = key;
+  },
+
+  // The log loss axis; where a curve lies on the floor, the floor's tick says "≤".
+  flooredAxis(loss, pixels) {
+    const axis = logAxis(loss.lo, loss.hi, pixels, this.fontSize);
+    if (axis.tickvals && loss.lo <= this.lossFloor) {
+      axis.ticktext = axis.ticktext.map((text, i) => (Math.abs(Math.log10(axis.tickvals[i] / this.lossFloor)) < 1e-6 ? `≤${text}` : text));
+    }
+    return axis;
   },
 
   drawCurveHeads(which, t) {

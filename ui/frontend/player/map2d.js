@@ -1,7 +1,25 @@
-// optiviz player, 2-D map: the contour drawn once per landscape by plotly; the full paths, the
+// optiviz player, 2-D map: the contour and the landscape's notable points (with a legend of their
+// kinds: what a star or a cross means) drawn once per landscape by plotly; the full paths, the
 // trail up to the playhead and the heads drawn on canvas layers over it.
 
 const CLICK_DELAY_MS = 300; // a second click within this turns the click into a double-click (zoom reset)
+const LEGEND_ROW = 1.9; // a legend row's height in font sizes
+
+// How many rows plotly's horizontal legend of `names` takes in `width` pixels (an entry: its symbol,
+// ≈ 40 px, and its name at ≈ 0.55 font sizes a letter).
+function legendRows(names, size, width) {
+  let count = 0;
+  let left = 0;
+  for (const name of names) {
+    const w = 40 + 0.55 * size * name.length;
+    if (count === 0 || w > left) {
+      count += 1;
+      left = width;
+    }
+    left -= w;
+  }
+  return count;
+}
 
 function tracePath(ctx, g, path, from, to) {
   const v = path.values;
@@ -32,18 +50,31 @@ const MAP2D = {
       line: { width: 0.5, color: "rgba(255,255,255,0.35)" },
       hovertemplate: "x %{x:.3f}, y %{y:.3f}<br>f %{customdata:.4g}<extra></extra>",
     }];
+    const named = new Set();
     for (const p of L.points) {
       traces.push({
         type: "scatter", mode: "markers", x: [p.x], y: [p.y], hoverinfo: "text",
         hovertext: `${p.label} (${p.x.toFixed(3)}, ${p.y.toFixed(3)})`,
-        marker: { symbol: p.symbol, size: 13, color: "white", line: { width: 1.2, color: "black" } },
+        marker: { symbol: p.symbol, size: 13, color: p.fill, line: { width: 1.2, color: "black" } },
+        name: p.legend, legendgroup: p.legend, showlegend: !named.has(p.legend),
       });
+      named.add(p.legend);
     }
+    const fs = this.fontSize;
+    const axis = (range, text) => ({ range, title: { text, standoff: Math.round(0.5 * fs) }, zeroline: false, automargin: true });
+    const margin = marginsFor(fs);
+    const lines = legendRows([...named], fs, gd.clientWidth - margin.l - margin.r);
     const layout = this.layout({
       uirevision: `${L.key}|${view}`,
-      title: { text: `${L.name}${this.clickable ? " — click to set the start" : ""}`, font: { size: this.fontSize + 1 }, x: 0.02 },
-      xaxis: { range: view[0], title: { text: axisNames(L)[0] }, zeroline: false },
-      yaxis: { range: view[1], title: { text: axisNames(L)[1] }, zeroline: false },
+      title: { text: `${L.name}${this.clickable ? " — click to set the start" : ""}`, font: { size: fs + 1 }, x: 0.02 },
+      xaxis: axis(view[0], axisNames(L)[0]),
+      yaxis: axis(view[1], axisNames(L)[1]),
+      margin: { ...margin, b: margin.b + Math.round(lines * LEGEND_ROW * fs) },
+      showlegend: lines > 0,
+      legend: {
+        orientation: "h", xref: "paper", x: 0.5, xanchor: "center", yref: "container", y: 0, yanchor: "bottom",
+        font: { size: fs }, itemclick: false, itemdoubleclick: false,
+      },
     });
     if (!this.drawn.map2d) {
       await this.Plotly.newPlot(gd, traces, layout, CONFIG);

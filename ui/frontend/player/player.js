@@ -5,12 +5,8 @@
 // Plotly draws what changes rarely (contour, surface, full curves); the playhead moves only cheap
 // things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js). The host (streamlit.js, standalone.js)
 // calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
-
-const CONFIG = {
-  displaylogo: false,
-  responsive: true,
-  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
-};
+// The plots' type grows with the player's width (common.js, fontForWidth); a resize that changes it
+// redraws them.
 
 class Player {
   constructor(parent, { clickable = true } = {}) {
@@ -49,6 +45,7 @@ class Player {
     this.clickTimer = null;
     this.reportTimer = null;
     this.reported = null; // the last step sent back (report.js)
+    this.asked = null; // the last step the data asked for (report.js)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
     this.bindControls();
@@ -95,16 +92,20 @@ class Player {
     this.L = L;
     this.T = data.steps;
     this.logLoss = data.logLoss;
+    this.lossFloor = data.lossFloor;
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
     this.reportsStep = !!data.reportStep;
-    if (this.reported === null) this.reported = this.t; // where the player starts is no news
+    this.takeAskedStep(data.step);
     this.runs = data.runs.map(decodeRun);
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
     this.root.classList.toggle("ovz-present", !!data.presentation);
     this.root.classList.toggle("ovz-has-boundary", !!data.boundary);
     this.view = data.view;
-    this.fontSize = data.presentation ? 17 : 12;
+    this.data = data;
+    this.presenting = !!data.presentation;
+    this.fontSize = this.chartFont();
+    this.root.style.setProperty("--ovz-font", `${this.fontSize}px`);
     this.runsKey = this.runs.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
     this.t = Math.min(this.t, this.T);
     this.tf = this.t;
@@ -127,10 +128,14 @@ class Player {
     return this.view === "both" || (name === "map2d" ? this.view === "2d" : name === "map3d" ? this.view === "3d" : true);
   }
 
+  chartFont() {
+    return fontForWidth(this.root.clientWidth, this.presenting);
+  }
+
   layout(extra) {
     const font = getComputedStyle(this.root).fontFamily;
     return {
-      margin: { l: 55, r: 12, t: 28, b: 42 },
+      margin: marginsFor(this.fontSize),
       font: { family: font, size: this.fontSize },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
@@ -164,7 +169,11 @@ class Player {
   }
 
   resize() {
-    if (!this.Plotly) return;
+    if (!this.Plotly || !this.data) return;
+    if (this.chartFont() !== this.fontSize) {
+      this.receive(this.data); // redrawn in the new type (plotly resizes as it redraws)
+      return;
+    }
     for (const name of ["map2d", "map3d", "lr", "loss", "boundary"]) {
       const gd = this.gd[name];
       if (gd._fullLayout && gd.offsetParent !== null) this.Plotly.Plots.resize(gd);

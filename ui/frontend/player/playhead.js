@@ -1,8 +1,13 @@
 // optiviz player, the playhead: one step for every panel, moved by play/pause, the step buttons,
-// the scrub bar and the keyboard.
+// the scrub bar and the keyboard (with the focus anywhere in the player).
 
 const ICON_PLAY = '<svg viewBox="0 0 16 16"><path d="M4 2v12l10-6z"/></svg>';
 const ICON_PAUSE = '<svg viewBox="0 0 16 16"><path d="M3 2h4v12H3zM9 2h4v12H9z"/></svg>';
+
+// Keys and what they do; PageUp/PageDown (a presenter's remote) jump a tenth of the run.
+const PLAYER_KEYS = {
+  " ": "play", ArrowLeft: "back", ArrowRight: "forward", Home: "first", End: "last", PageUp: "jumpBack", PageDown: "jumpForward",
+};
 
 const PLAYHEAD = {
   renderStep(t) {
@@ -77,30 +82,39 @@ const PLAYHEAD = {
   },
 
   bindControls() {
+    const jump = () => Math.max(1, Math.round(this.T / 10));
     const actions = {
       first: () => this.seek(0),
       back: () => this.seek(this.t - 1),
       play: () => (this.playing ? this.pause() : this.play()),
       forward: () => this.seek(this.t + 1),
       last: () => this.seek(this.T),
+      jumpBack: () => this.seek(this.t - jump()),
+      jumpForward: () => this.seek(this.t + jump()),
     };
-    this.root.querySelectorAll("button[data-act]").forEach((b) => {
-      b.addEventListener("click", () => {
-        if (b.dataset.act !== "play") this.pause();
-        actions[b.dataset.act]();
-      });
-    });
+    const act = (name) => {
+      if (name !== "play") this.pause();
+      actions[name]();
+    };
+    this.root.querySelectorAll("button[data-act]").forEach((b) => b.addEventListener("click", () => act(b.dataset.act)));
     this.ui.scrub.addEventListener("input", () => {
       this.pause();
       this.seek(Number(this.ui.scrub.value));
     });
+    // The keys work wherever the focus is in the player: on itself, a button or the playhead slider
+    // just clicked (whose own keys would do something else: space would press the button again).
+    // A select keeps its arrows; a click anywhere else (a plot) gives the player the focus.
     this.root.addEventListener("keydown", (e) => {
-      if (e.target !== this.root) return;
-      const key = { " ": "play", ArrowLeft: "back", ArrowRight: "forward", Home: "first", End: "last" }[e.key];
-      if (!key) return;
+      const name = PLAYER_KEYS[e.key];
+      if (!name || e.altKey || e.ctrlKey || e.metaKey || e.target.tagName === "SELECT") return;
       e.preventDefault();
-      if (key !== "play") this.pause();
-      actions[key]();
+      if (!e.repeat || name !== "play") act(name);
+    });
+    this.root.addEventListener("keyup", (e) => {
+      if (e.key === " " && e.target.tagName !== "SELECT") e.preventDefault(); // a button clicks on space's keyup
+    });
+    this.root.addEventListener("pointerdown", (e) => {
+      if (!e.target.closest("button, input, select")) this.root.focus({ preventScroll: true });
     });
   },
 };
