@@ -9,6 +9,7 @@ import pytest
 
 from tests.e2e.harness import wait_for_app
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from viz.results_table import COLUMNS
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +63,7 @@ def test_page_loads_without_errors(page, app_url):
     assert page.locator("[data-testid=stException]").count() == 0
     results = page.locator(".ovz-results")  # the results table: styled, one row per run, each run's colour
     assert results.locator("tbody tr").all_inner_texts()[0].startswith("SGD")
-    assert results.locator("tbody tr").count() == 3 and results.locator("th").count() == 7
+    assert results.locator("tbody tr").count() == 3 and results.locator("th").count() == len(COLUMNS)
     assert results.locator(".dot").first.evaluate("e => getComputedStyle(e).borderRadius") == "50%"
     assert page.errors == []
     # plotly.js was fetched once, by the page's preload header; the player's script element reused it
