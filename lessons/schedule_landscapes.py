@@ -238,7 +238,8 @@ def _peaks(lesson: Lesson) -> Finding:
                 "warmup-cosine do not.",
                 f"Least momentum (to 0.01) that carries SGD from ({fmt(ax)}, {fmt(ay)}) past "
                 f"{_where(key, int(demo[0][0]))} into the global minimum: {listing(zip(NAMES, needed), 2)}. "
-                f"With μ = {fmt(mu)}, grid starts from which the global minimum is reached: {listing(zip(NAMES, escapes))}.",
+                f"With μ = {fmt(mu)}, grid starts from which the global minimum is reached: "
+                f"{listing(zip(NAMES, escapes))}.",
                 max(as_number(needed[CONSTANT]), as_number(needed[COSINE]))
                 < min(as_number(needed[i]) for i in (STEP, SGDR, WARMUP))
                 and min(escapes[CONSTANT], escapes[COSINE]) > max(escapes[STEP], escapes[SGDR], escapes[WARMUP]),
@@ -246,7 +247,7 @@ def _peaks(lesson: Lesson) -> Finding:
             Check(
                 "The start point matters a great deal: from some starts neither momentum nor the schedule helps.",
                 f"With μ = {fmt(mu)}, of the {len(trapped)} grid starts, all five schedules reach the global minimum "
-                f"from {all_five}, none of them from {none}, only some from {some}. From ({fmt(bx)}, {fmt(by)}) "
+                f"from {all_five}, none of them from {none}, some but not all from {some}. From ({fmt(bx)}, {fmt(by)}) "
                 + (f"every path on the map ends in {_where(key, b_ends.pop())}." if len(b_ends) == 1 else
                    "the paths end in " + ", ".join(sorted(_where(key, c) for c in b_ends)) + "."),
                 all_five > 0 and none > 0,
@@ -477,7 +478,8 @@ def _plateau(lesson: Lesson) -> Finding:
         },
         explanation=(
             f"The slope |∇f| is {fmt(plateau_grad)} at the start; on its row, y = {fmt(y0)}, the cliff's reaches "
-            f"{fmt(cliff_grad)}, {fmt(cliff_grad / plateau_grad)}× more. The rate each run had at the step it reached the cliff: "
+            f"{fmt(cliff_grad)}, {fmt(cliff_grad / plateau_grad)}× more. The rate each run had at the step it reached "
+            "the cliff: "
             + listing((n, r) for n, r in zip(NAMES, rate_at_cliff) if r is not None)
             + f". The constant run {fate[CONSTANT]}; the runs that end in the basin: {', '.join(in_basin) or 'none'}."
         ) if best != CONSTANT else "",

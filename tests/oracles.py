@@ -78,7 +78,8 @@ def plateau_cliff(p: np.ndarray) -> np.ndarray:
     """The plateau-and-cliff surface at points (..., 2)."""
     x, y = p[..., 0], p[..., 1]
     H, k, c, tau, m, b = PLATEAU.values()
-    return H * _logistic(k * (c - x)) + tau * np.logaddexp(0.0, c - x) + b * ((x - m) ** 2 + y**2) * _logistic(k * (x - c))
+    basin = b * ((x - m) ** 2 + y**2) * _logistic(k * (x - c))
+    return H * _logistic(k * (c - x)) + tau * np.logaddexp(0.0, c - x) + basin
 
 
 def plateau_cliff_grad(p: np.ndarray) -> np.ndarray:
@@ -86,7 +87,8 @@ def plateau_cliff_grad(p: np.ndarray) -> np.ndarray:
     x, y = p[..., 0], p[..., 1]
     H, k, c, tau, m, b = PLATEAU.values()
     up, down = _logistic(k * (c - x)), _logistic(k * (x - c))
-    gx = -H * k * up * (1 - up) - tau * _logistic(c - x) + 2 * b * (x - m) * down + b * ((x - m) ** 2 + y**2) * k * down * (1 - down)
+    gx = (-H * k * up * (1 - up) - tau * _logistic(c - x) + 2 * b * (x - m) * down
+          + b * ((x - m) ** 2 + y**2) * k * down * (1 - down))
     return np.stack([gx, 2 * b * y * down], axis=-1)
 
 

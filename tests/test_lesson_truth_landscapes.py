@@ -222,6 +222,10 @@ def test_lesson_2_canyon():
     lesson = lessons.get("canyon-schedules")
     s = lesson.scenario
     assert s.start_points == ((0.0, 0.0),) and s.steps == 1000 and {r.lr for r in s.runs} == {0.004}
+    # the setup: η₀ is more than the floor near the minimum tolerates, 2/λ_max with λ_max = 1002 (to 4 digits)
+    curvature = np.linalg.eigvalsh(np.array([[802.0, -400.0], [-400.0, 200.0]]))[-1]  # ∇²f at (1, 1), by hand
+    assert round(curvature) == 1002 and 2 / curvature == pytest.approx(0.002, abs=5e-6) and 0.004 > 2 / curvature
+    assert "2/1002 ≈ 0.002" in lesson.setup
     assert [r.optimizer for r in s.runs] == ["sgd"] * 5
     domain = landscapes.get("rosenbrock").domain
     paths = {n: heavy_ball(rosenbrock_grads, s.start_points, rates(n, 1000, 0.004), domain).positions[0]
@@ -317,8 +321,9 @@ def test_lesson_3_peaks():
           "global minimum: constant {}, step {}, cosine {}, SGDR {}, warmup-cosine {}. With μ = {}, grid starts from "
           "which the global minimum is reached: constant {}, step {}, cosine {}, SGDR {}, warmup-cosine {}.",
           ax, ay, *local_b, *needed.values(), mu, *escapes)
-    reads(three, "With μ = {}, of the {} grid starts, all five schedules reach the global minimum from {}, none of them "
-          "from {}, only some from {}. From ({}, {}) every path on the map ends in the local minimum at ({}, {}).",
+    reads(three, "With μ = {}, of the {} grid starts, all five schedules reach the global minimum from {}, none of "
+          "them from {}, some but not all from {}. From ({}, {}) every path on the map ends in the local minimum at "
+          "({}, {}).",
           mu, len(trapped), all_five, none, len(trapped) - all_five - none, bx, by, *local_a)
     reads(finding("peaks-local-minima").explanation,
           "Step decay runs at exactly the constant rate for its first {} steps, and the escapes are over before that: "
@@ -337,6 +342,7 @@ def test_lesson_3_peaks():
     assert finding("peaks-local-minima").verdict == "partly confirmed"
     # "What to look for": the paths on the map, from both starts
     assert [place[0] for _, place in runs[15:]] == ["G", "G", "G", "G", "L1"]
+    assert all(np.linalg.norm(p[0] - local_b, axis=1).min() < 0.2 for p, _ in runs[15:19])  # through the dip
     assert all(place[1] == "L0" for _, place in runs[15:]) and np.allclose(local_a, (-1.347, 0.205), atol=1e-3)
 
 
