@@ -3,13 +3,15 @@ AdaMod and learning-rate sensitivity (9), AdaGrad's vanishing step (12)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import landscapes
 import optimizers
 import trajectories as tr
 from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
-from lessons.measures import best_value, count_global, fmt, listing
+from lessons.measures import best_value, count_global, fmt, listing, nearest_minimum, settle_step
 from schedules.presets import NOAM_WARMUPS, SGDR_RESTARTS, Preset
 from trajectories import engine
 from trajectories.scenario import RunSpec
@@ -83,7 +85,7 @@ REDDI = Lesson(
     claim="Adam's effective learning rate can increase over time, so it need not converge: on this linear problem, "
     "optimal at x = −1, the exponential average lets the rare large gradient C be outweighed by the frequent small "
     "ones and Adam converges to x = +1. AMSGrad uses the maximum of past second moments and converges.",
-    source="seed 000 §3.2 (eq. 22); seed 002 §3.9 (Reddi, Kale & Kumar 2018)",
+    source="Reddi, Kale & Kumar 2018, §3, retold by Chang, Liang & Li 2024, §3.2, eq. 22",
     scenario=None,
     measure=_reddi,
 )
@@ -93,12 +95,18 @@ REDDI = Lesson(
 WARMUP_SEEDS, EARLY = 8, 5
 
 
-def _radam_switch(b2: float, threshold: float) -> int:
+def radam_switch(b2: float, threshold: float) -> int:
     """The first step t at which RAdam's ρₜ exceeds its threshold (the rectified phase starts)."""
     t = np.arange(1, 1000, dtype=float)
     rho_inf = 2.0 / (1.0 - b2) - 1.0
     rho = rho_inf - 2.0 * t * b2**t / (1.0 - b2**t)
     return int(t[np.argmax(rho > threshold)])
+
+
+def _decided(key: str, rec: tr.RunRecord) -> int:
+    """The step from which every path of a record stays nearest the minimum it ends nearest."""
+    nearest = nearest_minimum(key, rec.positions)
+    return max(settle_step((nearest != nearest[:, -1:])[i].astype(float), 0.0) for i in range(len(nearest)))
 
 
 def _restarts(rates: np.ndarray) -> list[int]:
@@ -133,12 +141,14 @@ def _warmup(lesson: Lesson) -> Finding:
     hits = [count_global(s.landscape, rs) for rs in recs]
     early = [float(np.mean([np.linalg.norm(r.positions[:, EARLY] - r.positions[:, 0], axis=1) for r in rs]))
              for rs in recs]
+    decided = max(_decided(s.landscape, r) for rs in recs for r in rs)
     adam, warm, radam = 0, 1, 2
     hyper = optimizers.get("radam").resolve(dict(s.runs[radam].hyper))
-    switch = _radam_switch(hyper["b2"], hyper["threshold"])
+    switch = radam_switch(hyper["b2"], hyper["threshold"])
     noam, sgdr = _curves(NOAM_WARMUPS), _curves(SGDR_RESTARTS)
     warmups = [int(e.params["warmup_steps"]) for e in NOAM_WARMUPS.entries]
     peaks = [float(c.max()) for c in noam]
+    peak_steps = [int(c.argmax()) for c in noam]
     cycles = [(int(e.params["t0"]), int(e.params["t_mult"])) for e in SGDR_RESTARTS.entries]
     restarts = [_restarts(c) for c in sgdr]
     expected = [_expected_restarts(a, b, SGDR_RESTARTS.T) for a, b in cycles]
@@ -146,7 +156,7 @@ def _warmup(lesson: Lesson) -> Finding:
         checks=(
             Check(
                 "Adam without warmup falls into a poor optimum early; with warmup it does better.",
-                f"Runs (of {total}, noise σ = {fmt(s.noise)}) that end in the global minimum: "
+                f"Runs (of {total}, noise σ = {fmt(s.noise)}) that end nearest the global minimum: "
                 f"{listing(zip(names[:2], hits[:2]))}.",
                 hits[warm] > hits[adam],
             ),
@@ -156,10 +166,10 @@ def _warmup(lesson: Lesson) -> Finding:
                 hits[radam] >= hits[warm],
             ),
             Check(
-                "A longer Noam warmup lowers the peak rate and makes the curve gentler.",
-                "Peak rate for warmup " + listing(zip(map(str, warmups), peaks)) + "; reached at step "
-                + ", ".join(str(int(c.argmax())) for c in noam) + ".",
-                all(a > b for a, b in zip(peaks, peaks[1:])),
+                "A longer Noam warmup gives a lower, later peak.",
+                "Peak rate for warmup " + listing(zip(map(str, warmups), peaks)) + ", at steps "
+                + ", ".join(map(str, peak_steps)) + " (counted from 0).",
+                all(a > b for a, b in zip(peaks, peaks[1:])) and peak_steps == sorted(set(peak_steps)),
             ),
             Check(
                 "SGDR with T₀ = 100, T_mult = 1 restarts every 100 steps; with T₀ = 10, T_mult = 2 each cycle is "
@@ -176,9 +186,10 @@ def _warmup(lesson: Lesson) -> Finding:
             **{f"Noam peak/w={w}": p for w, p in zip(warmups, peaks)},
         },
         explanation=(
-            f"Under noisy gradients the first steps decide the basin. Mean distance moved in the first {EARLY} steps: "
-            f"{listing(zip(names, early))}. RAdam's rectifier is off until step {switch} "
-            f"(ρₜ ≤ {fmt(hyper['threshold'])}); "
+            f"Under noisy gradients the first steps decide the basin: every run was nearest its final minimum from step "
+            f"{decided} of {s.steps} on. Mean distance from the start after {EARLY} steps: "
+            f"{listing(zip(names, early))}. RAdam's rectifier starts only at step {switch} "
+            f"(before that ρₜ ≤ {fmt(hyper['threshold'])}); "
             "until then it steps by η·m̂, the raw momentum of the noisy gradient, without Adam's normalisation — "
             "larger, not smaller, steps than Adam's when the noise is large."
         ) if hits[radam] < hits[warm] else "",
@@ -191,16 +202,16 @@ WARMUP = Lesson(
     slug="warmup-radam",
     title="Warmup and RAdam",
     question="Why warm up Adam's learning rate, and does RAdam make warmup unnecessary?",
-    setup="Styblinski–Tang from its central maximum (0, 0), where the true gradient points to the global minimum "
-    "(bottom left), with Gaussian gradient noise σ = 10; Adam, Adam with 50 steps of linear warmup, and RAdam, all "
+    setup="Styblinski–Tang from (0, 0), next to its central maximum, where the true gradient points to the global "
+    "minimum (bottom left), with Gaussian gradient noise σ = 10; Adam, Adam with 50 steps of linear warmup, and RAdam, all "
     "η = 0.1, 500 steps, eight noisy runs each (the check uses 64). Beside it: Noam curves for three warmup "
     "lengths and SGDR curves for (T₀, T_mult) = (10, 2) and (100, 1).",
-    look_for="Without warmup Adam's first noisy steps scatter the runs over all four basins; with warmup most reach "
+    look_for="Without warmup Adam's first noisy steps scatter the runs over several basins; with warmup most reach "
     "the global minimum; RAdam's first steps are the largest of all.",
     claim="Adam's adaptive rate has a large variance early on; without warmup it can fall into a poor local optimum "
     "in the first epoch and never recover, while warmup avoids this. RAdam's variance rectification gives the "
     "effect of warmup without one. A longer Noam warmup lowers the peak; SGDR restarts on a fixed or doubling cycle.",
-    source="seed 000 §2.1–2.2 (figs 4, 5), §3.4 (fig 7)",
+    source="Chang, Liang & Li 2024, §2.1–2.2, Figs. 4 and 5, and §3.4, Fig. 7 (after Liu et al. 2019, RAdam)",
     scenario=scenario(
         "warmup-radam",
         "styblinski_tang",
@@ -221,65 +232,117 @@ WARMUP = Lesson(
 # 9 ─ AdaMod ─────────────────────────────────────────────────────────────────────────────────
 
 SWEEP = np.round(10.0 ** np.linspace(-1, 1, 13), 6)  # two orders of magnitude around each η₀
-SENSITIVITY = (("SGDM", 0, 1e-3), ("Adam", 2, 0.1), ("AdaMod", 5, 0.1))  # (name, run index, η₀)
+SENSITIVITY = (("SGDM", 1, 1e-3), ("Adam", 3, 0.1), ("AdaMod", 6, 0.1))  # (name, run swept and drawn in its colour, η₀)
 REACH = 1e-4
-ADAM_MID, ADAMOD_MID = 3, 6  # Adam and AdaMod at η = 0.1
+FLOOR = 1e-8  # final gaps below this are float32 rounding: written "< 10⁻⁸" and drawn at 10⁻⁸
+SPIKE = 1.5  # an abnormal rate: Adam's ηₜ rising by half or more in one step
+SMALLEST, ADAMOD_MID = 0.01, 6  # the smallest map rate; AdaMod at η = 0.1
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _final_gap(rec: tr.RunRecord, f_min: float) -> float:
-    ok = int(rec.status[0]) not in (engine.DIVERGED, engine.LEFT_DOMAIN)
-    return float(rec.losses[0, -1] - f_min) if ok else float("inf")
+def _final_gap(rec: tr.RunRecord, f_min: float) -> tuple[float, int]:
+    """f − f* at the end (inf when the run diverged or left the map) and the run's end code."""
+    code = int(rec.status[0])
+    ok = code not in (engine.DIVERGED, engine.LEFT_DOMAIN)
+    return (float(rec.losses[0, -1] - f_min) if ok else float("inf")), code
+
+
+def _power(value: float) -> str:
+    """10⁻⁸ for 1e-8."""
+    return "10" + str(round(math.log10(value))).translate(SUPERSCRIPT)
+
+
+def _gap_text(value: float) -> str:
+    return f"< {_power(FLOOR)}" if value < FLOOR else fmt(value)
+
+
+def _percents(values: np.ndarray) -> str:
+    """'42 %' or '40–45 %' for per-coordinate shares."""
+    lo, hi = (f"{100 * v:.0f}" for v in (np.min(values), np.max(values)))
+    return f"{lo} %" if lo == hi else f"{lo}–{hi} %"
+
+
+def _span(gaps: np.ndarray, codes: list[int]) -> str:
+    """'from < 1e-8 to 2.79; 4 left the map'."""
+    finite = gaps[np.isfinite(gaps)]
+    lost = "".join(f", {codes.count(c)} {engine.STATUS_NAMES[c]}" for c in (engine.LEFT_DOMAIN, engine.DIVERGED) if c in codes)
+    return f"from {_gap_text(float(finite.min()))} to {_gap_text(float(finite.max()))}{lost}"
+
+
+def _adamod_rates(rec: tr.RunRecord, lr: float, hyper: dict[str, float]) -> np.ndarray:
+    """Adam's per-coordinate rate ηₜ = η√(1-β2ᵗ)/(1-β1ᵗ)/(√v+ε) at each step, from the recorded v (T, 2)."""
+    t = np.arange(1, rec.steps + 1, dtype=float)[:, None]
+    v = rec.state[".adam.nu"][0]
+    return lr * np.sqrt(1 - hyper["b2"] ** t) / (1 - hyper["b1"] ** t) / (np.sqrt(v) + hyper["eps"])
 
 
 def _adamod(lesson: Lesson) -> Finding:
     s = lesson.scenario
     f_min = best_value(s.landscape)
-    gaps = {n: np.array([_final_gap(run(s, i, learning_rate=float(lr0 * m)), f_min) for m in SWEEP])
-            for n, i, lr0 in SENSITIVITY}
+    runs = {n: [_final_gap(run(s, i, learning_rate=float(lr0 * m)), f_min) for m in SWEEP] for n, i, lr0 in SENSITIVITY}
+    gaps = {n: np.array([g for g, _ in r]) for n, r in runs.items()}
+    codes = {n: [c for _, c in r] for n, r in runs.items()}
     reached = {n: int(np.count_nonzero(g <= REACH)) for n, g in gaps.items()}
     span = {n: (float(np.min(g)), float(np.max(g))) for n, g in gaps.items()}
-    adam, adamod = run(s, ADAM_MID), run(s, ADAMOD_MID)
-    peak = {n: r.effective[0].max(axis=0) for n, r in (("Adam", adam), ("AdaMod", adamod))}
-    early = float(np.median(adamod.effective[0, :100] / adam.effective[0, :100]))
+    rec = run(s, ADAMOD_MID, record_state=True)
+    lr = s.runs[ADAMOD_MID].lr
+    hyper = optimizers.get("adamod").resolve(dict(s.runs[ADAMOD_MID].hyper))
+    rate = _adamod_rates(rec, lr, hyper)
+    bound = rec.state[".bound"][0]
+    active = np.count_nonzero(bound < rate, axis=0)
+    cut = bound / rate
+    jumps = rate[1:] / rate[:-1]
+    spikes = np.any(jumps >= SPIKE, axis=1)
+    ordinary_cut = float(np.mean((bound[1:] < rate[1:])[~spikes])) if (~spikes).any() else 0.0
+    small = {n: gaps[n][int(np.argmin(np.abs(lr0 * SWEEP - SMALLEST)))] for n, _, lr0 in SENSITIVITY}
     steps = np.arange(1, s.steps + 1)
-    ranges = "; ".join(f"{n} {fmt(lo)} … {fmt(hi)}" for n, (lo, hi) in span.items())
     return Finding(
         checks=(
             Check(
                 "SGD with momentum and Adam give results that depend on the initial learning rate.",
-                f"Final f − f* over 13 rates from η₀/10 to 10·η₀ (SGDM η₀ = 0.001, Adam and AdaMod η₀ = 0.1): {ranges} "
-                "(inf: diverged).",
-                all(span[n][1] > 100 * max(span[n][0], 1e-12) for n in ("SGDM", "Adam")),
+                f"Final f − f* over {len(SWEEP)} rates from η₀/10 to 10·η₀ ("
+                + ", ".join(f"{n} η₀ = {fmt(lr0)}" for n, _, lr0 in SENSITIVITY) + "): "
+                + "; ".join(f"{n} {_span(gaps[n], codes[n])}" for n in gaps) + ".",
+                all(span[n][1] > 100 * max(span[n][0], FLOOR) for n in ("SGDM", "Adam")),
             ),
             Check(
                 "AdaMod reaches the same result with learning rates two orders of magnitude apart.",
-                f"Rates (of 13) that end within {fmt(REACH)} of the minimum: {listing(reached.items())}.",
+                f"Rates (of {len(SWEEP)}) that end with f − f* ≤ {_power(REACH)}: {listing(reached.items())}.",
                 reached["AdaMod"] == len(SWEEP),
             ),
             Check(
                 "AdaMod's long-term average (β3) clips abnormally large adaptive step sizes.",
-                "Largest per-coordinate step size |Δθ|/|g| at η = 0.1 (x, y): "
-                + "; ".join(f"{n} {fmt(p[0])}, {fmt(p[1])}" for n, p in peak.items()) + ".",
-                bool(np.all(peak["AdaMod"] < peak["Adam"])),
+                f"At η = {fmt(lr)} AdaMod's bound s was below Adam's rate ηₜ on "
+                + (f"all {s.steps} steps, in x and in y" if np.all(active == s.steps)
+                   else f"{active[0]} (x) and {active[1]} (y) of {s.steps} steps")
+                + f": it cut the rate to a median {_percents(np.median(cut, axis=0))} of ηₜ "
+                f"({_percents(cut[-1])} at step {s.steps}). ηₜ never rose more "
+                f"than {100 * (np.max(jumps) - 1):.1f} % from one step to the next: "
+                + (f"{np.count_nonzero(spikes)} steps rose by half or more." if spikes.any() else "there were no spikes to clip."),
+                bool(spikes.any()) and ordinary_cut < 0.5,
             ),
         ),
         numbers={**{f"reached/{n}": v for n, v in reached.items()}, **{f"best gap/{n}": v[0] for n, v in span.items()},
-                 **{f"worst gap/{n}": v[1] for n, v in span.items()}, "AdaMod/Adam early step": early,
-                 **{f"peak step/{n}/{c}": float(p[j]) for n, p in peak.items() for j, c in enumerate("xy")}},
+                 **{f"worst gap/{n}": v[1] for n, v in span.items()}, "bound active/x": int(active[0]),
+                 "bound active/y": int(active[1]), "median cut": float(np.median(cut)),
+                 "largest rate rise": float(np.max(jumps))},
         explanation=(
-            "AdaMod's bound is an exponential average of Adam's own step sizes (memory 1/(1 − β3) = 1000 steps, "
-            "starting at 0), so it scales with η like Adam's step and cannot make the result independent of η. Over "
-            f"the first 100 steps AdaMod's step was a median {fmt(early)}× Adam's: in a run of {s.steps} steps the "
-            "bound acts mostly as a long warmup, which costs the small rates most. The source's claim comes from "
-            "long neural-network training, where the final accuracy is what stays the same."
-        ) if reached["AdaMod"] < len(SWEEP) else "",
+            f"AdaMod's bound s averages its own past rates over about 1/(1 − β3) = {round(1 / (1 - hyper['b3']))} steps, "
+            f"starting from 0. With β2 = {fmt(hyper['b2'])} Adam's v shrinks by at most {fmt(100 * (1 - hyper['b2']))} % "
+            "a step, so its rate ηₜ cannot spike; here it rises slowly as "
+            f"the gradients shrink, and s lags below it: the bound acts as a warm-up that lasts the whole run. s scales "
+            f"with η like Adam's step, so it cannot make the result independent of η: at η = {fmt(SMALLEST)} AdaMod ends "
+            f"at f − f* = {_gap_text(small['AdaMod'])} where Adam ends at {_gap_text(small['Adam'])}."
+        ),
         charts=(
             Chart("Final f − f* vs learning rate (multiple of η₀)", "η / η₀", "f − f*",
-                  tuple(Series(n, SWEEP, np.where(np.isfinite(g), np.maximum(g, 1e-12), np.nan)) for n, g in gaps.items()),
+                  tuple(Series(n, SWEEP, np.where(np.isfinite(g), np.maximum(g, FLOOR), np.nan), s.color(i))
+                        for (n, i, _), g in zip(SENSITIVITY, gaps.values())),
                   log_x=True, log_y=True),
-            Chart("Per-coordinate step size at η = 0.1 (Adam = AdaMod without the β3 bound)", "step", "|Δθ| / |g|",
-                  tuple(Series(f"{n} {c}", steps, r.effective[0, :, j])
-                        for n, r in (("Adam", adam), ("AdaMod", adamod)) for j, c in enumerate("xy")), log_y=True),
+            Chart(f"AdaMod at η = {fmt(lr)}: Adam's rate ηₜ and the bound s", "step", "rate",
+                  tuple(Series(f"{name} {c}", steps, series[:, j], color, dash)
+                        for j, (c, color) in enumerate((("x", "#f58231"), ("y", "#911eb4")))
+                        for name, series, dash in (("ηₜ", rate, "solid"), ("s", bound, "dot"))), log_y=True),
         ),
     )
 
@@ -291,14 +354,15 @@ ADAMOD = Lesson(
     question="Is AdaMod really less sensitive to the learning rate than SGD with momentum and Adam?",
     setup="Rosenbrock from (−1.5, 2), 1000 steps: SGD + momentum 0.9 at η = 10⁻⁴ and 10⁻², Adam and AdaMod "
     "(β3 = 0.999) at η = 0.01, 0.1 and 1. The check sweeps 13 rates over two orders of magnitude for each and "
-    "plots AdaMod's and Adam's per-coordinate step size.",
-    look_for="SGD + momentum crawls at 10⁻⁴ and blows up at 10⁻²; Adam's and AdaMod's paths change with η too, "
-    "and AdaMod starts slower than Adam at every rate.",
+    "plots, for AdaMod at η = 0.1, Adam's per-coordinate rate ηₜ against the bound s that AdaMod applies to it.",
+    look_for="SGD + momentum crawls at 10⁻⁴ and leaves the map within a few steps at 10⁻²; Adam's and AdaMod's "
+    "paths change with η too, and AdaMod starts slower than Adam at every rate. In the second chart the dotted bound "
+    "stays below the rate all along.",
     claim="AdaMod keeps an exponential long-term average of Adam's adaptive learning rates and clips the current "
     "rate to it, removing abnormally large rates: it needs no warmup and is insensitive to the learning rate — "
     "where SGDM's and Adam's results depend on the initial rate, AdaMod converges to the same result with rates "
     "two orders of magnitude apart.",
-    source="seed 001 (AdaMod, Ding et al. 2019)",
+    source="Ding et al. 2019 (AdaMod), as reported by QbitAI 2019",
     scenario=scenario(
         "adamod-lr-sensitivity",
         "rosenbrock",
@@ -321,6 +385,10 @@ ADAMOD = Lesson(
 # 12 ─ AdaGrad's vanishing step ──────────────────────────────────────────────────────────────
 
 ROUNDING = 1.01  # float32 step sizes |Δθ|/|g| carry rounding of θ's last bits
+FIRST = 10  # the canyon wall's large gradients come in the first steps
+VANISHED = 0.1  # "vanishes": the step size falls below this share of its step-FIRST value by the end
+STALLED = 1.1  # "stops learning": f − f* falls by less than this factor over the run's second half
+ADAGRAD_RUNS = (0, 1)  # the scenario's AdaGrad runs (η = 0.5 and η = 2); the others average recent g²
 
 
 def _step_size(rec: tr.RunRecord) -> np.ndarray:
@@ -328,37 +396,84 @@ def _step_size(rec: tr.RunRecord) -> np.ndarray:
     return np.sqrt(np.prod(rec.effective[0], axis=1))
 
 
+def _sum_share(rec: tr.RunRecord, step: int) -> float:
+    """The smaller share, over x and y, of the final sum of squared gradients already summed after `step` steps."""
+    sums = np.cumsum(rec.grads[0] ** 2, axis=0)
+    return float(np.min(sums[step - 1] / sums[-1]))
+
+
+def _times(names: list[str], factors: list[float], runs, digits: int) -> str:
+    """'×6.2 (RMSProp) and ×82 (Adadelta)'."""
+    parts = [f"×{fmt(factors[i], digits)} ({names[i]})" for i in runs]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _decade(value: float) -> float:
+    """The power of ten at or below a positive value: the bound 'more than ×10' that float rounding cannot move."""
+    return float(10 ** np.floor(np.log10(value)))
+
+
 def _adagrad(lesson: Lesson) -> Finding:
     s = lesson.scenario
     names = labels(s)
     recs = run_all(s)
     sizes = [_step_size(r) for r in recs]
-    f_min = best_value(s.landscape)
-    final = [float(r.losses[0, -1] - f_min) for r in recs]
-    growth = [float(z[-1] / z[9]) for z in sizes]
-    ada = sizes[0]
-    largest_rise = float(np.max(ada[1:] / ada[:-1]))
+    gaps = [r.losses[0] - best_value(s.landscape) for r in recs]
+    final = [float(g[-1]) for g in gaps]
+    growth = [float(z[-1] / z[FIRST - 1]) for z in sizes]
+    half = s.steps // 2
+    fall = [float(g[half] / g[-1]) for g in gaps]
+    ada = ADAGRAD_RUNS
+    rest = [i for i in range(len(recs)) if i not in ada]
+    rise = max(float(np.max(sizes[i][1:] / sizes[i][:-1])) for i in ada)
+    share = min(_sum_share(recs[i], FIRST) for i in ada)
+    drift = math.ceil(100 * max(abs(1.0 - growth[i]) for i in ada))  # AdaGrad's step-size change after FIRST, in %
+    marks = (1, FIRST, s.steps)
     steps = np.arange(1, s.steps + 1)
     return Finding(
         checks=(
             Check(
-                "AdaGrad's sum of squared gradients only grows, so its step size only shrinks.",
-                f"AdaGrad's step size |Δθ|/|g|: {fmt(ada[0])} at step 1, {fmt(ada[9])} at step 10, {fmt(ada[-1])} at step "
-                f"{s.steps}; largest rise from one step to the next: ×{largest_rise:.4f} (float32 rounding).",
-                largest_rise < ROUNDING and ada[-1] < ada[0],
+                "AdaGrad adds every squared gradient to its sum, so its step size can only shrink.",
+                f"Step size |Δθ|/|g| at steps {', '.join(map(str, marks))}: "
+                + "; ".join(f"{names[i]} " + ", ".join(fmt(sizes[i][k - 1], 2) for k in marks) for i in ada)
+                + f". It never grew from one step to the next (largest ratio ×{rise:.4f}: float32 rounding).",
+                rise < ROUNDING and all(sizes[i][-1] < sizes[i][0] for i in ada),
             ),
             Check(
-                "AdaGrad's rate ends up too small to learn; RMSProp and Adadelta, which average only recent squared "
-                "gradients, keep a usable step and get further.",
-                f"Step size change from step 10 to {s.steps}: " + listing((n, g) for n, g in zip(names, growth))
-                + "×; final f − f*: " + listing(zip(names, final)) + ".",
-                growth[0] <= 1.0 < min(growth[1:]) and final[0] > max(final[1:]),
+                "The step keeps shrinking until it is infinitesimally small and AdaGrad stops learning.",
+                f"By step {FIRST} each AdaGrad sum held {math.floor(100 * share)} % or more of its final value, so "
+                f"from there its step size changed by less than {drift} % and stayed far from zero; over the last "
+                f"{s.steps - half} steps f − f* still fell " + _times(names, fall, ada, 2) + ".",
+                any(growth[i] < VANISHED and fall[i] < STALLED for i in ada),
+            ),
+            Check(
+                "RMSProp and Adadelta, which average only recent squared gradients, keep a usable step and keep "
+                "learning.",
+                f"From step {FIRST} to {s.steps} their step sizes grew " + _times(names, growth, rest, 2)
+                + f", while AdaGrad's changed by less than {drift} %; over the last {s.steps - half} steps their "
+                f"f − f* fell by more than ×{fmt(_decade(min(fall[i] for i in rest)))}.",
+                min(growth[i] for i in rest) > 1.0 and min(fall[i] for i in rest) > max(fall[i] for i in ada),
+            ),
+            Check(
+                "So RMSProp and Adadelta end lower than AdaGrad.",
+                f"Final f − f* after {s.steps} steps: " + listing(zip(names, final), 2) + ".",
+                min(final[i] for i in ada) > max(final[i] for i in rest),
             ),
         ),
-        numbers={**{f"growth/{n}": g for n, g in zip(names, growth)}, **{f"final gap/{n}": g for n, g in zip(names, final)},
-                 "AdaGrad largest rise": largest_rise, "AdaGrad step 1": float(ada[0]), "AdaGrad step end": float(ada[-1])},
+        numbers={**{f"final gap/{n}": g for n, g in zip(names, final)}, **{f"growth/{n}": g for n, g in zip(names, growth)},
+                 **{f"late fall/{n}": f for n, f in zip(names, fall)}, "AdaGrad largest rise": rise,
+                 f"AdaGrad sum share at {FIRST}": share},
+        explanation=(
+            f"AdaGrad's sum grows by g² a step, so it grows only while the gradients are large. Here the largest come "
+            f"first, on the canyon wall (‖g‖ = {fmt(float(np.linalg.norm(recs[0].grads[0, 0])))} at the start); from "
+            f"then on its step is fixed: small, not vanishing. Its first step is η·sign(g) in each coordinate, so its "
+            f"first steps are about η long: at η = {fmt(s.runs[ada[1]].lr)} they jumped across the canyon to "
+            f"f − f* = {fmt(float(gaps[ada[1]][FIRST]), 2)} by step {FIRST}, and from there it crept like "
+            f"η = {fmt(s.runs[ada[0]].lr)}. The chosen rate decides where those first steps land; the frozen sum "
+            "decides how slowly AdaGrad moves afterwards."
+        ),
         charts=(Chart("Step size |Δθ|/|g| (geometric mean over x, y)", "step", "|Δθ| / |g|",
-                      tuple(Series(n, steps, z) for n, z in zip(names, sizes)), log_y=True),),
+                      tuple(Series(n, steps, z, s.color(i)) for i, (n, z) in enumerate(zip(names, sizes))), log_y=True),),
     )
 
 
@@ -366,21 +481,23 @@ ADAGRAD = Lesson(
     number=12,
     slug="adagrad-vanishing-step",
     title="AdaGrad's vanishing step vs RMSProp and Adadelta",
-    question="Why did RMSProp and Adadelta replace AdaGrad's running sum with a moving average?",
-    setup="Rosenbrock from (−1.5, 2), 1000 steps: AdaGrad (η = 0.5), RMSProp (η = 0.01, ρ = 0.9) and Adadelta "
-    "(ρ = 0.9, lr = 1 as in the paper). The chart beside the map shows each one's step size |Δθ|/|g| per step.",
-    look_for="AdaGrad's step size drops within the first steps, when the gradients are large, and never recovers: "
-    "it crawls along the canyon floor. RMSProp's and Adadelta's step sizes grow as the gradients shrink, and they "
-    "get much further.",
+    question="Does AdaGrad's step really vanish, and is that why RMSProp and Adadelta do better?",
+    setup="Rosenbrock from (−1.5, 2), 1000 steps: AdaGrad at η = 0.5 and at η = 2, RMSProp (η = 0.01, ρ = 0.9) and "
+    "Adadelta (ρ = 0.9, lr = 1 as in the paper). The chart beside the map shows each one's step size |Δθ|/|g| per "
+    "step.",
+    look_for="AdaGrad's step size drops in the first ten steps, while the gradients are large, then stays flat: it "
+    "neither recovers nor vanishes. RMSProp's and Adadelta's grow as the gradients shrink. At η = 2 AdaGrad's first "
+    "steps jump across the canyon, which is why it ends lowest; from there it creeps like η = 0.5.",
     claim="AdaGrad divides by the root of the sum of all past squared gradients; the sum keeps growing, so the "
     "learning rate shrinks until it is infinitesimally small and the algorithm stops learning. Adadelta and RMSProp "
     "use a decaying average of recent squared gradients instead.",
-    source="seed 002 §3.3–3.5; seed 000 §2.3–2.5",
+    source="Ruder 2016, §4.3–4.5; Chang, Liang & Li 2024, §2.3–2.5",
     scenario=scenario(
         "adagrad-vanishing-step",
         "rosenbrock",
         (
-            RunSpec("adagrad", 0.5, label="AdaGrad", color="#e6194b"),
+            RunSpec("adagrad", 0.5, label="AdaGrad η=0.5", color="#e6194b"),
+            RunSpec("adagrad", 2.0, label="AdaGrad η=2", color="#f58231"),
             RunSpec("rmsprop", 0.01, label="RMSProp", color="#4363d8"),
             RunSpec("adadelta", 1.0, label="Adadelta", color="#3cb44b"),
         ),

@@ -63,7 +63,7 @@ def _networks(lesson: Lesson) -> Finding:
                 min(two) >= LI_FRACTION,
             ),
             Check(
-                "A pure random walk in the same dimension looks just as low-dimensional to PCA: about 6/π²·(1 + 1/4) "
+                "A pure random walk in the same dimension also looks low-dimensional to PCA: about 6/π²·(1 + 1/4) "
                 f"≈ {100 * predicted:.0f} % of its spread lies in two directions.",
                 f"A Gaussian random walk of {steps} points in {size} dimensions: {100 * walk_spectrum[:2].sum():.0f} % in two "
                 "directions.",
@@ -99,13 +99,12 @@ NETWORKS = Lesson(
     setup=f"An MLP with {NET.problem.hidden} hidden units per layer on {NET.problem.n_points} two-spiral points, trained by SGD "
     "(η = 0.5) and Adam (η = 0.01) from the same weights for 500 mini-batch steps. Each path's principal "
     "directions are compared with a random walk's; the shared PCA plane's loss with the network's.",
-    look_for="On the Neural net page (the button above opens this setting): the paths hug the plane, but the dotted "
-    "'on the plane' losses part from the model's, and the off-plane distance is never zero.",
+    look_for="On the Neural net page (the button above opens this setting): most of the paths' movement lies in the "
+    "plane, but the dotted 'on the plane' losses part from the model's, and the off-plane distance is never zero.",
     claim="Optimizer paths through a network's weights lie in a very low-dimensional space: two PCA directions hold "
     "most of their movement (Li et al. 2018, §6). But high-dimensional random walks are also dominated by their first "
     "principal components, 6/(π²k²) of the spread in the k-th (Antognini & Sohl-Dickstein 2018).",
-    source="Li, Xu, Taylor, Studer & Goldstein 2018 (Visualizing the Loss Landscape of Neural Nets), §6; Antognini & "
-    "Sohl-Dickstein 2018 (PCA of high dimensional random walks with comparison to neural network training)",
+    source="Li et al. 2018, §6; Antognini & Sohl-Dickstein 2018",
     scenario=None,
     measure=_networks,
     network=NET,

@@ -109,7 +109,7 @@ CANYON = Lesson(
     claim="A constant rate leaves SGD jumping between the canyon walls and the loss oscillates; step decay shrinks "
     "the rate too early and stalls; cosine is best in speed and accuracy; linear warmup + cosine reaches the "
     "region cosine is in by about step 200.",
-    source="seed 003 §4.1.1, fig 5",
+    source="Liu & Zhang 2023, §4.1.1, Fig. 5",
     scenario=scenario("canyon-schedules", "rosenbrock", five_policies("sgd", 0.004), ((0.0, 0.0),), 1000),
     measure=_canyon,
     zoom=((-0.25, 1.25), (-0.25, 1.25)),
@@ -282,7 +282,7 @@ LOCAL_MINIMA = Lesson(
     claim="Momentum is essential: without it SGD never leaves the local minimum, whatever the schedule. At a critical "
     "momentum, schedules that keep the rate large (constant, cosine) escape the local minimum, while step decay, "
     "SGDR and warmup-cosine stay; the start point matters a great deal too.",
-    source="seed 003 §4.1.2, fig 6",
+    source="Liu & Zhang 2023, §4.1.2, Fig. 6",
     scenario=scenario(
         "peaks-local-minima",
         "peaks",
@@ -391,7 +391,7 @@ SADDLES = Lesson(
     claim="Starting level with the saddle, SGD cannot escape and converges near it; of all SGD- and Adam-based "
     "optimizers only Yogi escapes, and Lookahead-Yogi does too. Any tiny perturbation of the start lets every "
     "schedule escape, step decay clearly the slowest.",
-    source="seed 003 §4.1.3, fig 3",
+    source="Liu & Zhang 2023, §4.1.3, Fig. 3 (Yogi: Zaheer et al. 2018; Lookahead: Zhang et al. 2019)",
     scenario=scenario(
         "saddle-points",
         "saddle",
@@ -499,7 +499,7 @@ PLATEAU = Lesson(
     claim="On a plateau gradients are tiny and the optimizer lingers; decaying the rate too early strands it there. "
     "A constant rate gives the best speed and accuracy; cliffs do not hinder optimization — flat regions do; "
     "cyclical schedules are slower, because each cycle contains small rates.",
-    source="seed 003 §4.1.4, fig 7 (2-D sigmoid)",
+    source="Liu & Zhang 2023, §4.1.4, Fig. 7 (its 2-D sigmoid)",
     scenario=scenario("plateau-cliff", "plateau", five_policies("momentum", 0.5, (("momentum", 0.9),)),
                       ((-1.0, -1.0),), 1000),
     measure=_plateau,

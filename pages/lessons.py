@@ -1,7 +1,10 @@
 """Lessons: the seeds' experiments as one-click scenarios, each with a verdict computed live.
 
 `?lesson=<slug>` opens a lesson directly. The player is the Playground's, sized for a
-projector; "Open in the Playground" carries the lesson's scenario over to play with further.
+projector; its map sets no start (a lesson's starts are its own), but where a lesson's runs start
+from several points, one run's paths can be coloured and labelled by start point (viz/starts.py).
+"Reset lesson" brings back the lesson's own view (camera, zoom, playhead, paths by run); "Open in
+the Playground" carries the lesson's scenario over to play with further.
 """
 
 from __future__ import annotations
@@ -10,15 +13,22 @@ import streamlit as st
 
 import lessons
 from lessons.base import Finding, Lesson
+from lessons.references import cited
 from trajectories.net_scenario import to_query as net_query
 from ui import player
 from ui.export_menu import export_menu
 from ui.frame import page_frame
 from ui.markdown import short_plain
+from trajectories.scenario import Scenario
 from ui.state import link_query, unused_keys
 from viz.player import RunTrace, run_trace
+from viz.starts import by_start, starts_summary
 
 PLAYER_KEY = "lesson.player"
+COLOUR_KEY = "lesson.colour"
+RUN_KEY = "lesson.run"
+RESETS = "lesson.resets"
+BY_START = "start point"
 VERDICT_STYLE = {"confirmed": ("success", ":material/check_circle:"), "partly confirmed": ("warning", ":material/rule:"),
                  "not confirmed": ("error", ":material/cancel:")}
 
@@ -54,6 +64,29 @@ def lesson_traces(lesson: Lesson) -> list[tuple[int, RunTrace]]:
     return [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
 
 
+def reset_lesson() -> None:
+    """Back to the lesson's own view: paths by run, and a fresh player (the lesson's camera, zoom and playhead)."""
+    st.session_state[RESETS] = st.session_state.get(RESETS, 0) + 1
+    for key in (COLOUR_KEY, RUN_KEY):
+        st.session_state.pop(key, None)
+
+
+def paths_by(s: Scenario, traces: list[tuple[int, RunTrace]]) -> tuple[Scenario, list[tuple[int, RunTrace]]]:
+    """Where the runs start from several points, the control that colours one run's paths by start point;
+    the scenario and traces the player then shows."""
+    if len(s.start_points) < 2:
+        return s, traces
+    by, which = st.columns([2, 3], vertical_alignment="bottom")
+    mode = by.segmented_control("Colour the paths by", ["run", BY_START], default="run", required=True, key=COLOUR_KEY)
+    if mode != BY_START:
+        which.caption(f"Each run draws {len(s.start_points)} paths, from {starts_summary(s.start_points)}. Colour the "
+                      "paths by start point to tell them apart.")
+        return s, traces
+    shown = dict(traces)
+    i = which.selectbox("Run", list(shown), format_func=lambda k: s.runs[k].display_label(), key=RUN_KEY)
+    return by_start(s, i, shown[i])
+
+
 def show_verdict(result: Finding) -> None:
     kind, icon = VERDICT_STYLE[result.verdict]
     getattr(st, kind)(f"**This run: {result.verdict}**", icon=icon)
@@ -64,7 +97,7 @@ def show_verdict(result: Finding) -> None:
         st.markdown(f"**Why:** {result.explanation}")
 
 
-picker, opener, export_box = st.columns([4, 1, 0.8], vertical_alignment="bottom")
+picker, opener, reset_box, export_box = st.columns([4, 1, 0.8, 0.8], vertical_alignment="bottom")
 with picker:
     lesson = pick()
 if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:", width="stretch",
@@ -73,10 +106,15 @@ if lesson.scenario is not None and opener.button("Open in the Playground", icon=
 if lesson.network is not None and opener.button("Open on the Neural net page", icon=":material/open_in_new:", width="stretch",
                                                 help="Train this setting and see its plane."):
     st.switch_page("pages/networks.py", query_params=net_query(lesson.network))
+reset_box.button("Reset lesson", icon=":material/restart_alt:", width="stretch", on_click=reset_lesson,
+                 help="Back to the lesson's own view: its camera, zoom and playhead, paths coloured by run.")
 st.subheader(f"{lesson.number}. {lesson.title} — {lesson.question}")
 if lesson.scenario is not None:
     traces = lesson_traces(lesson)
-    player.render(player.player_data(lesson.scenario, traces, zoom=lesson.zoom), key=PLAYER_KEY, on_click=lambda: None)
+    shown, shown_traces = paths_by(lesson.scenario, traces)
+    data = player.player_data(shown, shown_traces, zoom=lesson.zoom)
+    data["clickable"] = False  # a click on a lesson's map sets no start, so the map does not offer it
+    player.render(data, key=f"{PLAYER_KEY}.{st.session_state.get(RESETS, 0)}", on_click=lambda: None)
     with export_box:
         export_menu(lesson.scenario, traces, key="lesson.export", title=f"Lesson {lesson.number} {lesson.title}", zoom=lesson.zoom)
 text, claim = st.columns(2)
@@ -86,6 +124,9 @@ with text:
 with claim:
     st.markdown(f"**What the source claims.** {lesson.claim}")
     st.caption(f"Source: {lesson.source}")
+    with st.expander("References"):
+        for reference in cited(lesson.source):
+            st.caption(reference)
 result = finding(lesson.slug)
 show_verdict(result)
 for chart_row in range(0, len(result.charts), 2):

@@ -16,7 +16,6 @@ import landscapes
 from trajectories.scenario import Scenario
 from trajectories.scenario import to_query as playground_query
 from trajectories.sweep_scenario import MAX_BASIN_RUNS, to_query
-from trajectories.sweeps import MAX_WORK
 from ui import sweep_map
 from ui.export_menu import export_menu
 from ui.frame import page_frame
@@ -61,11 +60,10 @@ with st.sidebar:
         st.caption(f"A basin map shows the first {MAX_BASIN_RUNS} runs.")
     controls.editor.run_controls(s.base)
 
-problem = s.over_cap()
-if problem:
-    st.warning(f"Request cap: {problem}", icon=":material/speed:")
+if s.over_cap():
+    st.warning(vs.too_big(s), icon=":material/speed:")
     st.stop()
-st.caption(f"{s.cells():,} runs × {s.steps:,} steps (cap per request: {MAX_WORK:,} steps).")
+st.caption(vs.size_words(s))
 
 bar = st.progress(0.0, text="Sweeping…")
 try:
@@ -86,8 +84,8 @@ if s.kind == "lr":
     target = vs.rate_target(s, points[0]) if points else None
     if target is not None:
         open_in_playground(target)
-    st.caption("Click a point to open that run in the Playground. Diverged rates are drawn as ✕ on the top band, "
-               "never as huge losses.")
+    st.caption("Click a point to open that run at that rate in the Playground. Rates with no final loss are marked "
+               "in the band above the chart: ✕ diverged, △ left the map.")
     cols = st.columns(min(4, len(result.curves)))
     for j, curve in enumerate(result.curves):
         best = curve.best()
@@ -99,8 +97,7 @@ if s.kind == "lr":
                 open_in_playground(s.playground(j, learning_rate=float(f"{curve.rates[best]:.6g}")))
 else:
     zoomable = s.kind == "trainability"
-    columns = 2 if s.kind == "basin" and len(result.maps) > 1 else 1
-    event = sweep_map.render(result, key=MAP_KEY, zoomable=zoomable, height=440 if columns == 2 else 560, columns=columns)
+    event = sweep_map.render(result, key=MAP_KEY, zoomable=zoomable)
     if zoomable:
         st.caption("Drag a box to zoom: the window is recomputed at full resolution.")
         if event and isinstance(event.zoom, dict):

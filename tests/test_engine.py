@@ -257,3 +257,30 @@ def test_run_length_reaches_optimizers_that_need_it():
         u, state = tx.update(grad(p), state, p)
         p = p + u
     np.testing.assert_allclose(rec.positions[0, -1], np.asarray(p), atol=1e-9)
+
+
+def test_end_states_agree_with_a_numpy_rerun_classified_by_distance_to_the_markers():
+    """Himmelblau from a grid of starts: the end state says 'at a … minimum' exactly where a float64
+    NumPy re-run ends within 1 % of the map of a catalogued minimum, 'left the map' where it left."""
+    def grad(p):
+        x, y = p
+        a, b = x * x + y - 11, x + y * y - 7
+        return np.array([4 * x * a + 2 * b, 2 * a + 4 * y * b])
+
+    ls = landscapes.get("himmelblau")
+    (x0, x1), (y0, y1) = ls.domain
+    size = max(x1 - x0, y1 - y0)
+    starts = [(x, y) for x in np.linspace(x0 + 0.3, x1 - 0.3, 5) for y in np.linspace(y0 + 0.3, y1 - 0.3, 5)]
+    lr, steps = 0.01, 400
+    rec = tr.run("himmelblau", "sgd", learning_rate=lr, steps=steps, starts=starts, dtype="float64")
+    minima = np.array([p.xy for p in ls.minima])
+    for j, start in enumerate(starts):
+        path = _numpy_sgd(grad, start, lr, steps)
+        off = [k for k, p in enumerate(path) if not ls.contains(tuple(p), margin=0.5)]
+        text = rec.status_text(j)
+        if off:
+            assert text == f"left the map at step {off[0]}"
+            continue
+        near = np.min(np.linalg.norm(minima - path[-1], axis=1)) <= 0.01 * size
+        settled = np.all(np.linalg.norm(path[-20:] - path[-1], axis=1) <= 1e-3 * size)
+        assert text.startswith("at a global minimum since step ") == (near and settled), (start, text)

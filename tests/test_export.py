@@ -5,6 +5,7 @@ read back with independent readers (csv, json, Pillow, imageio-ffmpeg, xml), and
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -13,6 +14,7 @@ import time
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from urllib.parse import parse_qsl, urlsplit
 
 import imageio_ffmpeg
 import numpy as np
@@ -97,6 +99,7 @@ def test_html_plays_from_one_file_under_6_mb_for_6_runs_of_1000_steps():
     assert len(page.encode()) <= 6_000_000
     ours = page.replace(frontend.plotly_js(), "")
     assert len(page) - len(ours) == len(frontend.plotly_js())  # plotly.js inlined, once
+    ours = re.sub(r'<a class="ovz-app-link" href="[^"]*"', "", ours, count=1)  # a link to follow, not a file to fetch
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", ours)  # nothing to fetch (the browser test blocks the network)
     assert page.count("</script>") == 3 and "six runs &lt;/script&gt; &amp; &lt;b&gt;" in page
     blob = page.split('<script type="application/json" id="ovz-data">')[1].split("</script>")[0]
@@ -104,6 +107,35 @@ def test_html_plays_from_one_file_under_6_mb_for_6_runs_of_1000_steps():
     assert data["landscape"]["url"] is None and len(data["landscape"]["grid"]) > 0
     assert [r["label"] for r in data["runs"]] == [r.display_label() for r in runs]
     np.testing.assert_array_equal(decode_f32(data["runs"][2]["pos"])[:2], s.runs and traces_of(s)[2][1].record.positions[0, 0])
+
+
+def page_title_and_link(page: str) -> tuple[str, str]:
+    """An exported page's <title> and the address its footer links to, as a browser reads them."""
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))
+    (link,) = re.findall(r'<a class="ovz-app-link" href="([^"]*)"', page)
+    return title, html.unescape(link)
+
+
+def test_html_is_titled_by_its_landscape_and_runs_and_links_back_to_the_scenario():
+    s = replace(SMALL, runs=(RunSpec("adam", 0.05, label="fast <b>&"), RunSpec("sgd", 1e-3, schedule="cosine")))
+    page = export.player_html(s, traces_of(s), title="Playground Rosenbrock (canyon)", app_url="http://class.example:8600/")
+    title, link = page_title_and_link(page)
+    assert title == "Playground Rosenbrock (canyon): fast <b>&, SGD"  # landscape named once, every run by its label
+    assert "<title>Playground Rosenbrock (canyon): fast &lt;b&gt;&amp;, SGD</title>" in page  # escaped in the file
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc, parts.path) == ("http", "class.example:8600", "/")
+    assert from_query(dict(parse_qsl(parts.query))) == (s, [])  # the link opens this very scenario in the Playground
+    footer = page.split('<p class="ovz-caption">')[1].split("</p>")[0]
+    assert '"query"' not in footer and "{" not in footer  # no raw JSON for the reader
+    lesson = export.player_html(s, traces_of(s), title="Lesson 2 Schedules")
+    assert page_title_and_link(lesson)[0] == "Lesson 2 Schedules — Rosenbrock (canyon): fast <b>&, SGD"
+
+
+@pytest.mark.parametrize("app_url", ["javascript:alert(1)//", "", "file:///etc/", "http://"])
+def test_a_link_back_only_ever_points_at_a_web_address(app_url):
+    link = export.app_link(app_url, "sweeps", {"ls": "peaks"})
+    assert link == f"{export.DEFAULT_APP_URL}sweeps?ls=peaks"
+    assert export.app_link("https://school.example/optiviz/", "", {"a": "1 2"}) == "https://school.example/optiviz/?a=1+2"
 
 
 def test_viridis_lookup_table_runs_through_plotly_stops():
@@ -164,6 +196,41 @@ def test_gif_and_mp4_have_the_frames_and_size_asked_for():
     meta = reader.__next__()
     assert meta["size"] == (640, 360) and meta["fps"] == 10
     assert sum(1 for _ in reader) == len(steps)
+
+
+def key_swatches(f: render.Frame) -> list[tuple[int, int, tuple[int, int, int]]]:
+    """Where each run's key line is drawn in a frame, and its colour."""
+    return [(round(e.x + 10 * f.k), round(e.y), e.color) for e in f.legend]
+
+
+@pytest.mark.parametrize("kind", ["gif", "mp4"])
+def test_every_frame_of_an_animation_has_the_key_of_run_colours_and_labels(kind):
+    s = replace(SMALL, runs=(*SMALL.runs, RunSpec("momentum", 1e-3, label="heavy <ball>")))
+    traces = traces_of(s)
+    f = render.layout(s, traces, 640, 360)
+    assert [e.label for e in f.legend] == ["Adam (2 starts)", "SGD (2 starts)", "heavy <ball> (2 starts)"]
+    assert [e.color for e in f.legend] == [render.hex_rgb(s.color(i)) for i in range(3)]
+    below = max(f.map.box[3], f.loss.box[3]) + 20 * f.k  # under the panels and their axis titles, inside the frame
+    assert all(below < e.y < f.height and 0 <= e.x < f.width for e in f.legend)
+    data = animate.animation(s, traces, animate.AnimationSpec(kind, 640, 360, 10, 20))
+    if kind == "gif":
+        image = Image.open(io.BytesIO(data))
+        frames = [np.asarray(image.seek(i) or image.convert("RGB")) for i in range(image.n_frames)]
+    else:
+        path = f"/tmp/optiviz-test-key-{threading.get_ident()}.mp4"
+        with open(path, "wb") as fh:
+            fh.write(data)
+        reader = imageio_ffmpeg.read_frames(path)
+        reader.__next__()
+        frames = [np.frombuffer(b, np.uint8).reshape(360, 640, 3) for b in reader]
+    assert len(frames) == len(animate.frame_steps(s.steps, 20))
+    tolerance = 30 if kind == "gif" else 110  # H.264 blurs a thin line's colour; the other runs' are ≥ 229 away
+    for frame in frames:
+        for x, y, color in key_swatches(f):  # each run's line in its own colour
+            assert np.abs(frame[y - 1:y + 2, x].astype(int) - color).sum(axis=1).min() < tolerance
+        for e in f.legend:  # and its label written beside it
+            text = frame[round(e.y) - 4:round(e.y) + 4, round(e.x + 26 * f.k):round(e.x + 26 * f.k + 30)]
+            assert (text.astype(int).sum(axis=2) < 400).any()
 
 
 def test_animation_spec_is_checked_at_the_boundary():

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import io
 import json
+import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
 
+from landscapes import networks as nets
 from trajectories import net_scenario as ns
 from trajectories import network as nw
 from trajectories import network_views as nv
@@ -90,8 +94,14 @@ class _Scripts(HTMLParser):
 
 
 def test_the_html_page_embeds_the_plane_grid_and_the_projected_paths(view):
-    page = ne.network_html(SMALL, view, title="Neural <net>")
-    assert "<title>Neural &lt;net&gt;</title>" in page and "restores it on the Neural net page" in page
+    page = ne.network_html(SMALL, view, title="Neural <net>", app_url="http://lab.example/")
+    labels = ", ".join(SMALL.runs[i].display_label() for i in SMALL.shown())
+    data_name = nets.DATASETS[SMALL.problem.dataset].name
+    assert f"<title>Neural &lt;net&gt; — {html.escape(data_name)}: {html.escape(labels)}</title>" in page
+    (link,) = re.findall(r'<a class="ovz-app-link" href="([^"]*)"', page)
+    parts = urlsplit(html.unescape(link))
+    assert (parts.netloc, parts.path) == ("lab.example", "/networks")
+    assert ns.from_query(dict(parse_qsl(parts.query))) == (SMALL, [])  # the same setting on the Neural net page
     parser = _Scripts()
     parser.feed(page)
     data = parser.data

@@ -112,8 +112,8 @@ def ours(key: str, problem: str, rates: tuple, hyper: tuple) -> tuple[np.ndarray
 # Each `make(**hyper)` returns `step(p, g, lr) -> new p` with its own state.
 
 
-def np_adamod(b1, b2, b3, eps):
-    """ηₜ = η√(1-β2ᵗ)/(1-β1ᵗ)/(√v+ε); s = β3 s + (1-β3)ηₜ; θ -= min(ηₜ, s)·m."""
+def np_adamod(b1, b2, b3, eps, log=None):
+    """ηₜ = η√(1-β2ᵗ)/(1-β1ᵗ)/(√v+ε); s = β3 s + (1-β3)ηₜ; θ -= min(ηₜ, s)·m. `log` collects (ηₜ, s)."""
     m = v = s = 0.0
     t = 0
 
@@ -124,6 +124,8 @@ def np_adamod(b1, b2, b3, eps):
         v = b2 * v + (1 - b2) * g * g
         rate = lr * math.sqrt(1 - b2**t) / (1 - b1**t) / (np.sqrt(v) + eps)
         s = b3 * s + (1 - b3) * rate
+        if log is not None:
+            log.append((rate, s))
         return p - np.minimum(rate, s) * m
 
     return step

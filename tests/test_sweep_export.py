@@ -6,11 +6,13 @@ needs no network."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
@@ -18,7 +20,7 @@ from PIL import Image
 
 import landscapes
 import trajectories as tr
-from trajectories import engine
+from trajectories import engine, sweep_scenario
 from trajectories.scenario import RunSpec, Scenario
 from trajectories.sweep_scenario import Axis, SweepScenario
 from viz import export, frontend
@@ -137,9 +139,24 @@ def test_interactive_page_needs_no_network(sweep):
     page = se.sweep_html(sweep, result, title="A <sweep>")
     assert "<h1>A &lt;sweep&gt;</h1>" in page and "export default" not in page
     plotly = export.inline_script(frontend.plotly_js())
-    assert plotly in page and not re.search(r"""(src|href)=["']?https?:""", page.replace(plotly, ""))
+    ours = re.sub(r'<a class="ovz-app-link" href="[^"]*"', "", page.replace(plotly, ""), count=1)  # a link, not a fetch
+    assert plotly in page and not re.search(r"""(src|href)=["']?https?:""", ours)
     if sweep.kind == "basin":
         assert all(m.payload["digest"] in page for m in result.maps)
         assert '"clickable": false' in page  # its hover offers no Playground to open
     else:
         assert "Plotly.newPlot" in page and all(c.label in page for c in result.curves)
+
+
+@pytest.mark.parametrize("sweep", [BASIN, RATES, HEATMAP])
+def test_interactive_page_is_titled_by_the_sweep_and_links_back_to_it(sweep):
+    page = se.sweep_html(sweep, vs.compute(sweep), title="Sweep Himmelblau & co", app_url="http://10.0.0.7:8501/")
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))
+    runs = [r.display_label() for r in (sweep.runs if sweep.kind != "heatmap" else sweep.runs[:1])]
+    name = landscapes.get(sweep.landscape).name
+    assert title == (f"Sweep Himmelblau & co: {', '.join(runs)}" if name == "Himmelblau"
+                     else f"Sweep Himmelblau & co — {name}: {', '.join(runs)}")
+    (link,) = re.findall(r'<a class="ovz-app-link" href="([^"]*)"', page)
+    parts = urlsplit(html.unescape(link))
+    assert (parts.netloc, parts.path) == ("10.0.0.7:8501", "/sweeps")
+    assert sweep_scenario.from_query(dict(parse_qsl(parts.query))) == (sweep, [])  # the same sweep on the Sweeps page

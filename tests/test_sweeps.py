@@ -3,6 +3,8 @@ and a SweepScenario round-trips through its link (never raising on a bad one).""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -131,7 +133,59 @@ def test_rate_sweep_marks_divergence_and_best_rate():
     assert curve.rates[curve.best()] < 0.5
     figure = vs.rate_figure(vs.rate_sweep(s), s)
     band = [t for t in figure["data"] if t.get("marker", {}).get("symbol") in ("x", "triangle-up")]
-    assert band and all(len(set(t["y"])) == 1 for t in band)  # drawn on one band, not as huge losses
+    assert band and all(t["yaxis"] == "y2" and set(t["y"]) == {"SGD"} for t in band)  # on the band's row, not as huge losses
+
+
+def rate_case(*runs: RunSpec, starts=((-5.0, -2.0),)) -> tuple[SweepScenario, dict]:
+    """Rates 10⁻³ … 10 on the quadratic: gradient descent diverges above η = 0.5."""
+    s = SweepScenario(kind="lr", base=Scenario(landscape="quadratic", runs=runs, starts=starts, steps=200),
+                      rates=(1e-3, 10.0), count=30)
+    return s, vs.rate_figure(vs.rate_sweep(s), s)
+
+
+def test_rate_chart_fits_its_y_axis_to_the_losses_and_keeps_failed_rates_on_their_own_band():
+    s, figure = rate_case(RunSpec("sgd"), RunSpec("momentum", 0.01), starts=((-5.0, -2.0), (4.0, 1.0), (-2.0, 2.5)))
+    sweep = vs.rate_sweep(s)
+    finite = np.concatenate([c.median()[np.isfinite(c.median())] for c in sweep.curves])
+    lo, hi = figure["layout"]["yaxis"]["range"]
+    assert lo <= np.log10(finite.min()) and np.log10(finite.max()) <= hi <= np.log10(finite.max()) + 1
+    main = [t for t in figure["data"] if t.get("yaxis") is None]
+    for t in main:  # every value drawn on the loss axis is a finite loss (a quartile may run off the top)
+        y = np.array(t["y"], float)
+        assert not np.isinf(y).any() and (t.get("fill") or np.nanmax(y) <= 10**hi)
+    band = figure["layout"]["yaxis2"]
+    assert band["type"] == "category" and band["categoryarray"] == ["SGD + momentum", "SGD"]  # run 1 on top
+    (main_lo, main_hi), (band_lo, band_hi) = figure["layout"]["yaxis"]["domain"], band["domain"]
+    assert main_hi < band_lo < band_hi <= 1  # the band is apart from the loss axis, above it
+    for i, c in enumerate(sweep.curves):
+        diverged, left = vs.failed_rates(c)
+        marks = [t for t in figure["data"] if t.get("yaxis") == "y2" and t["y"][0] == c.label]
+        assert sorted(x for t in marks for x in t["x"]) == sorted(c.rates[diverged | left].tolist())
+        assert all(t["customdata"] == [i] * len(t["x"]) for t in marks)
+
+
+def test_a_failed_rate_opens_that_run_and_runs_with_one_label_get_rows_of_their_own():
+    s, figure = rate_case(RunSpec("sgd", 0.1), RunSpec("sgd", 0.2))
+    assert figure["layout"]["yaxis2"]["categoryarray"] == ["SGD (2)", "SGD (1)"]
+    mark = next(t for t in figure["data"] if t.get("yaxis") == "y2" and t["y"][0] == "SGD (2)")
+    opened = vs.rate_target(s, {"customdata": mark["customdata"][0], "x": mark["x"][0]})
+    assert opened.runs[0].lr == float(f"{mark['x'][0]:.6g}") > 0.5
+
+
+def test_a_chart_without_failed_rates_has_no_band():
+    s, figure = rate_case(RunSpec("adam", 0.01))
+    s = replace(s, rates=(1e-3, 0.1))
+    figure = vs.rate_figure(vs.rate_sweep(s), s)
+    assert "yaxis2" not in figure["layout"] and not any(t.get("yaxis") for t in figure["data"])
+    assert figure["layout"]["yaxis"]["domain"] == [0, 1.0]
+
+
+def test_sweep_size_and_an_over_large_request_in_user_words():
+    s = SweepScenario(kind="basin", base=Scenario(runs=(RunSpec("sgd"),) * 4, steps=5000), resolution=512)
+    words = vs.too_big(s)
+    assert "1,048,576 runs of 5,000 steps each" in words and "lower the resolution" in words
+    assert str(sweeps.MAX_WORK) not in words.replace(",", "") and "cap" not in words
+    assert vs.size_words(replace(s, resolution=16, base=replace(s.base, steps=100))) == "1,024 runs of 100 steps each."
 
 
 def test_link_round_trip_and_playground_hand_off():

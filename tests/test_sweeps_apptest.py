@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from trajectories.scenario import Scenario
 from trajectories.sweep_scenario import for_run, from_query, to_query
+from trajectories.sweeps import MAX_WORK
 from viz import export
 from viz.sweep_export import SWEEP
 
@@ -56,7 +57,15 @@ def test_bad_link_and_over_cap_request_are_messages():
     at = open_page({"sweep": "basin", "res": "9999", "rates": "x", "r1": "nosuch"})
     assert any("res=9999" in w.value for w in at.warning)
     at = open_page({"sweep": "basin", "res": "512", "steps": "5000", "r1": "sgd", "r2": "adam"})
-    assert any("over the cap" in w.value for w in at.warning)
+    assert any("lower the resolution, the steps or the number of runs" in w.value for w in at.warning)
+    assert not any("cap" in w.value for w in at.warning)
+
+
+def test_the_page_states_the_sweep_in_user_words():
+    at = open_page(HEATMAP)
+    texts = [c.value for c in at.caption] + [w.value for w in at.warning]
+    assert "256 runs of 100 steps each." in texts
+    assert not any("cap" in t or f"{MAX_WORK:,}" in t or str(MAX_WORK) in t for t in texts)
 
 
 def test_playground_offers_sweep_this_run():

@@ -17,6 +17,7 @@ import re
 import uuid
 from dataclasses import replace
 from typing import Callable, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -45,6 +46,13 @@ def _owner() -> str:
     return st.session_state.setdefault("export.owner", uuid.uuid4().hex)
 
 
+def _app_url() -> str:
+    """The app's root address as this browser reached it: where an exported page links back to."""
+    parts = urlsplit(st.context.url or "")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return urlunsplit((parts.scheme, parts.netloc, f"/{base}/" if base else "/", "", ""))
+
+
 def _stem(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "optiviz"
 
@@ -62,16 +70,17 @@ def export_menu(scenario: AnyScenario, shown: Traces | Maps | RateSweep | PlaneV
     if not menu.open:
         return
     with menu:
+        app_url = _app_url()
         if isinstance(scenario, SweepScenario):
-            _sweep_files(scenario, shown, key=key, title=title, stem=stem)
+            _sweep_files(scenario, shown, key=key, title=title, stem=stem, app_url=app_url)
             codec = sweep_export.SWEEP
         elif isinstance(scenario, NetScenario):
-            _network_files(scenario, shown, key=key, title=title, stem=stem)
+            _network_files(scenario, shown, key=key, title=title, stem=stem, app_url=app_url)
             codec = network_export.NETWORK
         elif not shown:
             st.caption("Switch a run on to export it.")
         else:
-            _files(scenario, shown, key=key, title=title, stem=stem, zoom=zoom)
+            _files(scenario, shown, key=key, title=title, stem=stem, zoom=zoom, app_url=app_url)
             _animation(scenario, shown, key=key, stem=stem, zoom=zoom)
         if on_import is not None:
             _import(key, on_import, codec)
@@ -98,31 +107,31 @@ def _pictures(key: str, stem: str, png: Callable[[int, int], bytes], svg: Callab
     svg_box.download_button("SVG", svg, file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore", key=f"{key}.svg")
 
 
-def _sweep_files(s: SweepScenario, result: Maps | RateSweep, *, key: str, title: str, stem: str) -> None:
+def _sweep_files(s: SweepScenario, result: Maps | RateSweep, *, key: str, title: str, stem: str, app_url: str) -> None:
     st.markdown("**Interactive page** — hover the cells or points offline, one file")
-    st.download_button("Interactive HTML", lambda: sweep_export.sweep_html(s, result, title=title), file_name=f"{stem}.html",
-                       mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
+    st.download_button("Interactive HTML", lambda: sweep_export.sweep_html(s, result, title=title, app_url=app_url),
+                       file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
     st.markdown("**Picture** — " + ("the chart" if s.kind == "lr" else "the map" if len(result.maps) == 1 else "the maps"))
     _pictures(key, stem, lambda w, h: sweep_export.png(s, result, w, h), lambda: sweep_export.svg(s, result))
     _numbers(s, key, stem, "one row per rate and start point" if s.kind == "lr" else "one row per cell",
              lambda: sweep_export.sweep_csv(s, result), lambda: sweep_export.sweep_json(s, result), sweep_export.SWEEP)
 
 
-def _network_files(s: NetScenario, view: PlaneView, *, key: str, title: str, stem: str) -> None:
+def _network_files(s: NetScenario, view: PlaneView, *, key: str, title: str, stem: str, app_url: str) -> None:
     st.markdown("**Interactive page** — the plane, the paths, the curves and the decision boundary on one playhead, offline, one file")
-    st.download_button("Interactive HTML", lambda: network_export.network_html(s, view, title=title),
+    st.download_button("Interactive HTML", lambda: network_export.network_html(s, view, title=title, app_url=app_url),
                        file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html", icon=":material/html:")
     st.caption("A picture of one chart: the camera button in the chart's toolbar.")
     _numbers(s, key, stem, "every recorded step of every run", lambda: network_export.network_csv(s, view),
              lambda: network_export.network_json(s, view), network_export.NETWORK)
 
 
-def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom) -> None:
+def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom, app_url: str) -> None:
     st.markdown("**Interactive page** — plays offline, one file")
     html_box, surface_box = st.columns(2, vertical_alignment="center")
     surface = surface_box.checkbox("with the 3-D surface", value=s.view != "2d", key=f"{key}.surface")
     shown = replace(s, view="both" if surface else "2d")
-    html_box.download_button("Interactive HTML", lambda: export.player_html(shown, traces, title=title, zoom=zoom),
+    html_box.download_button("Interactive HTML", lambda: export.player_html(shown, traces, title=title, zoom=zoom, app_url=app_url),
                              file_name=f"{stem}.html", mime="text/html", on_click="ignore", key=f"{key}.html",
                              icon=":material/html:")
     st.markdown("**Picture of one step**")

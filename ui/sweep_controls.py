@@ -106,7 +106,7 @@ class SweepControls:
             if any(len(b) != 2 or not all(map(math.isfinite, b)) for b in bounds):
                 raise ValueError
         except (TypeError, ValueError):
-            self.editor.note(f"The map sent an unreadable window ({x!r}, {y!r}).")
+            self.editor.note("The zoomed window could not be read: drag a box on the map again.")
             return
         s = self.state.current
         axes = {}

@@ -23,8 +23,8 @@ _component = st.components.v2.component(
 )
 
 
-def render(maps: Maps, *, key: str, zoomable: bool = False, height: int = 520, columns: int = 2):
-    """Mount (or update in place) the maps; the result's `click` / `zoom` hold the latest event on the rerun it caused."""
-    data = {"plotly": assets.plotly_url(), "maps": [m.payload for m in maps.maps], "zoomable": zoomable,
-            "height": height, "columns": columns}
+def render(maps: Maps, *, key: str, zoomable: bool = False, height: int = 560):
+    """Mount (or update in place) the maps, laid out in the browser to fit the window (each plot at most
+    `height` px tall); the result's `click` / `zoom` hold the latest event on the rerun it caused."""
+    data = {"plotly": assets.plotly_url(), "maps": [m.payload for m in maps.maps], "zoomable": zoomable, "height": height}
     return _component(key=key, data=data, on_click_change=lambda: None, on_zoom_change=lambda: None)

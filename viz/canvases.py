@@ -29,6 +29,11 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
         return ImageFont.load_default(size=size)
 
 
+def text_width(text: str, size: float) -> float:
+    """How wide `text` is drawn at `size` (the raster's font; an SVG viewer's is close)."""
+    return float(_font(max(8, round(size))).getlength(text))
+
+
 class Raster:
     """Draws on a Pillow RGB image whose top-left corner sits at `origin` of the frame."""
 

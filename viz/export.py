@@ -2,7 +2,9 @@
 re-imports, and an interactive HTML file that plays offline.
 
 The HTML file is the app's own player (viz/frontend.py, host `standalone`) with its data, the
-landscape grid (base64) and plotly.js inlined once: one file, no server, no network.
+landscape grid (base64) and plotly.js inlined once: one file, no server, no network. Its <title>
+names what it shows (landscape and runs); its footer links back to the same view in the app that
+made it (a plain link: nothing is fetched).
 The configuration file is {"version": 1, "query": <the scenario's link query>} (a view other than
 the Playground's adds its "kind") and is read back through the same validation as a link: a
 `Codec` names the kind and its query parser and encoder. No Streamlit here.
@@ -19,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import numpy as np
 
@@ -29,6 +32,7 @@ from viz import player as payload
 from viz.player import RunTrace
 
 CONFIG_VERSION = 1
+DEFAULT_APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app when no address is known
 CONFIG_MAX_BYTES = 64 * 1024
 NUMBER_COLUMNS = ("x", "y", "f", "grad_x", "grad_y", "lr")
 CSV_COLUMNS = ("run", "label", "start", "step", *NUMBER_COLUMNS, "status")
@@ -174,31 +178,51 @@ def inline_script(text: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
-def player_page(data: dict, *, title: str, caption: str) -> str:
+def app_link(app_url: str, page: str, query: dict[str, str]) -> str:
+    """The address that opens `page` of the app at `app_url` (its root; '' page: the Playground) on
+    the view `query` describes; an address that is not http(s) gives way to DEFAULT_APP_URL."""
+    root = app_url if urlsplit(app_url).scheme in ("http", "https") and urlsplit(app_url).netloc else DEFAULT_APP_URL
+    return f"{urljoin(root, page)}?{urlencode(query)}"
+
+
+def document_title(heading: str, subject: str, runs: Sequence[str]) -> str:
+    """An exported page's <title>: its heading, what it shows (unless the heading names it already) and its runs."""
+    what = heading if subject in heading else f"{heading} — {subject}"
+    return f"{what}: {', '.join(runs)}"
+
+
+def footer(caption: str, link: str) -> str:
+    """An exported page's footer: what it shows and a link that opens the same view in the app."""
+    return (f'<p class="ovz-caption">{html.escape(caption)} Made with optiviz: '
+            f'<a class="ovz-app-link" href="{html.escape(link)}">open this view in the app</a> '
+            f"(at {html.escape(urlsplit(link).netloc)}, while it is running).</p>")
+
+
+def player_page(data: dict, *, heading: str, title: str, caption: str, link: str) -> str:
     """A self-contained HTML page that plays `data` (grids embedded) like the app's player, offline."""
-    heading = html.escape(title)
     return "\n".join([
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{heading}</title>",
+        f"<title>{html.escape(title)}</title>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<style>{frontend.player_css()}\n{frontend.standalone_css()}</style>",
         f"<script>{inline_script(frontend.plotly_js())}</script>",
         "</head><body>",
-        f"<h1>{heading}</h1>",
+        f"<h1>{html.escape(heading)}</h1>",
         f'<div id="ovz-host">{frontend.player_html()}</div>',
-        f'<p class="ovz-caption">{html.escape(caption)}</p>',
+        footer(caption, link),
         f'<script type="application/json" id="ovz-data">{inline_script(json.dumps(data))}</script>',
         f"<script>{inline_script(frontend.player_js('standalone'))}</script>",
         "</body></html>",
     ])
 
 
-def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None) -> str:
-    """The scenario's interactive page (plotly already on the page, so no URL for it either)."""
+def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None, app_url: str = DEFAULT_APP_URL) -> str:
+    """The scenario's interactive page (plotly already on the page, so no URL for it either); its
+    footer links to the scenario in the Playground of the app at `app_url`."""
     asset = payload.landscape_asset(s.landscape)
     data = embed_grid(payload.player_data(s, traces, grid_url="", plotly_url="", asset=asset, zoom=zoom), asset)
-    runs = ", ".join(s.runs[i].display_label() for i, _ in traces)
-    caption = (f"{landscapes.get(s.landscape).name}, {s.steps} steps: {runs}. Made with optiviz; the link query "
-               f"{json.dumps(to_query(s))} restores it in the app.")
-    return player_page(data, title=title, caption=caption)
+    runs = [s.runs[i].display_label() for i, _ in traces]
+    name = landscapes.get(s.landscape).name
+    return player_page(data, heading=title, title=document_title(title, name, runs),
+                       caption=f"{name}, {s.steps} steps: {', '.join(runs)}.", link=app_link(app_url, "", to_query(s)))

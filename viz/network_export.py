@@ -58,15 +58,16 @@ def network_json(s: ns.NetScenario, view: PlaneView) -> str:
                        "plane": {"kind": view.plane.kind, "explained": explained}, "runs": runs})
 
 
-def network_html(s: ns.NetScenario, view: PlaneView, *, title: str) -> str:
+def network_html(s: ns.NetScenario, view: PlaneView, *, title: str, app_url: str = export.DEFAULT_APP_URL) -> str:
     """The view's interactive page: the plane, the paths, the curves and the decision boundary on one
-    playhead, offline (the boundary's frames embedded)."""
+    playhead, offline (the boundary's frames embedded), with a link to it on the app's Neural net page."""
     asset = vn.plane_asset(view.grid)
     boundary = vn.boundary_data(vn.boundary_asset(view.record), None)
     data = export.embed_grid(vn.player_data(s, view.record, view.coords, asset, grid_url="", plotly_url="", boundary=boundary), asset)
     p = s.problem
-    runs = ", ".join(s.runs[i].display_label() for i in s.shown())
-    caption = (f"{p.spec.name} on {nets.DATASETS[p.dataset].name}, {view.record.snapshots.shape[-1]} parameters, {s.steps} steps; "
-               f"{view.plane.kind}: {runs}. Made with optiviz; the link query {json.dumps(ns.to_query(s))} restores it "
-               "on the Neural net page.")
-    return export.player_page(data, title=title, caption=caption)
+    runs = [s.runs[i].display_label() for i in s.shown()]
+    data_name = nets.DATASETS[p.dataset].name
+    caption = (f"{p.spec.name} on {data_name}, {view.record.snapshots.shape[-1]} parameters, {s.steps} steps; "
+               f"{view.plane.kind}: {', '.join(runs)}.")
+    return export.player_page(data, heading=title, title=export.document_title(title, data_name, runs), caption=caption,
+                              link=export.app_link(app_url, "networks", ns.to_query(s)))

@@ -191,7 +191,11 @@ def pack_tracks(steps: Sequence[np.ndarray], positions: Sequence[np.ndarray], lo
 
 
 def _trace(key: Scenario) -> RunTrace:
-    rec = tr.run(key.landscape, key.runs[0].optimizer, **key.engine_kwargs(0))
+    return record_trace(tr.run(key.landscape, key.runs[0].optimizer, **key.engine_kwargs(0)))
+
+
+def record_trace(rec: RunRecord) -> RunTrace:
+    """A run record with its wire form: each trajectory thinned (events kept) and packed."""
     lrs = rec.lrs
     lr_rows = 1 if np.all(lrs == lrs[:1]) else len(lrs)
     events = [[int(rec.event_step[j])] if rec.status[j] != tr.engine.RUNNING else [] for j in range(len(rec.losses))]

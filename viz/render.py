@@ -2,7 +2,8 @@
 panels with the playhead. Raster (Pillow) for PNG, GIF and MP4; vector (SVG text) for print.
 
 One drawing description serves both backends: `Frame` lays out the panels and maps data to
-pixels; `draw_static`, `draw_trail` and `draw_heads` issue lines, dots and text to a canvas
+pixels, with a key along the bottom (each run's colour and label) so a picture or a recording
+explains itself; `draw_static`, `draw_trail` and `draw_heads` issue lines, dots and text to a canvas
 (viz/canvases.py: `Raster` or `Svg`). An animation (viz/animate.py) draws the static parts once,
 extends the trail incrementally and draws only the heads and playhead per frame. No matplotlib: the landscape's shades are
 coloured with a Viridis lookup table built from plotly's colour stops (the browser's scale).
@@ -22,7 +23,7 @@ from PIL import Image
 
 import landscapes
 from trajectories.scenario import Scenario
-from viz.canvases import Raster, Rgb, Svg
+from viz.canvases import Raster, Rgb, Svg, text_width
 from viz.landscape import grid
 from viz.player import GRID_N, RunTrace, landscape_asset
 from viz.thinning import kept_steps
@@ -102,6 +103,37 @@ class Track:
     rates: np.ndarray
 
 
+@dataclass(frozen=True)
+class LegendEntry:
+    """One run in the picture's key: its colour and label, drawn from (x, y) (left end, middle)."""
+
+    label: str
+    color: Rgb
+    x: float
+    y: float
+
+
+def legend_entries(tracks: Sequence[Track], k: float, left: float, right: float, bottom: float) -> tuple[tuple[LegendEntry, ...], float]:
+    """The runs' key in rows that fill [left, right] and end at `bottom`: its entries and its height.
+    A run with several start points says how many (all its paths share its colour)."""
+    size, swatch, gap, row = 12 * k, 28 * k, 20 * k, 20 * k
+    rows: list[list[tuple[str, Rgb, float]]] = [[]]
+    x = left
+    for tr in tracks:
+        n = len(tr.positions)
+        text = tr.label if n == 1 else f"{tr.label} ({n} starts)"
+        width = swatch + text_width(text, size)
+        if rows[-1] and x + width > right:
+            rows.append([])
+            x = left
+        rows[-1].append((text, tr.color, x))
+        x += width + gap
+    height = len(rows) * row
+    entries = tuple(LegendEntry(text, color, x, bottom - height + (j + 0.5) * row)
+                    for j, items in enumerate(rows) for text, color, x in items)
+    return entries, height
+
+
 def value_range(values: Sequence[np.ndarray], log: bool) -> tuple[float, float]:
     v = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in values])
     v = v[np.isfinite(v) & ((v > 0) if log else True)]
@@ -125,6 +157,7 @@ class Frame:
     map: Panel
     lr: Panel
     loss: Panel
+    legend: tuple[LegendEntry, ...] = ()
 
     @property
     def k(self) -> float:
@@ -146,7 +179,8 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
         for i, t in traces
     )
     k = width / BASE_WIDTH
-    top, bottom, left, gap = 34 * k, 44 * k, 58 * k, 70 * k
+    legend, legend_h = legend_entries(tracks, k, 14 * k, width - 150 * k, height - 6 * k)  # the step counter sits right of it
+    top, bottom, left, gap = 34 * k, 50 * k + legend_h, 58 * k, 70 * k
     split = left + 0.6 * (width - left)
     (x0, x1), (y0, y1) = zoom or ls.domain
     mid = top + (height - top - bottom) / 2
@@ -159,6 +193,7 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
         lr=Panel("learning rate (log)", Axis(0, s.steps, split + gap / 2, steps_right), Axis(lr_lo, lr_hi, mid - 30 * k, top, log=True)),
         loss=Panel("f - f* (log)" if log_loss else "loss f", Axis(0, s.steps, split + gap / 2, steps_right),
                    Axis(f_lo, f_hi, height - bottom, mid + 30 * k, log=log_loss)),
+        legend=legend,
     )
 
 
@@ -237,6 +272,9 @@ def draw_static(c, f: Frame, thin: bool = False) -> None:
     panel_frame(c, k, f.map, "x", "y")
     panel_frame(c, k, f.lr, "step", None)
     panel_frame(c, k, f.loss, "step", None)
+    for e in f.legend:
+        c.lines(np.array([e.x, e.x + 20 * k]), np.array([e.y, e.y]), e.color, 4 * k)
+        c.text(e.x + 26 * k, e.y, e.label, 12 * k, "lm", INK)
     for tr in f.tracks:
         for row in tr.rates:
             keep = kept_steps(row) if thin else slice(None)
@@ -269,7 +307,7 @@ def draw_heads(c, f: Frame, step: int) -> None:
         for tr in f.tracks:
             for row in getattr(tr, rows):
                 c.dot(x, float(panel.y.px(row[at])), 5 * k, tr.color, WHITE, 1.5 * k)
-    c.text(f.width - 14 * k, f.height - 8 * k, f"step {step} / {f.steps}", 13 * k, "rs", INK)
+    c.text(f.width - 14 * k, f.height - 16 * k, f"step {step} / {f.steps}", 13 * k, "rm", INK)
 
 
 # ---- outputs ----

@@ -22,11 +22,13 @@ from PIL import Image
 
 import landscapes
 from trajectories import engine, sweep_scenario
-from trajectories.sweep_scenario import SweepScenario
+from trajectories.sweep_scenario import MAX_BASIN_RUNS, SweepScenario
 from viz import export, frontend
-from viz.canvases import Raster, Svg
+from viz.canvases import Raster, Svg, text_width
 from viz.render import INK, WHITE, Axis, Panel, hex_rgb, mix, panel_frame, value_range
-from viz.sweeps import KIND_NAMES, Maps, RateSweep, SweepMap, rate_figure, reference_loss
+from viz.sweeps import (
+    KIND_NAMES, Maps, RateSweep, SweepMap, failed_rates, quartiles_over_starts, rate_figure, reference_loss, row_names,
+)
 
 SWEEP = export.Codec("sweep", "a sweep configuration", sweep_scenario.from_query, sweep_scenario.to_query)
 BASE_WIDTH = 960  # type and lines are sized for this width and scaled with the picture
@@ -213,38 +215,51 @@ def _triangle(c, x: float, y: float, r: float, colour, width: float) -> None:
 
 def draw_rates(c, s: SweepScenario, sweep: RateSweep, width: int, height: int) -> None:
     """Final loss − f* against η on log-log axes: the median over starts (with its quartiles when
-    there are several), diverged rates as ✕ and departed ones as △ on a band at the top, best rates ringed."""
+    there are several), best rates ringed; rates with no median (✕ diverged, △ left the map) on
+    a band above the plot, one row per run that has any, as the browser draws them."""
     k = width / BASE_WIDTH
     legend_w = 220 * k
-    box = (80 * k, 70 * k, width - legend_w - 20 * k, height - 60 * k)
     several = len(s.start_points) > 1
-    bad = [np.isin(cv.status, (engine.DIVERGED, engine.LEFT_DOMAIN)) | ~np.isfinite(cv.gap) for cv in sweep.curves]
-    quartiles = [np.percentile(np.where(b, np.nan, cv.gap), (25, 75), axis=1) if several else np.zeros((0, len(cv.rates)))
-                 for cv, b in zip(sweep.curves, bad)]
+    fails = [failed_rates(cv) for cv in sweep.curves]
+    rows = [i for i, f in enumerate(fails) if any(hit.any() for hit in f)]
+    names = row_names(sweep.curves)
+    row_h = 16 * k
+    left = max(80 * k, 14 * k + max((text_width(names[i], 10 * k) for i in rows), default=0))  # room for the row names
+    band = (left, 78 * k, width - legend_w - 20 * k, 78 * k + row_h * len(rows))
+    box = (band[0], band[3] + (32 * k if rows else 0), band[2], height - 60 * k)
+    quartiles = [quartiles_over_starts(cv, several) for cv in sweep.curves]
     lo, hi = value_range([cv.median() for cv in sweep.curves] + quartiles, log=True)
     f_star = reference_loss(s.landscape)
     title = f"final loss − f* (f* = {f_star:.4g})" if f_star is not None else "final loss − lowest final loss"
-    p = Panel(title, Axis(*s.rates, box[0], box[2], log=True), Axis(lo, hi * 30, box[3], box[1], log=True))
-    band = box[1] + 10 * k
-    c.lines(np.array([box[0], box[2]]), np.array([band + 10 * k] * 2), (200, 200, 205), 1 * k)
-    panel_frame(c, k, p, "learning rate η", None)
+    p = Panel(title, Axis(*s.rates, box[0], box[2], log=True), Axis(lo, hi, box[3], box[1], log=True))
     c.text(20 * k, 10 * k, f"{KIND_NAMES['lr']}: {landscapes.get(s.landscape).name}, {s.steps} steps", 17 * k, "la", INK)
+    if rows:
+        c.text(band[0], band[1] - 6 * k, "No final loss at these rates: ✕ diverged, △ left the map", 12 * k, "ls", INK)
+        c.rect(band, (200, 200, 205), 1 * k)
+    panel_frame(c, k, p, "learning rate η", None)
+    for j, i in enumerate(rows):
+        y = band[1] + (j + 0.5) * row_h
+        c.text(band[0] - 6 * k, y, names[i], 10 * k, "rm", INK)
+        for hit, mark in zip(fails[i], (_cross, _triangle)):
+            for x in p.x.px(sweep.curves[i].rates[hit]):
+                mark(c, float(x), y, 4 * k, hex_rgb(sweep.curves[i].colour), 1.5 * k)
     for cv, quartile in zip(sweep.curves, quartiles):
         colour = hex_rgb(cv.colour)
         xs = p.x.px(cv.rates)
         for q in quartile:
-            c.lines(xs, p.y.px(q), mix(colour, WHITE, 0.5), 1 * k)
+            c.lines(xs, p.y.px(np.where(np.isfinite(q), q, np.nan)), mix(colour, WHITE, 0.5), 1 * k)
         med = cv.median()
         c.lines(xs, p.y.px(np.where(np.isfinite(med), med, np.nan)), colour, 2.2 * k)
         for x, v in zip(xs, med):
             c.dot(float(x), float(p.y.px(v)), 2.4 * k, colour, colour, 1 * k)
-        for code, mark in ((engine.DIVERGED, _cross), (engine.LEFT_DOMAIN, _triangle)):
-            for x in xs[np.mean(cv.status == code, axis=1) >= 0.5]:
-                mark(c, float(x), band, 4 * k, colour, 1.5 * k)
         best = cv.best()
         if best is not None:
             c.dot(float(xs[best]), float(p.y.px(med[best])), 7 * k, colour, (0, 0, 0), 1.5 * k)
-    x, y = width - legend_w, box[1]
+    _rate_legend(c, k, s, sweep, width - legend_w, band[1], legend_w)
+
+
+def _rate_legend(c, k: float, s: SweepScenario, sweep: RateSweep, x: float, y: float, legend_w: float) -> None:
+    """Each run's colour and label, the band's marks, the best-rate ring and what the thin lines are."""
     for cv in sweep.curves:
         c.lines(np.array([x, x + 30 * k]), np.array([y + 7 * k] * 2), hex_rgb(cv.colour), 2.5 * k)
         y = _wrapped(c, x + 38 * k, y, cv.label, 12 * k, legend_w - 50 * k) + 6 * k
@@ -253,7 +268,7 @@ def draw_rates(c, s: SweepScenario, sweep: RateSweep, width: int, height: int) -
         y = _wrapped(c, x + 38 * k, y, words, 12 * k, legend_w - 50 * k) + 6 * k
     c.dot(x + 15 * k, y + 7 * k, 7 * k, WHITE, (0, 0, 0), 1.5 * k)
     y = _wrapped(c, x + 38 * k, y, "best rate (lowest median)", 12 * k, legend_w - 50 * k) + 6 * k
-    if several:
+    if len(s.start_points) > 1:
         _wrapped(c, x, y + 6 * k, f"thin lines: quartiles over the {len(s.start_points)} starts", 11 * k, legend_w - 10 * k)
 
 
@@ -286,29 +301,35 @@ def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
         figure = rate_figure(result, s)
         return (f"const FIG = {json.dumps(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
                 "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, {displaylogo: false, responsive: true});")
-    data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "clickable": False, "height": 560,
-            "columns": 2 if len(result.maps) > 1 else 1}
+    data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "clickable": False, "height": 560}
     return (frontend.sweep_map_js("standalone")
             + f"\nnew SweepView(document.getElementById('ovz-host')).receive({json.dumps(data)}, () => {{}});")
 
 
-def sweep_html(s: SweepScenario, result: Maps | RateSweep, *, title: str) -> str:
-    """A self-contained page with the view (hover shows each cell or point), its title and its link query."""
-    heading = html.escape(title)
-    caption = html.escape(f"{landscapes.get(s.landscape).name}, {s.steps} steps. Made with optiviz; the link query "
-                          f"{json.dumps(sweep_scenario.to_query(s))} restores it on the Sweeps page.")
+def shown_labels(s: SweepScenario) -> list[str]:
+    """The runs the view shows: run 1 (heat map, trainability), the first MAX_BASIN_RUNS (basins) or all (rates)."""
+    count = {"lr": len(s.runs), "basin": MAX_BASIN_RUNS}.get(s.kind, 1)
+    return [r.display_label() for r in s.runs[:count]]
+
+
+def sweep_html(s: SweepScenario, result: Maps | RateSweep, *, title: str, app_url: str = export.DEFAULT_APP_URL) -> str:
+    """A self-contained page with the view (hover shows each cell or point), titled by what it shows,
+    with a link to the same sweep on the Sweeps page of the app at `app_url`."""
+    name = landscapes.get(s.landscape).name
+    runs = shown_labels(s)
     kind = "module" if s.kind != "lr" else "text/javascript"
     return "\n".join([
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{heading}</title>",
+        f"<title>{html.escape(export.document_title(title, name, runs))}</title>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<style>body {{ font-family: sans-serif; margin: 1.5rem; color: #31333f; }}\n{frontend.sweep_map('css')}</style>",
         f"<script>{export.inline_script(frontend.plotly_js())}</script>",
         "</head><body>",
-        f"<h1>{heading}</h1>",
+        f"<h1>{html.escape(title)}</h1>",
         f'<div id="ovz-host">{frontend.sweep_map("html") if s.kind != "lr" else ""}</div>',
-        f"<p>{caption}</p>",
+        export.footer(f"{KIND_NAMES[s.kind]} on {name}, {s.steps} steps: {', '.join(runs)}.",
+                      export.app_link(app_url, "sweeps", sweep_scenario.to_query(s))),
         f'<script type="{kind}">{export.inline_script(_view_script(s, result))}</script>',
         "</body></html>",
     ])

@@ -192,6 +192,18 @@ def _check(s: SweepScenario) -> None:
         raise ValueError(problem)
 
 
+def size_words(s: SweepScenario) -> str:
+    """How much the sweep computes, in words."""
+    return f"{s.cells():,} runs of {s.steps:,} steps each."
+
+
+def too_big(s: SweepScenario) -> str:
+    """Why a sweep over the per-request limit is not run, and what to lower, in words."""
+    times = math.ceil(10 * s.cells() * s.steps / sweeps.MAX_WORK) / 10
+    return (f"This sweep ({s.cells():,} runs of {s.steps:,} steps each) asks for {times:g}× the work one sweep may take "
+            "on a shared server: lower the resolution, the steps or the number of runs.")
+
+
 def heatmap(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     """Run 1 over the x × y grid of its parameters from the first start, coloured by final loss or steps to tolerance."""
     x, y, X, Y, rec = _run_grid(s, progress)
@@ -392,22 +404,61 @@ def rate_sweep(s: SweepScenario, progress: Progress = lambda f: None) -> RateSwe
     return RateSweep(tuple(curves))
 
 
+BAND_ROW_PX = 24  # one row of the failed-rate band per run that has one
+
+
+def _log_span(values: list[np.ndarray]) -> tuple[float, float]:
+    """log₁₀ [lo, hi] of the finite positive values, widened by 5 % of the decades they span (at
+    least a quarter decade each way), so the curves fill the plot."""
+    v = np.concatenate([np.ravel(a) for a in values]) if values else np.zeros(0)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return 0.0, 1.0
+    lo, hi = math.log10(float(v.min())), math.log10(float(v.max()))
+    pad = max(0.05 * (hi - lo), 0.25)
+    return lo - pad, hi + pad
+
+
+def failed_rates(c: RateCurve) -> tuple[np.ndarray, np.ndarray]:
+    """Rates without a median (half the starts or more failed), as two masks (R,): most of the
+    failures diverged, most left the map."""
+    gone = ~np.isfinite(c.median())
+    diverged = np.sum(c.status == engine.DIVERGED, axis=1) >= np.sum(c.status == engine.LEFT_DOMAIN, axis=1)
+    return gone & diverged, gone & ~diverged
+
+
+def row_names(curves: tuple[RateCurve, ...]) -> list[str]:
+    """One band row name per run: its label, numbered where two runs share one."""
+    labels = [c.label for c in curves]
+    return [f"{label} ({i + 1})" if labels.count(label) > 1 else label for i, label in enumerate(labels)]
+
+
+def quartiles_over_starts(c: RateCurve, several: bool) -> np.ndarray:
+    """(2, R) first and third quartile over starts (a failed start counts as +∞); (0, R) for one start."""
+    if not several:
+        return np.zeros((0, len(c.rates)))
+    bad = np.isin(c.status, (engine.DIVERGED, engine.LEFT_DOMAIN)) | ~np.isfinite(c.gap)
+    with np.errstate(invalid="ignore"):  # between two +∞ the interpolation is ∞ − ∞: NaN, read back as +∞
+        q = np.percentile(np.where(bad, np.inf, c.gap), (25, 75), axis=1)
+    return np.where(np.isnan(q), np.inf, q)
+
+
 def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
     """Final loss − f* against η (log-log), one curve per run: the median over starts with its
-    quartile band when there are several; diverged rates as ✕ (left the map: △) on a band
-    above the plot, never as huge losses; each run's best rate starred."""
-    finite = [c.gap[np.isfinite(c.gap)] for c in sweep.curves]
-    top = max((float(f.max()) for f in finite if len(f)), default=1.0)
-    band = 10 ** (math.ceil(math.log10(top)) + 1)
-    data = []
+    quartile band when there are several, the y axis fitted to those values. Rates without a median
+    (✕ most starts diverged, △ most left the map) sit on a band of their own above the plot, one
+    row per run, never at a huge loss; each run's best rate starred. Every point opens its run."""
     several = len(s.start_points) > 1
-    for i, c in enumerate(sweep.curves):
+    quartiles = [quartiles_over_starts(c, several) for c in sweep.curves]
+    lo, hi = _log_span([c.median() for c in sweep.curves] + quartiles)
+    names = row_names(sweep.curves)
+    rows, data = [], []
+    for i, (c, q) in enumerate(zip(sweep.curves, quartiles)):
         med = c.median()
         ok = np.isfinite(med)
         if several and ok.any():
-            bad = np.isin(c.status, (engine.DIVERGED, engine.LEFT_DOMAIN)) | ~np.isfinite(c.gap)
-            q1, q3 = (np.percentile(np.where(bad, band, c.gap), q, axis=1)[ok] for q in (25, 75))
             r = c.rates[ok]
+            q1, q3 = (np.minimum(v[ok], 10 ** (hi + 1)) for v in q)  # an infinite quartile runs off the top
             data.append({"type": "scatter", "x": np.r_[r, r[::-1]].tolist(), "y": np.r_[q3, q1[::-1]].tolist(),
                          "fill": "toself", "fillcolor": _lighter(c.colour, 0.75), "opacity": 0.5, "line": {"width": 0},
                          "hoverinfo": "skip", "showlegend": False, "legendgroup": c.label})
@@ -415,12 +466,14 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
                      "x": c.rates.tolist(), "y": np.where(ok, med, np.nan).tolist(),
                      "line": {"color": c.colour, "width": 2}, "marker": {"size": 5}, "customdata": [i] * len(c.rates),
                      "hovertemplate": "η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + c.label + "</extra>"})
-        for code, symbol, word in ((engine.DIVERGED, "x", "diverged"), (engine.LEFT_DOMAIN, "triangle-up", "left the map")):
-            hit = np.mean(c.status == code, axis=1) >= 0.5
+        fails = failed_rates(c)
+        if any(hit.any() for hit in fails):
+            rows.append(names[i])
+        for hit, symbol, word in zip(fails, ("x", "triangle-up"), ("diverged", "left the map")):
             if hit.any():
                 data.append({"type": "scatter", "mode": "markers", "name": f"{c.label}: {word}", "legendgroup": c.label,
-                             "showlegend": False, "x": c.rates[hit].tolist(), "y": [band] * int(hit.sum()),
-                             "marker": {"symbol": symbol, "size": 8, "color": c.colour},
+                             "showlegend": False, "yaxis": "y2", "x": c.rates[hit].tolist(), "y": [names[i]] * int(hit.sum()),
+                             "customdata": [i] * int(hit.sum()), "marker": {"symbol": symbol, "size": 9, "color": c.colour},
                              "hovertemplate": "η = %{x:.3g}: " + word + "<extra>" + c.label + "</extra>"})
         best = c.best()
         if best is not None:
@@ -428,19 +481,34 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
                          "showlegend": False, "x": [float(c.rates[best])], "y": [float(med[best])], "customdata": [i],
                          "marker": {"symbol": "star", "size": 16, "color": c.colour, "line": {"color": "#000", "width": 1}},
                          "hovertemplate": "best η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + c.label + "</extra>"})
+    return {"data": data, "layout": _rate_layout(s, rows, (lo, hi))}
+
+
+def _rate_layout(s: SweepScenario, rows: list[str], y_range: tuple[float, float]) -> dict:
+    """The chart's axes: the loss axis over `y_range` (log₁₀) and, when a run has failed rates, the
+    band above it with one category row per such run (first run on top) and its key."""
     f_star = reference_loss(s.landscape)
     y_title = f"final loss − f* (f* = {f_star:.4g})" if f_star is not None else "final loss − lowest final loss"
+    plot, band = 340, BAND_ROW_PX * len(rows)
+    gap = 18 if rows else 0
+    total = plot + gap + band
     layout = {
-        "height": 460, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+        "height": total + 24 + 96, "margin": {"l": 60, "r": 10, "t": 24, "b": 96},
         "xaxis": {"title": {"text": "learning rate η"}, "type": "log", "exponentformat": "power"},
-        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power"},
-        "legend": {"orientation": "h", "y": -0.18},
-        "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": band / 3, "y1": band / 3,
-                    "line": {"color": "#999", "dash": "dot", "width": 1}}],
-        "annotations": [{"xref": "paper", "x": 0.0, "y": math.log10(band), "xanchor": "left", "yanchor": "bottom",
-                         "text": "✕ diverged   △ left the map", "showarrow": False, "font": {"size": 11, "color": "#555"}}],
+        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power", "range": list(y_range),
+                  "domain": [0, plot / total]},
+        "legend": {"orientation": "h", "y": -62 / total, "yanchor": "top"},
     }
-    return {"data": data, "layout": layout}
+    if rows:
+        layout["yaxis2"] = {"type": "category", "categoryarray": rows[::-1], "domain": [(plot + gap) / total, 1],
+                            "range": [-0.5, len(rows) - 0.5], "fixedrange": True, "tickfont": {"size": 11},
+                            "automargin": True, "anchor": "x"}
+        layout["shapes"] = [{"type": "rect", "xref": "paper", "yref": "y2 domain", "x0": 0, "x1": 1, "y0": 0, "y1": 1,
+                             "fillcolor": "#f3f3f6", "line": {"width": 0}, "layer": "below"}]
+        layout["annotations"] = [{"xref": "paper", "yref": "paper", "x": 0.0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+                                  "text": "No final loss at these rates: ✕ diverged   △ left the map", "showarrow": False,
+                                  "font": {"size": 12, "color": "#555"}}]
+    return layout
 
 
 _CACHE = TraceCache(CACHE_BYTES)

@@ -112,3 +112,54 @@ def test_export_menu_downloads_the_map_as_a_png_of_the_chosen_size(page, app_url
     download.value.save_as(path)
     assert download.value.suggested_filename.endswith(".png")
     assert Image.open(path).size == (1920, 1080)
+
+
+BASINS = {"sweep": "basin", "ls": "himmelblau", "res": "16", "steps": "100", "r1": "adam;lr=0.05", "r2": "momentum;lr=0.001",
+          "r3": "sgd;lr=0.001", "r4": "rmsprop;lr=0.01"}
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1366, 768)])
+def test_four_basin_maps_and_their_legend_fit_the_screen(browser, app_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    open_sweep(page, app_url, BASINS)
+    boxes = page.evaluate(
+        """s => [...document.querySelectorAll(s + ' .ovz-sweep-plot, ' + s + ' .ovz-sweep-legend')].map(e => {
+                  const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""", MAP)
+    plots, legend = boxes[:-1], boxes[-1]
+    assert len(plots) == 4
+    assert all(0 <= left and right <= width and bottom <= height for left, _, right, bottom in boxes)  # no scrolling needed
+    assert legend[3] <= height and min(b[3] - b[1] for b in plots) >= 200  # each map still large enough to read and click
+    if width == 1920:
+        assert len({round(b[1]) for b in plots}) == 1  # side by side, one row
+    context.close()
+
+
+def test_the_exported_page_works_offline_and_its_link_reopens_the_sweep_in_the_app(page, app_url, tmp_path):
+    query = {**BASINS, "r3": "sgd;lr=0.001;label=slow%20%3Cb%3E"}  # a label with markup: inert text in the title
+    open_sweep(page, app_url, query)
+    digest = page.get_attribute(MAP, "data-digest")
+    page.get_by_role("button", name="Export").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("stPopoverBody").get_by_role("button", name="Interactive HTML").click()
+    path = tmp_path / "sweep.html"
+    download.value.save_as(path)
+    offline = page.context.new_page()
+    asked = []
+    offline.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else (asked.append(route.request.url), route.abort()))
+    offline.goto(path.as_uri())
+    offline.wait_for_selector(f"{MAP}[data-ready='1']", state="attached", timeout=30_000)
+    assert asked == [] and offline.get_attribute(MAP, "data-digest") == digest  # the same maps, drawn offline
+    assert offline.title() == "Sweep Basins of attraction Himmelblau: Adam, SGD + momentum, slow <b>, RMSProp"
+    link = offline.locator("a.ovz-app-link")
+    href = link.get_attribute("href")
+    assert href.startswith(f"{app_url}/sweeps?")
+    offline.unroute("**/*")
+    link.click()
+    offline.wait_for_url(f"{app_url}/sweeps?*", timeout=30_000)
+    wait_for_app(offline)
+    offline.wait_for_selector(f"{MAP}[data-ready='1']", state="attached", timeout=90_000)
+    assert offline.get_attribute(MAP, "data-digest") == digest  # the link reopens this very sweep
+    assert url_query(offline) == url_query(page) and page.errors == []
+    offline.close()

@@ -2,6 +2,8 @@
 // a category (colour ramp) and a shade within it, drawn as plotly.js heatmaps on linear or log axes.
 // Hover text is computed here from the arrays; a click returns the cell {map, row, col}; with
 // `zoomable`, a zoom returns the new window {map, x: [lo, hi], y: [lo, hi]} so Python recomputes it.
+// The maps are laid out to fit the window below their top (columns and height chosen together,
+// at most `height` px a plot), so a class sees every map and the legend without scrolling.
 
 const CONFIG = {
   displaylogo: false,
@@ -61,6 +63,44 @@ function fmt(v) {
   return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
 }
 
+const MARGIN = { l: 62, r: 12, t: 30, b: 46 }; // a map's plot margins (px)
+const GAP = 10; // between panels (px), as the stylesheet's grid gap
+const NOTE = 24; // a map's note line under it (px)
+const MIN_H = 220; // below this a map is too small to read: the page scrolls instead
+const BELOW = 56; // room left under the legend (px): the page's own caption and a margin
+
+function scrollParent(el) {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const y = getComputedStyle(p).overflowY;
+    if ((y === "auto" || y === "scroll") && p.scrollHeight > p.clientHeight) return p;
+  }
+  return null;
+}
+
+function roomBelow(el) {
+  // px from `el`'s top (as laid out when scrolled to the top) to the bottom of the visible area
+  const scroller = scrollParent(el);
+  const top = el.getBoundingClientRect().top;
+  if (!scroller) return window.innerHeight - (top + window.scrollY);
+  return scroller.clientHeight - (top - scroller.getBoundingClientRect().top + scroller.scrollTop);
+}
+
+function fitGrid(n, width, room, maxH, square) {
+  // {cols, h}: the columns and plot height that give each of n maps the largest plot area
+  // within width × room (room: the height left for the maps and their notes)
+  let best = { cols: 1, h: MIN_H, side: -1 };
+  for (let cols = 1; cols <= n; cols++) {
+    const rows = Math.ceil(n / cols);
+    const w = (width - GAP * (cols - 1)) / cols;
+    let h = Math.min(maxH, room / rows - NOTE - GAP);
+    if (square) h = Math.min(h, w - MARGIN.l - MARGIN.r + MARGIN.t + MARGIN.b);
+    h = Math.max(MIN_H, Math.floor(h));
+    const side = Math.min(square ? w - MARGIN.l - MARGIN.r : w, h - MARGIN.t - MARGIN.b);
+    if (side > best.side) best = { cols, h, side };
+  }
+  return best;
+}
+
 class SweepView {
   constructor(parent) {
     this.root = parent.querySelector(".ovz-sweep");
@@ -68,6 +108,11 @@ class SweepView {
     this.grid = this.root.querySelector(".ovz-sweep-maps");
     this.tip = this.root.querySelector(".ovz-sweep-tip");
     this.panels = [];
+    this.onResize = () => {
+      clearTimeout(this.resizing);
+      this.resizing = setTimeout(() => this.refit(), 150);
+    };
+    window.addEventListener("resize", this.onResize);
   }
 
   receive(data, setTriggerValue) {
@@ -102,24 +147,45 @@ class SweepView {
     this.Plotly = await loadPlotly(data.plotly);
     this.zoomable = !!data.zoomable;
     this.clickable = data.clickable !== false; // an exported page has no Playground to open
-    this.grid.style.setProperty("--ovz-sweep-cols", String(Math.min(data.maps.length, data.columns || 2)));
-    this.grid.style.setProperty("--ovz-sweep-h", `${data.height}px`);
     while (this.panels.length > data.maps.length) {
       const p = this.panels.pop();
       this.Plotly.purge(p.plot);
       p.box.remove();
     }
-    for (let i = 0; i < data.maps.length; i++) await this.drawMap(i, data.maps[i], data);
     this.drawLegend(data.maps[0]);
+    const refitted = this.fit(data);
+    for (let i = 0; i < data.maps.length; i++) await this.drawMap(i, data.maps[i], data, refitted);
     this.root.dataset.maps = String(data.maps.length);
     this.root.dataset.digest = data.maps.map((m) => m.digest).join(",");
     this.root.dataset.ready = "1";
   }
 
-  async drawMap(i, raw, data) {
+  fit(data) {
+    // columns and plot height for the window as it is now (data.height: the tallest a plot may be)
+    const room = roomBelow(this.grid) - this.root.querySelector(".ovz-sweep-legend").offsetHeight - BELOW;
+    const square = data.maps.every((m) => m.x.label === "x" && m.y.label === "y");
+    const { cols, h } = fitGrid(data.maps.length, this.grid.clientWidth || this.root.clientWidth, room, data.height, square);
+    this.grid.style.setProperty("--ovz-sweep-cols", String(cols));
+    this.grid.style.setProperty("--ovz-sweep-h", `${h}px`);
+    this.data = data;
+    const fitted = `${cols},${h}`;
+    const changed = this.root.dataset.fit !== fitted;
+    this.root.dataset.fit = fitted;
+    return changed;
+  }
+
+  refit() {
+    // after a window resize: new columns and heights, and plots redrawn to them
+    if (this.data && this.Plotly && this.fit(this.data)) this.panels.forEach((p) => this.Plotly.Plots.resize(p.plot));
+  }
+
+  async drawMap(i, raw, data, refitted) {
     const p = this.panel(i);
     p.note.textContent = raw.note;
-    if (p.digest === raw.digest && p.zoomable === this.zoomable) return;
+    if (p.digest === raw.digest && p.zoomable === this.zoomable) {
+      if (refitted) this.Plotly.Plots.resize(p.plot);
+      return;
+    }
     const m = decode(raw);
     const { n: nx } = m.x;
     const { n: ny } = m.y;
@@ -134,7 +200,7 @@ class SweepView {
       colorscale: colourscale(m.categories), showscale: false, hoverinfo: "none", zsmooth: false,
     };
     const layout = {
-      margin: { l: 62, r: 12, t: 30, b: 46 },
+      margin: MARGIN,
       font: { family: getComputedStyle(this.root).fontFamily, size: 12 },
       paper_bgcolor: "rgba(0,0,0,0)",
       title: { text: m.title, font: { size: 13 }, x: 0.02 },
@@ -217,6 +283,8 @@ class SweepView {
   }
 
   destroy() {
+    window.removeEventListener("resize", this.onResize);
+    clearTimeout(this.resizing);
     if (this.Plotly) this.panels.forEach((p) => this.Plotly.purge(p.plot));
   }
 }
