@@ -32,7 +32,7 @@ CONSTANT, STEP, COSINE, SGDR, WARMUP = range(5)
 
 CANYON_TAIL, CANYON_AT, CANYON_NEAR = 200, 200, 0.1
 TIE = 1.01  # final losses within 1% count as a tie
-SMOOTH = (STEP, COSINE, WARMUP)  # the policies whose rate only falls near the end (SGDR restarts at step 900)
+SMOOTH = (STEP, COSINE, WARMUP)  # the policies whose rate never rises after step 50 (SGDR restarts every 100)
 
 
 def _canyon(lesson: Lesson) -> Finding:
@@ -52,6 +52,7 @@ def _canyon(lesson: Lesson) -> Finding:
     near = settle_step(gap, CANYON_NEAR)
     minimum = np.array(landscapes.get(s.landscape).minima[0].xy)
     miss = float(np.linalg.norm(recs[CONSTANT].positions[0, -1] - minimum))
+    bouncing = bool(np.any(np.diff(recs[CONSTANT].losses[0, -11:]) > 0))  # its loss still rose in the last 10 steps
     return Finding(
         checks=(
             Check(
@@ -69,8 +70,8 @@ def _canyon(lesson: Lesson) -> Finding:
             Check(
                 "Cosine decay gives the best result.",
                 f"Final losses: step {fmt(final[STEP])}, cosine {fmt(final[COSINE])}, SGDR ≈ {fmt(final[SGDR], 1)}, "
-                f"warmup-cosine {fmt(final[WARMUP])}; the constant-rate path ends {fmt(miss, 2)} from the minimum, "
-                "still bouncing.",
+                f"warmup-cosine {fmt(final[WARMUP])}; the constant-rate path ends {fmt(miss, 2)} from the minimum"
+                + (", still bouncing." if bouncing else "."),
                 final[COSINE] <= TIE * min(final[STEP:]) and final[COSINE] < final[CONSTANT],
             ),
             Check(
@@ -197,11 +198,12 @@ def _peaks_why(needed: list[float | None], same: bool, decided: int | None, some
                      f"steps, and the escapes are over before that: every constant-rate path from the grid that "
                      f"reaches the global minimum stays within {fmt(DECIDED)} of it from step {decided} on. So step "
                      "decay reaches the global minimum from exactly the starts the constant rate does.")
-    more = [(NAMES[i], v) for i, v in enumerate(needed) if as_number(v) > as_number(needed[CONSTANT])]
+    more = [i for i, v in enumerate(needed) if as_number(v) > as_number(needed[CONSTANT])]
     if more:
         parts.append(f"More momentum than the constant rate's {fmt(needed[CONSTANT], 2)} is needed only by "
-                     f"{listing(more, 2)}; warmup-cosine's rate starts at 0 and reaches η₀ only at step "
-                     f"{PARAMS[WARMUP]['warmup_steps']:g}.")
+                     f"{listing(((NAMES[i], needed[i]) for i in more), 2)}"
+                     + (f"; warmup-cosine's rate starts at 0 and reaches η₀ only at step "
+                        f"{PARAMS[WARMUP]['warmup_steps']:g}." if WARMUP in more else "."))
     parts.append(f"From all but {some} of the {trapped} grid starts the five schedules agree on whether the global "
                  "minimum is reached: the start decides, not the schedule.")
     return " ".join(parts)
@@ -301,10 +303,12 @@ ADAPTIVE = (5, 6, 7)  # Adam, Yogi, Lookahead-Yogi in the saddle scenario
 
 
 def _saddle(key: str) -> tuple[float, float]:
+    """The landscape's catalogued saddle."""
     return next(p.xy for p in landscapes.get(key).points if p.kind == "saddle")
 
 
 def _escape_steps(rec, perturbed: range) -> list[int | None]:
+    """For each perturbed start, the first step at which |y| exceeds ESCAPE_Y (None: never)."""
     return [first_step(np.abs(rec.positions[j, :, 1]) > ESCAPE_Y) for j in perturbed]
 
 
