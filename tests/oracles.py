@@ -23,6 +23,75 @@ def rosenbrock_grad(p: np.ndarray) -> np.ndarray:
     return np.array([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])
 
 
+# Landscapes written out by hand in NumPy, element-wise over points (..., 2), for oracles that run many
+# paths at once: f and its gradient, differentiated by hand.
+
+def rosenbrock(p: np.ndarray) -> np.ndarray:
+    """(1-x)² + 100(y-x²)²."""
+    x, y = p[..., 0], p[..., 1]
+    return (1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2
+
+
+def rosenbrock_grads(p: np.ndarray) -> np.ndarray:
+    """∇ of (1-x)² + 100(y-x²)² at points (..., 2)."""
+    x, y = p[..., 0], p[..., 1]
+    return np.stack([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)], axis=-1)
+
+
+def peaks(p: np.ndarray) -> np.ndarray:
+    """MATLAB's peaks: 3(1-x)²e^(-x²-(y+1)²) - 10(x/5 - x³ - y⁵)e^(-x²-y²) - ⅓e^(-(x+1)²-y²)."""
+    x, y = p[..., 0], p[..., 1]
+    return (3 * (1 - x) ** 2 * np.exp(-x**2 - (y + 1) ** 2) - 10 * (x / 5 - x**3 - y**5) * np.exp(-x**2 - y**2)
+            - np.exp(-(x + 1) ** 2 - y**2) / 3)
+
+
+def peaks_grad(p: np.ndarray) -> np.ndarray:
+    """∇ of peaks at points (..., 2)."""
+    x, y = p[..., 0], p[..., 1]
+    a, b, c = np.exp(-x**2 - (y + 1) ** 2), np.exp(-x**2 - y**2), np.exp(-(x + 1) ** 2 - y**2)
+    inner = x / 5 - x**3 - y**5
+    gx = -6 * (1 - x) * a * (1 + x * (1 - x)) - 10 * b * (0.2 - 3 * x**2 - 2 * x * inner) + 2 / 3 * (x + 1) * c
+    gy = -6 * (1 - x) ** 2 * (y + 1) * a + 10 * b * (5 * y**4 + 2 * y * inner) + 2 / 3 * y * c
+    return np.stack([gx, gy], axis=-1)
+
+
+def saddle_grad(p: np.ndarray) -> np.ndarray:
+    """∇ of x² - y²."""
+    return np.stack([2 * p[..., 0], -2 * p[..., 1]], axis=-1)
+
+
+def cubic_saddle_grad(p: np.ndarray) -> np.ndarray:
+    """∇ of x³ - 3x - 2y²."""
+    return np.stack([3 * p[..., 0] ** 2 - 3, -4 * p[..., 1]], axis=-1)
+
+
+# The plateau-and-cliff surface as its landscape documents it:
+# f = H·σ(k(c-x)) + τ·softplus(c-x) + b((x-m)² + y²)·σ(k(x-c)), σ the logistic function.
+PLATEAU = dict(H=4.0, k=16.0, c=1.0, tau=8e-4, m=2.5, b=0.5)
+
+
+def _logistic(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def plateau_cliff(p: np.ndarray) -> np.ndarray:
+    """The plateau-and-cliff surface at points (..., 2)."""
+    x, y = p[..., 0], p[..., 1]
+    H, k, c, tau, m, b = PLATEAU.values()
+    basin = b * ((x - m) ** 2 + y**2) * _logistic(k * (x - c))
+    return H * _logistic(k * (c - x)) + tau * np.logaddexp(0.0, c - x) + basin
+
+
+def plateau_cliff_grad(p: np.ndarray) -> np.ndarray:
+    """∇ of the plateau-and-cliff surface (σ' = σ(1-σ), softplus' = σ)."""
+    x, y = p[..., 0], p[..., 1]
+    H, k, c, tau, m, b = PLATEAU.values()
+    up, down = _logistic(k * (c - x)), _logistic(k * (x - c))
+    gx = (-H * k * up * (1 - up) - tau * _logistic(c - x) + 2 * b * (x - m) * down
+          + b * ((x - m) ** 2 + y**2) * k * down * (1 - down))
+    return np.stack([gx, 2 * b * y * down], axis=-1)
+
+
 @dataclass(frozen=True)
 class Problem:
     """A parity test problem: the JAX objective, its NumPy gradient for the oracles, start points."""
