@@ -25,6 +25,7 @@ import pytest
 import landscapes
 import lessons
 from lessons.base import Finding, run, run_all
+from tests.oracles import peaks, peaks_grad
 
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]\d+)?|never)"
 SHARE = 0.1  # a path settles only if it stays for at least the run's last tenth
@@ -299,22 +300,6 @@ def test_lesson_10_batch_size():
 
 
 # ── Lesson 11: annealed gradient noise on Peaks ──────────────────────────────────────────────
-
-def peaks(p: np.ndarray) -> np.ndarray:
-    x, y = p[..., 0], p[..., 1]
-    return (3 * (1 - x) ** 2 * np.exp(-x**2 - (y + 1) ** 2) - 10 * (x / 5 - x**3 - y**5) * np.exp(-x**2 - y**2)
-            - np.exp(-(x + 1) ** 2 - y**2) / 3)
-
-
-def peaks_grad(p: np.ndarray) -> np.ndarray:
-    """∇ of MATLAB's peaks, differentiated by hand."""
-    x, y = p[..., 0], p[..., 1]
-    a, b, c = np.exp(-x**2 - (y + 1) ** 2), np.exp(-x**2 - y**2), np.exp(-(x + 1) ** 2 - y**2)
-    inner = x / 5 - x**3 - y**5
-    gx = 3 * a * (-2 * (1 - x) - 2 * x * (1 - x) ** 2) - 10 * b * (0.2 - 3 * x**2 - 2 * x * inner) + 2 / 3 * (x + 1) * c
-    gy = -6 * (1 - x) ** 2 * (y + 1) * a - 10 * b * (-5 * y**4 - 2 * y * inner) + 2 / 3 * y * c
-    return np.stack([gx, gy], axis=-1)
-
 
 def hess(p: np.ndarray) -> np.ndarray:
     """(…, 2, 2) Hessian of Peaks by central differences of the hand-written gradient."""
