@@ -106,7 +106,7 @@ with right:
         st.error(str(err))
         st.stop()
     record, plane, coords, distance, grid, plane_loss = view
-    labels = [s.runs[i].display_label() for i in shown]
+    labels = [s.label(i) for i in shown]
     colors = [s.color(i) for i in shown]
     explained = "" if plane.explained is None else f" · explains {100 * plane.explained.sum():.0f} % of the iterates' spread"
     st.markdown(f"**{plane.kind}**{explained} · {record.snapshots.shape[-1]} parameters · axes a, b: coordinates along the "

@@ -65,7 +65,7 @@ for i, run in enumerate(scenario.runs):
     try:
         traces.append((i, run_trace(scenario, i)))
     except COMPUTE_ERRORS as err:
-        st.error(f"{plain(run.display_label())}: {failure(err)}", icon=":material/error:")
+        st.error(f"{plain(scenario.label(i))}: {failure(err)}", icon=":material/error:")
 
 if not traces:
     st.info("Every run is switched off: switch one on in the sidebar.", icon=":material/visibility_off:")
@@ -98,5 +98,5 @@ if traces and not scenario.presentation:
     sweep_links = st.popover("Sweep this run", icon=":material/grid_on:", key=editor.k("sweep.open"), on_change="rerun")
     if sweep_links.open:  # its links are built while it is open only
         for i, _ in traces:
-            sweep_links.page_link("pages/sweeps.py", label=f"{scenario.runs[i].display_label()}: final loss vs learning rate",
+            sweep_links.page_link("pages/sweeps.py", label=f"{scenario.label(i)}: final loss vs learning rate",
                                   query_params=sweep_query(for_run(scenario, i)))

@@ -3,13 +3,17 @@ bad input → a message, never a traceback. (The player itself runs in the brows
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.test_networks_page_apptest import _walk, player_payload
 from tests.test_results_table import Table
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from trajectories.sweep_scenario import from_query as sweep_from_query
 from viz.results_table import COLUMNS
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
@@ -74,7 +78,7 @@ def test_run_editor_edits_the_picked_run():
     at = open_playground()
     at.segmented_control(key="pg.edit").set_value(2)
     run(at)
-    at.select_slider(key="pg.r2.lr.adam").set_value(0.2)
+    at.text_input(key="pg.r2.lr.adam.typed").input("0.2")
     run(at)
     at.slider(key="pg.r2.h.adam.b1").set_value(0.8)
     run(at)
@@ -95,7 +99,7 @@ def test_switching_optimizer_starts_from_its_defaults():
     at.selectbox(key="pg.r0.opt").set_value("rmsprop")
     run(at)
     assert scenario_of(at).runs[0] == RunSpec("rmsprop", 0.03)
-    assert at.select_slider(key="pg.r0.lr.rmsprop").value == 0.03
+    assert at.text_input(key="pg.r0.lr.rmsprop.typed").value == "0.03"
 
 
 def test_add_duplicate_remove_runs():
@@ -109,11 +113,67 @@ def test_add_duplicate_remove_runs():
     at.button(key="pg.dup").click()
     run(at)
     five = scenario_of(at).runs
-    assert len(five) == 5 and five[1].optimizer == five[0].optimizer and five[1].label == "SGD (2)"
+    assert len(five) == 5 and five[1].optimizer == five[0].optimizer and five[1].label == ""
     assert at.segmented_control(key="pg.edit").value == 1
     at.button(key="pg.del").click()
     run(at)
     assert scenario_of(at).runs == four
+
+
+def run_column(at: AppTest) -> list[str]:
+    return [row[0] for row in results_table(at).rows]
+
+
+def test_duplicates_are_told_apart_by_what_differs():
+    at = open_playground({"r1": "adam;lr=0.01", "r2": "sgd;lr=0.001"})
+    at.button(key="pg.dup").click()
+    run(at)
+    at.segmented_control(key="pg.edit").set_value(1)
+    run(at)
+    at.button(key="pg.dup").click()  # a copy of the copy
+    run(at)
+    assert run_column(at) == ["Adam", "Adam (2)", "Adam (3)", "SGD"]  # alike in every setting: numbered, never "(2) (2)"
+    assert at.segmented_control(key="pg.edit").value == 2
+    at.selectbox(key="pg.r2.sched").set_value("cosine")
+    run(at)
+    assert run_column(at) == ["Adam · constant", "Adam · constant (2)", "Adam · cosine", "SGD"]
+    at.segmented_control(key="pg.edit").set_value(1)
+    run(at)
+    at.text_input(key="pg.r1.lr.adam.typed").input("0.1")
+    run(at)
+    assert run_column(at) == ["Adam · constant · η=0.01", "Adam · constant · η=0.1", "Adam · cosine · η=0.01", "SGD"]
+    assert [r["label"] for r in player_payload(at)["runs"]] == run_column(at)
+    assert all(r.label == "" for r in scenario_of(at).runs)  # computed, not stored: the link stays short
+
+
+def test_runs_keep_their_colours_when_another_is_removed_or_added():
+    at = open_playground()
+    before = results_table(at).colors
+    at.segmented_control(key="pg.edit").set_value(0)
+    run(at)
+    at.button(key="pg.del").click()  # SGD goes; momentum and Adam keep theirs
+    run(at)
+    assert results_table(at).colors == before[1:]
+    at.button(key="pg.add").click()
+    run(at)
+    three = results_table(at).colors
+    assert three[:2] == before[1:] and three[2] not in three[:2]  # a new run gets a colour nobody has
+    at.button(key="pg.dup").click()  # a copy of the new run: again a colour of its own
+    run(at)
+    colors = results_table(at).colors
+    assert colors[:3] == three and len(set(colors)) == 4
+    s = scenario_of(at)
+    assert [s.color(i) for i in range(4)] == colors
+
+
+def test_sweep_this_run_keeps_the_runs_colour():
+    at = open_playground()
+    at.session_state["pg.sweep.open"] = True
+    run(at)
+    links = [p for p in at.get("page_link") if "final loss vs learning rate" in p.proto.label]
+    adam = next(p for p in links if p.proto.label.startswith("Adam"))
+    sweep, warnings = sweep_from_query(dict(parse_qsl(adam.proto.query_string)))
+    assert warnings == [] and sweep.base.color(0) == Scenario().color(2)
 
 
 def test_a_link_sets_every_widget():
@@ -134,7 +194,7 @@ def test_a_link_sets_every_widget():
     assert at.text_input(key="pg.start").value == "-2, -3; 1, 1"
     assert at.number_input(key="pg.batch").value == 16
     assert at.number_input(key="pg.steps").value == 700
-    assert at.select_slider(key="pg.r0.lr.adam").value == 0.03
+    assert at.text_input(key="pg.r0.lr.adam.typed").value == "0.03"
     assert at.slider(key="pg.r0.h.adam.b2").value == 0.99
     assert at.slider(key="pg.r0.s.step.alpha").value == 0.3
     assert at.color_picker(key="pg.r0.color").value == "#123456"
@@ -179,3 +239,25 @@ def test_results_table_columns(landscape):
     table = results_table(at)
     assert table.header == list(COLUMNS) == ["run", "start", "final loss", "nearest minimum", "distance", "steps to tol", "status"]
     assert len(table.rows) == len(Scenario().runs)
+
+
+def component_data(at: AppTest, name: str) -> list[dict]:
+    """The JSON each mounted components-v2 element called `name` was sent, in page order."""
+    return [json.loads(n.proto.json) for root in (at.main, at.sidebar) for n in _walk(root) if getattr(getattr(n, "proto", None), "component_name", "") == name]
+
+
+def test_a_typed_rate_is_checked_and_joins_the_slider():
+    at = open_playground()
+    box = at.text_input(key="pg.r0.lr.sgd.typed")
+    box.input("3e-4")
+    run(at)
+    assert scenario_of(at).runs[0].lr == 3e-4 and at.text_input(key="pg.r0.lr.sgd.typed").value == "0.0003"
+    (slider,) = component_data(at, "optiviz_rate")
+    assert slider["options"][slider["index"]] == 3e-4 and slider["labels"][slider["index"]] == "0.0003"
+    for text, words in (("fast", "'fast' is not a number"), ("500", "outside 1e-06 … 100"), ("nan", "outside")):
+        at.text_input(key="pg.r0.lr.sgd.typed").input(text)
+        run(at)
+        assert any(words in e.value for e in at.error), text
+        assert scenario_of(at).runs[0].lr == 3e-4 and at.text_input(key="pg.r0.lr.sgd.typed").value == "0.0003"
+    run(at)
+    assert not at.error  # the message is said once

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from landscapes import networks as nets
 from trajectories import network as nw
-from trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color
+from trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color, run_labels
 
 WIDTHS = (4, 8, 16, 32)
 POINTS = (256, 512, 1024)
@@ -56,6 +56,9 @@ class NetScenario:
 
     def color(self, i: int) -> str:
         return run_color(self.runs, i)
+
+    def label(self, i: int) -> str:
+        return run_labels(self.runs)[i]
 
     def validate(self) -> "NetScenario":
         """Raise ValueError naming the first bad field; return self when all is well."""

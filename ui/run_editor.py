@@ -24,11 +24,13 @@ import optimizers
 import schedules
 from landscapes.base import DataSet
 from trajectories import engine
-from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
+from trajectories.scenario import (
+    MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors,
+)
 from ui.landscape_picker import landscape_picker, picked, seed_picker
 from ui.markdown import plain
 from ui.state import ScenarioState
-from ui.widgets import hyper_slider, log_slider
+from ui.widgets import hyper_slider, log_slider, rate_input
 
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
 
@@ -200,23 +202,27 @@ class Editor:
             return
         self._commit(s)
 
+    # Structural edits keep every run's colour: a new run gets the first colour nobody is drawn in.
     def add_run(self) -> None:
         s = self.state.current
         used = {r.optimizer for r in s.runs}
         key = next((k for k in optimizers.REGISTRY if k not in used), next(iter(optimizers.REGISTRY)))
-        self._commit(replace(s, runs=s.runs + (RunSpec(key, optimizers.get(key).default_lr),)))
+        new = RunSpec(key, optimizers.get(key).default_lr, color=free_color(s.runs))
+        self._commit(replace(s, runs=kept_colors(drawn_colors(s.runs) + (new,))))
         st.session_state[self.k("edit")] = len(self.state.current.runs) - 1
 
     def duplicate_run(self, i: int) -> None:
+        """A copy right after run i, in a colour of its own; labels tell the two apart (scenario.run_labels)."""
         s = self.state.current
-        run = s.runs[i]
-        copy = replace(run, label=f"{run.display_label()} (2)"[:MAX_LABEL], color="")
-        self._commit(replace(s, runs=s.runs[: i + 1] + (copy,) + s.runs[i + 1 :]))
+        runs = drawn_colors(s.runs)
+        copy = replace(runs[i], color=free_color(s.runs))
+        self._commit(replace(s, runs=kept_colors(runs[: i + 1] + (copy,) + runs[i + 1 :])))
         st.session_state[self.k("edit")] = min(i + 1, len(self.state.current.runs) - 1)
 
     def remove_run(self, i: int) -> None:
         s = self.state.current
-        self._commit(replace(s, runs=s.runs[:i] + s.runs[i + 1 :]))
+        runs = drawn_colors(s.runs)
+        self._commit(replace(s, runs=kept_colors(runs[:i] + runs[i + 1 :])))
         st.session_state[self.k("edit")] = max(0, i - 1)
 
     def use_default_start(self) -> None:
@@ -282,6 +288,10 @@ class Editor:
         st.toggle("Log loss axis", key=self.k("logy"), on_change=self.changed,
                   help="Plots f − f* on a log axis when the landscape's minimum value f* is known.")
 
+    def rate_control(self, s: Scenario, i: int) -> None:
+        """Run i's learning rate, dragged or typed."""
+        rate_input("Learning rate η", self.lr_key(i, s.runs[i].optimizer), *engine.LR_RANGE, on_change=self.changed)
+
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
         run = s.runs[i]
@@ -307,11 +317,12 @@ class Editor:
             cols = st.columns([1, 1, 3], vertical_alignment="center")
             cols[0].toggle("on", key=self.rk(i, "on"), on_change=on, help="Switch the run off to hide it without losing its settings.")
             cols[1].color_picker("colour", key=self.rk(i, "color"), on_change=on, label_visibility="collapsed")
-            cols[2].text_input("label", key=self.rk(i, "label"), placeholder=opt.name, on_change=on, label_visibility="collapsed")
+            cols[2].text_input("label", key=self.rk(i, "label"), placeholder=s.label(i), on_change=on,
+                               label_visibility="collapsed",
+                               help="The run's name in legends (empty: its optimizer, and what sets it apart from its namesakes).")
             st.selectbox("Optimizer", list(optimizers.REGISTRY), key=self.rk(i, "opt"), on_change=on,
                          format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}")
-            lo, hi = engine.LR_RANGE
-            log_slider("Learning rate η", self.lr_key(i, run.optimizer), lo, hi, on_change=on)
+            self.rate_control(s, i)
             data = self.data_of(s)
             if data is not None:
                 st.number_input(f"Batch size B (of {data.size})", 1, data.size, key=self.rk(i, "B"), on_change=on,

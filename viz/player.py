@@ -239,7 +239,7 @@ def player_data(
     """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32.
     `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's camera); None shows the domain."""
     runs = [
-        run_payload(i, s.runs[i].display_label(), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
+        run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
                     t.lr_rows, t.arrays, t.offsets, t.digest)
         for i, t in traces
     ]
@@ -263,7 +263,7 @@ def results_rows(s: Scenario, traces: Sequence[tuple[int, RunTrace]], tol: float
     for i, t in traces:
         rec = t.record
         for j, path in enumerate(rec.positions):
-            row = {"run": s.runs[i].display_label(), "start": _fmt_point(*path[0]), "final loss": float(rec.losses[j, -1])}
+            row = {"run": s.label(i), "start": _fmt_point(*path[0]), "final loss": float(rec.losses[j, -1])}
             if len(minima):
                 dist = np.linalg.norm(path[:, None, :] - minima[None, :, :], axis=-1)  # (T+1, M)
                 final = dist[-1]
