@@ -22,7 +22,8 @@ from ui.frame import page_frame
 from ui.handover import NETWORK_PREFIX, to_playground
 from ui.landscape_picker import leave_network
 from ui.net_editor import NetEditor
-from ui.state import ScenarioState, share_url
+from ui.share import share_box
+from ui.state import ScenarioState
 from viz import network as vn
 from viz.player import LandscapeAsset
 
@@ -78,8 +79,7 @@ editor.seed(s)
 title, share_box, export_box = st.columns([5, 1.2, 1.2], vertical_alignment="bottom")
 title.title("A neural network's loss landscape")
 with share_box.popover("Share", icon=":material/link:", width="stretch"):
-    st.caption("This link restores exactly what you see:")
-    st.code(share_url(s, ns.to_query), language=None, wrap_lines=True)
+    share_box(ns.to_query(s))
 st.caption("Every run trains the same network from the same weights in its full parameter space; the picture is "
            "ONE plane through that space shared by all runs, so their paths can be compared — and the distance "
            "from the plane says how much the picture hides.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import landscapes
-from trajectories.scenario import Scenario
+from trajectories.scenario import Scenario, to_query
 from trajectories.sweep_scenario import for_run
 from trajectories.sweep_scenario import to_query as sweep_query
 from ui import player, presentation, warmup
@@ -20,7 +20,8 @@ from ui.frame import page_frame
 from ui.handover import PLAYGROUND_PREFIX, to_network
 from ui.markdown import plain, short_plain
 from ui.run_editor import Editor, click_handler
-from ui.state import ScenarioState, share_url
+from ui.share import share_box
+from ui.state import ScenarioState
 from viz.player import DEFAULT_TOL, run_trace
 from viz.results_table import results_html
 
@@ -40,8 +41,7 @@ ls = landscapes.get(scenario.landscape)
 title, link, export_box, present = st.columns([5, 1.4, 1.2, 1.6], vertical_alignment="bottom")
 title.title("Playground")
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
-    st.caption("This link restores exactly what you see:")
-    st.code(share_url(scenario), language=None, wrap_lines=True)
+    share_box(to_query(scenario))
 present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed, help="Larger type, controls tucked away.")
 
 for text in state.link_warnings():

@@ -20,7 +20,7 @@ from trajectories.sweeps import MAX_WORK
 from ui import sweep_map
 from ui.export_menu import export_menu
 from ui.frame import page_frame
-from ui.state import share_url
+from ui.share import share_box
 from ui.sweep_controls import KIND_NAMES, SweepControls
 from viz import sweeps as vs
 
@@ -41,8 +41,7 @@ def open_in_playground(target: Scenario) -> None:
 title, link, export_box = st.columns([4, 1.3, 1.3], vertical_alignment="bottom")
 title.title("Sweeps")
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
-    st.caption("This link restores exactly this sweep:")
-    st.code(share_url(s, to_query), language=None, wrap_lines=True)
+    share_box(to_query(s), "exactly this sweep")
 controls.kind_control()
 for text in controls.state.link_warnings():
     st.warning(f"Link: {text}", icon=":material/link_off:")
