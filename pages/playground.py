@@ -13,7 +13,7 @@ import landscapes
 from trajectories.scenario import Scenario, to_query
 from trajectories.sweep_scenario import for_run
 from trajectories.sweep_scenario import to_query as sweep_query
-from ui import player, presentation, warmup
+from ui import player, presentation, rates, warmup
 from ui.export_menu import export_menu
 from ui.guard import COMPUTE_ERRORS, failure
 from ui.frame import page_frame
@@ -38,25 +38,32 @@ editor.seed(scenario)
 presentation.apply(scenario.presentation)
 ls = landscapes.get(scenario.landscape)
 
-title, link, export_box, present = st.columns([5, 1.4, 1.2, 1.6], vertical_alignment="bottom")
+title, click, link, export_box, present = st.columns([2.8, 2.0, 1.4, 1.3, 1.6], vertical_alignment="bottom")
 title.title("Playground")
+if not scenario.presentation:  # presenting, the run bar has it
+    with click:
+        editor.click_control()
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
     share_box(to_query(scenario))
-present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed, help="Larger type, controls tucked away.")
+presentation.toggle(present, editor.k("present"), editor.changed)
 
 for text in state.link_warnings():
     st.warning(f"Link: {text}", icon=":material/link_off:")
 for text in editor.pop_notes():
     st.error(short_plain(text), icon=":material/error:")
+rates.show(PREFIX, state)
 
-with st.sidebar:
-    editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view))
-    st.subheader("Runs")
-    editor.run_controls(scenario)
-    st.subheader("Start and steps")
-    editor.start_controls(scenario)
-    st.subheader("Display")
-    editor.display_controls(scenario)
+if scenario.presentation:
+    presentation.run_bar(editor, scenario, click=True)
+else:
+    with st.sidebar:
+        editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view))
+        st.subheader("Runs")
+        editor.run_controls(scenario)
+        st.subheader("Start and steps")
+        editor.start_controls(scenario)
+        st.subheader("Display")
+        editor.display_controls(scenario)
 
 traces = []
 for i, run in enumerate(scenario.runs):
@@ -68,7 +75,7 @@ for i, run in enumerate(scenario.runs):
         st.error(f"{plain(scenario.label(i))}: {failure(err)}", icon=":material/error:")
 
 if not traces:
-    st.info("Every run is switched off: switch one on in the sidebar.", icon=":material/visibility_off:")
+    st.info("Every run is switched off: switch one on in the run editor.", icon=":material/visibility_off:")
 try:
     data = player.player_data(scenario, traces)
 except OSError as err:

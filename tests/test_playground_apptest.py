@@ -4,16 +4,19 @@ bad input → a message, never a traceback. (The player itself runs in the brows
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import trajectories as tr
 from tests.test_networks_page_apptest import _walk, player_payload
 from tests.test_results_table import Table
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
 from trajectories.sweep_scenario import from_query as sweep_from_query
+from ui.rates import LADDER
 from viz.results_table import COLUMNS
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
@@ -186,7 +189,6 @@ def test_a_link_sets_every_widget():
         batch_size=16,
         seed=3,
         view="3d",
-        presentation=True,
     )
     at = open_playground(to_query(scenario))
     assert not at.warning
@@ -198,7 +200,7 @@ def test_a_link_sets_every_widget():
     assert at.slider(key="pg.r0.h.adam.b2").value == 0.99
     assert at.slider(key="pg.r0.s.step.alpha").value == 0.3
     assert at.color_picker(key="pg.r0.color").value == "#123456"
-    assert at.toggle(key="pg.present").value is True
+    assert at.toggle(key="pg.present").value is False
     assert scenario_of(at) == scenario
 
 
@@ -261,3 +263,34 @@ def test_a_typed_rate_is_checked_and_joins_the_slider():
         assert scenario_of(at).runs[0].lr == 3e-4 and at.text_input(key="pg.r0.lr.sgd.typed").value == "0.0003"
     run(at)
     assert not at.error  # the message is said once
+
+
+def final_loss(s: Scenario, i: int) -> float:
+    return float(tr.run(s.landscape, s.runs[i].optimizer, **s.engine_kwargs(i)).losses[0, -1])
+
+
+def test_another_landscape_gets_rates_that_move_and_a_notice_that_says_so():
+    at = open_playground()
+    before = scenario_of(at)
+    at.selectbox(key="pg.ls").set_value("beale")
+    run(at)
+    after = scenario_of(at)
+    assert after.landscape == "beale" and [r.optimizer for r in after.runs] == [r.optimizer for r in before.runs]
+    assert all(r.lr in LADDER for r in after.runs) and after.runs != before.runs
+    kept = replace(after, runs=tuple(replace(r, learning_rate=old.learning_rate) for r, old in zip(after.runs, before.runs)))
+    for i, (new, old) in enumerate(zip(after.runs, before.runs)):
+        if new.lr != old.lr:  # a changed rate gets at least as far on Beale as the one it replaces
+            assert final_loss(after, i) <= final_loss(kept, i)
+    (notice,) = [m.value for m in at.info if "Rates set for Beale" in m.value]
+    for i, old in enumerate(before.runs):
+        assert before.label(i) in notice.replace("\\", "") and f"{old.lr:g}" in notice
+    at.button(key="pg.rates.undo").click()  # "Keep the previous rates"
+    run(at)
+    assert scenario_of(at) == kept and not [m for m in at.info if "Rates set" in m.value]
+
+
+def test_the_click_mode_is_on_the_page_and_starts_as_set():
+    at = open_playground()
+    control = at.segmented_control(key="pg.click")
+    assert control.value == "set" and control.label == "Map click"
+    assert "pg.click" not in {w.key for w in at.sidebar.segmented_control}

@@ -27,12 +27,14 @@ from trajectories import engine
 from trajectories.scenario import (
     MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors,
 )
+from ui import rates
 from ui.landscape_picker import landscape_picker, picked, seed_picker
 from ui.markdown import plain
 from ui.state import ScenarioState
 from ui.widgets import hyper_slider, log_slider, rate_input
 
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
+CLICK_MODES = {"set": "sets start", "add": "adds start"}
 
 
 def format_starts(starts: tuple[tuple[float, float], ...]) -> str:
@@ -113,11 +115,18 @@ class Editor:
             ss[self.sched_key(i, run.schedule, name)] = int(value) if params[name].integer else value
 
     def edited(self, s: Scenario) -> int:
-        """The index of the run whose editor is shown (kept in range)."""
-        pick = self.k("edit")
-        if st.session_state.get(pick) is None or st.session_state[pick] >= len(s.runs):
-            st.session_state[pick] = 0
-        return st.session_state[pick]
+        """The index of the run whose editor is shown (kept in range). It lives under `<prefix>.edited`, which
+        no widget owns: the sidebar's picker (`edit`) and presentation's (`pick`) are seeded from it and write it."""
+        ss = st.session_state
+        i = ss.get(self.k("edited"))
+        if not isinstance(i, int) or not 0 <= i < len(s.runs):
+            i = ss[self.k("edited")] = 0
+        ss[self.k("edit")] = ss[self.k("pick")] = i
+        return i
+
+    def pick(self, key: str) -> None:
+        """A run picker's callback: its run becomes the edited one."""
+        st.session_state[self.k("edited")] = st.session_state[key]
 
     # ---- widget state -> scenario ----
     def data_of(self, s: Scenario) -> DataSet | None:
@@ -195,11 +204,16 @@ class Editor:
             self.note(str(err))
 
     def changed(self) -> None:
+        """Commit what the widgets show; on another landscape each run gets a rate suited to it (ui/rates.py)."""
+        old = self.state.current
         try:
-            s = self.from_widgets(self.state.current)
+            s = self.from_widgets(old)
         except ValueError as err:
             self.note(str(err))
             return
+        if isinstance(s, Scenario) and s.landscape != old.landscape:
+            s, notice = rates.propose(s, [old.label(i) for i in range(len(old.runs))])
+            rates.remember(self.p, notice)
         self._commit(s)
 
     # Structural edits keep every run's colour: a new run gets the first colour nobody is drawn in.
@@ -209,7 +223,7 @@ class Editor:
         key = next((k for k in optimizers.REGISTRY if k not in used), next(iter(optimizers.REGISTRY)))
         new = RunSpec(key, optimizers.get(key).default_lr, color=free_color(s.runs))
         self._commit(replace(s, runs=kept_colors(drawn_colors(s.runs) + (new,))))
-        st.session_state[self.k("edit")] = len(self.state.current.runs) - 1
+        st.session_state[self.k("edited")] = len(self.state.current.runs) - 1
 
     def duplicate_run(self, i: int) -> None:
         """A copy right after run i, in a colour of its own; labels tell the two apart (scenario.run_labels)."""
@@ -217,13 +231,13 @@ class Editor:
         runs = drawn_colors(s.runs)
         copy = replace(runs[i], color=free_color(s.runs))
         self._commit(replace(s, runs=kept_colors(runs[: i + 1] + (copy,) + runs[i + 1 :])))
-        st.session_state[self.k("edit")] = min(i + 1, len(self.state.current.runs) - 1)
+        st.session_state[self.k("edited")] = min(i + 1, len(self.state.current.runs) - 1)
 
     def remove_run(self, i: int) -> None:
         s = self.state.current
         runs = drawn_colors(s.runs)
         self._commit(replace(s, runs=kept_colors(runs[:i] + runs[i + 1 :])))
-        st.session_state[self.k("edit")] = max(0, i - 1)
+        st.session_state[self.k("edited")] = max(0, i - 1)
 
     def use_default_start(self) -> None:
         s = self.state.current
@@ -249,7 +263,7 @@ class Editor:
         if warnings or not starts:
             self.note(" ".join(warnings) or "That point is not a valid start.")
             return
-        if st.session_state.get(self.k("click_adds")):
+        if st.session_state.get(self.k("click")) == "add":
             starts = (s.start_points + starts)[-MAX_STARTS:]
         self._commit(replace(s, starts=starts))
 
@@ -273,7 +287,6 @@ class Editor:
             placeholder="Pick a default start…", on_change=self.use_default_start,
             format_func=lambda c: "all defaults" if c == "all" else format_starts((ls.starts[c],)),
         )
-        st.toggle("Map clicks add a start point", key=self.k("click_adds"), help="Off: a click replaces the start points.")
         st.number_input("Steps", 1, engine.MAX_STEPS, key=self.k("steps"), step=50, on_change=on)
         log_slider("Gradient noise σ", self.k("noise"), 1e-3, engine.MAX_NOISE, zero=True, on_change=on,
                    help="Gaussian noise added to every gradient the optimizers see.")
@@ -281,6 +294,12 @@ class Editor:
             st.number_input(f"Batch size (of {ls.data.size} samples)", 1, ls.data.size, key=self.k("batch"), on_change=on,
                             help="Mini-batch gradients; the full size means full-batch gradient descent.")
         st.number_input("Seed", 0, 2**31 - 1, key=self.k("seed"), on_change=on)
+
+    def click_control(self) -> None:
+        """What a click on the 2-D map does: set the start (the default) or add one."""
+        st.segmented_control("Map click", list(CLICK_MODES), key=self.k("click"), format_func=CLICK_MODES.get,
+                             required=True, default="set",
+                             help=f"Sets start: every run starts from the clicked point instead. Adds start: one more start point (up to {MAX_STARTS}).")
 
     def display_controls(self, s: Scenario) -> None:
         st.segmented_control("View", list(VIEWS), key=self.k("view"), format_func=VIEW_NAMES.get, on_change=self.changed,
@@ -290,7 +309,8 @@ class Editor:
 
     def rate_control(self, s: Scenario, i: int) -> None:
         """Run i's learning rate, dragged or typed."""
-        rate_input("Learning rate η", self.lr_key(i, s.runs[i].optimizer), *engine.LR_RANGE, on_change=self.changed)
+        rate_input("Learning rate η", self.lr_key(i, s.runs[i].optimizer), *engine.LR_RANGE, on_change=self.changed,
+                   color=s.color(i))
 
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
@@ -309,7 +329,7 @@ class Editor:
         on = self.changed
         st.markdown("  \n".join(self.run_summary(s, j) for j in range(len(s.runs))), unsafe_allow_html=True)
         i = st.segmented_control("Edit run", list(range(len(s.runs))), key=self.k("edit"), format_func=lambda j: str(j + 1),
-                                 required=True)
+                                 required=True, on_change=self.pick, args=(self.k("edit"),))
         run = s.runs[i]
         opt = optimizers.get(run.optimizer)
         sched = schedules.get(run.schedule)

@@ -18,7 +18,7 @@ import streamlit as st
 from ui.markdown import short_plain
 
 PUBLIC_URL_ENV = "OPTIVIZ_PUBLIC_URL"
-LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 EXAMPLE = "http://192.168.1.20:8501"
 HOW_TO_SET = (f"start the server with {PUBLIC_URL_ENV} set to the app's address as students reach it (e.g. "
               f"{PUBLIC_URL_ENV}={EXAMPLE}), or set browser.serverAddress in .streamlit/config.toml.")
@@ -39,8 +39,8 @@ def public_base() -> tuple[str, str]:
             return "", f"{PUBLIC_URL_ENV}='{value}' is not an http(s) address like {EXAMPLE}."
         return value.rstrip("/"), ""
     address = (st.get_option("browser.serverAddress") or "").strip()
-    host = urlsplit(address if "://" in address else f"http://{address}").hostname or ""
-    if host in LOOPBACK:
+    host = urlsplit(address if "://" in address else f"http://{address}").hostname
+    if host is None or host in LOOPBACK:
         return "", ""
     if "://" in address:
         return address.rstrip("/"), ""
@@ -57,8 +57,8 @@ def share_link(query: dict[str, str], page_url: str | None = None) -> tuple[str,
         root = urlsplit(base)
         return urlunsplit((root.scheme, root.netloc, root.path.rstrip("/") + (path or "/"), urlencode(query), "")), ""
     link = urlunsplit((page.scheme, page.netloc, page.path, urlencode(query), ""))
-    if (page.hostname or "") in LOOPBACK:
-        return link, f"{problem} This link points at {page.hostname or 'this machine'}: students can't open it. To share it, {HOW_TO_SET}"
+    if page.hostname in LOOPBACK:
+        return link, f"{problem} This link points at {page.hostname}: students can't open it. To share it, {HOW_TO_SET}"
     return link, problem
 
 

@@ -103,17 +103,18 @@ def _set_rate(key: str, value: object, low: float, high: float, on_change: Calla
     on_change()
 
 
-def rate_input(label: str, key: str, low: float, high: float, *, on_change: Callable[[], None]) -> None:
+def rate_input(label: str, key: str, low: float, high: float, *, on_change: Callable[[], None], color: str = "") -> None:
     """The rate in session state under `key` (seeded by the page): a log slider to drag, committed when
-    released or after a pause between key presses, and a box that takes any typed rate within [low, high]."""
+    released or after a pause between key presses, and a box that takes any typed rate within [low, high].
+    `color` marks the label with the run's colour."""
     ss = st.session_state
     value = float(ss[key])
     ss[f"{key}.typed"] = _fmt(value)
     options = log_options(low, high, value)
     slide, box = st.columns([2.4, 1.3], vertical_alignment="bottom", gap="small")
     with slide:
-        _rate_slider(key=f"{key}.drag", data={"label": label, "options": options, "labels": [_fmt(v) for v in options],
-                                              "index": options.index(value)},
+        _rate_slider(key=f"{key}.drag", data={"label": label, "color": color, "options": options, "index": options.index(value),
+                                              "labels": [_fmt(v) for v in options]},
                      on_rate_change=lambda: _set_rate(key, ss[f"{key}.drag"].rate, low, high, on_change))
     box.text_input(f"{label} (typed)", key=f"{key}.typed", label_visibility="collapsed", placeholder="3e-4",
                    validate=(NUMBER, NUMBER_HINT), on_change=lambda: _set_rate(key, ss[f"{key}.typed"], low, high, on_change),

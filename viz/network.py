@@ -55,7 +55,7 @@ def player_data(s: NetScenario, record: NetworkRecord, coords: np.ndarray, asset
     """The player's payload for the Neural net page (the plane's grid comes from `grid_url`), with
     the `boundary_data` panel when given."""
     data = payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
-                   view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords), clickable=False,
+                   view=s.view, log_loss=True, presentation=s.presentation, runs=run_payloads(s, record, coords), clickable=False,
                    report_step=True)
     return data if boundary is None else {**data, "boundary": boundary}
 

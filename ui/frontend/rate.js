@@ -2,9 +2,10 @@
 // when released; arrow, Page and Home/End keys move the stop at once but commit only after a pause
 // (DEBOUNCE_MS), on Enter or when the slider loses focus, so a run of key presses is one rerun. The
 // committed stop goes back as the trigger value `rate`; the root's data-value shows the stop under
-// the thumb and data-commits counts the commits (for tests).
+// the thumb (also drawn above it) and data-commits counts the commits (for tests).
 
 const DEBOUNCE_MS = 450;
+const THUMB_PX = 16; // Chromium's range thumb: the value above it follows its centre
 const KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
 
 class RateSlider {
@@ -27,6 +28,7 @@ class RateSlider {
     this.options = data.options;
     this.labels = data.labels;
     this.name.textContent = data.label;
+    this.root.style.setProperty("--ovz-rate-dot", data.color || "transparent");
     this.input.setAttribute("aria-label", data.label);
     this.input.max = String(this.options.length - 1);
     if (this.timer === null) {
@@ -37,8 +39,11 @@ class RateSlider {
   }
 
   show() {
-    const label = this.labels[Number(this.input.value)];
+    const index = Number(this.input.value);
+    const label = this.labels[index];
+    const at = this.options.length > 1 ? index / (this.options.length - 1) : 0;
     this.shown.textContent = label;
+    this.shown.style.left = `clamp(1.4em, calc(${at} * (100% - ${THUMB_PX}px) + ${THUMB_PX / 2}px), calc(100% - 1.4em))`;
     this.input.setAttribute("aria-valuetext", label);
     this.root.dataset.value = label;
   }
