@@ -294,3 +294,16 @@ def test_the_click_mode_is_on_the_page_and_starts_as_set():
     control = at.segmented_control(key="pg.click")
     assert control.value == "set" and control.label == "Map click"
     assert "pg.click" not in {w.key for w in at.sidebar.segmented_control}
+
+
+def test_a_run_keeps_its_colour_on_the_neural_net_page():
+    at = open_playground({"r1": "sgd;lr=0.1", "r2": "momentum;lr=0.05", "r3": "adam;lr=0.01"})
+    at.segmented_control(key="pg.edit").set_value(0)
+    run(at)
+    at.button(key="pg.del").click()  # momentum and Adam keep their colours…
+    run(at)
+    colors = [r["color"] for r in player_payload(at)["runs"]]
+    at.sidebar.selectbox(key="pg.ls").set_value("network")
+    run(at)
+    assert at.title[0].value == "A neural network's loss landscape"
+    assert [r["color"] for r in player_payload(at)["runs"]] == colors  # …on the Neural net page too

@@ -82,6 +82,10 @@ def test_a_presented_lesson_keeps_its_claim_and_verdict_in_view(browser, app_url
         size = page.locator(".st-key-present-claim p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 24  # large type
         assert url_query(page) == {"lesson": "ill-conditioning-momentum", "present": "1"}
+        page.get_by_role("button", name="Open in the Playground").click()  # the class keeps watching a presentation
+        page.wait_for_function("() => location.pathname === '/' && location.search.includes('present=1')", timeout=60_000)
+        page.wait_for_selector(".ovz.ovz-present[data-ready='1']", state="attached", timeout=60_000)
+        assert url_query(page)["lesson"] == "ill-conditioning-momentum"
     finally:
         page.close()
 
