@@ -245,7 +245,8 @@ def test_results_table_columns(landscape):
 
 def component_data(at: AppTest, name: str) -> list[dict]:
     """The JSON each mounted components-v2 element called `name` was sent, in page order."""
-    return [json.loads(n.proto.json) for root in (at.main, at.sidebar) for n in _walk(root) if getattr(getattr(n, "proto", None), "component_name", "") == name]
+    nodes = [n for root in (at.main, at.sidebar) for n in _walk(root)]
+    return [json.loads(n.proto.json) for n in nodes if getattr(getattr(n, "proto", None), "component_name", "") == name]
 
 
 def test_a_typed_rate_is_checked_and_joins_the_slider():

@@ -299,7 +299,8 @@ class Editor:
         """What a click on the 2-D map does: set the start (the default) or add one."""
         st.segmented_control("Map click", list(CLICK_MODES), key=self.k("click"), format_func=CLICK_MODES.get,
                              required=True, default="set",
-                             help=f"Sets start: every run starts from the clicked point instead. Adds start: one more start point (up to {MAX_STARTS}).")
+                             help=("Sets start: every run starts from the clicked point instead. "
+                                   f"Adds start: one more start point (up to {MAX_STARTS})."))
 
     def display_controls(self, s: Scenario) -> None:
         st.segmented_control("View", list(VIEWS), key=self.k("view"), format_func=VIEW_NAMES.get, on_change=self.changed,
@@ -339,7 +340,7 @@ class Editor:
             cols[1].color_picker("colour", key=self.rk(i, "color"), on_change=on, label_visibility="collapsed")
             cols[2].text_input("label", key=self.rk(i, "label"), placeholder=s.label(i), on_change=on,
                                label_visibility="collapsed",
-                               help="The run's name in legends (empty: its optimizer, and what sets it apart from its namesakes).")
+                               help="The run's name in legends (empty: its optimizer, and what sets it apart from namesakes).")
             st.selectbox("Optimizer", list(optimizers.REGISTRY), key=self.rk(i, "opt"), on_change=on,
                          format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}")
             self.rate_control(s, i)
