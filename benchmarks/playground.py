@@ -98,7 +98,7 @@ def lr_change(page, pid: int, repeats: int = 12) -> tuple[list[float], list[floa
                 .observe(document.querySelector('.ovz'), {attributes: true, attributeFilter: ['data-paths']});
         }"""
     )
-    box = page.locator("[data-testid=stSidebar]").get_by_label("Learning rate η (typed)")
+    box = page.locator("[data-testid=stSidebar]").get_by_label("Learning rate η (typed)", exact=True)
     rates = [f"{v:g}" for v in log_options(1e-3, 1.0) if f"{v:g}" != box.input_value()]
     latencies, cpu = [], []
     for rate in rates[:repeats]:
