@@ -1,4 +1,4 @@
-"""trajectories.suggest: a rate that moves a run on a new landscape, the run's own rate kept when it
+"""trajectories.suggest: a rate that moves a run on a new landscape, calmly; the run's own rate kept when it
 already gets as far as any, and None when every rate tried blows up."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import landscapes
 import trajectories as tr
 from trajectories.scenario import RunSpec
-from trajectories.suggest import sensible_rate
+from trajectories.suggest import CALM, sensible_rate
 from ui.rates import LADDER
 
 STEPS = 300
@@ -33,3 +33,12 @@ def test_a_good_rate_stays_and_labels_or_colours_do_not_matter():
 
 def test_none_when_every_rate_blows_up():
     assert sensible_rate("rosenbrock", RunSpec("sgd", 100.0), (-1.5, 2.0), STEPS, (30.0, 50.0)) is None
+
+
+def test_a_rate_that_flies_across_the_map_first_is_not_chosen():
+    start = (-1.5, 2.0)
+    wild = tr.run("rosenbrock", "adam", learning_rate=1.0, starts=[start], steps=STEPS).losses[0]
+    assert wild.max() > 2 * wild[0]  # a large rate climbs far above the start before it lands low
+    rate = sensible_rate("rosenbrock", RunSpec("adam", 1e-4), start, STEPS, LADDER)
+    losses = tr.run("rosenbrock", "adam", learning_rate=rate, starts=[start], steps=STEPS).losses[0]
+    assert rate < 1.0 and losses.max() <= losses[0] * (1 + CALM) and losses[-1] < losses[0] / 10

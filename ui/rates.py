@@ -43,7 +43,7 @@ def propose(new: Scenario, labels: Sequence[str]) -> tuple[Scenario, RateNotice]
         except COMPUTE_ERRORS:
             rate = None
         if rate is None:
-            said.append(f"{label} keeps {run.lr:g} (every rate tried failed)")
+            said.append(f"{label} keeps {run.lr:g} (no rate tried was calm)")
         elif rate == run.lr:
             said.append(f"{label} keeps {rate:g}")
         else:
@@ -51,7 +51,8 @@ def propose(new: Scenario, labels: Sequence[str]) -> tuple[Scenario, RateNotice]
         runs.append(run if rate is None else replace(run, learning_rate=rate))
     s = replace(new, runs=tuple(runs))
     text = (f"Rates set for {landscapes.get(new.landscape).name}: {'; '.join(said)}. Each is the smallest rate that gets as far "
-            f"as any within the {new.steps} steps shown from the first start, without diverging.")
+            f"as any calm one within the {new.steps} steps shown from the first start (calm: its loss never climbs well "
+            "above the start's).")
     return s, RateNotice(text, to_query(s), tuple(run.learning_rate for run in new.runs))
 
 
@@ -65,7 +66,7 @@ def show(prefix: str, state) -> None:
     if notice is None or to_query(state.current) != notice.query:
         st.session_state.pop(f"{prefix}.rates.notice", None)
         return
-    text, undo = st.columns([6, 1.3], vertical_alignment="center")
+    text, undo = st.columns([4.5, 1.7], vertical_alignment="center")
     text.info(plain(notice.text), icon=":material/tune:")
     undo.button("Keep the previous rates", key=f"{prefix}.rates.undo", on_click=_undo, args=(prefix, state), width="stretch")
 

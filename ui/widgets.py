@@ -19,7 +19,6 @@ from optimizers.base import Hyper
 from ui.markdown import short_plain
 
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
-NUMBER = r"^\s*[+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?\s*$"
 NUMBER_HINT = "Type a number such as 0.01 or 3e-4."
 _FRONTEND = Path(__file__).resolve().parent / "frontend"
 _rate_slider = st.components.v2.component(
@@ -117,7 +116,7 @@ def rate_input(label: str, key: str, low: float, high: float, *, on_change: Call
                                               "labels": [_fmt(v) for v in options]},
                      on_rate_change=lambda: _set_rate(key, ss[f"{key}.drag"].rate, low, high, on_change))
     box.text_input(f"{label} (typed)", key=f"{key}.typed", label_visibility="collapsed", placeholder="3e-4",
-                   validate=(NUMBER, NUMBER_HINT), on_change=lambda: _set_rate(key, ss[f"{key}.typed"], low, high, on_change),
+                   on_change=lambda: _set_rate(key, ss[f"{key}.typed"], low, high, on_change),
                    help=f"Type a rate between {low:g} and {high:g} and press Enter, or drag the slider.")
     error = ss.pop(f"{key}.error", None)
     if error:
