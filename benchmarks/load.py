@@ -3,7 +3,7 @@
     python -m benchmarks.load
 
 Starts `streamlit run app.py` on loopback, waits for its warm-up, and has every session move
-the learning-rate slider to a new stop at the same moment, twice (benchmarks/playground.py's
+the learning rate to a new value (typed into its box) at the same moment, twice (benchmarks/playground.py's
 websocket driver). Bounded: at most 50 sessions, each round limited in time; the server stops
 with the script. Prints p50 / p95 / max of rerun request → script finished, and session errors.
 """

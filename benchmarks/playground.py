@@ -8,7 +8,7 @@ Prints, with the machine's load average (shared machines are noisy):
 3. server CPU per rerun: the server process's CPU time (all threads, from /proc, in clock ticks)
    over batches of reruns, and per learning-rate change;
 4. 20 concurrent sessions (benchmarks/load.py: 50) of 6 runs × 1000 steps (Streamlit's own websocket protocol, loopback),
-   each moving the learning-rate slider to a new value at the same moment, two rounds: p50 / p95
+   each moving the learning-rate box to a new value at the same moment, two rounds: p50 / p95
    response (rerun request sent → script finished);
 5. first visit → first paths on a warm machine (compilation cache filled), after the warm-up at
    server start, with where the page's time went; and the server's part of it: the first
@@ -61,7 +61,7 @@ VISIT_MARKS = """(() => {
 })();""" % json.dumps(READY)
 PLOTLY_FETCHED = """() => performance.getEntriesByType('resource')
     .find((e) => e.name.includes('/vendor/plotly'))?.responseEnd"""
-LR_KEY = "pg.r0.lr.sgd"  # the learning-rate slider of run 1 (SGD), shown by default in a new session
+LR_KEY = "pg.r0.lr.sgd.typed"  # the learning-rate box of run 1 (SGD), shown by default in a new session
 SESSIONS = 20
 MAX_SESSIONS = 50
 ROUNDS = 2
@@ -86,7 +86,8 @@ def open_page(page, url: str, scenario: Scenario) -> None:
 
 
 def lr_change(page, pid: int, repeats: int = 12) -> tuple[list[float], list[float]]:
-    """Press → on Adam's learning-rate slider (a new rate each time): ms to new paths, server CPU s."""
+    """Type a new rate into Adam's learning-rate box and press Enter, `repeats` times: ms from the Enter
+    to new paths, server CPU s."""
     page.locator("[data-testid=stSidebar]").get_by_role("radio", name="5", exact=True).click()
     page.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text="β1").wait_for()
     wait_for_app(page)
@@ -97,13 +98,14 @@ def lr_change(page, pid: int, repeats: int = 12) -> tuple[list[float], list[floa
                 .observe(document.querySelector('.ovz'), {attributes: true, attributeFilter: ['data-paths']});
         }"""
     )
-    slider = page.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text="Learning rate").get_by_role("slider")
+    box = page.locator("[data-testid=stSidebar]").get_by_label("Learning rate η (typed)", exact=True)
+    rates = [f"{v:g}" for v in log_options(1e-3, 1.0) if f"{v:g}" != box.input_value()]
     latencies, cpu = [], []
-    for _ in range(repeats):
+    for rate in rates[:repeats]:
         old = page.get_attribute(".ovz", "data-paths")
         c0 = process_cpu_s(pid)
-        slider.focus()
-        page.keyboard.press("ArrowRight")
+        box.fill(rate)
+        box.press("Enter")
         page.wait_for_function("old => document.querySelector('.ovz').dataset.paths !== old", arg=old, timeout=60_000)
         wait_for_app(page)
         cpu.append(process_cpu_s(pid) - c0)
@@ -142,7 +144,7 @@ def rerun_cpu(page, pid: int, batches: int = 5, per_batch: int = 10) -> list[flo
 
 # ---- 4. concurrent sessions over Streamlit's websocket protocol ----
 def rerun_request(widgets: dict[str, object] | None = None, scenario: Scenario = SIX_RUNS) -> bytes:
-    """A rerun request for the scenario's link with widget values by id (str: a select slider's stop, int: a number input)."""
+    """A rerun request for the scenario's link with widget values by id (str: a text box's, int: a number input's)."""
     msg = BackMsg()
     msg.rerun_script.query_string = urlencode(to_query(scenario))
     for widget_id, value in (widgets or {}).items():
@@ -151,7 +153,7 @@ def rerun_request(widgets: dict[str, object] | None = None, scenario: Scenario =
         if isinstance(value, int):
             w.int_value = value
         else:
-            w.string_array_value.data.append(str(value))
+            w.string_value = str(value)
     return msg.SerializeToString()
 
 
@@ -195,7 +197,7 @@ async def _session(url: str, k: int, n: int, barrier: asyncio.Barrier, values: l
 
 
 async def concurrent_sessions(url: str, n: int = SESSIONS, limit_s: float = 300.0) -> tuple[list[float], int]:
-    """n sessions (at most MAX_SESSIONS) of SIX_RUNS each move the learning-rate slider to a new
+    """n sessions (at most MAX_SESSIONS) of SIX_RUNS each move the learning-rate box to a new
     stop at the same moment, ROUNDS times: seconds from rerun request to script finished, and
     the number of session errors (exceptions shown, or sessions that failed). Stops after limit_s."""
     if not 1 <= n <= MAX_SESSIONS:
@@ -216,7 +218,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def sessions_report(url: str, n: int) -> str:
     times, errors = asyncio.run(concurrent_sessions(url, n))
-    return (f"{n} concurrent sessions × {ROUNDS} rounds, learning-rate slider: p50 {percentile(times, 50):.2f} s, "
+    return (f"{n} concurrent sessions × {ROUNDS} rounds, learning-rate box: p50 {percentile(times, 50):.2f} s, "
             f"p95 {percentile(times, 95):.2f} s, max {max(times):.2f} s, session errors {errors}")
 
 

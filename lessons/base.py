@@ -14,7 +14,7 @@ from typing import Callable
 
 import trajectories as tr
 from trajectories.net_scenario import NetScenario
-from trajectories.scenario import RunSpec, Scenario, to_query
+from trajectories.scenario import RunSpec, Scenario, run_labels, to_query
 from viz.lines import Chart
 
 Box = tuple[tuple[float, float], tuple[float, float]]
@@ -101,4 +101,4 @@ def run_all(s: Scenario) -> list[tr.RunRecord]:
 
 def labels(s: Scenario) -> list[str]:
     """The runs' legend labels."""
-    return [r.display_label() for r in s.runs]
+    return list(run_labels(s.runs))

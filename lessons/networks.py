@@ -11,7 +11,7 @@ from trajectories import network as nw
 from trajectories.network import NetworkProblem
 from trajectories import network_views as nv
 from trajectories.net_scenario import NetScenario
-from trajectories.scenario import RunSpec
+from trajectories.scenario import RunSpec, run_labels
 from viz.lines import Chart, Series
 
 NET = NetScenario(NetworkProblem(n_points=256, hidden=8), steps=500, plane="pca-mean",
@@ -32,7 +32,7 @@ def walk_fraction(k: int) -> float:
 def _networks(lesson: Lesson) -> Finding:
     s = lesson.network
     record = nw.train(s.problem, s.net_runs(), s.steps)
-    names = [r.display_label() for r in s.runs]
+    names = list(run_labels(s.runs))
     spectra = [nv.principal_axes(path, path.mean(axis=0), COMPONENTS)[1] for path in record.snapshots]
     steps, size = record.snapshots.shape[1:]
     walk = np.cumsum(np.random.default_rng(WALK_SEED).normal(size=(steps, size)), axis=0)

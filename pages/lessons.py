@@ -1,13 +1,16 @@
 """Lessons: the seeds' experiments as one-click scenarios, each with a verdict computed live.
 
-`?lesson=<slug>` opens a lesson directly. The player is the Playground's, sized for a
-projector; its map sets no start (a lesson's starts are its own), but where a lesson's runs start
-from several points, one run's paths can be coloured and labelled by start point (viz/starts.py).
-"Reset lesson" brings back the lesson's own view (camera, zoom, playhead, paths by run); "Open in
-the Playground" carries the lesson's scenario over to play with further.
+`?lesson=<slug>` opens a lesson directly (`&present=1` in presentation mode: the player fills the
+screen, the claim and the verdict in large type). The player is the Playground's; its map sets no
+start (a lesson's starts are its own), but where a lesson's runs start from several points, one
+run's paths can be coloured and labelled by start point (viz/starts.py). "Reset lesson" brings back
+the lesson's own view (camera, zoom, playhead, paths by run); "Open in the Playground" carries the
+lesson's scenario over to play with further.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
@@ -15,11 +18,12 @@ import lessons
 from lessons.base import Finding, Lesson
 from lessons.references import cited
 from trajectories.net_scenario import to_query as net_query
-from ui import player
+from ui import player, presentation
 from ui.export_menu import export_menu
 from ui.frame import page_frame
 from ui.markdown import short_plain
 from trajectories.scenario import Scenario
+from ui.share import share_box
 from ui.state import link_query, unused_keys
 from viz.player import RunTrace, run_trace
 from viz.starts import by_start, starts_summary
@@ -29,6 +33,8 @@ COLOUR_KEY = "lesson.colour"
 RUN_KEY = "lesson.run"
 RESETS = "lesson.resets"
 BY_START = "start point"
+PRESENT_KEY = "lesson.present"
+CLAIM_PX = 250  # while presenting, the claim and the verdict stay in view under the player
 VERDICT_STYLE = {"confirmed": ("success", ":material/check_circle:"), "partly confirmed": ("warning", ":material/rule:"),
                  "not confirmed": ("error", ":material/cancel:")}
 
@@ -42,21 +48,36 @@ def finding(slug: str) -> Finding:
 
 
 def pick() -> Lesson:
+    """The lesson of the link (`lesson=`, and `present=1` for presentation mode) on the session's first run, then the picker's."""
     slugs = [lesson.slug for lesson in lessons.LESSONS]
     query, warnings = link_query()
     wanted = query.get("lesson", slugs[0])
     if wanted not in slugs:
         warnings.append(f"there is no lesson '{wanted}'; showing the first one.")
         wanted = slugs[0]
-    for text in warnings + unused_keys(query, lambda k: k == "lesson"):
+    present = query.get("present", "0")
+    if present not in ("0", "1"):
+        warnings.append(f"'present={present}' should be 0 or 1; using 0.")
+    for text in warnings + unused_keys(query, lambda k: k in ("lesson", "present")):
         st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
     if st.session_state.get("lesson.slug") not in slugs or "lesson.linked" not in st.session_state:
         st.session_state["lesson.slug"] = wanted
+        st.session_state[PRESENT_KEY] = present == "1"
         st.session_state["lesson.linked"] = True
     slug = st.selectbox("Lesson", slugs, key="lesson.slug",
                         format_func=lambda s: f"{lessons.get(s).number}. {lessons.get(s).title}")
-    st.query_params.from_dict({"lesson": slug})
+    st.query_params.from_dict(link(slug))
     return lessons.get(slug)
+
+
+def link(slug: str) -> dict[str, str]:
+    """This page's link for lesson `slug`, in presentation mode when it is on."""
+    return {"lesson": slug, **presenting()}
+
+
+def presenting() -> dict[str, str]:
+    """`present=1` while presenting (for this page's link and the pages a lesson opens), else nothing."""
+    return {"present": "1"} if st.session_state.get(PRESENT_KEY) else {}
 
 
 def lesson_traces(lesson: Lesson) -> list[tuple[int, RunTrace]]:
@@ -83,7 +104,7 @@ def paths_by(s: Scenario, traces: list[tuple[int, RunTrace]]) -> tuple[Scenario,
                       "paths by start point to tell them apart.")
         return s, traces
     shown = dict(traces)
-    i = which.selectbox("Run", list(shown), format_func=lambda k: s.runs[k].display_label(), key=RUN_KEY)
+    i = which.selectbox("Run", list(shown), format_func=s.label, key=RUN_KEY)
     return by_start(s, i, shown[i])
 
 
@@ -97,38 +118,53 @@ def show_verdict(result: Finding) -> None:
         st.markdown(f"**Why:** {result.explanation}")
 
 
-picker, opener, reset_box, export_box = st.columns([4, 1, 0.8, 0.8], vertical_alignment="bottom")
+picker, opener, reset_box, share, export_box, present = st.columns([3, 1.8, 1.2, 1.2, 1.1, 1.5], vertical_alignment="bottom")
 with picker:
     lesson = pick()
+presentation.apply(bool(presenting()), below_px=CLAIM_PX)
+with share.popover("Copy link", icon=":material/link:", width="stretch"):
+    share_box(link(lesson.slug), "this lesson")
+presentation.toggle(present, PRESENT_KEY)
 if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:", width="stretch",
                                                  help="Play with this scenario further."):
-    st.switch_page("pages/playground.py", query_params=lesson.query())
+    st.switch_page("pages/playground.py", query_params={**lesson.query(), **presenting()})
 if lesson.network is not None and opener.button("Open on the Neural net page", icon=":material/open_in_new:", width="stretch",
                                                 help="Train this setting and see its plane."):
-    st.switch_page("pages/networks.py", query_params=net_query(lesson.network))
+    st.switch_page("pages/networks.py", query_params={**net_query(lesson.network), **presenting()})
 reset_box.button("Reset lesson", icon=":material/restart_alt:", width="stretch", on_click=reset_lesson,
                  help="Back to the lesson's own view: its camera, zoom and playhead, paths coloured by run.")
 st.subheader(f"{lesson.number}. {lesson.title} — {lesson.question}")
 if lesson.scenario is not None:
     traces = lesson_traces(lesson)
-    shown, shown_traces = paths_by(lesson.scenario, traces)
+    shown, shown_traces = paths_by(replace(lesson.scenario, presentation=bool(presenting())), traces)
     data = player.player_data(shown, shown_traces, zoom=lesson.zoom)
     data["clickable"] = False  # a click on a lesson's map sets no start, so the map does not offer it
     player.render(data, key=f"{PLAYER_KEY}.{st.session_state.get(RESETS, 0)}", on_click=lambda: None)
     with export_box:
         export_menu(lesson.scenario, traces, key="lesson.export", title=f"Lesson {lesson.number} {lesson.title}", zoom=lesson.zoom)
-text, claim = st.columns(2)
-with text:
-    st.markdown(f"**Setup.** {lesson.setup}")
-    st.markdown(f"**What to look for.** {lesson.look_for}")
-with claim:
-    st.markdown(f"**What the source claims.** {lesson.claim}")
-    st.caption(f"Source: {lesson.source}")
-    with st.expander("References"):
-        for reference in cited(lesson.source):
-            st.caption(reference)
 result = finding(lesson.slug)
-show_verdict(result)
+if presenting():  # the claim and the verdict in large type; the rest folded away
+    with st.container(key="present-claim"):
+        claim, verdict = st.columns(2)
+        claim.markdown(f"**What the source claims.** {lesson.claim}")
+        claim.caption(f"Source: {lesson.source}")
+        with verdict:
+            show_verdict(result)
+    with st.expander("Setup and what to look for"):
+        st.markdown(f"**Setup.** {lesson.setup}")
+        st.markdown(f"**What to look for.** {lesson.look_for}")
+else:
+    text, claim = st.columns(2)
+    with text:
+        st.markdown(f"**Setup.** {lesson.setup}")
+        st.markdown(f"**What to look for.** {lesson.look_for}")
+    with claim:
+        st.markdown(f"**What the source claims.** {lesson.claim}")
+        st.caption(f"Source: {lesson.source}")
+        with st.expander("References"):
+            for reference in cited(lesson.source):
+                st.caption(reference)
+    show_verdict(result)
 for chart_row in range(0, len(result.charts), 2):
     for column, chart in zip(st.columns(2), result.charts[chart_row : chart_row + 2]):
         column.plotly_chart(chart.figure(), width="stretch", key=f"lesson.chart.{chart.title}")

@@ -15,20 +15,22 @@ import streamlit as st
 from trajectories import net_scenario as ns
 from trajectories import network as nw
 from trajectories import network_views as nv
-from ui import assets
+from ui import assets, presentation
 from ui import player as ui_player
 from ui.export_menu import export_menu
 from ui.frame import page_frame
 from ui.handover import NETWORK_PREFIX, to_playground
 from ui.landscape_picker import leave_network
 from ui.net_editor import NetEditor
-from ui.state import ScenarioState, share_url
+from ui.share import share_box
+from ui.state import ScenarioState
 from viz import network as vn
 from viz.player import LandscapeAsset
 
 PREFIX = NETWORK_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
 EIGEN_POINTS = 40
+PLANE_LINE_PX = 45  # the line naming the plane, above the player
 
 
 # A record holds ≤ 8 runs × 1001 snapshots × P floats (38 MB at width 32): a few settings, not many.
@@ -75,25 +77,31 @@ state = ScenarioState(PREFIX, parse=ns.from_query, encode=ns.to_query)
 editor = NetEditor(state, PREFIX)
 s = state.load()
 editor.seed(s)
-title, share_box, export_box = st.columns([5, 1.2, 1.2], vertical_alignment="bottom")
+presentation.apply(s.presentation, below_px=PLANE_LINE_PX)
+title, share, export_box, present = st.columns([5, 1.2, 1.2, 1.6], vertical_alignment="bottom")
 title.title("A neural network's loss landscape")
-with share_box.popover("Share", icon=":material/link:", width="stretch"):
-    st.caption("This link restores exactly what you see:")
-    st.code(share_url(s, ns.to_query), language=None, wrap_lines=True)
-st.caption("Every run trains the same network from the same weights in its full parameter space; the picture is "
-           "ONE plane through that space shared by all runs, so their paths can be compared — and the distance "
-           "from the plane says how much the picture hides.")
+with share.popover("Share", icon=":material/link:", width="stretch"):
+    share_box(ns.to_query(s))
+presentation.toggle(present, editor.k("present"), editor.changed)
+if not s.presentation:
+    st.caption("Every run trains the same network from the same weights in its full parameter space; the picture is "
+               "ONE plane through that space shared by all runs, so their paths can be compared — and the distance "
+               "from the plane says how much the picture hides.")
 for text in state.link_warnings():
     st.warning(f"Link: {text}")
 for text in editor.pop_notes():
     st.error(text)
 
-left, right = st.columns([1, 3])
-with left:
-    leave_network(editor.k("kind"), lambda landscape: to_playground(landscape, s.runs, s.view))
-    editor.problem_controls(s)
-    st.markdown("**Runs**")
-    editor.run_controls(s)
+if s.presentation:
+    presentation.run_bar(editor, s)
+    right = st.container()
+else:
+    left, right = st.columns([1, 3])
+    with left:
+        leave_network(editor.k("kind"), lambda landscape: to_playground(landscape, s.runs, s.view))
+        editor.problem_controls(s)
+        st.markdown("**Runs**")
+        editor.run_controls(s)
 
 with right:
     shown = s.shown()
@@ -106,7 +114,7 @@ with right:
         st.error(str(err))
         st.stop()
     record, plane, coords, distance, grid, plane_loss = view
-    labels = [s.runs[i].display_label() for i in shown]
+    labels = [s.label(i) for i in shown]
     colors = [s.color(i) for i in shown]
     explained = "" if plane.explained is None else f" · explains {100 * plane.explained.sum():.0f} % of the iterates' spread"
     st.markdown(f"**{plane.kind}**{explained} · {record.snapshots.shape[-1]} parameters · axes a, b: coordinates along the "

@@ -10,17 +10,18 @@ from __future__ import annotations
 import streamlit as st
 
 import landscapes
-from trajectories.scenario import Scenario
+from trajectories.scenario import Scenario, to_query
 from trajectories.sweep_scenario import for_run
 from trajectories.sweep_scenario import to_query as sweep_query
-from ui import player, presentation, warmup
+from ui import player, presentation, rates, warmup
 from ui.export_menu import export_menu
 from ui.guard import COMPUTE_ERRORS, failure
 from ui.frame import page_frame
 from ui.handover import PLAYGROUND_PREFIX, to_network
 from ui.markdown import plain, short_plain
 from ui.run_editor import Editor, click_handler
-from ui.state import ScenarioState, share_url
+from ui.share import share_box
+from ui.state import ScenarioState
 from viz.player import run_trace
 from viz.results_table import results_html
 
@@ -37,26 +38,32 @@ editor.seed(scenario)
 presentation.apply(scenario.presentation)
 ls = landscapes.get(scenario.landscape)
 
-title, link, export_box, present = st.columns([5, 1.4, 1.2, 1.6], vertical_alignment="bottom")
+title, click, link, export_box, present = st.columns([2.8, 2.0, 1.4, 1.3, 1.6], vertical_alignment="bottom")
 title.title("Playground")
+if not scenario.presentation:  # presenting, the run bar has it
+    with click:
+        editor.click_control()
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
-    st.caption("This link restores exactly what you see:")
-    st.code(share_url(scenario), language=None, wrap_lines=True)
-present.toggle("Presentation", key=editor.k("present"), on_change=editor.changed, help="Larger type, controls tucked away.")
+    share_box(to_query(scenario))
+presentation.toggle(present, editor.k("present"), editor.changed)
 
 for text in state.link_warnings():
     st.warning(f"Link: {text}", icon=":material/link_off:")
 for text in editor.pop_notes():
     st.error(short_plain(text), icon=":material/error:")
+rates.show(PREFIX, state)
 
-with st.sidebar:
-    editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view))
-    st.subheader("Runs")
-    editor.run_controls(scenario)
-    st.subheader("Start and steps")
-    editor.start_controls(scenario)
-    st.subheader("Display")
-    editor.display_controls(scenario)
+if scenario.presentation:
+    presentation.run_bar(editor, scenario, click=True)
+else:
+    with st.sidebar:
+        editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view))
+        st.subheader("Runs")
+        editor.run_controls(scenario)
+        st.subheader("Start and steps")
+        editor.start_controls(scenario)
+        st.subheader("Display")
+        editor.display_controls(scenario)
 
 traces = []
 for i, run in enumerate(scenario.runs):
@@ -65,10 +72,10 @@ for i, run in enumerate(scenario.runs):
     try:
         traces.append((i, run_trace(scenario, i)))
     except COMPUTE_ERRORS as err:
-        st.error(f"{plain(run.display_label())}: {failure(err)}", icon=":material/error:")
+        st.error(f"{plain(scenario.label(i))}: {failure(err)}", icon=":material/error:")
 
 if not traces:
-    st.info("Every run is switched off: switch one on in the sidebar.", icon=":material/visibility_off:")
+    st.info("Every run is switched off: switch one on in the run editor.", icon=":material/visibility_off:")
 try:
     data = player.player_data(scenario, traces, report_step=True)
 except OSError as err:
@@ -95,5 +102,5 @@ if traces and not scenario.presentation:
     sweep_links = st.popover("Sweep this run", icon=":material/grid_on:", key=editor.k("sweep.open"), on_change="rerun")
     if sweep_links.open:  # its links are built while it is open only
         for i, _ in traces:
-            sweep_links.page_link("pages/sweeps.py", label=f"{scenario.runs[i].display_label()}: final loss vs learning rate",
+            sweep_links.page_link("pages/sweeps.py", label=f"{scenario.label(i)}: final loss vs learning rate",
                                   query_params=sweep_query(for_run(scenario, i)))

@@ -15,17 +15,18 @@ import landscapes
 
 from trajectories.scenario import Scenario
 from trajectories.scenario import to_query as playground_query
-from trajectories.sweep_scenario import MAX_BASIN_RUNS, to_query
-from ui import sweep_map
+from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, to_query
+from ui import presentation, rates, sweep_map
 from ui.export_menu import export_menu
 from ui.frame import page_frame
-from ui.state import share_url
+from ui.share import share_box
 from ui.sweep_controls import KIND_NAMES, SweepControls
 from viz import sweeps as vs
 
 PREFIX = "sw"
 MAP_KEY = "sw.map"
 CHART_KEY = "sw.rates"
+PRESENT_CHART_PX = 620
 
 page_frame("Sweeps")
 controls = SweepControls(PREFIX)
@@ -37,28 +38,34 @@ def open_in_playground(target: Scenario) -> None:
     st.switch_page("pages/playground.py", query_params=playground_query(target))
 
 
-title, link, export_box = st.columns([4, 1.3, 1.3], vertical_alignment="bottom")
+presentation.apply(s.base.presentation)
+title, link, export_box, present = st.columns([4, 1.3, 1.3, 1.6], vertical_alignment="bottom")
 title.title("Sweeps")
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
-    st.caption("This link restores exactly this sweep:")
-    st.code(share_url(s, to_query), language=None, wrap_lines=True)
+    share_box(to_query(s), "exactly this sweep")
+presentation.toggle(present, controls.editor.k("present"), controls.editor.changed)
 controls.kind_control()
 for text in controls.state.link_warnings():
     st.warning(f"Link: {text}", icon=":material/link_off:")
 for text in controls.editor.pop_notes():
     st.error(text, icon=":material/error:")
+rates.show(PREFIX, controls.editor.state)
 
-with st.sidebar:
-    st.subheader("Landscape and steps")
-    controls.base_controls(s)
-    st.subheader(KIND_NAMES[s.kind])
-    controls.sweep_controls(s)
-    st.subheader("Runs")
-    if s.kind in ("heatmap", "trainability"):
-        st.caption("This view sweeps run 1.")
-    if s.kind == "basin" and len(s.runs) > MAX_BASIN_RUNS:
-        st.caption(f"A basin map shows the first {MAX_BASIN_RUNS} runs.")
-    controls.editor.run_controls(s.base)
+if s.base.presentation:
+    if s.kind == "basin" or (s.kind != "lr" and LEARNING_RATE not in (s.x.param, s.y.param)):  # where the runs' own rates count
+        presentation.run_bar(controls.editor, s.base)
+else:
+    with st.sidebar:
+        st.subheader("Landscape and steps")
+        controls.base_controls(s)
+        st.subheader(KIND_NAMES[s.kind])
+        controls.sweep_controls(s)
+        st.subheader("Runs")
+        if s.kind in ("heatmap", "trainability"):
+            st.caption("This view sweeps run 1.")
+        if s.kind == "basin" and len(s.runs) > MAX_BASIN_RUNS:
+            st.caption(f"A basin map shows the first {MAX_BASIN_RUNS} runs.")
+        controls.editor.run_controls(s.base)
 
 if s.over_cap():
     st.warning(vs.too_big(s), icon=":material/speed:")
@@ -78,7 +85,10 @@ with export_box:
                 on_import=controls.commit)
 
 if s.kind == "lr":
-    picked = st.plotly_chart(vs.rate_figure(result, s), key=CHART_KEY, on_select="rerun", selection_mode="points",
+    figure = vs.rate_figure(result, s)
+    if s.base.presentation:
+        figure = {**figure, "layout": {**figure["layout"], "height": PRESENT_CHART_PX, "font": {"size": 17}}}
+    picked = st.plotly_chart(figure, key=CHART_KEY, on_select="rerun", selection_mode="points",
                              width="stretch")
     points = picked.selection.points if picked and picked.selection else []
     target = vs.rate_target(s, points[0]) if points else None

@@ -11,7 +11,9 @@ import landscapes
 import optimizers
 import schedules
 import trajectories as tr
-from trajectories.scenario import MAX_RUNS, RunSpec, Scenario, from_query, to_query
+from trajectories.scenario import (
+    MAX_RUNS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors, run_color, run_labels, to_query,
+)
 
 
 def test_default_round_trip_is_exact():
@@ -117,3 +119,23 @@ def test_a_shorter_run_brings_the_playhead_to_its_new_end():
     s = replace(Scenario(playhead=400), steps=100)
     assert s.playhead == 100 and s.validate() is s
     assert replace(s, steps=1000).playhead == 100  # a longer run keeps it where it was
+
+
+def test_labels_add_what_sets_namesakes_apart():
+    adam = RunSpec("adam", 0.01)
+    assert run_labels((adam, replace(adam, schedule="cosine"), RunSpec("sgd", 0.1))) == ("Adam · constant", "Adam · cosine", "SGD")
+    assert run_labels((adam, replace(adam, learning_rate=0.1))) == ("Adam · η=0.01", "Adam · η=0.1")
+    assert run_labels((adam, adam, adam)) == ("Adam", "Adam (2)", "Adam (3)")
+    assert run_labels((replace(adam, label="fast"), RunSpec("sgd", 0.01, label="fast"))) == ("fast · Adam", "fast · SGD")
+    cosine = replace(adam, schedule="cosine")
+    labels = run_labels((cosine, replace(cosine, schedule_params=(("min_ratio", 0.1),)), adam))
+    assert len(set(labels)) == 3 and labels[2] == "Adam · constant"  # a schedule's parameters only against the same schedule
+
+
+def test_colours_survive_removal_and_new_runs_get_a_free_one():
+    runs = Scenario().runs
+    colours = [run_color(runs, i) for i in range(len(runs))]
+    kept = kept_colors(drawn_colors(runs)[1:])
+    assert [run_color(kept, i) for i in range(len(kept))] == colours[1:]
+    assert kept_colors(drawn_colors(runs)) == runs  # palette colours at their own positions stay implicit
+    assert free_color(kept) == colours[0] and free_color(runs) not in colours

@@ -102,7 +102,8 @@ def test_basin_map_shares_and_request_cap():
     assert "100.0% of starts reach a global minimum" == maps.maps[0].note
     opened = vs.cell_target(s, maps, {"map": 1, "row": 3, "col": 12})  # a click opens that start with that run
     centres = maps.maps[1].x.centres()
-    assert opened.runs == (s.runs[1],) and opened.starts == ((centres[12], centres[3]),) and opened.steps == 300
+    assert opened.starts == ((centres[12], centres[3]),) and opened.steps == 300
+    assert opened.runs == (replace(s.runs[1], color=s.base.color(1)),)  # that run, in its colour
     assert vs.cell_target(s, maps, {"map": 1, "row": 16, "col": 0}) is None and vs.cell_target(s, maps, {"x": 1}) is None
     big = SweepScenario(kind="basin", base=Scenario(runs=(RunSpec("sgd"),) * 4, steps=5000), resolution=512)
     assert "over the cap" in big.over_cap()
@@ -194,7 +195,8 @@ def test_link_round_trip_and_playground_hand_off():
                       resolution=64, tol=1e-3)
     assert from_query(to_query(s)) == (s, [])
     sweep = for_run(Scenario(), 2)
-    assert sweep.kind == "lr" and sweep.runs == (Scenario().runs[2],) and sweep.rates[0] < Scenario().runs[2].lr < sweep.rates[1]
+    assert sweep.kind == "lr" and sweep.rates[0] < Scenario().runs[2].lr < sweep.rates[1]
+    assert sweep.runs == (replace(Scenario().runs[2], color=Scenario().color(2)),)  # the run keeps its colour
 
 
 @settings(max_examples=40, deadline=None)

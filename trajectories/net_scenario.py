@@ -3,7 +3,7 @@
 Query format (every key optional; a missing key means its default):
   model=mlp  data=spirals  n=512  dseed=0  iseed=0  h=16  batch=64   (the NetworkProblem)
   steps=1000
-  plane=pca-final|pca-mean|random  view=2d|3d|both  eig=0|1
+  plane=pca-final|pca-mean|random  view=2d|3d|both  eig=0|1  present=0|1
   r1=adam;lr=0.01;s=cosine;label=…   (runs exactly as the Playground's: trajectories/scenario.py)
 The sizes are a few fixed choices (what the page's sliders offer and what one shared server can
 train in seconds). `from_query` never raises: a bad value falls back to its default with a
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from landscapes import networks as nets
 from trajectories import network as nw
-from trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color
+from trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color, run_labels
 
 WIDTHS = (4, 8, 16, 32)
 POINTS = (256, 512, 1024)
@@ -44,6 +44,7 @@ class NetScenario:
     runs: tuple[RunSpec, ...] = field(default_factory=default_runs)
     view: str = "2d"
     eigen: bool = False
+    presentation: bool = False
 
     def shown(self) -> tuple[int, ...]:
         """Indices of the runs switched on (those are trained and drawn)."""
@@ -56,6 +57,9 @@ class NetScenario:
 
     def color(self, i: int) -> str:
         return run_color(self.runs, i)
+
+    def label(self, i: int) -> str:
+        return run_labels(self.runs)[i]
 
     def validate(self) -> "NetScenario":
         """Raise ValueError naming the first bad field; return self when all is well."""
@@ -85,8 +89,9 @@ def to_query(s: NetScenario) -> dict[str, str]:
     """The state as query parameters; defaults are left out to keep links short."""
     d = NetScenario()
     q = {**_changed(s.problem, d.problem, PROBLEM_FIELDS), **_changed(s, d, VIEW_FIELDS)}
-    if s.eigen != d.eigen:
-        q["eig"] = str(int(s.eigen))
+    for key, value, default in (("eig", s.eigen, d.eigen), ("present", s.presentation, d.presentation)):
+        if value != default:
+            q[key] = str(int(value))
     return {**q, **encode_runs(s.runs)}
 
 
@@ -106,8 +111,9 @@ def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
         return kw
 
     kw = {"problem": replace(d.problem, **read(d.problem, PROBLEM_FIELDS)), **read(d, VIEW_FIELDS)}
-    if "eig" in query:
-        kw["eigen"] = r.flag("eig", query["eig"], d.eigen)
+    for key, attr in (("eig", "eigen"), ("present", "presentation")):
+        if key in query:
+            kw[attr] = r.flag(key, query[key], getattr(d, attr))
     runs = r.runs(query)
     if runs is not None:
         kw["runs"] = runs or default_runs()

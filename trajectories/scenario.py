@@ -15,6 +15,7 @@ adds a warning in words; `validate` raises for code paths that build scenarios d
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -75,6 +76,67 @@ def run_color(runs: tuple[RunSpec, ...], i: int) -> str:
     return ("#" + c.lstrip("#")) if c else PALETTE[i % len(PALETTE)]
 
 
+def drawn_colors(runs: tuple[RunSpec, ...]) -> tuple[RunSpec, ...]:
+    """The runs, each carrying the colour it is drawn in now (before the list is reordered)."""
+    return tuple(replace(run, color=run_color(runs, i)) for i, run in enumerate(runs))
+
+
+def kept_colors(runs: tuple[RunSpec, ...]) -> tuple[RunSpec, ...]:
+    """Runs that carry their colours, with each colour written only where the palette would not give it
+    at the run's position: every run keeps its colour, and links stay short."""
+    return tuple(replace(run, color="" if run.color.lower() == PALETTE[i % len(PALETTE)] else run.color)
+                 for i, run in enumerate(runs))
+
+
+def free_color(runs: tuple[RunSpec, ...]) -> str:
+    """The first palette colour no run is drawn in (a new run's, assigned once)."""
+    used = {run_color(runs, i).lower() for i in range(len(runs))}
+    return next((c for c in PALETTE if c not in used), PALETTE[len(runs) % len(PALETTE)])
+
+
+def _short(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def _traits(run: RunSpec) -> dict[str, str]:
+    """What can tell two runs of one name apart, as the words a label would add."""
+    opt = optimizers.get(run.optimizer)
+    sched = schedules.get(run.schedule)
+    hyper = {h.name: h for h in opt.hypers}
+    traits = {"optimizer": opt.name, "schedule": sched.name, "lr": f"η={_short(run.lr)}"}
+    for name, value in opt.resolve(dict(run.hyper)).items():
+        traits[f"h.{name}"] = f"{hyper[name].label or name}={_short(value)}"
+    params = {h.name: h for h in sched.params}
+    for name, value in {**sched.defaults(), **dict(run.schedule_params)}.items():
+        traits[f"s.{run.schedule}.{name}"] = f"{params[name].label or name}={_short(value)}"
+    traits["batch"] = "" if run.batch_size is None else f"B={run.batch_size}"
+    return traits
+
+
+@functools.lru_cache(maxsize=1024)
+def run_labels(runs: tuple[RunSpec, ...]) -> tuple[str, ...]:
+    """Each run's name in legends, tables and exports: its label, else its optimizer's name; where runs
+    share a name, the settings in which they differ are added ("Adam · cosine", "Adam · η=0.01"), and
+    runs alike in every setting are numbered ("Adam (2)")."""
+    names = [run.display_label() for run in runs]
+    labels = list(names)
+    for name in set(names):
+        group = [i for i, n in enumerate(names) if n == name]
+        if len(group) < 2:
+            continue
+        traits = {i: _traits(runs[i]) for i in group}
+        keys = dict.fromkeys(k for i in group for k in traits[i])
+        differ = [k for k in keys if len({traits[i][k] for i in group if k in traits[i]}) > 1]
+        for i in group:
+            labels[i] = " · ".join([name, *(t for k in differ if (t := traits[i].get(k, "")))])
+    seen: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            labels[i] = f"{label} ({seen[label]})"
+    return tuple(labels)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Everything a view shows. Empty `starts` means the landscape's first default start."""
@@ -102,6 +164,9 @@ class Scenario:
 
     def color(self, i: int) -> str:
         return run_color(self.runs, i)
+
+    def label(self, i: int) -> str:
+        return run_labels(self.runs)[i]
 
     def batch_of(self, i: int) -> int | None:
         """Run i's batch size: its own, else the scenario's (None: full batch or no data)."""

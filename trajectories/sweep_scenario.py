@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import optimizers
 from trajectories import engine, scenario
-from trajectories.scenario import Reader, RunSpec, Scenario, fmt
+from trajectories.scenario import Reader, RunSpec, Scenario, fmt, kept_colors
 from trajectories.sweeps import MAX_WORK
 
 KINDS = ("lr", "heatmap", "basin", "trainability")
@@ -106,12 +106,13 @@ class SweepScenario:
 
     def playground(self, i: int, *, start: tuple[float, float] | None = None, **values: float) -> Scenario:
         """Run i as a Playground scenario from `start` (default: the first start), with `values` set
-        (learning_rate and/or hyperparameters)."""
+        (learning_rate and/or hyperparameters); the run keeps its colour."""
         run = self.runs[i]
         lr = values.pop(LEARNING_RATE, run.learning_rate)
         hyper = {**dict(run.hyper), **values}
-        spec = replace(run, learning_rate=lr, hyper=tuple(hyper.items()))
-        return Scenario(landscape=self.landscape, runs=(spec,), starts=(start or self.start_points[0],), steps=self.steps)
+        spec = replace(run, learning_rate=lr, hyper=tuple(hyper.items()), color=self.base.color(i))
+        return Scenario(landscape=self.landscape, runs=kept_colors((spec,)), starts=(start or self.start_points[0],),
+                        steps=self.steps, presentation=self.base.presentation)
 
     def validate(self) -> "SweepScenario":
         """Raise ValueError with the first problem a link of this sweep would report; self otherwise."""
@@ -122,10 +123,12 @@ class SweepScenario:
 
 
 def for_run(s: Scenario, i: int) -> SweepScenario:
-    """'Sweep this run': a learning-rate sweep of Playground run i, two decades either side of its rate."""
+    """'Sweep this run': a learning-rate sweep of Playground run i, two decades either side of its rate, in
+    the run's colour."""
     run = s.runs[i]
     lo, hi = engine.LR_RANGE
-    base = Scenario(landscape=s.landscape, runs=(replace(run, enabled=True),), starts=s.starts, steps=s.steps)
+    runs = kept_colors((replace(run, enabled=True, color=s.color(i)),))
+    base = Scenario(landscape=s.landscape, runs=runs, starts=s.starts, steps=s.steps, presentation=s.presentation)
     return SweepScenario(kind="lr", base=base, rates=(max(lo, run.lr / 100), min(hi, run.lr * 100)))
 
 

@@ -1,8 +1,9 @@
 """The landscape kind "neural net": picking it in the Playground opens the Neural net page with the
 Playground's runs, and picking a 2-D landscape there opens the Playground with the page's runs.
 
-The runs and the view travel; everything else each page had in this session (the network's data
-and plane, the Playground's steps and noise) stays as it was, so going there and back loses nothing.
+The runs and the view travel (on a 2-D landscape at rates suited to it, ui/rates.py); everything else
+each page had in this session (the network's data and plane, the Playground's steps and noise) stays
+as it was, so going there and back loses nothing.
 The hand-over is a link (st.switch_page with query parameters), read by the other page like any
 shared link, so a link is always what is on screen.
 """
@@ -14,7 +15,8 @@ from dataclasses import replace
 import streamlit as st
 
 from trajectories import net_scenario as ns
-from trajectories.scenario import RunSpec, Scenario, to_query
+from trajectories.scenario import RunSpec, Scenario, run_labels, to_query
+from ui import rates
 from ui.state import ScenarioState
 
 PLAYGROUND_PAGE, PLAYGROUND_PREFIX = "pages/playground.py", "pg"  # the pages' session-key prefixes
@@ -33,11 +35,14 @@ def network_query(runs: tuple[RunSpec, ...], view: str) -> dict[str, str]:
 
 
 def playground_query(landscape: str, runs: tuple[RunSpec, ...], view: str) -> dict[str, str]:
-    """The Playground's link on `landscape` with these runs (its default starts, no batch sizes)."""
+    """The Playground's link on `landscape` with these runs (its default starts, no batch sizes), each at
+    a rate suited to the landscape (a network's rates rarely suit a 2-D one); the Playground says which."""
     current = st.session_state.get(ScenarioState(PLAYGROUND_PREFIX).key, Scenario())
     if current.landscape != landscape:
         current = replace(current, landscape=landscape, starts=(), batch_size=None)
-    return to_query(replace(current, runs=_runs(runs), view=view))
+    s, notice = rates.propose(replace(current, runs=_runs(runs), view=view), run_labels(runs))
+    rates.remember(PLAYGROUND_PREFIX, notice)
+    return to_query(s)
 
 
 def to_network(runs: tuple[RunSpec, ...], view: str) -> None:

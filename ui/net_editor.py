@@ -31,6 +31,7 @@ class NetEditor(Editor):
             for name in names:
                 st.session_state[self.k(name)] = getattr(obj, name)
         st.session_state[self.k("eigen")] = s.eigen
+        st.session_state[self.k("present")] = s.presentation
 
     def data_of(self, s: ns.NetScenario) -> None:
         """A network's batch size is the problem's (its sidebar), not a run's."""
@@ -41,7 +42,8 @@ class NetEditor(Editor):
         problem = replace(s.problem, **{name: ss[self.k(name)] for name in _PROBLEM})
         problem = replace(problem, data_seed=int(problem.data_seed), init_seed=int(problem.init_seed))
         runs = tuple(self._run_from_widgets(s, i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
-        return replace(s, problem=problem, runs=runs, **{name: ss[self.k(name)] for name in _VIEW}, eigen=bool(ss[self.k("eigen")]))
+        return replace(s, problem=problem, runs=runs, **{name: ss[self.k(name)] for name in _VIEW},
+                       eigen=bool(ss[self.k("eigen")]), presentation=bool(ss[self.k("present")]))
 
     def problem_controls(self, s: ns.NetScenario) -> None:
         """Model, data, sizes, seeds, the plane, the view and the Hessian toggle."""

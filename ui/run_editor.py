@@ -24,13 +24,17 @@ import optimizers
 import schedules
 from landscapes.base import DataSet
 from trajectories import engine
-from trajectories.scenario import MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, from_query
+from trajectories.scenario import (
+    MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors,
+)
+from ui import rates
 from ui.landscape_picker import landscape_picker, picked, seed_picker
 from ui.markdown import plain
 from ui.state import ScenarioState
-from ui.widgets import hyper_slider, log_slider
+from ui.widgets import hyper_slider, log_slider, rate_input
 
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
+CLICK_MODES = {"set": "sets start", "add": "adds start"}
 
 
 def format_starts(starts: tuple[tuple[float, float], ...]) -> str:
@@ -111,11 +115,18 @@ class Editor:
             ss[self.sched_key(i, run.schedule, name)] = int(value) if params[name].integer else value
 
     def edited(self, s: Scenario) -> int:
-        """The index of the run whose editor is shown (kept in range)."""
-        pick = self.k("edit")
-        if st.session_state.get(pick) is None or st.session_state[pick] >= len(s.runs):
-            st.session_state[pick] = 0
-        return st.session_state[pick]
+        """The index of the run whose editor is shown (kept in range). It lives under `<prefix>.edited`, which
+        no widget owns: the sidebar's picker (`edit`) and presentation's (`pick`) are seeded from it and write it."""
+        ss = st.session_state
+        i = ss.get(self.k("edited"))
+        if not isinstance(i, int) or not 0 <= i < len(s.runs):
+            i = ss[self.k("edited")] = 0
+        ss[self.k("edit")] = ss[self.k("pick")] = i
+        return i
+
+    def pick(self, key: str) -> None:
+        """A run picker's callback: its run becomes the edited one."""
+        st.session_state[self.k("edited")] = st.session_state[key]
 
     # ---- widget state -> scenario ----
     def data_of(self, s: Scenario) -> DataSet | None:
@@ -193,31 +204,40 @@ class Editor:
             self.note(str(err))
 
     def changed(self) -> None:
+        """Commit what the widgets show; on another landscape each run gets a rate suited to it (ui/rates.py)."""
+        old = self.state.current
         try:
-            s = self.from_widgets(self.state.current)
+            s = self.from_widgets(old)
         except ValueError as err:
             self.note(str(err))
             return
+        if isinstance(s, Scenario) and s.landscape != old.landscape:
+            s, notice = rates.propose(s, [old.label(i) for i in range(len(old.runs))])
+            rates.remember(self.p, notice)
         self._commit(s)
 
+    # Structural edits keep every run's colour: a new run gets the first colour nobody is drawn in.
     def add_run(self) -> None:
         s = self.state.current
         used = {r.optimizer for r in s.runs}
         key = next((k for k in optimizers.REGISTRY if k not in used), next(iter(optimizers.REGISTRY)))
-        self._commit(replace(s, runs=s.runs + (RunSpec(key, optimizers.get(key).default_lr),)))
-        st.session_state[self.k("edit")] = len(self.state.current.runs) - 1
+        new = RunSpec(key, optimizers.get(key).default_lr, color=free_color(s.runs))
+        self._commit(replace(s, runs=kept_colors(drawn_colors(s.runs) + (new,))))
+        st.session_state[self.k("edited")] = len(self.state.current.runs) - 1
 
     def duplicate_run(self, i: int) -> None:
+        """A copy right after run i, in a colour of its own; labels tell the two apart (scenario.run_labels)."""
         s = self.state.current
-        run = s.runs[i]
-        copy = replace(run, label=f"{run.display_label()} (2)"[:MAX_LABEL], color="")
-        self._commit(replace(s, runs=s.runs[: i + 1] + (copy,) + s.runs[i + 1 :]))
-        st.session_state[self.k("edit")] = min(i + 1, len(self.state.current.runs) - 1)
+        runs = drawn_colors(s.runs)
+        copy = replace(runs[i], color=free_color(s.runs))
+        self._commit(replace(s, runs=kept_colors(runs[: i + 1] + (copy,) + runs[i + 1 :])))
+        st.session_state[self.k("edited")] = min(i + 1, len(self.state.current.runs) - 1)
 
     def remove_run(self, i: int) -> None:
         s = self.state.current
-        self._commit(replace(s, runs=s.runs[:i] + s.runs[i + 1 :]))
-        st.session_state[self.k("edit")] = max(0, i - 1)
+        runs = drawn_colors(s.runs)
+        self._commit(replace(s, runs=kept_colors(runs[:i] + runs[i + 1 :])))
+        st.session_state[self.k("edited")] = max(0, i - 1)
 
     def use_default_start(self) -> None:
         s = self.state.current
@@ -243,7 +263,7 @@ class Editor:
         if warnings or not starts:
             self.note(" ".join(warnings) or "That point is not a valid start.")
             return
-        if st.session_state.get(self.k("click_adds")):
+        if st.session_state.get(self.k("click")) == "add":
             starts = (s.start_points + starts)[-MAX_STARTS:]
         self._commit(replace(s, starts=starts))
 
@@ -267,7 +287,6 @@ class Editor:
             placeholder="Pick a default start…", on_change=self.use_default_start,
             format_func=lambda c: "all defaults" if c == "all" else format_starts((ls.starts[c],)),
         )
-        st.toggle("Map clicks add a start point", key=self.k("click_adds"), help="Off: a click replaces the start points.")
         st.number_input("Steps", 1, engine.MAX_STEPS, key=self.k("steps"), step=50, on_change=on)
         log_slider("Gradient noise σ", self.k("noise"), 1e-3, engine.MAX_NOISE, zero=True, on_change=on,
                    help="Gaussian noise added to every gradient the optimizers see.")
@@ -276,11 +295,23 @@ class Editor:
                             help="Mini-batch gradients; the full size means full-batch gradient descent.")
         st.number_input("Seed", 0, 2**31 - 1, key=self.k("seed"), on_change=on)
 
+    def click_control(self) -> None:
+        """What a click on the 2-D map does: set the start (the default) or add one."""
+        st.segmented_control("Map click", list(CLICK_MODES), key=self.k("click"), format_func=CLICK_MODES.get,
+                             required=True, default="set",
+                             help=("Sets start: every run starts from the clicked point instead. "
+                                   f"Adds start: one more start point (up to {MAX_STARTS})."))
+
     def display_controls(self, s: Scenario) -> None:
         st.segmented_control("View", list(VIEWS), key=self.k("view"), format_func=VIEW_NAMES.get, on_change=self.changed,
                              required=True)
         st.toggle("Log loss axis", key=self.k("logy"), on_change=self.changed,
                   help="Plots f − f* on a log axis when the landscape's minimum value f* is known.")
+
+    def rate_control(self, s: Scenario, i: int) -> None:
+        """Run i's learning rate, dragged or typed."""
+        rate_input("Learning rate η", self.lr_key(i, s.runs[i].optimizer), *engine.LR_RANGE, on_change=self.changed,
+                   color=s.color(i))
 
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
@@ -299,7 +330,7 @@ class Editor:
         on = self.changed
         st.markdown("  \n".join(self.run_summary(s, j) for j in range(len(s.runs))), unsafe_allow_html=True)
         i = st.segmented_control("Edit run", list(range(len(s.runs))), key=self.k("edit"), format_func=lambda j: str(j + 1),
-                                 required=True)
+                                 required=True, on_change=self.pick, args=(self.k("edit"),))
         run = s.runs[i]
         opt = optimizers.get(run.optimizer)
         sched = schedules.get(run.schedule)
@@ -307,11 +338,12 @@ class Editor:
             cols = st.columns([1, 1, 3], vertical_alignment="center")
             cols[0].toggle("on", key=self.rk(i, "on"), on_change=on, help="Switch the run off to hide it without losing its settings.")
             cols[1].color_picker("colour", key=self.rk(i, "color"), on_change=on, label_visibility="collapsed")
-            cols[2].text_input("label", key=self.rk(i, "label"), placeholder=opt.name, on_change=on, label_visibility="collapsed")
+            cols[2].text_input("label", key=self.rk(i, "label"), placeholder=s.label(i), on_change=on,
+                               label_visibility="collapsed",
+                               help="The run's name in legends (empty: its optimizer, and what sets it apart from namesakes).")
             st.selectbox("Optimizer", list(optimizers.REGISTRY), key=self.rk(i, "opt"), on_change=on,
                          format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}")
-            lo, hi = engine.LR_RANGE
-            log_slider("Learning rate η", self.lr_key(i, run.optimizer), lo, hi, on_change=on)
+            self.rate_control(s, i)
             data = self.data_of(s)
             if data is not None:
                 st.number_input(f"Batch size B (of {data.size})", 1, data.size, key=self.rk(i, "B"), on_change=on,

@@ -11,7 +11,6 @@ Scenario; the Sweeps page passes its SweepScenario's, the Neural net page its Ne
 from __future__ import annotations
 
 from typing import Any, Callable
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -85,8 +84,3 @@ def write_query(query: dict[str, str]) -> None:
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
-
-def share_url(scenario: Any, encode: Callable[[Any], dict[str, str]] = to_query) -> str:
-    """The absolute link that restores `scenario`."""
-    parts = urlsplit(st.context.url or "")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(encode(scenario)), ""))

@@ -3,17 +3,31 @@
 Log-scaled numbers (learning rates, ε) get a slider with 1–1.5–2–3–5–7 stops per decade;
 linear ones a plain slider whose precision shows the range ends and the default exactly.
 A widget whose key is not in session state yet starts at the metadata's default.
+The learning rate has a control of its own (`rate_input`): a log slider that commits when it is
+released (keys: after a pause; ui/frontend/rate.js) and a box to type any rate in.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Callable
 
 import streamlit as st
 
 from optimizers.base import Hyper
+from ui.markdown import short_plain
 
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+NUMBER_HINT = "Type a number such as 0.01 or 3e-4."
+_FRONTEND = Path(__file__).resolve().parent / "frontend"
+_rate_slider = st.components.v2.component(
+    "optiviz_rate",
+    html=(_FRONTEND / "rate.html").read_text(encoding="utf-8"),
+    css=(_FRONTEND / "rate.css").read_text(encoding="utf-8"),
+    js=(_FRONTEND / "rate.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # the page's theme colours and font
+)
 
 
 def log_options(low: float, high: float, current: float | None = None, *, zero: bool = False) -> list[float]:
@@ -65,3 +79,45 @@ def hyper_slider(h: Hyper, key: str, on_change=None) -> float:
         return float(st.slider(label, int(h.low), int(h.high), key=key, step=1, help=help_text, on_change=on_change))
     d = _decimals(h)
     return float(st.slider(label, float(h.low), float(h.high), key=key, step=10.0**-d, format=f"%.{d}f", help=help_text, on_change=on_change))
+
+
+def parse_rate(text: str, low: float, high: float) -> float:
+    """A typed rate ('0.01', '3e-4'), rounded to the 6 significant digits a link keeps; ValueError says what is wrong."""
+    try:
+        v = float(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a number. {NUMBER_HINT}") from None
+    if not math.isfinite(v) or not low <= v <= high:
+        raise ValueError(f"{text.strip()} is outside {low:g} … {high:g}; the rate stays as it was.")
+    return float(_fmt(v))
+
+
+def _set_rate(key: str, value: object, low: float, high: float, on_change: Callable[[], None]) -> None:
+    """Store a rate from either control when it is valid (`on_change` then reads it), else remember why not."""
+    try:
+        st.session_state[key] = parse_rate(str(value), low, high)
+    except ValueError as err:
+        st.session_state[f"{key}.error"] = str(err)
+        return
+    on_change()
+
+
+def rate_input(label: str, key: str, low: float, high: float, *, on_change: Callable[[], None], color: str = "") -> None:
+    """The rate in session state under `key` (seeded by the page): a log slider to drag, committed when
+    released or after a pause between key presses, and a box that takes any typed rate within [low, high].
+    `color` marks the label with the run's colour."""
+    ss = st.session_state
+    value = float(ss[key])
+    ss[f"{key}.typed"] = _fmt(value)
+    options = log_options(low, high, value)
+    slide, box = st.columns([2.4, 1.3], vertical_alignment="bottom", gap="small")
+    with slide:
+        _rate_slider(key=f"{key}.drag", data={"label": label, "color": color, "options": options, "index": options.index(value),
+                                              "labels": [_fmt(v) for v in options]},
+                     on_rate_change=lambda: _set_rate(key, ss[f"{key}.drag"].rate, low, high, on_change))
+    box.text_input(f"{label} (typed)", key=f"{key}.typed", label_visibility="collapsed", placeholder="3e-4",
+                   on_change=lambda: _set_rate(key, ss[f"{key}.typed"], low, high, on_change),
+                   help=f"Type a rate between {low:g} and {high:g} and press Enter, or drag the slider.")
+    error = ss.pop(f"{key}.error", None)
+    if error:
+        st.error(short_plain(error), icon=":material/error:")

@@ -95,7 +95,7 @@ def trajectories_csv(s: Scenario, traces: Traces) -> str:
     for i, t in traces:
         cols = trajectory_columns(t)
         status = [csv_field(t.record.status_text(j)) for j in range(t.record.losses.shape[0])]
-        head = f"{i + 1},{csv_field(s.runs[i].display_label())}"
+        head = f"{i + 1},{csv_field(s.label(i))}"
         numbers = [number_texts(cols[c]) for c in NUMBER_COLUMNS]
         starts, steps = cols["start"].tolist(), cols["step"].tolist()
         lines += [f"{head},{j},{k},{','.join(values)},{status[j]}" for j, k, *values in zip(starts, steps, *numbers)]
@@ -125,7 +125,7 @@ def trajectories_json(s: Scenario, traces: Traces) -> str:
         n, T1 = t.record.losses.shape
         runs.append({
             "run": i + 1,
-            "label": s.runs[i].display_label(),
+            "label": s.label(i),
             "optimizer": s.runs[i].optimizer,
             "trajectories": [
                 {"start": j, "status": t.record.status_text(j),
@@ -222,7 +222,7 @@ def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None, app_url: 
     footer links to the scenario in the Playground of the app at `app_url`."""
     asset = payload.landscape_asset(s.landscape)
     data = embed_grid(payload.player_data(s, traces, grid_url="", plotly_url="", asset=asset, zoom=zoom), asset)
-    runs = [s.runs[i].display_label() for i, _ in traces]
+    runs = [s.label(i) for i, _ in traces]
     name = landscapes.get(s.landscape).name
     return player_page(data, heading=title, title=document_title(title, name, runs),
                        caption=f"{name}, {s.steps} steps: {', '.join(runs)}.", link=app_link(app_url, "", to_query(s)))

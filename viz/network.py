@@ -47,7 +47,7 @@ def run_payloads(s: NetScenario, record: NetworkRecord, coords: np.ndarray) -> l
     for j, i in enumerate(s.shown()):
         rates = kept_steps(record.lrs[j])
         arrays, offsets, digest = pack_tracks([steps], [coords[j]], [record.loss[j]], [rates], [record.lrs[j][rates]])
-        runs.append(run_payload(i, s.runs[i].display_label(), s.color(i), [record.status_text(j)], 1, arrays, offsets, digest))
+        runs.append(run_payload(i, s.label(i), s.color(i), [record.status_text(j)], 1, arrays, offsets, digest))
     return runs
 
 
@@ -56,7 +56,7 @@ def player_data(s: NetScenario, record: NetworkRecord, coords: np.ndarray, asset
     """The player's payload for the Neural net page (the plane's grid comes from `grid_url`), with
     the `boundary_data` panel when given."""
     data = payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
-                   view=s.view, log_loss=True, presentation=False, runs=run_payloads(s, record, coords), clickable=False,
+                   view=s.view, log_loss=True, presentation=s.presentation, runs=run_payloads(s, record, coords), clickable=False,
                    report_step=True)
     return data if boundary is None else {**data, "boundary": boundary}
 

@@ -38,7 +38,7 @@ def network_csv(s: ns.NetScenario, view: PlaneView) -> str:
     lines = [",".join(CSV_COLUMNS)]
     for j, i in enumerate(s.shown()):
         cols = run_columns(view, j)
-        head = f"{i + 1},{export.csv_field(s.runs[i].display_label())},{s.runs[i].optimizer}"
+        head = f"{i + 1},{export.csv_field(s.label(i))},{s.runs[i].optimizer}"
         status = export.csv_field(view.record.status_text(j))
         numbers = [export.number_texts(cols[c]) for c in NUMBER_COLUMNS]
         lines += [f"{head},{k},{','.join(values)},{status}" for k, *values in zip(cols["step"].tolist(), *numbers)]
@@ -50,7 +50,7 @@ def network_json(s: ns.NetScenario, view: PlaneView) -> str:
     runs = []
     for j, i in enumerate(s.shown()):
         cols = run_columns(view, j)
-        runs.append({"run": i + 1, "label": s.runs[i].display_label(), "optimizer": s.runs[i].optimizer,
+        runs.append({"run": i + 1, "label": s.label(i), "optimizer": s.runs[i].optimizer,
                      "status": view.record.status_text(j), "step": cols["step"].tolist(),
                      **{c: export.json_numbers(cols[c]) for c in NUMBER_COLUMNS}})
     explained = None if view.plane.explained is None else export.json_numbers(view.plane.explained)
@@ -65,7 +65,7 @@ def network_html(s: ns.NetScenario, view: PlaneView, *, title: str, app_url: str
     boundary = vn.boundary_data(vn.boundary_asset(view.record), None)
     data = export.embed_grid(vn.player_data(s, view.record, view.coords, asset, grid_url="", plotly_url="", boundary=boundary), asset)
     p = s.problem
-    runs = [s.runs[i].display_label() for i in s.shown()]
+    runs = [s.label(i) for i in s.shown()]
     data_name = nets.DATASETS[p.dataset].name
     caption = (f"{p.spec.name} on {data_name}, {view.record.snapshots.shape[-1]} parameters, {s.steps} steps; "
                f"{view.plane.kind}: {', '.join(runs)}.")

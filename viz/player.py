@@ -259,7 +259,7 @@ def player_data(
     the playhead at the scenario's step. `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's
     camera); None shows the domain. `report_step` as in `payload`."""
     runs = [
-        run_payload(i, s.runs[i].display_label(), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
+        run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
                     t.lr_rows, t.arrays, t.offsets, t.digest)
         for i, t in traces
     ]
@@ -282,7 +282,7 @@ def results_rows(s: Scenario, traces: Sequence[tuple[int, RunTrace]]) -> list[di
     for i, t in traces:
         rec = t.record
         for j, path in enumerate(rec.positions):
-            row = {"run": s.runs[i].display_label(), "start": _fmt_point(*path[0]), "final loss": float(rec.losses[j, -1]),
+            row = {"run": s.label(i), "start": _fmt_point(*path[0]), "final loss": float(rec.losses[j, -1]),
                    "end": rec.status_text(j), "nearest minimum": "none known", "distance": None}
             if len(minima):
                 final = np.linalg.norm(path[-1] - minima, axis=-1)

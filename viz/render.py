@@ -174,7 +174,7 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
     fstar = landscape_asset(s.landscape).meta["fstar"]
     log_loss = s.log_loss and fstar is not None
     tracks = tuple(
-        Track(s.runs[i].display_label(), hex_rgb(s.color(i)), t.record.positions,
+        Track(s.label(i), hex_rgb(s.color(i)), t.record.positions,
               np.maximum(t.record.losses - fstar, loss_floor(fstar)) if log_loss else t.record.losses, t.record.lrs[: t.lr_rows])
         for i, t in traces
     )

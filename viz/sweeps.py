@@ -319,7 +319,7 @@ def basins(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
         taken = _steps_taken(rec, s.steps)
         share = np.mean(np.isin(label, glob)) if len(glob) else 0.0
         note = f"{share:.1%} of starts reach a global minimum" if len(glob) else "no known minimum"
-        maps.append(SweepMap(f"{run.display_label()} (η = {run.lr:g})", note, x, y, label.reshape(shape).astype(np.uint8),
+        maps.append(SweepMap(f"{s.base.label(i)} (η = {run.lr:g})", note, x, y, label.reshape(shape).astype(np.uint8),
                              _shade(taken.astype(float), 0, s.steps).reshape(shape), taken.reshape(shape), None, cats,
                              f"dark: reached in few steps, light: in many (up to {s.steps})", marks,
                              rec.status.reshape(shape)))
@@ -398,7 +398,7 @@ def rate_sweep(s: SweepScenario, progress: Progress = lambda f: None) -> RateSwe
         rec = _run_lanes(s, i, np.tile(starts, (len(rates), 1)), {LEARNING_RATE: np.repeat(rates, len(starts))}, progress,
                          i * lanes, lanes * len(s.runs))
         shape = (len(rates), len(starts))
-        curves.append(RateCurve(run.display_label(), s.base.color(i), rates,
+        curves.append(RateCurve(s.base.label(i), s.base.color(i), rates,
                                 loss_gap(s.landscape, rec.loss).reshape(shape), rec.status.reshape(shape),
                                 rec.event_step.reshape(shape)))
     return RateSweep(tuple(curves))

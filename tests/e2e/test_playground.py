@@ -95,7 +95,7 @@ def test_changing_a_learning_rate_redraws_the_path_in_place(page, app_url):
     camera = page.evaluate(CAMERA)
     assert camera != pytest.approx({"x": -0.45, "y": -1.65, "z": 1.25})
     old = player(page)["paths"]
-    slider = sidebar(page).locator("[data-testid=stSlider]").filter(has_text="Learning rate").get_by_role("slider")
+    slider = sidebar(page).locator(".ovz-rate input")
     slider.focus()
     page.keyboard.press("ArrowRight")
     wait_changed(page, "paths", old)
