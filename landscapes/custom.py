@@ -3,10 +3,14 @@
 engine's programs, grids, player assets) works for them unchanged.
 
 A key resolves (parse, check, find the notable points) once and stays in a least-recently-used
-cache of MAX_CACHED landscapes shared by all sessions; a process-wide sliding window refuses to
-build more than GLOBAL_NEW_PER_MINUTE new ones a minute, so a flood of distinct expressions
-cannot keep the server compiling. A key that built once is remembered (the last MAX_REMEMBERED)
-and rebuilt past the window if the cache dropped it, so a page showing it never meets the cap. Nothing here writes the expression into a file name or HTML.
+cache of MAX_CACHED landscapes shared by all sessions. New keys are built by BUILD_WORKERS threads
+through one fair queue (landscapes/fair_queue.py): a class typing at once is served in turn, each
+session's builds interleaved with the others', and a page can show its place in the queue (`submit`
+answers a job that says how many builds are ahead of it); a key asked for while it waits or builds
+is built once. At most MAX_WAITING builds wait, so a flood of distinct expressions cannot keep the
+server compiling for long; more are refused in words. The last MAX_REMEMBERED keys that built are
+remembered (`was_built`: a page's per-session limit does not count them). Nothing here writes the
+expression into a file name or HTML.
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ import numpy as np
 
 from landscapes import stationary
 from landscapes.base import Landscape, Point
+from landscapes.fair_queue import FairQueue, Job, QueueFull
 from landscapes.expression import ExpressionError, latex, normalize, objective, parse
 
 PREFIX = "custom:"
 MAX_CACHED = 256  # a Landscape is small (tree, points); compiled programs live in the engine's own LRUs
 MAX_REMEMBERED = 4096
-GLOBAL_NEW_PER_MINUTE = 60
+BUILD_WORKERS = 1  # builds at a time: the other core(s) keep serving every other session
+MAX_WAITING = 256  # builds waiting; a class of 30 typing 2 each needs 60
+WAIT_S = 300.0  # the longest a caller blocks in `landscape` for a build
 MAX_COORDINATE = 1e4
 MIN_WIDTH = 1e-3
 DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
@@ -64,10 +71,10 @@ class SlidingWindow:
 
 
 class BusyError(ValueError):
-    """The server-wide cap on new custom landscapes was hit; retry later."""
+    """The build queue is full, or a build took longer than a caller waits; retry later."""
 
 
-_BUILDS = SlidingWindow(GLOBAL_NEW_PER_MINUTE, 60.0)
+_QUEUE = FairQueue(BUILD_WORKERS, MAX_WAITING)
 _CACHE: OrderedDict[str, Landscape] = OrderedDict()
 _BUILT: OrderedDict[str, None] = OrderedDict()
 _LOCK = threading.Lock()
@@ -189,16 +196,18 @@ def build(key: str) -> Landscape:
     )
 
 
-def landscape(key: str) -> Landscape:
-    """The landscape for a custom key, from the shared LRU or built now (capped server-wide)."""
+def _cached(key: str) -> Landscape | None:
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    wait = 0.0 if was_built(key) else _BUILDS.admit()
-    if wait:
-        raise BusyError(f"the server is building many custom landscapes right now; try again in {math.ceil(wait)} s")
-    ls = build(key)
+    return None
+
+
+def _build_and_keep(key: str, then: Callable[[str], object] | None) -> Landscape:
+    """A queued job: build the key (unless it was meanwhile), keep it, then `then(key)` for what a
+    page shows first; `then` failing is left to the page, which computes the same and says why."""
+    ls = _cached(key) or build(key)
     with _LOCK:
         _CACHE[key] = ls
         _BUILT[key] = None
@@ -206,7 +215,34 @@ def landscape(key: str) -> Landscape:
         for table, cap in ((_CACHE, MAX_CACHED), (_BUILT, MAX_REMEMBERED)):
             while len(table) > cap:
                 table.popitem(last=False)
+    if then is not None:
+        try:
+            then(key)
+        except Exception:  # noqa: BLE001 - the page computes it again and shows the error in words
+            pass
     return ls
+
+
+def submit(key: str, owner: object, then: Callable[[str], object] | None = None) -> Job:
+    """Queue the key's build for `owner` (a session: builds are served round robin by owner), and
+    `then(key)` after it in the same turn; the job already waiting or building for `key` if there
+    is one. Raises BusyError when MAX_WAITING builds wait."""
+    try:
+        return _QUEUE.submit(key, owner, lambda: _build_and_keep(key, then))
+    except QueueFull:
+        raise BusyError(f"the server has {MAX_WAITING} typed landscapes waiting to be built; try again in a minute") from None
+
+
+def landscape(key: str) -> Landscape:
+    """The landscape for a custom key, from the shared LRU or built now through the queue (the
+    calling thread is the owner; it waits at most WAIT_S)."""
+    ls = _cached(key)
+    if ls is not None:
+        return ls
+    job = submit(key, threading.get_ident())
+    if not job.wait(WAIT_S):
+        raise BusyError(f"the server is still building typed landscapes after {WAIT_S:.0f} s; try again in a minute")
+    return job.value()
 
 
 def is_cached(key: str) -> bool:

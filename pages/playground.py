@@ -50,7 +50,7 @@ for text in editor.pop_notes():
     st.error(short_plain(text), icon=":material/error:")
 
 with st.sidebar:
-    editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view))
+    editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view), warm=True)
     st.subheader("Runs")
     editor.run_controls(scenario)
     st.subheader("Start and steps")

@@ -1,11 +1,13 @@
 """Typed landscapes end to end below the UI: numerically found stationary points (checked on the
-catalogue's known ones), keys and links, the shared cache and the server-wide cap, and every
+catalogue's known ones), keys and links, the shared cache and the build queue, and every
 consumer of a landscape key — engine, grids, player asset, results table, figures."""
 
 from __future__ import annotations
 
 import re
+import time
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import jax.numpy as jnp
 import numpy as np
@@ -15,6 +17,7 @@ import landscapes
 import trajectories as tr
 from landscapes import custom
 from landscapes.expression import ExpressionError
+from landscapes.fair_queue import FairQueue
 from landscapes.stationary import stationary_points
 from trajectories import engine
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
@@ -118,16 +121,43 @@ def test_the_shared_cache_is_a_bounded_lru(monkeypatch):
     assert [custom.is_cached(k) for k in keys] == [True, False, True]
 
 
-def test_the_server_wide_window_refuses_new_builds_but_not_known_ones(monkeypatch):
-    cached, evicted = custom.make_key("x^2 + y^2"), custom.make_key("x^2 + 2*y^2 + 0.5*x")
+def test_a_full_build_queue_refuses_new_keys_in_words_but_serves_built_ones(monkeypatch):
+    cached = custom.make_key("x^2 + y^2")
     landscapes.get(cached)
-    landscapes.get(evicted)
-    monkeypatch.setattr(custom, "_BUILDS", custom.SlidingWindow(0, 60.0))
-    monkeypatch.setattr(custom, "_CACHE", type(custom._CACHE)({cached: landscapes.get(cached)}))
+    monkeypatch.setattr(custom, "_QUEUE", FairQueue(1, 0))
     assert landscapes.get(cached).key == cached
-    assert landscapes.get(evicted).key == evicted  # built before: a page showing it never meets the cap
-    with pytest.raises(custom.BusyError, match="try again in 60 s"):
-        landscapes.get(custom.make_key("x^2 + 7*y^2"))
+    with pytest.raises(custom.BusyError, match="typed landscapes waiting to be built; try again in a minute"):
+        landscapes.get(custom.make_key("x^2 + 7*y^2 + 0.5*x"))
+
+
+def test_sessions_asking_for_one_new_key_at_once_share_one_build(monkeypatch):
+    calls = []
+
+    def slow_build(key):
+        calls.append(key)
+        time.sleep(0.2)
+        return real_build(key)
+
+    real_build = custom.build
+    monkeypatch.setattr(custom, "build", slow_build)
+    key = custom.make_key("x^2 + 3*y^2 + 0.25*x*y")
+    with ThreadPoolExecutor(5) as pool:
+        got = list(pool.map(lambda _: landscapes.get(key), range(5)))
+    assert calls == [key] and all(ls is got[0] for ls in got)
+
+
+def test_a_queued_build_keeps_the_landscape_then_warms_what_the_page_shows():
+    key = custom.make_key("x^2 + 5*y^2 - 0.5*x*y")
+    seen = []
+    job = custom.submit(key, "session", lambda k: seen.append((k, custom.is_cached(k))))
+    assert job.wait(60) and job.value() is landscapes.get(key) and seen == [(key, True)]
+    assert custom.was_built(key)
+
+
+def test_a_failing_warm_up_leaves_the_landscape_built():
+    key = custom.make_key("x^2 + 6*y^2 - 0.5*x*y")
+    job = custom.submit(key, "session", lambda k: 1 / 0)
+    assert job.wait(60) and job.value().key == key
 
 
 def test_the_sliding_window_admits_limit_per_period():

@@ -1,0 +1,198 @@
+"""A class typing its own landscapes at once (not a test).
+
+    python -m benchmarks.custom_class [--sessions 30] [--same-shape]
+
+Starts `streamlit run app.py` on loopback with an empty compilation cache (so no run is helped by an
+earlier one), waits for its warm-up, then over Streamlit's own websocket protocol (the driver of
+benchmarks/playground.py):
+1. one quiet session types 2 new expressions, one after the other;
+2. `--sessions` sessions (at most 30) open the same shared link of a typed landscape, and at the same
+   moment each types 2 new expressions of its own, the second as soon as the first is drawn.
+Prints the time from typing to first paths (the page's link holds the new expression and its script
+run finished: the player has the paths) for each expression, p50 / p95 / max over the class, per
+session (both expressions), their ratio to the quiet session, the errors shown (error alerts and
+exceptions) and how many waits showed a queue position. The class's 60 expressions are 60 different
+shapes (no two share a program); `--same-shape` has all of them differ in their numbers only.
+Bounded: each expression waits at most WAIT_S, the whole class at most LIMIT_S.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
+
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from benchmarks.playground import connect, load, percentile, wait_until_warm
+from landscapes.custom import EXAMPLES, link_fields, make_key
+from tests.e2e.harness import app_server
+
+MAX_SESSIONS = 30
+PER_SESSION = 2
+WAIT_S = 240.0
+LIMIT_S = 420.0
+PICKER = "pg.ls"  # the Playground's landscape picker: its list, f(x, y) and the domain's four bounds
+EXPRESSION, DOMAIN = EXAMPLES["Double well"]
+BOUNDS = dict(zip((f"{PICKER}.{b}" for b in ("x0", "x1", "y0", "y1")), (v for pair in DOMAIN for v in pair)))
+LINK = {"ls": "custom", **link_fields(make_key(EXPRESSION, DOMAIN))}
+X_TERMS = ("x^2", "x^4/4", "sin(x)", "cos(2*x)", "abs(x)", "exp(-x^2)", "log1p(x^2)", "tanh(x)")
+Y_TERMS = ("y^2", "y^4/4", "sin(y)", "cos(3*y)", "abs(y)", "exp(-y^2)", "log1p(y^2)", "tanh(y)")
+CROSS = ("x*y", "sin(x*y)", "(x-y)^2")
+
+
+def expressions(n: int, same_shape: bool) -> list[str]:
+    """n expressions, pairwise different: different shapes, or (same_shape) one shape with other numbers."""
+    if same_shape:
+        return [f"(x^2-1)^2 + {0.1 + 0.01 * k:.2f}*x + {1 + 0.05 * k:.2f}*y^2" for k in range(n)]
+    pairs = itertools.islice(itertools.product(X_TERMS, Y_TERMS), n)
+    return [f"{a} + 2*{b} + 0.5*{CROSS[k % len(CROSS)]}" for k, (a, b) in enumerate(pairs)]
+
+
+@dataclass
+class Session:
+    """What one session saw: seconds to first paths per expression (None: none drawn), messages shown."""
+
+    times: list[float | None] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    queued: int = 0  # waits that showed a queue position ("… ahead of you")
+
+
+def request(query: dict[str, str], ids: dict[str, str] | None = None, text: str = "") -> bytes:
+    """A rerun request for the page at `query`; with the picker's widget ids, its widgets as the browser
+    reports them (the list on "Custom f(x, y)…", the domain's bounds) with `text` typed into f(x, y)."""
+    msg = BackMsg()
+    msg.rerun_script.query_string = urlencode(query)
+    if ids is not None:
+        states = msg.rerun_script.widget_states.widgets
+        states.add(id=ids[PICKER], string_value="Custom f(x, y)…")
+        states.add(id=ids[f"{PICKER}.f"], string_value=text)
+        for key, value in BOUNDS.items():
+            states.add(id=ids[key], double_value=value)
+    return msg.SerializeToString()
+
+
+def _texts(element) -> tuple[str | None, str]:
+    """(kind, text) of an element worth noting: an error alert, an exception, a progress bar."""
+    name = element.WhichOneof("type")
+    if name == "alert" and element.alert.format == Alert.ERROR:
+        return "error", element.alert.body
+    if name == "exception":
+        return "error", element.exception.message
+    if name == "progress":
+        return "progress", element.progress.text
+    return None, ""
+
+
+async def until_drawn(ws, session: Session, expression: str | None, ids: dict[str, str]) -> dict[str, str]:
+    """Read until a script run finishes with `expression` (normalized) in the page's link (None: any
+    run); collects widget ids (text inputs), errors and queue positions shown on the way. Returns the link."""
+    query: dict[str, str] = {}
+    queued = False
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await ws.recv())
+        kind = msg.WhichOneof("type")
+        if kind == "page_info_changed":
+            query = {k: v[-1] for k, v in parse_qs(msg.page_info_changed.query_string).items()}
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            widget = getattr(element, element.WhichOneof("type"))
+            if getattr(widget, "id", "").split("-")[-1].startswith(PICKER):
+                ids[widget.id.rsplit("-", 1)[-1]] = widget.id
+            what, text = _texts(element)
+            if what == "error":
+                session.errors.append(text)
+                if expression is not None:
+                    return query
+            queued |= what == "progress" and "ahead of you" in text
+        elif kind == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            if expression is None or query.get("f") == expression:
+                session.queued += queued
+                return query
+
+
+async def _type(ws, session: Session, ids: dict[str, str], link: dict[str, str], text: str) -> dict[str, str]:
+    """Type `text` into f(x, y) on a page showing `link`; returns the page's link after."""
+    t0 = time.perf_counter()
+    target = link_fields(make_key(text, DOMAIN))["f"]
+    await ws.send(request(link, ids, text))
+    query = await asyncio.wait_for(until_drawn(ws, session, target, ids), WAIT_S)
+    session.times.append(time.perf_counter() - t0 if query.get("f") == target else None)
+    return query or link
+
+
+async def _student(url: str, texts: list[str], barrier: asyncio.Barrier | None, session: Session) -> None:
+    async with connect(url) as ws:
+        ids: dict[str, str] = {}
+        await ws.send(request(LINK))
+        link = await asyncio.wait_for(until_drawn(ws, session, None, ids), WAIT_S) or LINK
+        if barrier is not None:
+            await barrier.wait()
+        for text in texts:
+            link = await _type(ws, session, ids, link, text)
+
+
+async def run_class(url: str, groups: list[list[str]]) -> tuple[list[Session], int]:
+    """One session per group of expressions, all typing at the same moment; (sessions, sessions that failed)."""
+    sessions = [Session() for _ in groups]
+    barrier = asyncio.Barrier(len(groups)) if len(groups) > 1 else None
+    results = await asyncio.wait_for(
+        asyncio.gather(*(_student(url, g, barrier, s) for g, s in zip(groups, sessions)), return_exceptions=True), LIMIT_S
+    )
+    return sessions, sum(isinstance(r, BaseException) for r in results)
+
+
+def report(label: str, sessions: list[Session], failed: int, quiet: float | None) -> float:
+    """Print the figures; returns the median seconds per expression."""
+    times = [t for s in sessions for t in s.times if t is not None]
+    missing = sum(t is None for s in sessions for t in s.times) + PER_SESSION * len(sessions) - sum(len(s.times) for s in sessions)
+    totals = [sum(s.times) for s in sessions if len(s.times) == PER_SESSION and None not in s.times]
+    errors = [e for s in sessions for e in s.errors]
+    p50 = statistics.median(times) if times else float("nan")
+    line = f"{label}: typing → first paths, {len(times)} expressions: p50 {p50:.2f} s"
+    if len(times) > 1:
+        line += f", p95 {percentile(times, 95):.2f} s, max {max(times):.2f} s"
+    if len(totals) > 1:
+        line += f"; per session ({PER_SESSION} expressions): p50 {statistics.median(totals):.2f} s, p95 {percentile(totals, 95):.2f} s"
+    if quiet:
+        line += f"; p50 ratio to the quiet session {p50 / quiet:.1f}×"
+    print(line)
+    print(f"   not drawn {missing}, errors shown {len(errors)}, sessions failed {failed}, waits showing a queue position "
+          f"{sum(s.queued for s in sessions)}")
+    for text in sorted(set(errors)):
+        print(f"   error ×{errors.count(text)}: {text[:160]}")
+    return p50
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=MAX_SESSIONS)
+    parser.add_argument("--same-shape", action="store_true", help="the class's expressions differ in their numbers only")
+    args = parser.parse_args()
+    if not 1 <= args.sessions <= MAX_SESSIONS:
+        raise SystemExit(f"1 … {MAX_SESSIONS} sessions, not {args.sessions}")
+    texts = expressions(PER_SESSION * (args.sessions + 1), args.same_shape)
+    quiet_texts = expressions(64, False)[-PER_SESSION:]  # shapes the class does not type
+    groups = [texts[PER_SESSION * k: PER_SESSION * (k + 1)] for k in range(args.sessions)]
+    print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
+    with tempfile.TemporaryDirectory(prefix="optiviz-class-cache-") as cache:
+        os.environ["OPTIVIZ_CACHE_DIR"] = cache  # the server's compilation cache starts empty
+        with app_server() as (url, _proc, log):
+            wait_until_warm(log, timeout_s=300.0)
+            quiet = report("1 quiet session", *asyncio.run(run_class(url, [quiet_texts])), None)
+            shape = "one shape, other numbers" if args.same_shape else "all different shapes"
+            report(f"{args.sessions} sessions at once ({shape})", *asyncio.run(run_class(url, groups)), quiet)
+    print(f"load average at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()
