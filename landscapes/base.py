@@ -48,6 +48,18 @@ class DataSet:
 
 
 @dataclass(frozen=True)
+class Form:
+    """What a typed landscape's compiled programs are keyed by: its expression with the numbers taken
+    out, over its domain (`key` says both; forms are equal when their keys are). `f(p, numbers)`
+    evaluates every landscape of the form; the numbers travel as a traced argument, so landscapes
+    differing in numbers only share every program."""
+
+    key: str
+    f: Callable[[jax.Array, jax.Array], jax.Array] = field(compare=False)
+    domain: tuple[tuple[float, float], tuple[float, float]] = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Landscape:
     """A 2-D objective with its domain, notable points, default starts and explanation."""
 
@@ -65,6 +77,8 @@ class Landscape:
     z_clip: float | None = None
     notes: str = ""
     extra: dict = field(default_factory=dict)
+    form: Form | None = None  # a typed landscape's form, with `numbers` its own: f(p) == form.f(p, numbers)
+    numbers: tuple[float, ...] = ()
 
     @property
     def minima(self) -> tuple[Point, ...]:
@@ -79,11 +93,17 @@ class Landscape:
 
     def grid(self, n: int = 200) -> tuple[jax.Array, jax.Array, jax.Array]:
         """(xs, ys, Z) on an n×n grid over the domain; Z[i, j] = f(xs[j], ys[i])."""
-        (x0, x1), (y0, y1) = self.domain
-        xs = jnp.linspace(x0, x1, n)
-        ys = jnp.linspace(y0, y1, n)
-        X, Y = jnp.meshgrid(xs, ys)
-        return xs, ys, self.f(jnp.stack([X, Y]))
+        return sample_grid(self.f, self.domain, n)
+
+
+def sample_grid(f: Callable[[jax.Array], jax.Array], domain: tuple[tuple[float, float], tuple[float, float]],
+                n: int) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """(xs, ys, Z) of f on an n×n grid over `domain`; Z[i, j] = f(xs[j], ys[i])."""
+    (x0, x1), (y0, y1) = domain
+    xs = jnp.linspace(x0, x1, n)
+    ys = jnp.linspace(y0, y1, n)
+    X, Y = jnp.meshgrid(xs, ys)
+    return xs, ys, f(jnp.stack([X, Y]))
 
 
 @dataclass(frozen=True)

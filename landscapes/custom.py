@@ -25,9 +25,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from landscapes import stationary
-from landscapes.base import Landscape, Point
+from landscapes.base import Form, Landscape, Point
 from landscapes.fair_queue import FairQueue, Job, QueueFull
-from landscapes.expression import ExpressionError, latex, normalize, objective, parse
+from landscapes.expression import ExpressionError, Node, form_objective, latex, normalize, objective, parse, split_numbers
 
 PREFIX = "custom:"
 MAX_CACHED = 256  # a Landscape is small (tree, points); compiled programs live in the engine's own LRUs
@@ -78,11 +78,12 @@ _QUEUE = FairQueue(BUILD_WORKERS, MAX_WAITING)
 _CACHE: OrderedDict[str, Landscape] = OrderedDict()
 _BUILT: OrderedDict[str, None] = OrderedDict()
 _LOCK = threading.Lock()
-_survey: stationary.Surveyor = stationary.survey
+_survey: stationary.Surveyor = stationary.survey_of
 
 
 def use_surveyor(run: stationary.Surveyor) -> None:
-    """Let the engine compile the survey (landscapes/ itself never compiles; without it, it runs op by op)."""
+    """Let the engine compile the survey, one program per form (landscapes/ itself never compiles;
+    without it, it runs op by op)."""
     global _survey
     _survey = run
 
@@ -109,10 +110,14 @@ def check_domain(domain) -> Domain:
     return (x0, x1), (y0, y1)
 
 
+def _dom_text(domain: Domain) -> str:
+    (x0, x1), (y0, y1) = domain
+    return f"{_fmt(x0)},{_fmt(x1)},{_fmt(y0)},{_fmt(y1)}"
+
+
 def make_key(expression: str, domain=DEFAULT_DOMAIN) -> str:
     """The key of `expression` over `domain` (normalized, so equal trees share one key); raises ExpressionError."""
-    (x0, x1), (y0, y1) = check_domain(domain)
-    return f"{PREFIX}{normalize(parse(expression))}@{_fmt(x0)},{_fmt(x1)},{_fmt(y0)},{_fmt(y1)}"
+    return f"{PREFIX}{normalize(parse(expression))}@{_dom_text(check_domain(domain))}"
 
 
 def _parts(key: str) -> tuple[str, str]:
@@ -163,6 +168,12 @@ def _looks(z: np.ndarray) -> tuple[bool, float | None]:
     return bool(top > lo and mid - lo < 0.02 * (top - lo)), clip
 
 
+def _form(tree: Node, domain: Domain) -> tuple[Form, tuple[float, ...]]:
+    """The tree's form over `domain`, and the tree's own numbers."""
+    shape, numbers = split_numbers(tree)
+    return Form(f"form:{normalize(shape)}@{_dom_text(domain)}", form_objective(shape), domain), numbers
+
+
 def build(key: str) -> Landscape:
     """Parse and check the key's expression and domain, find its notable points; raises ExpressionError."""
     expression, raw_domain = split_key(key)
@@ -172,12 +183,14 @@ def build(key: str) -> Landscape:
     if make_key(text, domain) != key:
         raise ExpressionError("this custom landscape key is not in normal form")
     f = objective(tree)
+    form, numbers = _form(tree, domain)
     (x0, x1), (y0, y1) = domain
     X, Y = np.meshgrid(np.linspace(x0, x1, FINITE_CHECK_N), np.linspace(y0, y1, FINITE_CHECK_N))
     grid = np.stack([X.ravel(), Y.ravel()])
     cand = _start_candidates(domain)
     probe = jnp.asarray(np.concatenate([grid, cand], axis=1), jnp.float64)
-    result = _survey(f, jnp.asarray(stationary.seeds(domain), jnp.float64), probe, 0.25 * math.hypot(x1 - x0, y1 - y0))
+    result = _survey(form.f, jnp.asarray(numbers, jnp.float64), jnp.asarray(stationary.seeds(domain), jnp.float64), probe,
+                     0.25 * math.hypot(x1 - x0, y1 - y0))
     values = np.asarray(result.probe)
     z, at_cand = values[: grid.shape[1]], values[grid.shape[1]:]
     if not np.any(np.isfinite(z)):
@@ -192,7 +205,7 @@ def build(key: str) -> Landscape:
         key, f"Custom: {short}", f, domain, points, starts, f"f(x,y) = {latex(tree)}",
         "Your own landscape. Notable points were found numerically (Newton's method from a grid of seeds, "
         "classified by the Hessian's eigenvalues).",
-        "typed by a user", log_contours=log, z_clip=clip, notes=text,
+        "typed by a user", log_contours=log, z_clip=clip, notes=text, form=form, numbers=numbers,
     )
 
 

@@ -24,19 +24,18 @@ MAX_POINTS = 24
 RING = 16
 
 
-def derivatives(f: Callable, p: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Per-point gradient (2, N) and symmetric Hessian (2, 2, N): reverse mode for ∇f, forward over it for ∇²f."""
-    grad = jax.grad(lambda q: jnp.sum(f(q)))
-    g, h0 = jax.jvp(grad, (p,), (jnp.zeros_like(p).at[0].set(1.0),))
-    h1 = jax.jvp(grad, (p,), (jnp.zeros_like(p).at[1].set(1.0),))[1]
-    h = jnp.stack([h0, h1], axis=1)
-    return g, 0.5 * (h + jnp.swapaxes(h, 0, 1))
+def derivatives(f: Callable, p: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """Per-point value (N,), gradient (2, N) and symmetric Hessian (2, 2, N): reverse mode for ∇f
+    (with f alongside), forward over it, linearized once, for both Hessian columns."""
+    value_grad = jax.grad(lambda q: (jnp.sum(f(q)), f(q)), has_aux=True)
+    (g, values), tangent = jax.linearize(value_grad, p)
+    h = jnp.stack([tangent(jnp.zeros_like(p).at[i].set(1.0))[0] for i in range(2)], axis=1)
+    return values, g, 0.5 * (h + jnp.swapaxes(h, 0, 1))
 
 
-def newton_step(f: Callable, p: jax.Array, cap: float) -> jax.Array:
+def newton_step(p: jax.Array, g: jax.Array, h: jax.Array, cap: float) -> jax.Array:
     """p - H⁻¹∇f for every point (2×2 solved in closed form), the step's length capped at `cap`;
     a point where the step is not finite (singular Hessian, non-finite f) stays put."""
-    g, h = derivatives(f, p)
     a, b, d = h[0, 0], h[0, 1], h[1, 1]
     step = -jnp.stack([d * g[0] - b * g[1], a * g[1] - b * g[0]]) / (a * d - b * b)
     step = step * jnp.minimum(1.0, cap / jnp.hypot(step[0], step[1]))
@@ -63,10 +62,21 @@ class Survey(NamedTuple):
 
 
 def survey(f: Callable, start: jax.Array, probe: jax.Array, cap: float, loop: Callable = python_loop) -> Survey:
-    """ITERATIONS Newton steps from every seed, and f at `probe`: pure jax.numpy, so the engine can compile it whole."""
-    p = loop(ITERATIONS, lambda q: newton_step(f, q, cap), start)
-    g, h = derivatives(f, p)
-    return Survey(p, g, h, f(p), derivatives(f, start)[0], f(probe))
+    """ITERATIONS Newton steps from every seed, and f at `probe`: pure jax.numpy, so the engine can
+    compile it whole. f and its derivatives appear once in the program: the loop evaluates them
+    ITERATIONS + 1 times, keeping each point with its derivatives (the last step is not taken) and
+    the seeds' gradient from the first pass."""
+
+    def body(state):
+        _, p, _, _, _, seed_grad, first = state
+        values, g, h = derivatives(f, p)
+        return p, newton_step(p, g, h, cap), g, h, values, jnp.where(first, g, seed_grad), jnp.zeros_like(first)
+
+    n = start.shape[1]
+    zeros = jnp.zeros((n,), start.dtype)
+    state = (start, start, jnp.zeros_like(start), jnp.zeros((2, 2, n), start.dtype), zeros, jnp.zeros_like(start), jnp.ones((), bool))
+    p, _, g, h, values, seed_grad, _ = loop(ITERATIONS + 1, body, state)
+    return Survey(p, g, h, values, seed_grad, f(probe))
 
 
 def _eigenvalues(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -95,14 +105,22 @@ def seeds(domain: tuple[tuple[float, float], tuple[float, float]]) -> np.ndarray
     return np.stack([X.ravel(), Y.ravel()])
 
 
-Surveyor = Callable[[Callable, jax.Array, jax.Array, float], Survey]
+Surveyor = Callable[[Callable, jax.Array, jax.Array, jax.Array, float], Survey]
+"""run(f, numbers, start, probe, cap): `survey` of p -> f(p, numbers), the numbers an argument, so a
+compiled survey serves every f of one form (see landscapes.base.Form)."""
 
 
-def stationary_points(f: Callable, domain: tuple[tuple[float, float], tuple[float, float]], run: Surveyor = survey) -> tuple[Point, ...]:
-    """The stationary points of f inside `domain` (see `points_from`), surveyed by `run`."""
+def survey_of(f: Callable, numbers: jax.Array, start: jax.Array, probe: jax.Array, cap: float) -> Survey:
+    """The Surveyor op by op (the engine registers a compiled one)."""
+    return survey(lambda p: f(p, numbers), start, probe, cap)
+
+
+def stationary_points(f: Callable, domain: tuple[tuple[float, float], tuple[float, float]], run: Surveyor = survey_of) -> tuple[Point, ...]:
+    """The stationary points of f(p) inside `domain` (see `points_from`), surveyed by `run`."""
     (x0, x1), (y0, y1) = domain
     start = jnp.asarray(seeds(domain), jnp.float64)
-    return points_from(f, run(f, start, start[:, :1], 0.25 * float(np.hypot(x1 - x0, y1 - y0))), domain)
+    result = run(lambda p, _: f(p), jnp.zeros((0,), jnp.float64), start, start[:, :1], 0.25 * float(np.hypot(x1 - x0, y1 - y0)))
+    return points_from(f, result, domain)
 
 
 def points_from(f: Callable, result: Survey, domain: tuple[tuple[float, float], tuple[float, float]]) -> tuple[Point, ...]:

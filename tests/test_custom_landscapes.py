@@ -21,6 +21,7 @@ from landscapes.fair_queue import FairQueue
 from landscapes.stationary import stationary_points
 from trajectories import engine
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from trajectories.stationary import _program as survey_program
 from trajectories.stationary import survey_compiled
 from viz import export, figures, landscape as viz_landscape, player, render
 
@@ -195,6 +196,29 @@ def test_engine_grid_player_and_results_work_on_a_custom_key():
     assert asset.meta["fstar"] == pytest.approx(min(float(ls.f(jnp.asarray(p.xy))) for p in ls.minima))
     fig = figures.contour_figure(key, [("Adam", "#000000", traces[2][1].record)])
     assert fig["layout"]["xaxis"]["range"] == [-2.0, 2.0]
+
+
+def test_landscapes_differing_in_numbers_only_share_every_compiled_program():
+    domain = ((-2, 2), (-1.5, 1.5))
+    first = landscapes.get(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", domain))
+    runs = [tr.run(first.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
+    engine.landscape_grid(first.key, 41)
+    caches = (engine.compiled, survey_program, engine._grid_program)
+    misses = [c.cache_info().misses for c in caches]
+    second = landscapes.get(custom.make_key("(x^2-1)^2 + 0.1*x + 1.5*y^2", domain))
+    assert second.form == first.form and second.numbers == (1.0, 0.1, 1.5)
+    again = [tr.run(second.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
+    xs, ys, z = (np.asarray(a, np.float64) for a in engine.landscape_grid(second.key, 41))
+    assert [c.cache_info().misses for c in caches] == misses
+    assert z[7, 3] == pytest.approx((xs[3] ** 2 - 1) ** 2 + 0.1 * xs[3] + 1.5 * ys[7] ** 2, rel=1e-6)
+    x_min = next(p.x for p in second.points if p.kind == "min")  # its own points: 4x(x²-1) + 0.1 = 0
+    assert 4 * x_min * (x_min**2 - 1) + 0.1 == pytest.approx(0, abs=1e-8)
+    for ls, records in ((first, runs), (second, again)):
+        _, a, b = ls.numbers
+        for rec in records:
+            x, y = rec.positions[0, -1]
+            assert rec.losses[0, -1] == pytest.approx((x**2 - 1) ** 2 + a * x + b * y**2, rel=1e-5)
+    assert landscapes.get(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2, 2), (-2, 2)))).form != first.form
 
 
 def test_a_pole_draws_as_a_finite_grid():

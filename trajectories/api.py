@@ -173,7 +173,9 @@ def prepare(
         raise ValueError(f"tol must be ≥ 0, got {tol:g}")
 
     minibatch = batch_size is not None and batch_size < n_data
-    program = Program(landscape, optimizer, schedule, engine.bucket_for(steps), dtype, noise > 0, minibatch, record, record and record_state)
+    name, form, numbers = engine.program_of(landscape)
+    program = Program(name, optimizer, schedule, engine.bucket_for(steps), dtype, noise > 0, minibatch, record, record and record_state,
+                      form=form)
     jdt = jnp.dtype(dtype)
     # One recorded trajectory runs as shape (d,), not (d, 1): XLA's CPU loop over a trailing
     # axis of length 1 costs ≈ 25 µs more per call (the host adds the axis back).
@@ -188,6 +190,7 @@ def prepare(
         batch_size=jnp.asarray(batch_size or max(n_data, 1), jnp.int32),
         key=jax.random.PRNGKey(seed),
         tol=jnp.asarray(tol, jdt),
+        numbers=jnp.asarray(numbers, jdt),
     )
     return _Prepared(program, inputs, steps, len(arr))
 
@@ -227,7 +230,7 @@ def _to_record(trace, prepared: _Prepared) -> RunRecord:
     losses = np.asarray(trace.loss)[: T + 1]
     grads = np.asarray(trace.grad)[: T + 1]
     tol = float(prepared.inputs.tol)
-    domain = engine.objective(prepared.program.landscape).domain
+    domain = engine.objective(prepared.program.landscape, prepared.program.form).domain
     with np.errstate(invalid="ignore", over="ignore"):
         events = engine.classify(np, np.moveaxis(positions, 1, 0), np.sum(grads * grads, axis=1),
                                  np.arange(T + 1)[:, None], tol * tol, domain, losses)

@@ -1,5 +1,6 @@
-"""The compiled survey for landscapes.stationary: one jit per typed landscape (its points are found
-once, when the landscape is built), registered with landscapes.custom when the engine is imported."""
+"""The compiled survey for landscapes.stationary, registered with landscapes.custom when the engine
+is imported: one program per form of typed landscape (its numbers, seeds, probe points and step cap
+are arguments), so a landscape differing from an earlier one in numbers only compiles nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ def _fori(n: int, body: Callable, x):
     return jax.lax.fori_loop(0, n, lambda _, q: body(q), x)
 
 
-def survey_compiled(f: Callable, start: jax.Array, probe: jax.Array, cap: float) -> Survey:
-    """`landscapes.stationary.survey` as one compiled program, its Newton loop a `fori_loop`."""
-    return jax.jit(functools.partial(survey, f, cap=cap, loop=_fori))(start, probe)
+@functools.lru_cache(maxsize=64)
+def _program(f: Callable) -> Callable:
+    return jax.jit(lambda numbers, start, probe, cap: survey(lambda p: f(p, numbers), start, probe, cap, loop=_fori))
+
+
+def survey_compiled(f: Callable, numbers: jax.Array, start: jax.Array, probe: jax.Array, cap: float) -> Survey:
+    """`landscapes.stationary.survey` of p -> f(p, numbers) as one compiled program per f, its Newton loop a `fori_loop`."""
+    return _program(f)(numbers, start, probe, cap)
