@@ -1,6 +1,6 @@
 """A class typing its own landscapes at once (not a test).
 
-    python -m benchmarks.custom_class [--sessions 30] [--same-shape]
+    python -m benchmarks.custom_class [--sessions 30] [--same-form]
 
 Starts `streamlit run app.py` on loopback with an empty compilation cache (so no run is helped by an
 earlier one), waits for its warm-up, then over Streamlit's own websocket protocol (the driver of
@@ -11,8 +11,8 @@ benchmarks/playground.py):
 Prints the time from typing to first paths (the page's link holds the new expression and its script
 run finished: the player has the paths) for each expression, p50 / p95 / max over the class, per
 session (both expressions), their ratio to the quiet session, the errors shown (error alerts and
-exceptions) and how many waits showed a queue position. The class's 60 expressions are 60 different
-shapes (no two share a program); `--same-shape` has all of them differ in their numbers only.
+exceptions) and how many waits showed a queue position. The class's 60 expressions are of 60 different
+forms (no two share a compiled program); `--same-form` has all of them differ in their numbers only.
 Bounded: each expression waits at most WAIT_S, the whole class at most LIMIT_S.
 """
 
@@ -24,6 +24,7 @@ import itertools
 import os
 import statistics
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
@@ -49,9 +50,9 @@ Y_TERMS = ("y^2", "y^4/4", "sin(y)", "cos(3*y)", "abs(y)", "exp(-y^2)", "log1p(y
 CROSS = ("x*y", "sin(x*y)", "(x-y)^2")
 
 
-def expressions(n: int, same_shape: bool) -> list[str]:
-    """n expressions, pairwise different: different shapes, or (same_shape) one shape with other numbers."""
-    if same_shape:
+def expressions(n: int, same_form: bool) -> list[str]:
+    """n expressions, pairwise different: different forms, or (same_form) one form with other numbers."""
+    if same_form:
         return [f"(x^2-1)^2 + {0.1 + 0.01 * k:.2f}*x + {1 + 0.05 * k:.2f}*y^2" for k in range(n)]
     pairs = itertools.islice(itertools.product(X_TERMS, Y_TERMS), n)
     return [f"{a} + 2*{b} + 0.5*{CROSS[k % len(CROSS)]}" for k, (a, b) in enumerate(pairs)]
@@ -59,11 +60,15 @@ def expressions(n: int, same_shape: bool) -> list[str]:
 
 @dataclass
 class Session:
-    """What one session saw: seconds to first paths per expression (None: none drawn), messages shown."""
+    """One session's expressions to type, and what it saw: seconds to first paths per expression
+    (None: none drawn), errors shown, waits that showed a queue position ("… ahead of you"), and
+    `waiting`, set once the server showed it waiting for a build (a thread may wait on it)."""
 
+    texts: list[str]
     times: list[float | None] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    queued: int = 0  # waits that showed a queue position ("… ahead of you")
+    queued: int = 0
+    waiting: threading.Event = field(default_factory=threading.Event)
 
 
 def request(query: dict[str, str], ids: dict[str, str] | None = None, text: str = "") -> bytes:
@@ -113,7 +118,9 @@ async def until_drawn(ws, session: Session, expression: str | None, ids: dict[st
                 session.errors.append(text)
                 if expression is not None:
                     return query
-            queued |= what == "progress" and "ahead of you" in text
+            if what == "progress":
+                session.waiting.set()
+                queued |= "ahead of you" in text
         elif kind == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
             if expression is None or query.get("f") == expression:
                 session.queued += queued
@@ -130,29 +137,29 @@ async def _type(ws, session: Session, ids: dict[str, str], link: dict[str, str],
     return query or link
 
 
-async def _student(url: str, texts: list[str], barrier: asyncio.Barrier | None, session: Session) -> None:
+async def _student(url: str, session: Session, barrier: asyncio.Barrier | None) -> None:
     async with connect(url) as ws:
         ids: dict[str, str] = {}
         await ws.send(request(LINK))
         link = await asyncio.wait_for(until_drawn(ws, session, None, ids), WAIT_S) or LINK
         if barrier is not None:
             await barrier.wait()
-        for text in texts:
+        for text in session.texts:
             link = await _type(ws, session, ids, link, text)
 
 
-async def run_class(url: str, groups: list[list[str]]) -> tuple[list[Session], int]:
-    """One session per group of expressions, all typing at the same moment; (sessions, sessions that failed)."""
-    sessions = [Session() for _ in groups]
-    barrier = asyncio.Barrier(len(groups)) if len(groups) > 1 else None
-    results = await asyncio.wait_for(
-        asyncio.gather(*(_student(url, g, barrier, s) for g, s in zip(groups, sessions)), return_exceptions=True), LIMIT_S
-    )
-    return sessions, sum(isinstance(r, BaseException) for r in results)
+async def run_class(url: str, sessions: list[Session]) -> int:
+    """The sessions (at most MAX_SESSIONS) open the shared link, then all type at the same moment,
+    each its expressions one after the other; returns how many sessions failed (loopback only)."""
+    if not 1 <= len(sessions) <= MAX_SESSIONS:
+        raise ValueError(f"1 … {MAX_SESSIONS} sessions, not {len(sessions)}")
+    barrier = asyncio.Barrier(len(sessions)) if len(sessions) > 1 else None
+    results = await asyncio.wait_for(asyncio.gather(*(_student(url, s, barrier) for s in sessions), return_exceptions=True), LIMIT_S)
+    return sum(isinstance(r, BaseException) for r in results)
 
 
 def report(label: str, sessions: list[Session], failed: int, quiet: float | None) -> float:
-    """Print the figures; returns the median seconds per expression."""
+    """Print the figures of sessions that typed PER_SESSION expressions each; returns the median seconds per expression."""
     times = [t for s in sessions for t in s.times if t is not None]
     missing = sum(t is None for s in sessions for t in s.times) + PER_SESSION * len(sessions) - sum(len(s.times) for s in sessions)
     totals = [sum(s.times) for s in sessions if len(s.times) == PER_SESSION and None not in s.times]
@@ -176,21 +183,21 @@ def report(label: str, sessions: list[Session], failed: int, quiet: float | None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=MAX_SESSIONS)
-    parser.add_argument("--same-shape", action="store_true", help="the class's expressions differ in their numbers only")
+    parser.add_argument("--same-form", action="store_true", help="the class's expressions differ in their numbers only")
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS:
         raise SystemExit(f"1 … {MAX_SESSIONS} sessions, not {args.sessions}")
-    texts = expressions(PER_SESSION * (args.sessions + 1), args.same_shape)
-    quiet_texts = expressions(64, False)[-PER_SESSION:]  # shapes the class does not type
-    groups = [texts[PER_SESSION * k: PER_SESSION * (k + 1)] for k in range(args.sessions)]
+    texts = expressions(PER_SESSION * args.sessions, args.same_form)
+    quiet = [Session(expressions(64, False)[-PER_SESSION:])]  # forms the class does not type
+    sessions = [Session(texts[PER_SESSION * k: PER_SESSION * (k + 1)]) for k in range(args.sessions)]
     print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory(prefix="optiviz-class-cache-") as cache:
         os.environ["OPTIVIZ_CACHE_DIR"] = cache  # the server's compilation cache starts empty
         with app_server() as (url, _proc, log):
             wait_until_warm(log, timeout_s=300.0)
-            quiet = report("1 quiet session", *asyncio.run(run_class(url, [quiet_texts])), None)
-            shape = "one shape, other numbers" if args.same_shape else "all different shapes"
-            report(f"{args.sessions} sessions at once ({shape})", *asyncio.run(run_class(url, groups)), quiet)
+            alone = report("1 quiet session", quiet, asyncio.run(run_class(url, quiet)), None)
+            kind = "one form, other numbers" if args.same_form else "all of different forms"
+            report(f"{args.sessions} sessions at once ({kind})", sessions, asyncio.run(run_class(url, sessions)), alone)
     print(f"load average at end: {load()}")
 
 

@@ -26,6 +26,7 @@ from landscapes import custom
 from landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, SlidingWindow, is_custom, make_key, split_key
 from landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
 from landscapes.fair_queue import Job
+from ui.guard import COMPUTE_ERRORS
 from ui.markdown import plain
 
 CUSTOM = "custom"
@@ -150,7 +151,7 @@ def _await_build(key: str, on_change: Callable[[], None] | None) -> None:
     ss[f"{key}.build"] = None
     try:
         job.value()
-    except ValueError as err:
+    except COMPUTE_ERRORS as err:
         ss[f"{key}.error"] = (text, str(err), getattr(err, "column", 0))
         return
     ss[f"{key}.value"] = job.key
