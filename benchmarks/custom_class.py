@@ -2,17 +2,22 @@
 
     python -m benchmarks.custom_class [--sessions 30] [--same-form]
 
-Starts `streamlit run app.py` on loopback with an empty compilation cache (so no run is helped by an
-earlier one), waits for its warm-up, then over Streamlit's own websocket protocol (the driver of
-benchmarks/playground.py):
-1. one quiet session types 2 new expressions, one after the other;
-2. `--sessions` sessions (at most 30) open the same shared link of a typed landscape, and at the same
+All with an empty compilation cache (so nothing is helped by an earlier run):
+1. in this process, what one new typed landscape costs the server, stage by stage, as the Playground
+   draws it (parse; the landscape's build, mostly its Newton survey; the grid the player shows; the
+   default three runs): wall and CPU time, and JAX's own split of it into tracing, lowering and
+   XLA compiling; for expressions of new forms and for ones differing from an earlier one in numbers;
+then against `streamlit run app.py` on loopback, after its warm-up, over Streamlit's own websocket
+protocol (the driver of benchmarks/playground.py):
+2. one quiet session types 2 new expressions, one after the other;
+3. `--sessions` sessions (at most 30) open the same shared link of a typed landscape, and at the same
    moment each types 2 new expressions of its own, the second as soon as the first is drawn.
 Prints the time from typing to first paths (the page's link holds the new expression and its script
 run finished: the player has the paths) for each expression, p50 / p95 / max over the class, per
 session (both expressions), their ratio to the quiet session, the errors shown (error alerts and
-exceptions) and how many waits showed a queue position. The class's 60 expressions are of 60 different
-forms (no two share a compiled program); `--same-form` has all of them differ in their numbers only.
+exceptions), how many waits showed a queue position, and the server's CPU time per expression (less
+noisy than wall times on a shared machine). The class's 60 expressions are of 60 different forms
+(no two share a compiled program); `--same-form` has all of them differ in their numbers only.
 Bounded: each expression waits at most WAIT_S, the whole class at most LIMIT_S.
 """
 
@@ -33,7 +38,7 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.playground import connect, load, percentile, wait_until_warm
+from benchmarks.playground import connect, load, percentile, process_cpu_s, wait_until_warm
 from landscapes.custom import EXAMPLES, link_fields, make_key
 from tests.e2e.harness import app_server
 
@@ -48,6 +53,8 @@ LINK = {"ls": "custom", **link_fields(make_key(EXPRESSION, DOMAIN))}
 X_TERMS = ("x^2", "x^4/4", "sin(x)", "cos(2*x)", "abs(x)", "exp(-x^2)", "log1p(x^2)", "tanh(x)")
 Y_TERMS = ("y^2", "y^4/4", "sin(y)", "cos(3*y)", "abs(y)", "exp(-y^2)", "log1p(y^2)", "tanh(y)")
 CROSS = ("x*y", "sin(x*y)", "(x-y)^2")
+JAX_EVENTS = {"/jax/core/compile/jaxpr_trace_duration": "trace", "/jax/core/compile/jaxpr_to_mlir_module_duration": "lower",
+              "/jax/core/compile/backend_compile_duration": "compile"}
 
 
 def expressions(n: int, same_form: bool) -> list[str]:
@@ -56,6 +63,50 @@ def expressions(n: int, same_form: bool) -> list[str]:
         return [f"(x^2-1)^2 + {0.1 + 0.01 * k:.2f}*x + {1 + 0.05 * k:.2f}*y^2" for k in range(n)]
     pairs = itertools.islice(itertools.product(X_TERMS, Y_TERMS), n)
     return [f"{a} + 2*{b} + 0.5*{CROSS[k % len(CROSS)]}" for k, (a, b) in enumerate(pairs)]
+
+
+def stage_costs(texts: list[str]) -> dict[str, dict[str, float]]:
+    """Mean ms per stage of drawing each expression in a fresh Playground (this process, its caches
+    cold for these expressions): wall, cpu, and JAX's trace / lower / compile inside it."""
+    import jax
+
+    import landscapes
+    from trajectories.scenario import Scenario
+    from viz.player import landscape_asset, run_trace
+
+    spent: dict[str, float] = {}
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda event, seconds, **_: spent.__setitem__(JAX_EVENTS[event], spent.get(JAX_EVENTS[event], 0.0) + seconds)
+        if event in JAX_EVENTS else None)
+    totals: dict[str, dict[str, float]] = {}
+    for i in range(len(Scenario().runs)):  # what a server has done before a class types: the default scenario
+        run_trace(Scenario(), i)
+
+    def stage(name: str, fn) -> object:
+        spent.clear()
+        w0, c0 = time.perf_counter(), time.process_time()
+        out = fn()
+        row = totals.setdefault(name, {})
+        for what, seconds in {"wall": time.perf_counter() - w0, "cpu": time.process_time() - c0, **spent}.items():
+            row[what] = row.get(what, 0.0) + 1e3 * seconds / len(texts)
+        return out
+
+    for text in texts:
+        key = stage("parse and check", lambda: make_key(text, DOMAIN))
+        stage("build (finite check, Newton survey)", lambda: landscapes.get(key))
+        stage("grid for the player", lambda: landscape_asset(key))
+        s = Scenario(landscape=key)
+        for i, run in enumerate(s.runs):
+            stage(f"run {run.optimizer}, {s.steps} steps", lambda: run_trace(s, i))
+    return totals
+
+
+def print_costs(label: str, totals: dict[str, dict[str, float]]) -> None:
+    columns = ("wall", "cpu", "trace", "lower", "compile")
+    print(f"{label} (mean ms per expression):")
+    print(f"   {'stage':38s}" + "".join(f"{c:>9s}" for c in columns))
+    for name, row in [*totals.items(), ("all", {c: sum(r.get(c, 0.0) for r in totals.values()) for c in columns})]:
+        print(f"   {name:38s}" + "".join(f"{row.get(c, 0.0):9.0f}" for c in columns))
 
 
 @dataclass
@@ -158,8 +209,9 @@ async def run_class(url: str, sessions: list[Session]) -> int:
     return sum(isinstance(r, BaseException) for r in results)
 
 
-def report(label: str, sessions: list[Session], failed: int, quiet: float | None) -> float:
-    """Print the figures of sessions that typed PER_SESSION expressions each; returns the median seconds per expression."""
+def report(label: str, sessions: list[Session], failed: int, cpu_s: float, quiet: float | None) -> float:
+    """Print the figures of sessions that typed PER_SESSION expressions each (and the server's CPU
+    seconds meanwhile); returns the median seconds per expression."""
     times = [t for s in sessions for t in s.times if t is not None]
     missing = sum(t is None for s in sessions for t in s.times) + PER_SESSION * len(sessions) - sum(len(s.times) for s in sessions)
     totals = [sum(s.times) for s in sessions if len(s.times) == PER_SESSION and None not in s.times]
@@ -174,7 +226,7 @@ def report(label: str, sessions: list[Session], failed: int, quiet: float | None
         line += f"; p50 ratio to the quiet session {p50 / quiet:.1f}×"
     print(line)
     print(f"   not drawn {missing}, errors shown {len(errors)}, sessions failed {failed}, waits showing a queue position "
-          f"{sum(s.queued for s in sessions)}")
+          f"{sum(s.queued for s in sessions)}; server CPU {cpu_s:.1f} s, {cpu_s / (PER_SESSION * len(sessions)):.2f} s per expression")
     for text in sorted(set(errors)):
         print(f"   error ×{errors.count(text)}: {text[:160]}")
     return p50
@@ -192,12 +244,22 @@ def main() -> None:
     sessions = [Session(texts[PER_SESSION * k: PER_SESSION * (k + 1)]) for k in range(args.sessions)]
     print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory(prefix="optiviz-class-cache-") as cache:
-        os.environ["OPTIVIZ_CACHE_DIR"] = cache  # the server's compilation cache starts empty
-        with app_server() as (url, _proc, log):
+        os.environ["OPTIVIZ_CACHE_DIR"] = cache  # this process's and the server's compilation caches start empty
+        fresh = expressions(64, False)[-PER_SESSION - 4:-PER_SESSION]  # forms no session types
+        stage_costs(fresh[:1])  # the process's own first typed landscape
+        print_costs("1. one typed landscape of a new form", stage_costs(fresh[1:]))
+        print_costs("   one differing from an earlier one in numbers only", stage_costs([t.replace("2*", "3*") for t in fresh[1:]]))
+        with app_server() as (url, proc, log):
             wait_until_warm(log, timeout_s=300.0)
-            alone = report("1 quiet session", quiet, asyncio.run(run_class(url, quiet)), None)
+
+            def phase(label: str, group: list[Session], alone: float | None) -> float:
+                cpu = process_cpu_s(proc.pid)
+                failed = asyncio.run(run_class(url, group))
+                return report(label, group, failed, process_cpu_s(proc.pid) - cpu, alone)
+
+            alone = phase("2. 1 quiet session", quiet, None)
             kind = "one form, other numbers" if args.same_form else "all of different forms"
-            report(f"{args.sessions} sessions at once ({kind})", sessions, asyncio.run(run_class(url, sessions)), alone)
+            phase(f"3. {args.sessions} sessions at once ({kind})", sessions, alone)
     print(f"load average at end: {load()}")
 
 

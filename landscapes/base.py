@@ -12,6 +12,7 @@ from typing import Callable, Literal
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 PointKind = Literal["min", "local min", "max", "saddle", "degenerate saddle"]
 
@@ -79,6 +80,7 @@ class Landscape:
     extra: dict = field(default_factory=dict)
     form: Form | None = None  # a typed landscape's form, with `numbers` its own: f(p) == form.f(p, numbers)
     numbers: tuple[float, ...] = ()
+    numpy_f: Callable[[np.ndarray], np.ndarray] | None = None  # f in NumPy float64 (typed landscapes): nothing to compile
 
     @property
     def minima(self) -> tuple[Point, ...]:
@@ -91,19 +93,19 @@ class Landscape:
         x, y = xy
         return x0 - mx <= x <= x1 + mx and y0 - my <= y <= y1 + my
 
+    def values(self, p) -> np.ndarray:
+        """f at points p (2, ...), evaluated now, as NumPy float64 (in NumPy where the landscape has `numpy_f`)."""
+        return np.asarray(self.numpy_f(np.asarray(p, np.float64)) if self.numpy_f is not None else self.f(p), np.float64)
+
     def grid(self, n: int = 200) -> tuple[jax.Array, jax.Array, jax.Array]:
-        """(xs, ys, Z) on an n×n grid over the domain; Z[i, j] = f(xs[j], ys[i])."""
-        return sample_grid(self.f, self.domain, n)
-
-
-def sample_grid(f: Callable[[jax.Array], jax.Array], domain: tuple[tuple[float, float], tuple[float, float]],
-                n: int) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """(xs, ys, Z) of f on an n×n grid over `domain`; Z[i, j] = f(xs[j], ys[i])."""
-    (x0, x1), (y0, y1) = domain
-    xs = jnp.linspace(x0, x1, n)
-    ys = jnp.linspace(y0, y1, n)
-    X, Y = jnp.meshgrid(xs, ys)
-    return xs, ys, f(jnp.stack([X, Y]))
+        """(xs, ys, Z) on an n×n grid over the domain; Z[i, j] = f(xs[j], ys[i]); in NumPy with
+        `numpy_f` where the landscape has one."""
+        (x0, x1), (y0, y1) = self.domain
+        xp, f = (np, self.numpy_f) if self.numpy_f is not None else (jnp, self.f)
+        xs = xp.linspace(x0, x1, n)
+        ys = xp.linspace(y0, y1, n)
+        X, Y = xp.meshgrid(xs, ys)
+        return xs, ys, f(xp.stack([X, Y]))
 
 
 @dataclass(frozen=True)

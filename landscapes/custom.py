@@ -15,17 +15,17 @@ expression into a file name or HTML.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
 from collections import OrderedDict, deque
 from typing import Callable
 
-import jax.numpy as jnp
 import numpy as np
 
-from landscapes import stationary
-from landscapes.base import Form, Landscape, Point
+from landscapes import jets, stationary
+from landscapes.base import Form, Landscape
 from landscapes.fair_queue import FairQueue, Job, QueueFull
 from landscapes.expression import ExpressionError, Node, form_objective, latex, normalize, objective, parse, split_numbers
 
@@ -78,15 +78,6 @@ _QUEUE = FairQueue(BUILD_WORKERS, MAX_WAITING)
 _CACHE: OrderedDict[str, Landscape] = OrderedDict()
 _BUILT: OrderedDict[str, None] = OrderedDict()
 _LOCK = threading.Lock()
-_survey: stationary.Surveyor = stationary.survey_of
-
-
-def use_surveyor(run: stationary.Surveyor) -> None:
-    """Let the engine compile the survey, one program per form (landscapes/ itself never compiles;
-    without it, it runs op by op)."""
-    global _survey
-    _survey = run
-
 
 def is_custom(key: str) -> bool:
     return key.startswith(PREFIX)
@@ -182,30 +173,28 @@ def build(key: str) -> Landscape:
     text = normalize(tree)
     if make_key(text, domain) != key:
         raise ExpressionError("this custom landscape key is not in normal form")
-    f = objective(tree)
     form, numbers = _form(tree, domain)
     (x0, x1), (y0, y1) = domain
     X, Y = np.meshgrid(np.linspace(x0, x1, FINITE_CHECK_N), np.linspace(y0, y1, FINITE_CHECK_N))
     grid = np.stack([X.ravel(), Y.ravel()])
     cand = _start_candidates(domain)
-    probe = jnp.asarray(np.concatenate([grid, cand], axis=1), jnp.float64)
-    result = _survey(form.f, jnp.asarray(numbers, jnp.float64), jnp.asarray(stationary.seeds(domain), jnp.float64), probe,
-                     0.25 * math.hypot(x1 - x0, y1 - y0))
-    values = np.asarray(result.probe)
+    values = jets.values(tree, np.concatenate([grid, cand], axis=1))
     z, at_cand = values[: grid.shape[1]], values[grid.shape[1]:]
     if not np.any(np.isfinite(z)):
         raise ExpressionError("f is not finite anywhere on the domain (e.g. log or sqrt of negative numbers, or 1/0): "
                               "change the expression or the domain")
     starts = tuple((float(_fmt(x)), float(_fmt(y))) for (x, y), v in zip(cand.T, at_cand) if np.isfinite(v))
     starts = starts or (tuple(float(_fmt(v)) for v in grid[:, np.flatnonzero(np.isfinite(z))[0]]),)
-    points: tuple[Point, ...] = stationary.points_from(f, result, domain)
+    numpy_f = functools.partial(jets.values, tree)
+    points = stationary.stationary_points(jets.derivatives(tree), numpy_f, domain)
     log, clip = _looks(z)
     short = text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
     return Landscape(
-        key, f"Custom: {short}", f, domain, points, starts, f"f(x,y) = {latex(tree)}",
+        key, f"Custom: {short}", objective(tree), domain, points, starts, f"f(x,y) = {latex(tree)}",
         "Your own landscape. Notable points were found numerically (Newton's method from a grid of seeds, "
         "classified by the Hessian's eigenvalues).",
         "typed by a user", log_contours=log, z_clip=clip, notes=text, form=form, numbers=numbers,
+        numpy_f=numpy_f,
     )
 
 

@@ -17,7 +17,6 @@ Grammar (precedence low to high; `^` and `**` are the same, right-associative):
 
 from __future__ import annotations
 
-import functools
 import math
 import operator
 import re
@@ -429,11 +428,11 @@ def latex(n: Node) -> str:
     return f"{wrap(n.left, level)}{sep}{wrap(n.right, level + 1)}"
 
 
-def _integer(n: Node) -> int | None:
-    """The exponent as a Python int when it is a literal whole number (then x^3 is exact for x < 0)."""
+def whole_exponent(n: Node) -> int | None:
+    """An exponent as a Python int when it is a literal whole number (then x^3 is exact for x < 0)."""
     if isinstance(n, Num) and n.value == int(n.value):
         return int(n.value)
-    if isinstance(n, Neg) and (k := _integer(n.arg)) is not None:
+    if isinstance(n, Neg) and (k := whole_exponent(n.arg)) is not None:
         return -k
     return None
 
@@ -454,7 +453,7 @@ def split_numbers(tree: Node) -> tuple[Node, tuple[float, ...]]:
             return Call(n.fn, tuple(walk(a) for a in n.args))
         if isinstance(n, BinOp):
             left = walk(n.left)
-            return BinOp(n.op, left, n.right if n.op == "^" and _integer(n.right) is not None else walk(n.right))
+            return BinOp(n.op, left, n.right if n.op == "^" and whole_exponent(n.right) is not None else walk(n.right))
         return n
 
     form = walk(tree)
@@ -475,7 +474,7 @@ def evaluate(n: Node, p, numbers=()):
     if isinstance(n, Call):
         return FUNCTIONS[n.fn][1](*(evaluate(a, p, numbers) for a in n.args))
     left = evaluate(n.left, p, numbers)
-    if n.op == "^" and (k := _integer(n.right)) is not None:
+    if n.op == "^" and (k := whole_exponent(n.right)) is not None:
         return jnp.asarray(left) ** k
     right = evaluate(n.right, p, numbers)
     if n.op in ARITHMETIC:
@@ -490,8 +489,6 @@ def objective(tree: Node) -> Callable:
     return lambda p: evaluate(tree, p)
 
 
-@functools.lru_cache(maxsize=256)
 def form_objective(form: Node) -> Callable:
-    """f(p, numbers) for a tree's form (`split_numbers`): one function object for every tree of that
-    form (while among the last 256 asked for), which compiled programs can be keyed by."""
+    """f(p, numbers) for a tree's form (`split_numbers`): it evaluates every tree of that form."""
     return lambda p, numbers: evaluate(form, p, numbers)

@@ -9,6 +9,7 @@ import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -21,14 +22,25 @@ from landscapes.fair_queue import FairQueue
 from landscapes.stationary import stationary_points
 from trajectories import engine
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from trajectories.stationary import _program as survey_program
-from trajectories.stationary import survey_compiled
 from viz import export, figures, landscape as viz_landscape, player, render
+
+
+def ad_derivatives(f):
+    """f, ∇f and ∇²f by JAX's autodiff (reverse for ∇f, forward over it for ∇²f), compiled: the oracle
+    for the catalogue, whose functions are JAX code rather than typed trees."""
+
+    @jax.jit
+    def at(p):
+        value_grad = jax.grad(lambda q: (jnp.sum(f(q)), f(q)), has_aux=True)
+        (g, values), tangent = jax.linearize(value_grad, p)
+        return values, g, jnp.stack([tangent(jnp.zeros_like(p).at[i].set(1.0))[0] for i in range(2)], axis=1)
+
+    return lambda p: tuple(np.asarray(a) for a in at(jnp.asarray(p, jnp.float64)))
 
 
 def found(key: str):
     ls = landscapes.get(key)
-    return stationary_points(ls.f, ls.domain, survey_compiled)
+    return stationary_points(ad_derivatives(ls.f), ls.f, ls.domain)
 
 
 def kind_family(kind: str) -> str:
@@ -48,7 +60,10 @@ def test_newton_finds_the_catalogue_points_with_their_kinds(key):
 
 def test_flat_hessians_are_classified_by_the_values_around():
     assert [p.kind for p in found("monkey_saddle")] == ["degenerate saddle"]
-    quartic = stationary_points(lambda p: p[0] ** 4 + p[1] ** 4, ((-1.0, 1.3), (-1.0, 1.3)), survey_compiled)
+    def quartic_f(p):
+        return p[0] ** 4 + p[1] ** 4
+
+    quartic = stationary_points(ad_derivatives(quartic_f), quartic_f, ((-1.0, 1.3), (-1.0, 1.3)))
     assert [p.kind for p in quartic] == ["min"] and np.hypot(quartic[0].x, quartic[0].y) < 1e-4
 
 
@@ -191,6 +206,10 @@ def test_engine_grid_player_and_results_work_on_a_custom_key():
     assert value == pytest.approx((x**2 - 1) ** 2 + 0.3 * x + 2 * y**2, rel=1e-9)
     rows = player.results_rows(s, traces)
     assert rows[2]["nearest minimum"].endswith("min") and rows[2]["distance"] < 0.05
+    grids = engine._grid_program.cache_info().misses
+    xs, ys, z = (np.asarray(a, np.float64) for a in engine.landscape_grid(key, 41))
+    assert z[7, 3] == pytest.approx((xs[3] ** 2 - 1) ** 2 + 0.3 * xs[3] + 2 * ys[7] ** 2, rel=1e-6)
+    assert engine._grid_program.cache_info().misses == grids  # in NumPy: nothing compiled
     asset = player.landscape_asset(key)
     assert re.fullmatch(r"custom-\d+-[0-9a-f]{16}\.f32", asset.name)
     assert asset.meta["fstar"] == pytest.approx(min(float(ls.f(jnp.asarray(p.xy))) for p in ls.minima))
@@ -202,15 +221,12 @@ def test_landscapes_differing_in_numbers_only_share_every_compiled_program():
     domain = ((-2, 2), (-1.5, 1.5))
     first = landscapes.get(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", domain))
     runs = [tr.run(first.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
-    engine.landscape_grid(first.key, 41)
-    caches = (engine.compiled, survey_program, engine._grid_program)
+    caches = (engine.compiled,)
     misses = [c.cache_info().misses for c in caches]
     second = landscapes.get(custom.make_key("(x^2-1)^2 + 0.1*x + 1.5*y^2", domain))
     assert second.form == first.form and second.numbers == (1.0, 0.1, 1.5)
     again = [tr.run(second.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
-    xs, ys, z = (np.asarray(a, np.float64) for a in engine.landscape_grid(second.key, 41))
     assert [c.cache_info().misses for c in caches] == misses
-    assert z[7, 3] == pytest.approx((xs[3] ** 2 - 1) ** 2 + 0.1 * xs[3] + 1.5 * ys[7] ** 2, rel=1e-6)
     x_min = next(p.x for p in second.points if p.kind == "min")  # its own points: 4x(x²-1) + 0.1 = 0
     assert 4 * x_min * (x_min**2 - 1) + 0.1 == pytest.approx(0, abs=1e-8)
     for ls, records in ((first, runs), (second, again)):

@@ -30,7 +30,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 import landscapes
 import optimizers
 import schedules
-from landscapes.base import Form, Landscape, OnlineProblem, sample_grid
+from landscapes.base import Form, Landscape, OnlineProblem
 from optimizers.base import coord_sum, tree_map
 
 RUNNING, CONVERGED, DIVERGED, LEFT_DOMAIN = 0, 1, 2, 3
@@ -340,18 +340,16 @@ MAX_GRID = 1024
 
 
 @functools.lru_cache(maxsize=64)
-def _grid_program(name: str, form: Form | None, n: int) -> Callable:
-    """One compiled grid per landscape, or per form of typed landscape (its numbers an argument)."""
-    if form is None:
-        ls = landscapes.get(name)
-        return jax.jit(lambda numbers: ls.grid(n))
-    return jax.jit(lambda numbers: sample_grid(lambda p: form.f(p, numbers), form.domain, n))
+def _grid_program(key: str, n: int) -> Callable:
+    ls = landscapes.get(key)
+    return jax.jit(lambda: ls.grid(n))
 
 
 def landscape_grid(key: str, n: int):
-    """The landscape on an n×n grid, as one compiled evaluation (float32)."""
-    name, form, numbers = program_of(key)
-    xs, ys, z = _grid_program(name, form, n)(jnp.asarray(numbers, jnp.float64))
+    """The landscape on an n×n grid (float32): one compiled evaluation, or a typed landscape's in
+    NumPy (each new expression would otherwise compile a grid of its own)."""
+    ls = landscapes.get(key)
+    xs, ys, z = ls.grid(n) if ls.numpy_f is not None else _grid_program(key, n)()
     return xs.astype(jnp.float32), ys.astype(jnp.float32), z.astype(jnp.float32)
 
 
