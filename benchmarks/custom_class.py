@@ -4,12 +4,13 @@
 
 All with an empty compilation cache (so nothing is helped by an earlier run):
 1. in this process, what one new typed landscape costs the server, stage by stage, as the Playground
-   draws it (parse; the landscape's build, mostly its Newton survey; the grid the player shows; the
-   default three runs): wall and CPU time, and JAX's own split of it into tracing, lowering and
-   XLA compiling; for expressions of new forms and for ones differing from an earlier one in numbers;
+   draws it (parse; the landscape's build: finite check and Newton survey; the grid the player
+   shows; the default three runs): wall and CPU time, and JAX's own split of it into tracing,
+   lowering and XLA compiling; for expressions of new forms and for ones differing from an earlier
+   one in numbers only;
 then against `streamlit run app.py` on loopback, after its warm-up, over Streamlit's own websocket
 protocol (the driver of benchmarks/playground.py):
-2. one quiet session types 2 new expressions, one after the other;
+2. one quiet session types 2 new expressions of the class's kind, one after the other;
 3. `--sessions` sessions (at most 30) open the same shared link of a typed landscape, and at the same
    moment each types 2 new expressions of its own, the second as soon as the first is drawn.
 Prints the time from typing to first paths (the page's link holds the new expression and its script
@@ -60,16 +61,18 @@ JAX_EVENTS = {"/jax/core/compile/jaxpr_trace_duration": "trace", "/jax/core/comp
 def expressions(n: int, same_form: bool) -> list[str]:
     """n expressions, pairwise different: different forms, or (same_form) one form with other numbers."""
     if same_form:
-        return [f"(x^2-1)^2 + {0.1 + 0.01 * k:.2f}*x + {1 + 0.05 * k:.2f}*y^2" for k in range(n)]
+        return [f"(x^2-1)^2 + {0.105 + 0.01 * k:.3f}*x + {1.025 + 0.05 * k:.3f}*y^2" for k in range(n)]  # never the link's
     pairs = itertools.islice(itertools.product(X_TERMS, Y_TERMS), n)
     return [f"{a} + 2*{b} + 0.5*{CROSS[k % len(CROSS)]}" for k, (a, b) in enumerate(pairs)]
 
 
 def stage_costs(texts: list[str]) -> dict[str, dict[str, float]]:
     """Mean ms per stage of drawing each expression in a fresh Playground (this process, its caches
-    cold for these expressions): wall, cpu, and JAX's trace / lower / compile inside it."""
+    cold for these expressions, the persistent compilation cache off): wall, cpu, and JAX's trace /
+    lower / compile inside it."""
     import jax
 
+    jax.config.update("jax_enable_compilation_cache", False)
     import landscapes
     from trajectories.scenario import Scenario
     from viz.player import landscape_asset, run_trace
@@ -148,10 +151,11 @@ def _texts(element) -> tuple[str | None, str]:
     return None, ""
 
 
-async def until_drawn(ws, session: Session, expression: str | None, ids: dict[str, str]) -> dict[str, str]:
+async def until_drawn(ws, session: Session, expression: str | None, ids: dict[str, str], link: dict[str, str]) -> dict[str, str]:
     """Read until a script run finishes with `expression` (normalized) in the page's link (None: any
-    run); collects widget ids (text inputs), errors and queue positions shown on the way. Returns the link."""
-    query: dict[str, str] = {}
+    run), the page showing `link` before; collects widget ids (text inputs), errors and queue
+    positions shown on the way. Returns the link."""
+    query = dict(link)
     queued = False
     while True:
         msg = ForwardMsg()
@@ -183,16 +187,16 @@ async def _type(ws, session: Session, ids: dict[str, str], link: dict[str, str],
     t0 = time.perf_counter()
     target = link_fields(make_key(text, DOMAIN))["f"]
     await ws.send(request(link, ids, text))
-    query = await asyncio.wait_for(until_drawn(ws, session, target, ids), WAIT_S)
+    query = await asyncio.wait_for(until_drawn(ws, session, target, ids, link), WAIT_S)
     session.times.append(time.perf_counter() - t0 if query.get("f") == target else None)
-    return query or link
+    return query
 
 
 async def _student(url: str, session: Session, barrier: asyncio.Barrier | None) -> None:
     async with connect(url) as ws:
         ids: dict[str, str] = {}
         await ws.send(request(LINK))
-        link = await asyncio.wait_for(until_drawn(ws, session, None, ids), WAIT_S) or LINK
+        link = await asyncio.wait_for(until_drawn(ws, session, None, ids, LINK), WAIT_S)
         if barrier is not None:
             await barrier.wait()
         for text in session.texts:
@@ -239,16 +243,16 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS:
         raise SystemExit(f"1 … {MAX_SESSIONS} sessions, not {args.sessions}")
-    texts = expressions(PER_SESSION * args.sessions, args.same_form)
-    quiet = [Session(expressions(64, False)[-PER_SESSION:])]  # forms the class does not type
+    texts = expressions(PER_SESSION * (args.sessions + 1), args.same_form)
+    quiet = [Session(texts[-PER_SESSION:])]  # of the class's kind, not typed by the class
     sessions = [Session(texts[PER_SESSION * k: PER_SESSION * (k + 1)]) for k in range(args.sessions)]
     print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory(prefix="optiviz-class-cache-") as cache:
-        os.environ["OPTIVIZ_CACHE_DIR"] = cache  # this process's and the server's compilation caches start empty
-        fresh = expressions(64, False)[-PER_SESSION - 4:-PER_SESSION]  # forms no session types
+        os.environ["OPTIVIZ_CACHE_DIR"] = cache  # the server's compilation cache starts empty
+        fresh = [f"{a} - 0.5*{b}" for a, b in zip(X_TERMS[:4], Y_TERMS[4:])]  # forms no session types
         stage_costs(fresh[:1])  # the process's own first typed landscape
         print_costs("1. one typed landscape of a new form", stage_costs(fresh[1:]))
-        print_costs("   one differing from an earlier one in numbers only", stage_costs([t.replace("2*", "3*") for t in fresh[1:]]))
+        print_costs("   one differing from an earlier one in numbers only", stage_costs([t.replace("0.5*", "0.7*") for t in fresh[1:]]))
         with app_server() as (url, proc, log):
             wait_until_warm(log, timeout_s=300.0)
 

@@ -2,8 +2,11 @@
 `custom:<normalized expression>@x0,x1,y0,y1`, so every cache keyed by a landscape's name (the
 engine's programs, grids, player assets) works for them unchanged.
 
-A key resolves (parse, check, find the notable points) once and stays in a least-recently-used
-cache of MAX_CACHED landscapes shared by all sessions. New keys are built by BUILD_WORKERS threads
+A key resolves (parse, check, find the notable points: in NumPy, landscapes/jets.py, nothing to
+compile) once and stays in a least-recently-used cache of MAX_CACHED landscapes shared by all
+sessions. A landscape carries its form (the expression with its numbers taken out, over its
+domain): the engine compiles one program per form, so expressions differing in numbers only share
+them. New keys are built by BUILD_WORKERS threads
 through one fair queue (landscapes/fair_queue.py): a class typing at once is served in turn, each
 session's builds interleaved with the others', and a page can show its place in the queue (`submit`
 answers a job that says how many builds are ahead of it); a key asked for while it waits or builds
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import threading
 import time
 from collections import OrderedDict, deque
@@ -32,7 +36,7 @@ from landscapes.expression import ExpressionError, Node, form_objective, latex, 
 PREFIX = "custom:"
 MAX_CACHED = 256  # a Landscape is small (tree, points); compiled programs live in the engine's own LRUs
 MAX_REMEMBERED = 4096
-BUILD_WORKERS = 1  # builds at a time: the other core(s) keep serving every other session
+BUILD_WORKERS = max(1, os.cpu_count() or 1)  # builds at a time: one per core (a build compiles on one)
 MAX_WAITING = 256  # builds waiting; a class of 30 typing 2 each needs 60
 WAIT_S = 300.0  # the longest a caller blocks in `landscape` for a build
 MAX_COORDINATE = 1e4

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import threading
 
 import pytest
@@ -48,7 +49,10 @@ def test_a_build_behind_a_class_shows_its_place_then_draws(page, app_url):
             if (text && window.__places.at(-1) !== text) window.__places.push(text);
         })).observe(document.body, { subtree: true, childList: true, characterData: true });
     }""")
-    classmates = [Session([text]) for text in expressions(8, False)]  # 8 new forms typed at once over the websocket
+    # 10 classmates type new forms at once over the websocket (a random whole exponent: forms no earlier
+    # run compiled, so none comes from the persistent compilation cache and the queue lasts)
+    exponents = random.sample(range(5, 64), 10)
+    classmates = [Session([f"{text} + 0.01*x^{k}"]) for text, k in zip(expressions(10, False), exponents)]
     failed: list[int] = []
     driver = threading.Thread(target=lambda: failed.append(asyncio.run(run_class(app_url, classmates))))
     driver.start()
