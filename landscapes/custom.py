@@ -6,14 +6,13 @@ A key resolves (parse, check, find the notable points: in NumPy, landscapes/jets
 compile) once and stays in a least-recently-used cache of MAX_CACHED landscapes shared by all
 sessions. A landscape carries its form (the expression with its numbers taken out, over its
 domain): the engine compiles one program per form, so expressions differing in numbers only share
-them. New keys are built by BUILD_WORKERS threads
-through one fair queue (landscapes/fair_queue.py): a class typing at once is served in turn, each
-session's builds interleaved with the others', and a page can show its place in the queue (`submit`
-answers a job that says how many builds are ahead of it); a key asked for while it waits or builds
-is built once. At most MAX_WAITING builds wait, so a flood of distinct expressions cannot keep the
-server compiling for long; more are refused in words. The last MAX_REMEMBERED keys that built are
-remembered (`was_built`: a page's per-session limit does not count them). Nothing here writes the
-expression into a file name or HTML.
+them. New keys are built by BUILD_WORKERS threads through one fair queue (landscapes/fair_queue.py):
+a class typing at once is served in turn, each session's builds interleaved with the others', and
+a page can show its place in the queue (`submit` answers a job that says how many builds are ahead
+of it); a key asked for while it waits or builds is built once. At most MAX_WAITING builds wait,
+so a flood of distinct expressions cannot keep the server compiling for long; more are refused in
+words. The last MAX_REMEMBERED keys that built are remembered (`was_built`: a page's per-session
+limit does not count them). Nothing here writes the expression into a file name or HTML.
 """
 
 from __future__ import annotations

@@ -138,8 +138,9 @@ def objective(name: str, form: Form | None = None) -> Objective:
 def program_of(key: str) -> tuple[str, Form | None, tuple[float, ...]]:
     """What compiled programs know a landscape by: (name, form, numbers) — a typed landscape's form's
     key, the form and its own numbers, else (key, None, ())."""
-    if key != landscapes.REDDI.key and (form := landscapes.get(key).form) is not None:
-        return form.key, form, landscapes.get(key).numbers
+    ls = landscapes.get(key) if key != landscapes.REDDI.key else None
+    if ls is not None and ls.form is not None:
+        return ls.form.key, ls.form, ls.numbers
     return key, None, ()
 
 
