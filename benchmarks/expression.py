@@ -1,5 +1,5 @@
 """Typed-landscape benchmark: the cost of parsing the worst inputs a user can send, and of building
-a typed landscape (parse, checks, compiled survey of its points).
+a typed landscape (parse, checks, the Newton survey of its points in NumPy).
 
   python -m benchmarks.expression
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 
-import trajectories  # noqa: F401  (engine settings; registers the compiled survey)
 from benchmarks.common import fmt, median_seconds
 from landscapes import custom
 from landscapes.expression import MAX_DEPTH, ExpressionError, parse
@@ -48,7 +47,7 @@ def main() -> None:
     print(f"worst parse {fmt(worst)} (budget 10 ms)")
     key = custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2 + 0.1*sin(3*x*y)", ((-2, 2), (-1.5, 1.5)))
     build = median_seconds(lambda: custom.build(key), repeats=3, warmup=0)
-    print(f"build a typed landscape (parse, finite check, compiled Newton survey): {fmt(build)}")
+    print(f"build a typed landscape (parse, finite check, Newton survey in NumPy): {fmt(build)}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from typing import Callable, Literal
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 PointKind = Literal["min", "local min", "max", "saddle", "degenerate saddle"]
 
@@ -48,6 +49,18 @@ class DataSet:
 
 
 @dataclass(frozen=True)
+class Form:
+    """What a typed landscape's compiled programs are keyed by: its expression with the numbers taken
+    out, over its domain (`key` says both; forms are equal when their keys are). `f(p, numbers)`
+    evaluates every landscape of the form; the numbers travel as a traced argument, so landscapes
+    differing in numbers only share every program."""
+
+    key: str
+    f: Callable[[jax.Array, jax.Array], jax.Array] = field(compare=False)
+    domain: tuple[tuple[float, float], tuple[float, float]] = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Landscape:
     """A 2-D objective with its domain, notable points, default starts and explanation."""
 
@@ -65,6 +78,9 @@ class Landscape:
     z_clip: float | None = None
     notes: str = ""
     extra: dict = field(default_factory=dict)
+    form: Form | None = None  # a typed landscape's form, with `numbers` its own: f(p) == form.f(p, numbers)
+    numbers: tuple[float, ...] = ()
+    numpy_f: Callable[[np.ndarray], np.ndarray] | None = None  # f in NumPy float64 (typed landscapes): nothing to compile
 
     @property
     def minima(self) -> tuple[Point, ...]:
@@ -77,13 +93,19 @@ class Landscape:
         x, y = xy
         return x0 - mx <= x <= x1 + mx and y0 - my <= y <= y1 + my
 
+    def values(self, p) -> np.ndarray:
+        """f at points p (2, ...), evaluated now, as NumPy float64 (in NumPy where the landscape has `numpy_f`)."""
+        return np.asarray(self.numpy_f(np.asarray(p, np.float64)) if self.numpy_f is not None else self.f(p), np.float64)
+
     def grid(self, n: int = 200) -> tuple[jax.Array, jax.Array, jax.Array]:
-        """(xs, ys, Z) on an n×n grid over the domain; Z[i, j] = f(xs[j], ys[i])."""
+        """(xs, ys, Z) on an n×n grid over the domain; Z[i, j] = f(xs[j], ys[i]); in NumPy with
+        `numpy_f` where the landscape has one."""
         (x0, x1), (y0, y1) = self.domain
-        xs = jnp.linspace(x0, x1, n)
-        ys = jnp.linspace(y0, y1, n)
-        X, Y = jnp.meshgrid(xs, ys)
-        return xs, ys, self.f(jnp.stack([X, Y]))
+        xp, f = (np, self.numpy_f) if self.numpy_f is not None else (jnp, self.f)
+        xs = xp.linspace(x0, x1, n)
+        ys = xp.linspace(y0, y1, n)
+        X, Y = xp.meshgrid(xs, ys)
+        return xs, ys, f(xp.stack([X, Y]))
 
 
 @dataclass(frozen=True)

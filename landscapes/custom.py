@@ -2,32 +2,42 @@
 `custom:<normalized expression>@x0,x1,y0,y1`, so every cache keyed by a landscape's name (the
 engine's programs, grids, player assets) works for them unchanged.
 
-A key resolves (parse, check, find the notable points) once and stays in a least-recently-used
-cache of MAX_CACHED landscapes shared by all sessions; a process-wide sliding window refuses to
-build more than GLOBAL_NEW_PER_MINUTE new ones a minute, so a flood of distinct expressions
-cannot keep the server compiling. A key that built once is remembered (the last MAX_REMEMBERED)
-and rebuilt past the window if the cache dropped it, so a page showing it never meets the cap. Nothing here writes the expression into a file name or HTML.
+A key resolves (parse, check, find the notable points: in NumPy, landscapes/jets.py, nothing to
+compile) once and stays in a least-recently-used cache of MAX_CACHED landscapes shared by all
+sessions. A landscape carries its form (the expression with its numbers taken out, over its
+domain): the engine compiles one program per form, so expressions differing in numbers only share
+them. New keys are built by BUILD_WORKERS threads through one fair queue (landscapes/fair_queue.py):
+a class typing at once is served in turn, each session's builds interleaved with the others', and
+a page can show its place in the queue (`submit` answers a job that says how many builds are ahead
+of it); a key asked for while it waits or builds is built once. At most MAX_WAITING builds wait,
+so a flood of distinct expressions cannot keep the server compiling for long; more are refused in
+words. The last MAX_REMEMBERED keys that built are remembered (`was_built`: a page's per-session
+limit does not count them). Nothing here writes the expression into a file name or HTML.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import threading
 import time
 from collections import OrderedDict, deque
 from typing import Callable
 
-import jax.numpy as jnp
 import numpy as np
 
-from landscapes import stationary
-from landscapes.base import Landscape, Point
-from landscapes.expression import ExpressionError, latex, normalize, objective, parse
+from landscapes import jets, stationary
+from landscapes.base import Form, Landscape
+from landscapes.fair_queue import FairQueue, Job, QueueFull
+from landscapes.expression import ExpressionError, Node, form_objective, latex, normalize, objective, parse, split_numbers
 
 PREFIX = "custom:"
 MAX_CACHED = 256  # a Landscape is small (tree, points); compiled programs live in the engine's own LRUs
 MAX_REMEMBERED = 4096
-GLOBAL_NEW_PER_MINUTE = 60
+BUILD_WORKERS = max(1, os.cpu_count() or 1)  # builds at a time: one per core (a build compiles on one)
+MAX_WAITING = 256  # builds waiting; a class of 30 typing 2 each needs 60
+WAIT_S = 300.0  # the longest a caller blocks in `landscape` for a build
 MAX_COORDINATE = 1e4
 MIN_WIDTH = 1e-3
 DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
@@ -64,21 +74,13 @@ class SlidingWindow:
 
 
 class BusyError(ValueError):
-    """The server-wide cap on new custom landscapes was hit; retry later."""
+    """The build queue is full, or a build took longer than a caller waits; retry later."""
 
 
-_BUILDS = SlidingWindow(GLOBAL_NEW_PER_MINUTE, 60.0)
+_QUEUE = FairQueue(BUILD_WORKERS, MAX_WAITING)
 _CACHE: OrderedDict[str, Landscape] = OrderedDict()
 _BUILT: OrderedDict[str, None] = OrderedDict()
 _LOCK = threading.Lock()
-_survey: stationary.Surveyor = stationary.survey
-
-
-def use_surveyor(run: stationary.Surveyor) -> None:
-    """Let the engine compile the survey (landscapes/ itself never compiles; without it, it runs op by op)."""
-    global _survey
-    _survey = run
-
 
 def is_custom(key: str) -> bool:
     return key.startswith(PREFIX)
@@ -102,10 +104,14 @@ def check_domain(domain) -> Domain:
     return (x0, x1), (y0, y1)
 
 
+def _dom_text(domain: Domain) -> str:
+    (x0, x1), (y0, y1) = domain
+    return f"{_fmt(x0)},{_fmt(x1)},{_fmt(y0)},{_fmt(y1)}"
+
+
 def make_key(expression: str, domain=DEFAULT_DOMAIN) -> str:
     """The key of `expression` over `domain` (normalized, so equal trees share one key); raises ExpressionError."""
-    (x0, x1), (y0, y1) = check_domain(domain)
-    return f"{PREFIX}{normalize(parse(expression))}@{_fmt(x0)},{_fmt(x1)},{_fmt(y0)},{_fmt(y1)}"
+    return f"{PREFIX}{normalize(parse(expression))}@{_dom_text(check_domain(domain))}"
 
 
 def _parts(key: str) -> tuple[str, str]:
@@ -156,6 +162,12 @@ def _looks(z: np.ndarray) -> tuple[bool, float | None]:
     return bool(top > lo and mid - lo < 0.02 * (top - lo)), clip
 
 
+def _form(tree: Node, domain: Domain) -> tuple[Form, tuple[float, ...]]:
+    """The tree's form over `domain`, and the tree's own numbers."""
+    shape, numbers = split_numbers(tree)
+    return Form(f"form:{normalize(shape)}@{_dom_text(domain)}", form_objective(shape), domain), numbers
+
+
 def build(key: str) -> Landscape:
     """Parse and check the key's expression and domain, find its notable points; raises ExpressionError."""
     expression, raw_domain = split_key(key)
@@ -164,41 +176,43 @@ def build(key: str) -> Landscape:
     text = normalize(tree)
     if make_key(text, domain) != key:
         raise ExpressionError("this custom landscape key is not in normal form")
-    f = objective(tree)
+    form, numbers = _form(tree, domain)
     (x0, x1), (y0, y1) = domain
     X, Y = np.meshgrid(np.linspace(x0, x1, FINITE_CHECK_N), np.linspace(y0, y1, FINITE_CHECK_N))
     grid = np.stack([X.ravel(), Y.ravel()])
     cand = _start_candidates(domain)
-    probe = jnp.asarray(np.concatenate([grid, cand], axis=1), jnp.float64)
-    result = _survey(f, jnp.asarray(stationary.seeds(domain), jnp.float64), probe, 0.25 * math.hypot(x1 - x0, y1 - y0))
-    values = np.asarray(result.probe)
+    values = jets.values(tree, np.concatenate([grid, cand], axis=1))
     z, at_cand = values[: grid.shape[1]], values[grid.shape[1]:]
     if not np.any(np.isfinite(z)):
         raise ExpressionError("f is not finite anywhere on the domain (e.g. log or sqrt of negative numbers, or 1/0): "
                               "change the expression or the domain")
     starts = tuple((float(_fmt(x)), float(_fmt(y))) for (x, y), v in zip(cand.T, at_cand) if np.isfinite(v))
     starts = starts or (tuple(float(_fmt(v)) for v in grid[:, np.flatnonzero(np.isfinite(z))[0]]),)
-    points: tuple[Point, ...] = stationary.points_from(f, result, domain)
+    numpy_f = functools.partial(jets.values, tree)
+    points = stationary.stationary_points(jets.derivatives(tree), numpy_f, domain)
     log, clip = _looks(z)
     short = text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
     return Landscape(
-        key, f"Custom: {short}", f, domain, points, starts, f"f(x,y) = {latex(tree)}",
+        key, f"Custom: {short}", objective(tree), domain, points, starts, f"f(x,y) = {latex(tree)}",
         "Your own landscape. Notable points were found numerically (Newton's method from a grid of seeds, "
         "classified by the Hessian's eigenvalues).",
-        "typed by a user", log_contours=log, z_clip=clip, notes=text,
+        "typed by a user", log_contours=log, z_clip=clip, notes=text, form=form, numbers=numbers,
+        numpy_f=numpy_f,
     )
 
 
-def landscape(key: str) -> Landscape:
-    """The landscape for a custom key, from the shared LRU or built now (capped server-wide)."""
+def _cached(key: str) -> Landscape | None:
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    wait = 0.0 if was_built(key) else _BUILDS.admit()
-    if wait:
-        raise BusyError(f"the server is building many custom landscapes right now; try again in {math.ceil(wait)} s")
-    ls = build(key)
+    return None
+
+
+def _build_and_keep(key: str, then: Callable[[str], object] | None) -> Landscape:
+    """A queued job: build the key (unless it was meanwhile), keep it, then `then(key)` for what a
+    page shows first; `then` failing is left to the page, which computes the same and says why."""
+    ls = _cached(key) or build(key)
     with _LOCK:
         _CACHE[key] = ls
         _BUILT[key] = None
@@ -206,7 +220,34 @@ def landscape(key: str) -> Landscape:
         for table, cap in ((_CACHE, MAX_CACHED), (_BUILT, MAX_REMEMBERED)):
             while len(table) > cap:
                 table.popitem(last=False)
+    if then is not None:
+        try:
+            then(key)
+        except Exception:  # noqa: BLE001 - the page computes it again and shows the error in words
+            pass
     return ls
+
+
+def submit(key: str, owner: object, then: Callable[[str], object] | None = None) -> Job:
+    """Queue the key's build for `owner` (a session: builds are served round robin by owner), and
+    `then(key)` after it in the same turn; the job already waiting or building for `key` if there
+    is one. Raises BusyError when MAX_WAITING builds wait."""
+    try:
+        return _QUEUE.submit(key, owner, lambda: _build_and_keep(key, then))
+    except QueueFull:
+        raise BusyError(f"the server has {MAX_WAITING} typed landscapes waiting to be built; try again in a minute") from None
+
+
+def landscape(key: str) -> Landscape:
+    """The landscape for a custom key, from the shared LRU or built now through the queue (the
+    calling thread is the owner; it waits at most WAIT_S)."""
+    ls = _cached(key)
+    if ls is not None:
+        return ls
+    job = submit(key, threading.get_ident())
+    if not job.wait(WAIT_S):
+        raise BusyError(f"the server is still building typed landscapes after {WAIT_S:.0f} s; try again in a minute")
+    return job.value()
 
 
 def is_cached(key: str) -> bool:

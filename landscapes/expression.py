@@ -87,7 +87,14 @@ class Call:
     args: tuple["Node", ...]
 
 
-Node = Union[Num, Name, Neg, BinOp, Call]
+@dataclass(frozen=True)
+class Slot:
+    """A number taken out of a tree (`split_numbers`): the `index`-th of the numbers f is evaluated with."""
+
+    index: int
+
+
+Node = Union[Num, Name, Neg, BinOp, Call, Slot]
 
 
 # ---- tokens ----
@@ -361,7 +368,8 @@ def format_number(v: float) -> str:
 
 
 def normalize(n: Node) -> str:
-    """Canonical text with the fewest parentheses: parse(normalize(t)) == t, and equal trees give equal text."""
+    """Canonical text with the fewest parentheses: parse(normalize(t)) == t, and equal trees give equal text
+    (a Slot is written '#': the text of a form, not an expression)."""
 
     def wrap(child: Node, min_level: int) -> str:
         text = normalize(child)
@@ -369,6 +377,8 @@ def normalize(n: Node) -> str:
 
     if isinstance(n, Num):
         return format_number(n.value)
+    if isinstance(n, Slot):
+        return "#"
     if isinstance(n, Name):
         return n.name
     if isinstance(n, Neg):
@@ -418,29 +428,55 @@ def latex(n: Node) -> str:
     return f"{wrap(n.left, level)}{sep}{wrap(n.right, level + 1)}"
 
 
-def _integer(n: Node) -> int | None:
-    """The exponent as a Python int when it is a literal whole number (then x^3 is exact for x < 0)."""
+def whole_exponent(n: Node) -> int | None:
+    """An exponent as a Python int when it is a literal whole number (then x^3 is exact for x < 0)."""
     if isinstance(n, Num) and n.value == int(n.value):
         return int(n.value)
-    if isinstance(n, Neg) and (k := _integer(n.arg)) is not None:
+    if isinstance(n, Neg) and (k := whole_exponent(n.arg)) is not None:
         return -k
     return None
 
 
-def evaluate(n: Node, p):
-    """f at p (coordinates on axis 0, element-wise over the rest), like the catalogue's functions."""
+def split_numbers(tree: Node) -> tuple[Node, tuple[float, ...]]:
+    """The tree with its numbers taken out as Slots, in reading order, and those numbers: its form,
+    which every tree differing from it in numbers only shares. A whole-number exponent stays in the
+    form (x^3 is exact for x < 0, x^2 and x^3 are different programs)."""
+    numbers: list[float] = []
+
+    def walk(n: Node) -> Node:
+        if isinstance(n, Num):
+            numbers.append(n.value)
+            return Slot(len(numbers) - 1)
+        if isinstance(n, Neg):
+            return Neg(walk(n.arg))
+        if isinstance(n, Call):
+            return Call(n.fn, tuple(walk(a) for a in n.args))
+        if isinstance(n, BinOp):
+            left = walk(n.left)
+            return BinOp(n.op, left, n.right if n.op == "^" and whole_exponent(n.right) is not None else walk(n.right))
+        return n
+
+    form = walk(tree)
+    return form, tuple(numbers)
+
+
+def evaluate(n: Node, p, numbers=()):
+    """f at p (coordinates on axis 0, element-wise over the rest), like the catalogue's functions;
+    a Slot is `numbers[index]` (floats, or an array a compiled program takes as an argument)."""
     if isinstance(n, Num):
         return n.value
+    if isinstance(n, Slot):
+        return numbers[n.index]
     if isinstance(n, Name):
         return p[VARIABLES.index(n.name)] if n.name in VARIABLES else CONSTANTS[n.name]
     if isinstance(n, Neg):
-        return -evaluate(n.arg, p)
+        return -evaluate(n.arg, p, numbers)
     if isinstance(n, Call):
-        return FUNCTIONS[n.fn][1](*(evaluate(a, p) for a in n.args))
-    left = evaluate(n.left, p)
-    if n.op == "^" and (k := _integer(n.right)) is not None:
+        return FUNCTIONS[n.fn][1](*(evaluate(a, p, numbers) for a in n.args))
+    left = evaluate(n.left, p, numbers)
+    if n.op == "^" and (k := whole_exponent(n.right)) is not None:
         return jnp.asarray(left) ** k
-    right = evaluate(n.right, p)
+    right = evaluate(n.right, p, numbers)
     if n.op in ARITHMETIC:
         return ARITHMETIC[n.op](left, right)
     if n.op == "/":
@@ -451,3 +487,8 @@ def evaluate(n: Node, p):
 def objective(tree: Node) -> Callable:
     """f(p) for a parsed tree: it uses x or y, and every operation broadcasts, so f has p's trailing shape."""
     return lambda p: evaluate(tree, p)
+
+
+def form_objective(form: Node) -> Callable:
+    """f(p, numbers) for a tree's form (`split_numbers`): it evaluates every tree of that form."""
+    return lambda p, numbers: evaluate(form, p, numbers)

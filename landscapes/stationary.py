@@ -1,19 +1,16 @@
 """Stationary points of a 2-D objective, found numerically: Newton's method from a grid of seeds,
-all seeds at once (f is element-wise over the trailing axis, so one gradient call serves every
-seed), deduplicated, and classified by the Hessian's eigenvalues — or, where the Hessian is
-(nearly) zero, by comparing f on a small ring around the point.
+all seeds at once (one derivatives call serves every seed), deduplicated, and classified by the
+Hessian's eigenvalues — or, where the Hessian is (nearly) zero, by comparing f on a small ring
+around the point.
 
-Used for typed landscapes, whose notable points nobody wrote down; tested on the catalogue's.
-Written in plain jax.numpy, with the loop a parameter, because compiling belongs to the engine: run
-op by op here (seconds), or compiled whole by trajectories/stationary.py (≈ 0.5 s, mostly compiling).
+Used for typed landscapes, whose notable points nobody wrote down (their derivatives come from
+landscapes/jets.py: NumPy, nothing compiled); tested on the catalogue's with JAX's derivatives.
 """
 
 from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from landscapes.base import Point
@@ -23,50 +20,40 @@ ITERATIONS = 40
 MAX_POINTS = 24
 RING = 16
 
-
-def derivatives(f: Callable, p: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Per-point gradient (2, N) and symmetric Hessian (2, 2, N): reverse mode for ∇f, forward over it for ∇²f."""
-    grad = jax.grad(lambda q: jnp.sum(f(q)))
-    g, h0 = jax.jvp(grad, (p,), (jnp.zeros_like(p).at[0].set(1.0),))
-    h1 = jax.jvp(grad, (p,), (jnp.zeros_like(p).at[1].set(1.0),))[1]
-    h = jnp.stack([h0, h1], axis=1)
-    return g, 0.5 * (h + jnp.swapaxes(h, 0, 1))
+Derivatives = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+"""p (2, N) -> f (N,), ∇f (2, N), symmetric ∇²f (2, 2, N), float64."""
 
 
-def newton_step(f: Callable, p: jax.Array, cap: float) -> jax.Array:
+def newton_step(p: np.ndarray, g: np.ndarray, h: np.ndarray, cap: float) -> np.ndarray:
     """p - H⁻¹∇f for every point (2×2 solved in closed form), the step's length capped at `cap`;
     a point where the step is not finite (singular Hessian, non-finite f) stays put."""
-    g, h = derivatives(f, p)
     a, b, d = h[0, 0], h[0, 1], h[1, 1]
-    step = -jnp.stack([d * g[0] - b * g[1], a * g[1] - b * g[0]]) / (a * d - b * b)
-    step = step * jnp.minimum(1.0, cap / jnp.hypot(step[0], step[1]))
-    return p + jnp.where(jnp.isfinite(step), step, 0.0)
-
-
-def python_loop(n: int, body: Callable, x):
-    """`body` applied n times, op by op (the engine passes a compiled loop instead)."""
-    for _ in range(n):
-        x = body(x)
-    return x
+    with np.errstate(all="ignore"):
+        step = -np.stack([d * g[0] - b * g[1], a * g[1] - b * g[0]]) / (a * d - b * b)
+        step = step * np.minimum(1.0, cap / np.hypot(step[0], step[1]))
+    return p + np.where(np.isfinite(step), step, 0.0)
 
 
 class Survey(NamedTuple):
-    """What one pass over a landscape computes: Newton's end points with ∇f, ∇²f and f there,
-    the seeds' gradients (for the scale of 'zero'), and f at extra probe points."""
+    """What one pass over a landscape computes: Newton's end points with ∇f, ∇²f and f there, and
+    the seeds' gradients (for the scale of 'zero')."""
 
-    p: jax.Array
-    g: jax.Array
-    h: jax.Array
-    values: jax.Array
-    seed_grad: jax.Array
-    probe: jax.Array
+    p: np.ndarray
+    g: np.ndarray
+    h: np.ndarray
+    values: np.ndarray
+    seed_grad: np.ndarray
 
 
-def survey(f: Callable, start: jax.Array, probe: jax.Array, cap: float, loop: Callable = python_loop) -> Survey:
-    """ITERATIONS Newton steps from every seed, and f at `probe`: pure jax.numpy, so the engine can compile it whole."""
-    p = loop(ITERATIONS, lambda q: newton_step(f, q, cap), start)
-    g, h = derivatives(f, p)
-    return Survey(p, g, h, f(p), derivatives(f, start)[0], f(probe))
+def survey(derivatives: Derivatives, start: np.ndarray, cap: float) -> Survey:
+    """ITERATIONS Newton steps from every seed (2, N), with the derivatives at the end points."""
+    p = np.asarray(start, np.float64)
+    values, g, h = derivatives(p)
+    seed_grad = g
+    for _ in range(ITERATIONS):
+        p = newton_step(p, g, h, cap)
+        values, g, h = derivatives(p)
+    return Survey(p, g, h, values, seed_grad)
 
 
 def _eigenvalues(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +66,7 @@ def _kind_by_ring(f: Callable, xy: np.ndarray, radius: float) -> str:
     """min / max / degenerate saddle from the sign of f(ring) - f(centre), for a flat Hessian."""
     angles = np.linspace(0.0, 2 * np.pi, RING, endpoint=False)
     ring = xy[:, None] + radius * np.stack([np.cos(angles), np.sin(angles)])
-    diff = np.asarray(f(jnp.asarray(ring))) - float(f(jnp.asarray(xy)))
+    diff = np.asarray(f(ring)) - float(f(xy))
     if np.all(diff > 0):
         return "local min"
     if np.all(diff < 0):
@@ -95,14 +82,10 @@ def seeds(domain: tuple[tuple[float, float], tuple[float, float]]) -> np.ndarray
     return np.stack([X.ravel(), Y.ravel()])
 
 
-Surveyor = Callable[[Callable, jax.Array, jax.Array, float], Survey]
-
-
-def stationary_points(f: Callable, domain: tuple[tuple[float, float], tuple[float, float]], run: Surveyor = survey) -> tuple[Point, ...]:
-    """The stationary points of f inside `domain` (see `points_from`), surveyed by `run`."""
+def stationary_points(derivatives: Derivatives, f: Callable, domain: tuple[tuple[float, float], tuple[float, float]]) -> tuple[Point, ...]:
+    """The stationary points of f inside `domain` (see `points_from`), surveyed with `derivatives`."""
     (x0, x1), (y0, y1) = domain
-    start = jnp.asarray(seeds(domain), jnp.float64)
-    return points_from(f, run(f, start, start[:, :1], 0.25 * float(np.hypot(x1 - x0, y1 - y0))), domain)
+    return points_from(f, survey(derivatives, seeds(domain), 0.25 * float(np.hypot(x1 - x0, y1 - y0))), domain)
 
 
 def points_from(f: Callable, result: Survey, domain: tuple[tuple[float, float], tuple[float, float]]) -> tuple[Point, ...]:
@@ -111,7 +94,7 @@ def points_from(f: Callable, result: Survey, domain: tuple[tuple[float, float], 
     at most MAX_POINTS."""
     (x0, x1), (y0, y1) = domain
     diag = float(np.hypot(x1 - x0, y1 - y0))
-    p, g, h, values, seed_grad = (np.asarray(a) for a in result[:5])
+    p, g, h, values, seed_grad = result
     seed_norm = np.hypot(seed_grad[0], seed_grad[1])
     seed_norm = seed_norm[np.isfinite(seed_norm)]
     g_scale = max(1.0, float(np.median(seed_norm))) if seed_norm.size else 1.0

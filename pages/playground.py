@@ -57,7 +57,7 @@ if scenario.presentation:
     presentation.run_bar(editor, scenario, click=True)
 else:
     with st.sidebar:
-        editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view))
+        editor.landscape_controls(scenario, network=lambda: to_network(scenario.runs, scenario.view), warm=True)
         st.subheader("Runs")
         editor.run_controls(scenario)
         st.subheader("Start and steps")

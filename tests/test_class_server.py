@@ -174,3 +174,7 @@ def test_load_drivers_refuse_remote_servers_and_too_many_sessions():
         connect("http://192.0.2.1:8501")
     with pytest.raises(ValueError, match="sessions"):
         run_coroutine(concurrent_sessions("http://127.0.0.1:1", MAX_SESSIONS + 1))
+    from benchmarks import custom_class
+
+    with pytest.raises(ValueError, match="sessions"):
+        run_coroutine(custom_class.run_class("http://127.0.0.1:1", [custom_class.Session([]) for _ in range(custom_class.MAX_SESSIONS + 1)]))

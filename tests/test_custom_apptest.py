@@ -1,16 +1,22 @@
 """AppTest: typing a landscape in the Playground and the Optimizer reference — the link follows,
 a bad expression is shown inline with a caret under its column, a hostile link falls back with a
-warning, and the per-session cap answers in words."""
+warning, a build that waits in the server's queue shows its place and completes, and the
+per-session cap and a full queue answer in words."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import ui.landscape_picker as picker
 from ui.markdown import plain
 from landscapes import custom
+from landscapes.fair_queue import FairQueue
+from tests.test_fair_queue import held_queue
 from tests.test_playground_apptest import open_playground, results_table, run, scenario_of
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
@@ -80,3 +86,49 @@ def test_the_optimizer_reference_runs_on_a_typed_landscape():
     assert not at.exception and not at.error
     charts = at.get("plotly_chart")
     assert charts and "Final loss" in " ".join(c.value for c in at.caption)
+
+
+def custom_playground() -> AppTest:
+    """The Playground on "Custom f(x, y)…" (its first example, built)."""
+    at = open_playground()
+    at.selectbox(key="pg.ls").set_value("custom")
+    return run(at)
+
+
+def test_a_build_that_waits_shows_its_place_then_draws(monkeypatch):
+    at = custom_playground()
+    queue, gate = held_queue()  # a build of someone else's is under way ...
+    for k in (1, 2):  # ... and two more sessions' builds wait
+        queue.submit(f"other-{k}", f"session-{k}", lambda: time.sleep(0.2))
+    monkeypatch.setattr(custom, "_QUEUE", queue)
+    monkeypatch.setattr(picker, "POLL_S", 0.02)
+    shown: list[tuple[float, str]] = []
+    progress = DeltaGenerator.progress
+    monkeypatch.setattr(DeltaGenerator, "progress", lambda dg, value, text=None: shown.append((value, text)) or progress(dg, value, text))
+    threading.Timer(0.5, gate.set).start()
+    at.text_input(key="pg.ls.f").input("x^2 + 9*y^2 + 0.5*x*y")
+    run(at)
+    assert shown[0] == (0.0, "Building your landscape… 3 ahead of you")
+    assert [v for v, _ in shown] == sorted(v for v, _ in shown) and {t for _, t in shown} <= {
+        "Building your landscape… 3 ahead of you", "Building your landscape… 2 ahead of you",
+        "Building your landscape… 1 ahead of you", "Building your landscape…"}
+    assert scenario_of(at).landscape == custom.make_key("x^2 + 9*y^2 + 0.5*x*y", ((-2, 2), (-1.5, 1.5)))
+    assert not at.error and not at.get("progress") and len(results_table(at).rows) == len(scenario_of(at).runs)
+
+
+def test_a_build_that_fails_in_the_queue_is_shown_in_words():
+    at = custom_playground()
+    before = scenario_of(at)
+    at.text_input(key="pg.ls.f").input("log(-1 - x^2 - y^2)")
+    run(at)
+    assert "not finite anywhere on the domain" in at.error[0].value and scenario_of(at) == before
+
+
+def test_a_full_queue_says_so_and_keeps_the_landscape(monkeypatch):
+    at = custom_playground()
+    before = scenario_of(at)
+    monkeypatch.setattr(custom, "_QUEUE", FairQueue(1, 0))
+    at.text_input(key="pg.ls.f").input("x^2 + 11*y^2 + 0.5*x*y")
+    run(at)
+    assert "typed landscapes waiting to be built; try again in a minute" in at.error[0].value
+    assert scenario_of(at) == before

@@ -1,12 +1,15 @@
 """Typed landscapes end to end below the UI: numerically found stationary points (checked on the
-catalogue's known ones), keys and links, the shared cache and the server-wide cap, and every
+catalogue's known ones), keys and links, the shared cache and the build queue, and every
 consumer of a landscape key — engine, grids, player asset, results table, figures."""
 
 from __future__ import annotations
 
 import re
+import time
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -15,16 +18,29 @@ import landscapes
 import trajectories as tr
 from landscapes import custom
 from landscapes.expression import ExpressionError
+from landscapes.fair_queue import FairQueue
 from landscapes.stationary import stationary_points
 from trajectories import engine
 from trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from trajectories.stationary import survey_compiled
 from viz import export, figures, landscape as viz_landscape, player, render
+
+
+def ad_derivatives(f):
+    """f, ∇f and ∇²f by JAX's autodiff (reverse for ∇f, forward over it for ∇²f), compiled: the oracle
+    for the catalogue, whose functions are JAX code rather than typed trees."""
+
+    @jax.jit
+    def at(p):
+        value_grad = jax.grad(lambda q: (jnp.sum(f(q)), f(q)), has_aux=True)
+        (g, values), tangent = jax.linearize(value_grad, p)
+        return values, g, jnp.stack([tangent(jnp.zeros_like(p).at[i].set(1.0))[0] for i in range(2)], axis=1)
+
+    return lambda p: tuple(np.asarray(a) for a in at(jnp.asarray(p, jnp.float64)))
 
 
 def found(key: str):
     ls = landscapes.get(key)
-    return stationary_points(ls.f, ls.domain, survey_compiled)
+    return stationary_points(ad_derivatives(ls.f), ls.f, ls.domain)
 
 
 def kind_family(kind: str) -> str:
@@ -44,7 +60,10 @@ def test_newton_finds_the_catalogue_points_with_their_kinds(key):
 
 def test_flat_hessians_are_classified_by_the_values_around():
     assert [p.kind for p in found("monkey_saddle")] == ["degenerate saddle"]
-    quartic = stationary_points(lambda p: p[0] ** 4 + p[1] ** 4, ((-1.0, 1.3), (-1.0, 1.3)), survey_compiled)
+    def quartic_f(p):
+        return p[0] ** 4 + p[1] ** 4
+
+    quartic = stationary_points(ad_derivatives(quartic_f), quartic_f, ((-1.0, 1.3), (-1.0, 1.3)))
     assert [p.kind for p in quartic] == ["min"] and np.hypot(quartic[0].x, quartic[0].y) < 1e-4
 
 
@@ -118,16 +137,43 @@ def test_the_shared_cache_is_a_bounded_lru(monkeypatch):
     assert [custom.is_cached(k) for k in keys] == [True, False, True]
 
 
-def test_the_server_wide_window_refuses_new_builds_but_not_known_ones(monkeypatch):
-    cached, evicted = custom.make_key("x^2 + y^2"), custom.make_key("x^2 + 2*y^2 + 0.5*x")
+def test_a_full_build_queue_refuses_new_keys_in_words_but_serves_built_ones(monkeypatch):
+    cached = custom.make_key("x^2 + y^2")
     landscapes.get(cached)
-    landscapes.get(evicted)
-    monkeypatch.setattr(custom, "_BUILDS", custom.SlidingWindow(0, 60.0))
-    monkeypatch.setattr(custom, "_CACHE", type(custom._CACHE)({cached: landscapes.get(cached)}))
+    monkeypatch.setattr(custom, "_QUEUE", FairQueue(1, 0))
     assert landscapes.get(cached).key == cached
-    assert landscapes.get(evicted).key == evicted  # built before: a page showing it never meets the cap
-    with pytest.raises(custom.BusyError, match="try again in 60 s"):
-        landscapes.get(custom.make_key("x^2 + 7*y^2"))
+    with pytest.raises(custom.BusyError, match="typed landscapes waiting to be built; try again in a minute"):
+        landscapes.get(custom.make_key("x^2 + 7*y^2 + 0.5*x"))
+
+
+def test_sessions_asking_for_one_new_key_at_once_share_one_build(monkeypatch):
+    calls = []
+
+    def slow_build(key):
+        calls.append(key)
+        time.sleep(0.2)
+        return real_build(key)
+
+    real_build = custom.build
+    monkeypatch.setattr(custom, "build", slow_build)
+    key = custom.make_key("x^2 + 3*y^2 + 0.25*x*y")
+    with ThreadPoolExecutor(5) as pool:
+        got = list(pool.map(lambda _: landscapes.get(key), range(5)))
+    assert calls == [key] and all(ls is got[0] for ls in got)
+
+
+def test_a_queued_build_keeps_the_landscape_then_warms_what_the_page_shows():
+    key = custom.make_key("x^2 + 5*y^2 - 0.5*x*y")
+    seen = []
+    job = custom.submit(key, "session", lambda k: seen.append((k, custom.is_cached(k))))
+    assert job.wait(60) and job.value() is landscapes.get(key) and seen == [(key, True)]
+    assert custom.was_built(key)
+
+
+def test_a_failing_warm_up_leaves_the_landscape_built():
+    key = custom.make_key("x^2 + 6*y^2 - 0.5*x*y")
+    job = custom.submit(key, "session", lambda k: 1 / 0)
+    assert job.wait(60) and job.value().key == key
 
 
 def test_the_sliding_window_admits_limit_per_period():
@@ -160,11 +206,35 @@ def test_engine_grid_player_and_results_work_on_a_custom_key():
     assert value == pytest.approx((x**2 - 1) ** 2 + 0.3 * x + 2 * y**2, rel=1e-9)
     rows = player.results_rows(s, traces)
     assert rows[2]["nearest minimum"].endswith("min") and rows[2]["distance"] < 0.05
+    grids = engine._grid_program.cache_info().misses
+    xs, ys, z = (np.asarray(a, np.float64) for a in engine.landscape_grid(key, 41))
+    assert z[7, 3] == pytest.approx((xs[3] ** 2 - 1) ** 2 + 0.3 * xs[3] + 2 * ys[7] ** 2, rel=1e-6)
+    assert engine._grid_program.cache_info().misses == grids  # in NumPy: nothing compiled
     asset = player.landscape_asset(key)
     assert re.fullmatch(r"custom-\d+-[0-9a-f]{16}\.f32", asset.name)
     assert asset.meta["fstar"] == pytest.approx(min(float(ls.f(jnp.asarray(p.xy))) for p in ls.minima))
     fig = figures.contour_figure(key, [("Adam", "#000000", traces[2][1].record)])
     assert fig["layout"]["xaxis"]["range"] == [-2.0, 2.0]
+
+
+def test_landscapes_differing_in_numbers_only_share_every_compiled_program():
+    domain = ((-2, 2), (-1.5, 1.5))
+    first = landscapes.get(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", domain))
+    runs = [tr.run(first.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
+    caches = (engine.compiled,)
+    misses = [c.cache_info().misses for c in caches]
+    second = landscapes.get(custom.make_key("(x^2-1)^2 + 0.1*x + 1.5*y^2", domain))
+    assert second.form == first.form and second.numbers == (1.0, 0.1, 1.5)
+    again = [tr.run(second.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
+    assert [c.cache_info().misses for c in caches] == misses
+    x_min = next(p.x for p in second.points if p.kind == "min")  # its own points: 4x(x²-1) + 0.1 = 0
+    assert 4 * x_min * (x_min**2 - 1) + 0.1 == pytest.approx(0, abs=1e-8)
+    for ls, records in ((first, runs), (second, again)):
+        _, a, b = ls.numbers
+        for rec in records:
+            x, y = rec.positions[0, -1]
+            assert rec.losses[0, -1] == pytest.approx((x**2 - 1) ** 2 + a * x + b * y**2, rel=1e-5)
+    assert landscapes.get(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2, 2), (-2, 2)))).form != first.form
 
 
 def test_a_pole_draws_as_a_finite_grid():

@@ -7,7 +7,7 @@ from jax import monitoring
 
 import landscapes
 import trajectories as tr
-from trajectories import engine
+from trajectories import ends, engine
 
 
 class CompileCounter:
@@ -284,3 +284,17 @@ def test_end_states_agree_with_a_numpy_rerun_classified_by_distance_to_the_marke
         near = np.min(np.linalg.norm(minima - path[-1], axis=1)) <= 0.01 * size
         settled = np.all(np.linalg.norm(path[-20:] - path[-1], axis=1) <= 1e-3 * size)
         assert text.startswith("at a global minimum since step ") == (near and settled), (start, text)
+
+
+def test_a_typed_landscape_names_its_ends_by_its_surveyed_points_and_its_own_derivatives():
+    """(x² − 1)² + 2y²: minima at (±1, 0), a saddle at (0, 0) (found by the survey, not written down);
+    a path started on the ridge x = 0 rests on the saddle, one from (0.5, 1) in the minimum (1, 0)."""
+    key = landscapes.custom.make_key("(x^2-1)^2 + 2*y^2", ((-2, 2), (-1.5, 1.5)))
+    rec = tr.run(key, "sgd", learning_rate=0.05, steps=400, starts=[(0.0, 1.0), (0.5, 1.0)], dtype="float64")
+    assert np.abs(rec.positions[0, -1]).max() < 1e-6 and rec.status_text(0).startswith("at a saddle since step ")
+    assert np.allclose(rec.positions[1, -1], (1.0, 0.0), atol=1e-6)
+    assert rec.status[1] in engine.AT_A_MINIMUM
+    g, h = ends.landscape_derivatives(key, np.array([[1.0, 0.0], [0.0, 0.0]]))
+    np.testing.assert_allclose(g, 0.0, atol=1e-12)
+    np.testing.assert_allclose(h[:, :, 0], [[8.0, 0.0], [0.0, 4.0]], atol=1e-9)  # f_xx = 12x² − 4, f_yy = 4
+    np.testing.assert_allclose(h[:, :, 1], [[-4.0, 0.0], [0.0, 4.0]], atol=1e-9)

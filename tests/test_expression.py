@@ -25,10 +25,12 @@ from landscapes.expression import (
     Num,
     Parser,
     children,
+    form_objective,
     latex,
     normalize,
     objective,
     parse,
+    split_numbers,
 )
 
 X, Y = Name("x"), Name("y")
@@ -160,6 +162,13 @@ def test_parse_steps_are_linear_in_the_length():
         assert parser.steps <= 2 * len(parser.tokens)
 
 
+def test_a_form_takes_the_numbers_out_but_whole_exponents_stay():
+    form, numbers = split_numbers(parse("x^2 + 3*y^-2 + sin(0.5*x*y)^2.5 - 2"))
+    assert normalize(form) == "x^2+#*y^-2+sin(#*x*y)^#-#" and numbers == (3.0, 0.5, 2.5, 2.0)
+    assert split_numbers(parse("x^2 + 4*y^-2 + sin(1.5*x*y)^0.5 - 7"))[0] == form
+    assert split_numbers(parse("x^3 + 3*y^-2 + sin(0.5*x*y)^2.5 - 2"))[0] != form
+
+
 # ---- properties ----
 SMOOTH = ("sin", "cos", "exp", "tanh", "sigmoid", "softplus", "log1p")
 ANY = SMOOTH + ("tan", "log", "sqrt", "abs", "relu")
@@ -197,6 +206,17 @@ def test_text_round_trip_and_value_match_numpy(tree, xy):
     got = float(objective(parse(text))(jnp.array(xy, jnp.float64)))
     if math.isfinite(expected) and abs(expected) < 1e12:
         assert got == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(tree=trees(ANY), xy=POINTS)
+def test_a_compiled_form_with_its_numbers_traced_is_the_tree(tree, xy):
+    form, numbers = split_numbers(tree)
+    p = jnp.array(xy, jnp.float64)
+    expected = float(objective(tree)(p))
+    got = float(jax.jit(form_objective(form))(p, jnp.asarray(numbers, jnp.float64)))
+    if math.isfinite(expected):
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 @settings(max_examples=40, deadline=None)

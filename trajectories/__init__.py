@@ -6,9 +6,5 @@ configure()
 
 from trajectories.api import FinalRecord, RunRecord, final_points, prepare, run, schedule_curve, sweep  # noqa: E402
 from trajectories.engine import MAX_STEPS, STATUS_NAMES, STEP_BUCKETS  # noqa: E402
-from trajectories.stationary import survey_compiled  # noqa: E402
-from landscapes import custom as _custom  # noqa: E402
-
-_custom.use_surveyor(survey_compiled)
 
 __all__ = ["FinalRecord", "RunRecord", "final_points", "prepare", "run", "schedule_curve", "sweep", "MAX_STEPS", "STATUS_NAMES", "STEP_BUCKETS"]

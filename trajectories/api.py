@@ -128,6 +128,7 @@ class _Prepared:
     inputs: Inputs
     steps: int
     n: int
+    landscape: str  # the key asked for (a typed landscape's program knows only its form)
 
 
 def prepare(
@@ -180,7 +181,9 @@ def prepare(
         raise ValueError(f"tol must be ≥ 0, got {tol:g}")
 
     minibatch = batch_size is not None and batch_size < n_data
-    program = Program(landscape, optimizer, schedule, engine.bucket_for(steps), dtype, noise > 0, minibatch, record, record and record_state)
+    name, form, numbers = engine.program_of(landscape)
+    program = Program(name, optimizer, schedule, engine.bucket_for(steps), dtype, noise > 0, minibatch, record, record and record_state,
+                      form=form)
     jdt = jnp.dtype(dtype)
     # One recorded trajectory runs as shape (d,), not (d, 1): XLA's CPU loop over a trailing
     # axis of length 1 costs ≈ 25 µs more per call (the host adds the axis back).
@@ -195,8 +198,9 @@ def prepare(
         batch_size=jnp.asarray(batch_size or max(n_data, 1), jnp.int32),
         key=jax.random.PRNGKey(seed),
         tol=jnp.asarray(tol, jdt),
+        numbers=jnp.asarray(numbers, jdt),
     )
-    return _Prepared(program, inputs, steps, len(arr))
+    return _Prepared(program, inputs, steps, len(arr), landscape)
 
 
 def _first_events(events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,7 +237,7 @@ def _to_record(trace, prepared: _Prepared) -> RunRecord:
     positions = np.concatenate([start[None], np.asarray(trace.position)[:T]])  # (T+1, d, N)
     losses = np.asarray(trace.loss)[: T + 1]
     grads = np.asarray(trace.grad)[: T + 1]
-    domain = engine.objective(prepared.program.landscape).domain
+    domain = engine.objective(prepared.program.landscape, prepared.program.form).domain
     with np.errstate(invalid="ignore", over="ignore"):
         events = engine.classify(np, np.moveaxis(positions, 1, 0), domain, losses)
         status, step = _first_events(events.astype(np.int32))
@@ -248,7 +252,7 @@ def _to_record(trace, prepared: _Prepared) -> RunRecord:
     if not isinstance(trace.aux, tuple):
         aux = _held(np.concatenate([start[None], np.asarray(trace.aux)[:T]]), status, step)
     positions = _per_trajectory(positions)
-    status, step = ends.end_states(prepared.program.landscape, positions, status, step, T)
+    status, step = ends.end_states(prepared.landscape, positions, status, step, T)
     return RunRecord(
         positions=positions,
         losses=losses.T,

@@ -23,7 +23,6 @@ import jax.numpy as jnp
 import numpy as np
 
 import landscapes
-from landscapes.stationary import derivatives
 from trajectories import engine
 
 REST_FRACTION = 1e-3
@@ -54,10 +53,27 @@ def rest_since(positions: np.ndarray, radius: float) -> np.ndarray:
     return last_far + 1
 
 
+def derivatives(f, p: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Per-point ∇f (2, N) and symmetric ∇²f (2, 2, N) of an element-wise f: reverse mode, forward over it."""
+    grad = jax.grad(lambda q: jnp.sum(f(q)))
+    g, h0 = jax.jvp(grad, (p,), (jnp.zeros_like(p).at[0].set(1.0),))
+    h1 = jax.jvp(grad, (p,), (jnp.zeros_like(p).at[1].set(1.0),))[1]
+    h = jnp.stack([h0, h1], axis=1)
+    return g, 0.5 * (h + jnp.swapaxes(h, 0, 1))
+
+
 @functools.lru_cache(maxsize=64)
-def _derivatives_program(key: str):
-    f = landscapes.get(key).f
-    return jax.jit(lambda p: derivatives(f, p))
+def _derivatives_program(name: str, form):
+    """∇f and ∇²f at (2, N) points, compiled once per landscape (a typed one's per form, its numbers traced)."""
+    value = engine.objective(name, form).value
+    return jax.jit(lambda p, numbers: derivatives(lambda q: value(q, 1, numbers), p))
+
+
+def landscape_derivatives(key: str, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(∇f (2, N), ∇²f (2, 2, N)) of landscape `key` at (N, 2) points, in float64."""
+    name, form, numbers = engine.program_of(key)
+    g, h = _derivatives_program(name, form)(jnp.asarray(points.T, jnp.float64), jnp.asarray(numbers, jnp.float64))
+    return np.asarray(g, float), np.asarray(h, float)
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,7 +104,7 @@ def _catalogued(ls, points: np.ndarray, near: float) -> np.ndarray:
 def _by_derivatives(key: str, points: np.ndarray, size: float) -> np.ndarray:
     """(N,) end code from ∇f and ∇²f at each point: a stationary point by the Hessian's signs when
     Newton's step to it is shorter than NEAR_FRACTION of the map, a flat region, or barely moving."""
-    g, h = (np.asarray(a, float) for a in _derivatives_program(key)(jnp.asarray(points.T, jnp.float64)))
+    g, h = landscape_derivatives(key, points)
     spread = value_range(key)
     slope, curve = spread / size, spread / size**2
     codes = np.full(len(points), engine.BARELY_MOVING)
@@ -111,11 +127,8 @@ def end_states(key: str, positions: np.ndarray, status: np.ndarray, event_step: 
     free = status == engine.RUNNING
     if not free.any():
         return status, event_step
-    domain = engine.objective(key).domain
-    if domain is None:  # a 1-D online problem: no map to name a place on
-        size = float(np.ptp(landscapes.REDDI.bounds))
-    else:
-        size = map_size(domain)
+    domain = None if key == landscapes.REDDI.key else landscapes.get(key).domain
+    size = float(np.ptp(landscapes.REDDI.bounds)) if domain is None else map_size(domain)  # no map: a 1-D online problem
     since = rest_since(positions, REST_FRACTION * size)
     rested = free & (steps - since >= rest_window(steps))
     if not rested.any():

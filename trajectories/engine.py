@@ -3,7 +3,9 @@
 One compiled program exists per `Program` (optimizer, landscape, schedule, step bucket, dtype,
 stochastic flags, record mode); everything a user moves — hyperparameters, schedule
 parameters, learning rate, start points, steps within the bucket, noise σ, batch size, seed —
-is a traced argument, so a slider move never compiles.
+is a traced argument, so a slider move never compiles. A typed landscape's program is its form's
+(landscapes.base.Form: the expression with its numbers taken out, and the domain), its numbers a
+traced argument too, so typing other numbers into the same expression compiles nothing.
 
 Layout: positions are (2, N): coordinates on axis 0, trajectories on axis 1. The landscapes and
 optimizers are element-wise over the trailing axis, so a batch of N starts advances with no vmap
@@ -30,7 +32,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 import landscapes
 import optimizers
 import schedules
-from landscapes.base import Landscape, OnlineProblem
+from landscapes.base import Form, Landscape, OnlineProblem
 from optimizers.base import coord_sum, tree_map
 
 # End states. The first four fit the final-only scan's packed code (4·step + status): STATIONARY is its
@@ -78,6 +80,7 @@ class Program:
     record: bool
     record_state: bool = False
     independent: bool = False  # each trajectory its own run: a loss-driven schedule reads its own loss, not the batch mean
+    form: Form | None = None  # a typed landscape's form (then `landscape` is the form's key)
 
 
 class Inputs(NamedTuple):
@@ -92,6 +95,7 @@ class Inputs(NamedTuple):
     batch_size: jax.Array
     key: jax.Array
     tol: jax.Array
+    numbers: jax.Array  # a typed landscape's numbers, (k,); (0,) for any other
 
 
 class Trace(NamedTuple):
@@ -122,20 +126,33 @@ class Final(NamedTuple):
 class Objective(NamedTuple):
     """What the scan needs of a landscape or online problem."""
 
-    value: Callable  # (p, t) -> loss, t counted from 1
+    value: Callable  # (p, t, numbers) -> loss, t counted from 1, numbers a typed landscape's
     project: Callable | None
     domain: tuple | None
     sample_loss: Callable | None
 
 
 @functools.lru_cache(maxsize=64)
-def objective(name: str) -> Objective:
+def objective(name: str, form: Form | None = None) -> Objective:
+    """The objective compiled programs call: of the landscape or online problem `name`, or of a typed
+    landscape's `form` (then `name` is the form's key)."""
+    if form is not None:
+        return Objective(lambda p, t, numbers: form.f(p, numbers), None, form.domain, None)
     if name == landscapes.REDDI.key:
         prob: OnlineProblem = landscapes.REDDI
-        return Objective(prob.f, prob.project, None, None)
+        return Objective(lambda p, t, numbers: prob.f(p, t), prob.project, None, None)
     ls: Landscape = landscapes.get(name)
     sample = ls.data.weighted_loss if ls.data is not None else None
-    return Objective(lambda p, t: ls.f(p), None, ls.domain, sample)
+    return Objective(lambda p, t, numbers: ls.f(p), None, ls.domain, sample)
+
+
+def program_of(key: str) -> tuple[str, Form | None, tuple[float, ...]]:
+    """What compiled programs know a landscape by: (name, form, numbers) — a typed landscape's form's
+    key, the form and its own numbers, else (key, None, ())."""
+    ls = landscapes.get(key) if key != landscapes.REDDI.key else None
+    if ls is not None and ls.form is not None:
+        return ls.form.key, ls.form, ls.numbers
+    return key, None, ()
 
 
 def _inside(p, domain: tuple):
@@ -230,7 +247,7 @@ def _simulate(program: Program, inputs: Inputs):
     event step travel packed in one number, `code = 4·step + status` (a float: exact here). A path
     with no event whose ‖∇f‖ stays ≤ tol from some step to the end is STATIONARY from that step.
     """
-    obj = objective(program.landscape)
+    obj = objective(program.landscape, program.form)
     opt_info = optimizers.get(program.optimizer)
     sched_info = schedules.get(program.schedule)
     dtype = jnp.dtype(program.dtype)
@@ -257,9 +274,9 @@ def _simulate(program: Program, inputs: Inputs):
     def dynamics(p, opt_state, sched_state, k):
         """f and ∇f at p_k, the rate, and update k: what both modes share."""
         if need_loss:
-            loss, g = loss_and_grad(p, k + 1)
+            loss, g = loss_and_grad(p, k + 1, inputs.numbers)
         else:
-            loss, g = None, grad_only(p, k + 1)
+            loss, g = None, grad_only(p, k + 1, inputs.numbers)
         used = estimate(p, k, g) if stochastic else g
         lr, sched_state = scheduled_rate(sched_info, sched_state, k, inputs.steps, inputs.lr, inputs.schedule, loss, dtype,
                                          independent=program.independent)
@@ -321,7 +338,7 @@ def compiled(program: Program, vary: tuple[str, ...] = ()) -> Callable:
         hyper_axes = {name: (0 if name in vary else None) for name in optimizers.get(program.optimizer).defaults()}
         axes = Inputs(
             start=None, hyper=hyper_axes, schedule=None, lr=0 if "learning_rate" in vary else None,
-            steps=None, noise=None, batch_size=None, key=None, tol=None,
+            steps=None, noise=None, batch_size=None, key=None, tol=None, numbers=None,
         )
         fn = jax.vmap(fn, in_axes=(axes,))
     return jax.jit(fn)
@@ -345,8 +362,10 @@ def _grid_program(key: str, n: int) -> Callable:
 
 
 def landscape_grid(key: str, n: int):
-    """The landscape on an n×n grid, as one compiled evaluation (float32)."""
-    xs, ys, z = _grid_program(key, n)()
+    """The landscape on an n×n grid (float32): one compiled evaluation, or a typed landscape's in
+    NumPy (each new expression would otherwise compile a grid of its own)."""
+    ls = landscapes.get(key)
+    xs, ys, z = ls.grid(n) if ls.numpy_f is not None else _grid_program(key, n)()
     return xs.astype(jnp.float32), ys.astype(jnp.float32), z.astype(jnp.float32)
 
 
@@ -388,11 +407,11 @@ def lane_sharding(n: int, grid: bool = False) -> tuple[NamedSharding, NamedShard
 
 
 @functools.lru_cache(maxsize=64)
-def _loss_program(key: str) -> Callable:
-    obj = objective(key)
-    return jax.jit(lambda p, t: obj.value(p, t))
+def _loss_program(name: str, form: Form | None) -> Callable:
+    return jax.jit(objective(name, form).value)
 
 
 def loss_at(key: str, positions: jax.Array, t: jax.Array) -> jax.Array:
     """f at (2, N) positions (t, counted from 1, matters only for online problems): one compiled call."""
-    return _loss_program(key)(positions, t)
+    name, form, numbers = program_of(key)
+    return _loss_program(name, form)(positions, t, jnp.asarray(numbers, positions.dtype))

@@ -5,26 +5,34 @@ Where a page can hand its runs to the Neural net page, the list ends with the la
 
 State, under session keys starting with `key`: the selectbox itself (`key`: a catalogue key or
 "custom"), the expression (`key.f`), the domain (`key.x0` … `key.y1`), the last good landscape key
-(`key.value`, what `picked` returns) and the pending error (`key.error`). The picker resolves
-typed text itself and calls `on_change` only with a landscape that built, so a page never sees a
-bad key. Each session may bring at most SESSION_NEW_PER_MINUTE expressions the server has not
-built yet into a minute (plus the server-wide cap in landscapes.custom).
+(`key.value`, what `picked` returns), the pending error (`key.error`) and the build waiting in the
+server's queue (`key.build`: the typed text and its job). The picker resolves typed text itself and
+calls `on_change` only with a landscape that built, so a page never sees a bad key. A new
+expression is queued (landscapes.custom's fair queue, this session its owner, with the page's
+`warm` for what it shows first); until it is built the editor shows its place ("Building your
+landscape… 2 ahead of you") and then the page reruns with it. Each session may bring at most
+SESSION_NEW_PER_MINUTE expressions the server has not built yet into a minute.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Callable
 
 import streamlit as st
 
 import landscapes
+from landscapes import custom
 from landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, SlidingWindow, is_custom, make_key, split_key
 from landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
+from landscapes.fair_queue import Job
+from ui.guard import COMPUTE_ERRORS
 from ui.markdown import plain
 
 CUSTOM = "custom"
 NETWORK = "network"
 SESSION_NEW_PER_MINUTE = 10
+POLL_S = 0.2  # how often a waiting page looks at its place in the queue
 _BOUNDS = ("x0", "x1", "y0", "y1")
 _BOUND_LABELS = ("x from", "x to", "y from", "y to")
 
@@ -53,6 +61,7 @@ def seed_picker(key: str, landscape: str) -> None:
         return
     ss[f"{key}.value"] = landscape
     ss[f"{key}.error"] = None
+    ss[f"{key}.build"] = None
     if is_custom(landscape):
         ss[key] = CUSTOM
         expression, domain = split_key(landscape)
@@ -72,24 +81,33 @@ def _session_window() -> SlidingWindow:
     return st.session_state.setdefault("landscape_picker.window", SlidingWindow(SESSION_NEW_PER_MINUTE, 60.0))
 
 
-def resolve(expression: str, domain) -> str:
-    """The landscape key of a typed expression, built (and so checked); raises ExpressionError or BusyError."""
+def _owner() -> str:
+    """This session, as the build queue's owner (builds are served round robin by owner)."""
+    return st.session_state.setdefault("landscape_picker.owner", uuid.uuid4().hex)
+
+
+def resolve(expression: str, domain, warm: Callable[[str], object] | None = None) -> str | Job:
+    """The landscape key of a typed expression when it is built already, else its queued build (and
+    `warm(key)` after it); raises ExpressionError (bad text, the session's limit) or BusyError."""
     ls_key = make_key(expression, domain)
-    if not landscapes.custom.was_built(ls_key):
+    if custom.is_cached(ls_key):
+        return ls_key
+    if not custom.was_built(ls_key):
         wait = _session_window().admit()
         if wait:
             raise ExpressionError(
                 f"you tried {SESSION_NEW_PER_MINUTE} new expressions within a minute; wait {wait:.0f} s "
                 "(a limit that keeps the shared server responsive; expressions already drawn are not limited)"
             )
-    landscapes.get(ls_key)
-    return ls_key
+    return custom.submit(ls_key, _owner(), warm)
 
 
-def _apply(key: str, on_change: Callable[[], None] | None) -> None:
-    """Callback: resolve what the widgets show; on success store it and tell the page."""
+def _apply(key: str, on_change: Callable[[], None] | None, warm: Callable[[str], object] | None = None) -> None:
+    """Callback: resolve what the widgets show; on success store it and tell the page (a new
+    expression: once its queued build is done, see `_await_build`)."""
     ss = st.session_state
     ss[f"{key}.error"] = None
+    ss[f"{key}.build"] = None
     choice = ss[key]
     if choice != CUSTOM:
         ss[f"{key}.value"] = choice
@@ -97,15 +115,52 @@ def _apply(key: str, on_change: Callable[[], None] | None) -> None:
         bounds = [ss.get(f"{key}.{b}", d) for b, d in zip(_BOUNDS, (v for pair in DEFAULT_DOMAIN for v in pair))]
         domain = ((bounds[0], bounds[1]), (bounds[2], bounds[3]))
         try:
-            ss[f"{key}.value"] = resolve(ss[f"{key}.f"], domain)
+            found = resolve(ss[f"{key}.f"], domain, warm)
         except ValueError as err:
             ss[f"{key}.error"] = (ss[f"{key}.f"], str(err), getattr(err, "column", 0))
             return
+        if isinstance(found, Job):
+            ss[f"{key}.build"] = (ss[f"{key}.f"], found)
+            return
+        ss[f"{key}.value"] = found
     if on_change is not None:
         on_change()
 
 
-def _chosen(key: str, on_change: Callable[[], None] | None) -> None:
+def waiting_text(ahead: int) -> str:
+    """What a page waiting for its typed landscape says."""
+    return f"Building your landscape… {ahead} ahead of you" if ahead else "Building your landscape…"
+
+
+def _await_build(key: str, on_change: Callable[[], None] | None) -> None:
+    """Show the queued build's place and progress until it is done (the page's other elements wait
+    with it); then use the landscape and rerun the page, or show why it failed. The progress runs
+    from the place the build had when first seen to the front; a message goes out only on a change."""
+    ss = st.session_state
+    text, job = ss[f"{key}.build"]
+    box = st.empty()
+    shown, first = None, None
+    while not job.wait(POLL_S):
+        ahead = job.ahead()
+        first = ahead if first is None else max(first, ahead)
+        now = ((first - ahead) / (first + 1), waiting_text(ahead))
+        if now != shown:
+            box.progress(*now)
+            shown = now
+    box.empty()
+    ss[f"{key}.build"] = None
+    try:
+        job.value()
+    except COMPUTE_ERRORS as err:
+        ss[f"{key}.error"] = (text, str(err), getattr(err, "column", 0))
+        return
+    ss[f"{key}.value"] = job.key
+    if on_change is not None:
+        on_change()
+    st.rerun()
+
+
+def _chosen(key: str, on_change: Callable[[], None] | None, warm: Callable[[str], object] | None) -> None:
     """Selectbox callback: choosing "Custom…" with nothing typed yet starts from the first example;
     choosing "Neural net…" keeps the landscape shown and leaves the page on the next run."""
     ss = st.session_state
@@ -115,7 +170,7 @@ def _chosen(key: str, on_change: Callable[[], None] | None) -> None:
         return
     if ss[key] == CUSTOM and not ss.get(f"{key}.f"):
         use_example(key, next(iter(EXAMPLES)))
-    _apply(key, on_change)
+    _apply(key, on_change, warm)
 
 
 def use_example(key: str, name: str) -> None:
@@ -127,24 +182,26 @@ def use_example(key: str, name: str) -> None:
         ss[f"{key}.{bound}"] = value
 
 
-def _example(key: str, name: str, on_change: Callable[[], None] | None) -> None:
+def _example(key: str, name: str, on_change: Callable[[], None] | None, warm: Callable[[str], object] | None) -> None:
     use_example(key, name)
-    _apply(key, on_change)
+    _apply(key, on_change, warm)
 
 
 def landscape_picker(key: str, on_change: Callable[[], None] | None = None, *, label: str = "Landscape", custom_area=None,
-                     network: Callable[[], None] | None = None) -> str:
+                     network: Callable[[], None] | None = None, warm: Callable[[str], object] | None = None) -> str:
     """Draw the picker (the custom editor in `custom_area`, default: right below); returns `picked(key)`.
     With `network`, "Neural net…" is offered and picking it calls `network()` (which leaves the page).
-    Call `seed_picker` first, at least once per session."""
+    `warm(landscape key)` computes what the page shows first on a new typed landscape; it runs in the
+    build's turn in the queue, in another thread (no Streamlit calls). Call `seed_picker` first, at
+    least once per session."""
     ss = st.session_state
     if network is not None and ss.pop(f"{key}.network", False):
         network()
     options = [*landscapes.REGISTRY, CUSTOM, *([NETWORK] if network is not None else [])]
-    st.selectbox(label, options, key=key, format_func=_label, on_change=_chosen, args=(key, on_change))
+    st.selectbox(label, options, key=key, format_func=_label, on_change=_chosen, args=(key, on_change, warm))
     if ss[key] == CUSTOM:
         with custom_area if custom_area is not None else st.container():
-            _custom_editor(key, on_change)
+            _custom_editor(key, on_change, warm)
     return picked(key)
 
 
@@ -163,12 +220,12 @@ def leave_network(key: str, to_landscape: Callable[[str], None], *, label: str =
     st.selectbox(label, [*landscapes.REGISTRY, CUSTOM, NETWORK], key=key, format_func=_label, on_change=_leave, args=(key,))
 
 
-def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:
+def _custom_editor(key: str, on_change: Callable[[], None] | None, warm: Callable[[str], object] | None) -> None:
     ss = st.session_state
     for bound, value in zip(_BOUNDS, (v for pair in DEFAULT_DOMAIN for v in pair)):
         ss.setdefault(f"{key}.{bound}", value)
     st.text_input(
-        "f(x, y) =", key=f"{key}.f", max_chars=MAX_LENGTH, on_change=_apply, args=(key, on_change),
+        "f(x, y) =", key=f"{key}.f", max_chars=MAX_LENGTH, on_change=_apply, args=(key, on_change, warm),
         placeholder="e.g. (x^2-1)^2 + 0.3*x + 2*y^2",
         help=(f"Numbers, x, y, pi, e, + - * / ^ (or **), parentheses and the functions {', '.join(FUNCTIONS)}. "
               f"At most {MAX_LENGTH} characters."),
@@ -176,7 +233,9 @@ def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:
     cols = st.columns(4)
     for col, bound, text in zip(cols, _BOUNDS, _BOUND_LABELS):
         col.number_input(text, -MAX_COORDINATE, MAX_COORDINATE, key=f"{key}.{bound}", format="%g", step=0.5,
-                         on_change=_apply, args=(key, on_change))
+                         on_change=_apply, args=(key, on_change, warm))
+    if ss.get(f"{key}.build"):
+        _await_build(key, on_change)
     if is_custom(picked(key)):
         st.caption(f"${landscapes.get(picked(key)).latex}$")  # LaTeX built from the tree: no user text, no "$"
     error = ss.get(f"{key}.error")
@@ -188,4 +247,4 @@ def _custom_editor(key: str, on_change: Callable[[], None] | None) -> None:
     st.caption("Examples")
     cols = st.columns(2)
     for i, name in enumerate(EXAMPLES):
-        cols[i % 2].button(name, key=f"{key}.ex{i}", on_click=_example, args=(key, name, on_change), width="stretch")
+        cols[i % 2].button(name, key=f"{key}.ex{i}", on_click=_example, args=(key, name, on_change, warm), width="stretch")

@@ -12,6 +12,7 @@ the key, so switching optimizer starts from that optimizer's defaults.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from dataclasses import replace
@@ -32,9 +33,25 @@ from ui.landscape_picker import landscape_picker, picked, seed_picker
 from ui.markdown import plain
 from ui.state import ScenarioState
 from ui.widgets import hyper_slider, log_slider, rate_input
+from viz.player import landscape_asset, run_trace
 
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
 CLICK_MODES = {"set": "sets start", "add": "adds start"}
+
+
+def moved_to(s: Scenario, landscape: str) -> Scenario:
+    """`s` on another landscape: that landscape's default starts, no batch sizes."""
+    return replace(s, landscape=landscape, starts=(), batch_size=None, runs=tuple(replace(run, batch_size=None) for run in s.runs))
+
+
+def warm_runs(s: Scenario, landscape: str) -> None:
+    """What the Playground draws first when `s` moves to `landscape`: its switched-on runs there and
+    the landscape's grid, into the shared caches (run by the build queue, outside any session)."""
+    moved = moved_to(s, landscape)
+    for i, run in enumerate(moved.runs):
+        if run.enabled:
+            run_trace(moved, i)
+    landscape_asset(landscape)
 
 
 def format_starts(starts: tuple[tuple[float, float], ...]) -> str:
@@ -171,8 +188,8 @@ class Editor:
         ls_key = picked(self.k("ls"))
         ls = landscapes.get(ls_key)
         runs = tuple(self._run_from_widgets(s, i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
-        if ls_key != s.landscape:  # another landscape: its default starts, no batch sizes
-            runs = tuple(replace(run, batch_size=None) for run in runs)
+        if ls_key != s.landscape:
+            runs = moved_to(replace(s, runs=runs), ls_key).runs
             starts, batch = (), None
         else:
             starts, warnings = parse_starts(ss[self.k("start")], ls_key)
@@ -268,10 +285,11 @@ class Editor:
         self._commit(replace(s, starts=starts))
 
     # ---- widgets ----
-    def landscape_controls(self, s: Scenario, network: Callable[[], None] | None = None) -> None:
-        """The landscape picker (with "Neural net…" where `network` leaves for it) and what it teaches."""
+    def landscape_controls(self, s: Scenario, network: Callable[[], None] | None = None, warm: bool = False) -> None:
+        """The landscape picker (with "Neural net…" where `network` leaves for it) and what it teaches;
+        `warm`: a new typed landscape's build also computes `s`'s runs on it (see `warm_runs`)."""
         ls = landscapes.get(s.landscape)
-        landscape_picker(self.k("ls"), self.changed, network=network)
+        landscape_picker(self.k("ls"), self.changed, network=network, warm=functools.partial(warm_runs, s) if warm else None)
         st.caption(ls.teaches)
 
     def start_controls(self, s: Scenario) -> None:

@@ -79,7 +79,7 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
     """The grid of f and of its shades as one float32 blob, named by its content."""
     ls = landscapes.get(key)
     g = grid(key, n)
-    minima = [float(v) for v in np.asarray(ls.f(np.array([[p.x for p in ls.minima], [p.y for p in ls.minima]])))] if ls.minima else []
+    minima = [float(v) for v in ls.values(np.array([[p.x for p in ls.minima], [p.y for p in ls.minima]]))] if ls.minima else []
     (x0, x1), (y0, y1) = ls.domain
     meta = {
         "key": key,
