@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import jax.numpy as jnp
 import numpy as np
 
 import landscapes
-from landscapes.stationary import derivatives
 from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
 from lessons.measures import (
     as_number,
@@ -414,8 +412,8 @@ def left_home(reached: np.ndarray, home: int) -> int:
 
 def steepest_curvature(key: str, point) -> float:
     """The largest eigenvalue of the landscape's Hessian at a point."""
-    hessian = derivatives(landscapes.get(key).f, jnp.asarray(np.asarray(point, float)[:, None]))[1]
-    return float(np.linalg.eigvalsh(np.asarray(hessian)[:, :, 0])[-1])
+    hessian = ends.landscape_derivatives(key, np.asarray(point, float)[None])[1]
+    return float(np.linalg.eigvalsh(hessian[:, :, 0])[-1])
 
 
 def minimum_name(key: str, index: int) -> str:
