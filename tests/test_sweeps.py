@@ -165,10 +165,10 @@ def test_rate_chart_fits_its_y_axis_to_the_losses_and_keeps_failed_rates_on_thei
         assert all(t["customdata"] == [i] * len(t["x"]) for t in marks)
 
 
-def test_a_failed_rate_opens_that_run_and_runs_with_one_label_get_rows_of_their_own():
+def test_a_failed_rate_opens_that_run_and_namesakes_get_rows_of_their_own():
     s, figure = rate_case(RunSpec("sgd", 0.1), RunSpec("sgd", 0.2))
-    assert figure["layout"]["yaxis2"]["categoryarray"] == ["SGD (2)", "SGD (1)"]
-    mark = next(t for t in figure["data"] if t.get("yaxis") == "y2" and t["y"][0] == "SGD (2)")
+    assert figure["layout"]["yaxis2"]["categoryarray"] == ["SGD · η=0.2", "SGD · η=0.1"]
+    mark = next(t for t in figure["data"] if t.get("yaxis") == "y2" and t["y"][0] == "SGD · η=0.2")
     opened = vs.rate_target(s, {"customdata": mark["customdata"][0], "x": mark["x"][0]})
     assert opened.runs[0].lr == float(f"{mark['x'][0]:.6g}") > 0.5
 
