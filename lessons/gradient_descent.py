@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import jax.numpy as jnp
 import numpy as np
 
-import landscapes
-from landscapes.stationary import derivatives
-from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
-from lessons.measures import (
+from gradscape import landscapes
+from gradscape.lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
+from gradscape.lessons.measures import (
     as_number,
     best_value,
     curvature,
@@ -29,9 +27,9 @@ from lessons.measures import (
     settle_step,
     sign_changes,
 )
-from trajectories import ends
-from trajectories.scenario import RunSpec
-from viz.lines import Chart, Series
+from gradscape.trajectories import ends
+from gradscape.trajectories.scenario import RunSpec
+from gradscape.viz.lines import Chart, Series
 
 SETTLE_SHARE = 0.1
 
@@ -414,8 +412,8 @@ def left_home(reached: np.ndarray, home: int) -> int:
 
 def steepest_curvature(key: str, point) -> float:
     """The largest eigenvalue of the landscape's Hessian at a point."""
-    hessian = derivatives(landscapes.get(key).f, jnp.asarray(np.asarray(point, float)[:, None]))[1]
-    return float(np.linalg.eigvalsh(np.asarray(hessian)[:, :, 0])[-1])
+    hessian = ends.landscape_derivatives(key, np.asarray(point, float)[None])[1]
+    return float(np.linalg.eigvalsh(hessian[:, :, 0])[-1])
 
 
 def minimum_name(key: str, index: int) -> str:

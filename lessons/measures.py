@@ -10,7 +10,7 @@ from typing import Iterable
 
 import numpy as np
 
-import landscapes
+from gradscape import landscapes
 
 
 def sign_changes(values: np.ndarray) -> int:

@@ -26,9 +26,9 @@ import optax
 import pytest
 import torch
 
-import optimizers
-import trajectories as tr
-from landscapes import classic
+from gradscape import optimizers
+from gradscape import trajectories as tr
+from gradscape.landscapes import classic
 from tests.oracles import (
     Problem,
     RotatedQuadratic,

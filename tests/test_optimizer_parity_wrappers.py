@@ -28,10 +28,10 @@ import numpy as np
 import optax
 import pytest
 
-import optimizers
-import trajectories as tr
-from landscapes import classic
-from optimizers.wrappers import WRAPPERS, wrap
+from gradscape import optimizers
+from gradscape import trajectories as tr
+from gradscape.landscapes import classic
+from gradscape.optimizers.wrappers import WRAPPERS, wrap
 from tests.oracles import (
     Problem,
     RotatedQuadratic,
@@ -582,7 +582,7 @@ def test_momentum_damps_the_zigzag() -> None:
 
 
 def test_ranger21_rate_warms_up_and_down() -> None:
-    from optimizers.ranger import ranger21_rate
+    from gradscape.optimizers.ranger import ranger21_rate
 
     t = jnp.arange(1, 201)
     rate = np.asarray(ranger21_rate(jnp.asarray(0.1), t, 0.99, 200.0))

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import landscapes
-import optimizers
-import schedules
-import trajectories as tr
-from trajectories.scenario import (
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape import trajectories as tr
+from gradscape.trajectories.scenario import (
     MAX_RUNS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors, run_color, run_labels, to_query,
 )
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-import landscapes
-import trajectories as tr
-from trajectories import engine, sweeps
-from trajectories.scenario import RunSpec, Scenario
-from trajectories.sweep_scenario import Axis, SweepScenario, for_run, from_query, to_query
-from viz import sweeps as vs
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories import engine, sweeps
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.trajectories.sweep_scenario import Axis, SweepScenario, for_run, from_query, to_query
+from gradscape.viz import sweeps as vs
 
 HIMMELBLAU_MINIMA = [p.xy for p in landscapes.get("himmelblau").minima]
 
@@ -165,10 +165,10 @@ def test_rate_chart_fits_its_y_axis_to_the_losses_and_keeps_failed_rates_on_thei
         assert all(t["customdata"] == [i] * len(t["x"]) for t in marks)
 
 
-def test_a_failed_rate_opens_that_run_and_runs_with_one_label_get_rows_of_their_own():
+def test_a_failed_rate_opens_that_run_and_namesakes_get_rows_of_their_own():
     s, figure = rate_case(RunSpec("sgd", 0.1), RunSpec("sgd", 0.2))
-    assert figure["layout"]["yaxis2"]["categoryarray"] == ["SGD (2)", "SGD (1)"]
-    mark = next(t for t in figure["data"] if t.get("yaxis") == "y2" and t["y"][0] == "SGD (2)")
+    assert figure["layout"]["yaxis2"]["categoryarray"] == ["SGD · η=0.2", "SGD · η=0.1"]
+    mark = next(t for t in figure["data"] if t.get("yaxis") == "y2" and t["y"][0] == "SGD · η=0.2")
     opened = vs.rate_target(s, {"customdata": mark["customdata"][0], "x": mark["x"][0]})
     assert opened.runs[0].lr == float(f"{mark['x'][0]:.6g}") > 0.5
 

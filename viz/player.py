@@ -27,12 +27,12 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-import landscapes
-import trajectories as tr
-from trajectories.api import RunRecord
-from trajectories.scenario import RunSpec, Scenario
-from viz.landscape import POINT_STYLES, grid
-from viz.thinning import kept_steps
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories.api import RunRecord
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.viz.landscape import POINT_STYLES, grid
+from gradscape.viz.thinning import kept_steps
 
 GRID_N = 160
 RUN_CACHE_BYTES = 256 * 2**20

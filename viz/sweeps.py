@@ -16,12 +16,12 @@ from typing import Callable
 
 import numpy as np
 
-import landscapes
-import optimizers
-from trajectories import engine, sweeps
-from trajectories.scenario import Scenario
-from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
-from viz.player import TraceCache, encode_array
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape.trajectories import engine, sweeps
+from gradscape.trajectories.scenario import Scenario
+from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
+from gradscape.viz.player import TraceCache, encode_array
 
 Progress = Callable[[float], None]
 KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
