@@ -21,7 +21,7 @@ from gradscape.optimizers.adaptive_moment import (
     RADAM_INFO,
     YOGI_INFO,
 )
-from gradscape.optimizers.base import GradientTransformation, Hyper, OptimizerInfo
+from gradscape.optimizers.base import FAMILIES, GradientTransformation, Hyper, OptimizerInfo
 from gradscape.optimizers.bounded import ADABOUND_INFO, ADAMOD_INFO, AMSBOUND_INFO, DIFFGRAD_INFO
 from gradscape.optimizers.momentum_variants import AGGMO_INFO, LARS_INFO, PNM_INFO
 from gradscape.optimizers.ranger import LOOKAHEAD_YOGI_INFO, RANGER21_INFO, RANGER_INFO
@@ -87,4 +87,4 @@ def get(key: str) -> OptimizerInfo:
     raise ValueError(f"unknown optimizer '{key}' (known: {', '.join(REGISTRY)})")
 
 
-__all__ = ["REGISTRY", "get", "GradientTransformation", "Hyper", "OptimizerInfo"]
+__all__ = ["FAMILIES", "REGISTRY", "get", "GradientTransformation", "Hyper", "OptimizerInfo"]

@@ -159,6 +159,7 @@ def bias_correction(decay: Scalar, count: jax.Array, dtype: Any) -> jax.Array:
     return 1.0 - jnp.asarray(decay, dtype) ** count.astype(dtype)
 
 
+FAMILIES = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers")
 LR_HYPER = Hyper("learning_rate", 1e-2, 1e-5, 10.0, log=True, label="η", help="learning rate η₀")
 
 
@@ -187,6 +188,10 @@ class OptimizerInfo:
     stochastic: bool = False
     options: dict = field(default_factory=dict)
     run_length: str = ""
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise ValueError(f"optimizer {self.key}: unknown family {self.family!r} (known: {', '.join(FAMILIES)})")
 
     def defaults(self) -> dict[str, float]:
         return {h.name: h.default for h in self.hypers}
