@@ -108,12 +108,8 @@ class Maps:
 
 
 def reference_loss(landscape: str) -> float | None:
-    """f* = the lowest loss at a known minimum (None when none is known)."""
-    ls = landscapes.get(landscape)
-    if not ls.minima:
-        return None
-    pts = np.array([p.xy for p in ls.minima]).T
-    return float(np.min(np.asarray(ls.f(pts))))
+    """f* of the landscape (`Landscape.f_star`; None when no minimum is known)."""
+    return landscapes.get(landscape).f_star
 
 
 def loss_gap(landscape: str, loss: np.ndarray) -> np.ndarray:
