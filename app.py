@@ -1,4 +1,4 @@
-"""optiviz: watch gradient-descent optimizers and learning-rate schedules move on 2-D landscapes.
+"""gradscape: watch gradient-descent optimizers and learning-rate schedules move on 2-D landscapes.
 
 Start with `streamlit run app.py`: it serves navigation.py (the pages) and warms the Playground's
 default scenario at server start, before the first visitor.
@@ -21,7 +21,10 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
-from ui import assets, routing
+from gradscape.trajectories import runtime
+from gradscape.ui import assets, routing
+
+runtime.configure()
 
 PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui")
 # Streamlit's component serializer imports these on the first player drawn, to ask whether any
@@ -35,13 +38,13 @@ def import_app_modules() -> None:
     for name in LAZY_LIBRARIES:
         importlib.import_module(name)
     for name in PACKAGES:
-        package = importlib.import_module(name)
-        for module in pkgutil.walk_packages(package.__path__, f"{name}."):
+        package = importlib.import_module(f"gradscape.{name}")
+        for module in pkgutil.walk_packages(package.__path__, f"gradscape.{name}."):
             importlib.import_module(module.name)
 
 
 def _warm() -> None:
-    from ui import warmup
+    from gradscape.ui import warmup
 
     warmup.warm()
 
@@ -50,7 +53,7 @@ def _warm() -> None:
 async def warm_at_start(_app):
     import_app_modules()
     assets.plotly_url()
-    threading.Thread(target=_warm, name="optiviz-warm-up", daemon=True).start()
+    threading.Thread(target=_warm, name="gradscape-warm-up", daemon=True).start()
     yield
 
 

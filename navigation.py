@@ -1,4 +1,4 @@
-"""optiviz's page script: the navigation between the views (each lives in pages/).
+"""gradscape's page script: the navigation between the views (each lives in pages/).
 
 `streamlit run app.py` serves this script through app.py's `st.App`, which warms the default
 scenario at server start; tests (AppTest) run this script directly.
@@ -6,10 +6,11 @@ scenario at server start; tests (AppTest) run this script directly.
 
 import streamlit as st
 
-import trajectories  # noqa: F401  (JAX runtime settings before anything computes)
-from ui.frame import app_icon
-from ui.routing import DEFAULT_PAGE_PATH
+from gradscape.trajectories import runtime
+from gradscape.ui.frame import app_icon
+from gradscape.ui.routing import DEFAULT_PAGE_PATH
 
+runtime.configure()  # once per process: float64 available, one XLA device per core, the compilation cache
 app_icon()
 navigation = st.navigation(
     [

@@ -1,10 +1,15 @@
-"""Timing helpers shared by the benchmarks: median of repeats, after a warm-up call."""
+"""Timing helpers shared by the benchmarks: median of repeats, after a warm-up call. Importing it
+configures JAX as the app does at its start (the benchmarks are scripts, not a library)."""
 
 from __future__ import annotations
 
 import statistics
 import time
 from typing import Callable
+
+from gradscape.trajectories import runtime
+
+runtime.configure()
 
 
 def median_seconds(fn: Callable[[], object], repeats: int = 20, warmup: int = 2) -> float:

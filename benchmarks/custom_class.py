@@ -40,7 +40,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.playground import connect, load, percentile, process_cpu_s, wait_until_warm
-from landscapes.custom import EXAMPLES, link_fields, make_key
+from gradscape.landscapes.custom import EXAMPLES, link_fields, make_key
 from tests.e2e.harness import app_server
 
 MAX_SESSIONS = 30
@@ -73,9 +73,9 @@ def stage_costs(texts: list[str]) -> dict[str, dict[str, float]]:
     import jax
 
     jax.config.update("jax_enable_compilation_cache", False)
-    import landscapes
-    from trajectories.scenario import Scenario
-    from viz.player import landscape_asset, run_trace
+    from gradscape import landscapes
+    from gradscape.trajectories.scenario import Scenario
+    from gradscape.viz.player import landscape_asset, run_trace
 
     spent: dict[str, float] = {}
     jax.monitoring.register_event_duration_secs_listener(
@@ -247,8 +247,8 @@ def main() -> None:
     quiet = [Session(texts[-PER_SESSION:])]  # of the class's kind, not typed by the class
     sessions = [Session(texts[PER_SESSION * k: PER_SESSION * (k + 1)]) for k in range(args.sessions)]
     print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
-    with tempfile.TemporaryDirectory(prefix="optiviz-class-cache-") as cache:
-        os.environ["OPTIVIZ_CACHE_DIR"] = cache  # the server's compilation cache starts empty
+    with tempfile.TemporaryDirectory(prefix="gradscape-class-cache-") as cache:
+        os.environ["GRADSCAPE_CACHE_DIR"] = cache  # the server's compilation cache starts empty
         fresh = [f"{a} - 0.5*{b}" for a, b in zip(X_TERMS[:4], Y_TERMS[4:])]  # forms no session types
         stage_costs(fresh[:1])  # the process's own first typed landscape
         print_costs("1. one typed landscape of a new form", stage_costs(fresh[1:]))

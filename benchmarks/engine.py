@@ -14,10 +14,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-import trajectories as tr
+from gradscape import trajectories as tr
 from benchmarks.common import fmt, median_seconds
-from landscapes.classic import rosenbrock
-from trajectories import engine
+from gradscape.landscapes.classic import rosenbrock
+from gradscape.trajectories import engine
 
 LR, START = 0.01, (-1.5, 2.0)
 

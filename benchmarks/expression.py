@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 
 from benchmarks.common import fmt, median_seconds
-from landscapes import custom
-from landscapes.expression import MAX_DEPTH, ExpressionError, parse
+from gradscape.landscapes import custom
+from gradscape.landscapes.expression import MAX_DEPTH, ExpressionError, parse
 
 INPUTS = {
     "longest sum (499 chars)": "+".join(["x"] * 100) + "+y*" + "+".join(["x"] * 40)[:196],

@@ -16,7 +16,7 @@ import os
 
 from benchmarks.playground import LR_KEY, rerun_request, connect, until_finished, wait_until_warm
 from tests.e2e.harness import app_server
-from ui.widgets import log_options
+from gradscape.ui.widgets import log_options
 
 RERUNS = 500
 STEPS = (300, 500, 1000)

@@ -19,9 +19,9 @@ import numpy as np
 import torch
 
 from benchmarks.common import fmt, median_seconds
-from trajectories import engine
-from trajectories import network as nw
-from trajectories import network_views as nv
+from gradscape.trajectories import engine
+from gradscape.trajectories import network as nw
+from gradscape.trajectories import network_views as nv
 
 PROBLEM = nw.NetworkProblem(model="mlp", dataset="spirals", hidden=16, n_points=512, batch_size=64).checked()
 RUNS = (nw.NetRun("sgd", 0.5), nw.NetRun("momentum", 0.1), nw.NetRun("adam", 0.01), nw.NetRun("rmsprop", 0.003))

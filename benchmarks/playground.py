@@ -31,9 +31,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.e2e.harness import app_server, launch_chromium, wait_for_app
-from trajectories.scenario import RunSpec, Scenario, to_query
-from ui import warmup
-from ui.widgets import log_options
+from gradscape.trajectories.scenario import RunSpec, Scenario, to_query
+from gradscape.ui import warmup
+from gradscape.ui.widgets import log_options
 
 SIX_RUNS = Scenario(
     runs=(

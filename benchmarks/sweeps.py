@@ -19,11 +19,11 @@ import numpy as np
 import optax
 
 from benchmarks.common import fmt, median_seconds
-from landscapes.classic import himmelblau, rosenbrock
-from trajectories import sweeps
-from trajectories.scenario import RunSpec, Scenario
-from trajectories.sweep_scenario import Axis, SweepScenario
-from viz import sweeps as vs
+from gradscape.landscapes.classic import himmelblau, rosenbrock
+from gradscape.trajectories import sweeps
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.trajectories.sweep_scenario import Axis, SweepScenario
+from gradscape.viz import sweeps as vs
 
 STEPS = 500
 

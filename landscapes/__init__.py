@@ -6,10 +6,10 @@ in a module, then add one `Landscape(...)` entry below. Notable points are check
 
 from __future__ import annotations
 
-from landscapes import classic as c
-from landscapes import custom
-from landscapes.base import DataSet, Landscape, OnlineProblem, Point
-from landscapes.data import REGRESSION_DATA, least_squares, linear_regression, reddi
+from gradscape.landscapes import classic as c
+from gradscape.landscapes import custom
+from gradscape.landscapes.base import DataSet, Landscape, OnlineProblem, Point
+from gradscape.landscapes.data import REGRESSION_DATA, least_squares, linear_regression, reddi
 
 _W, _B = least_squares()
 

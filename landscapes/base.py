@@ -7,6 +7,7 @@ batch of trajectories or a plotting grid without vmap.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -92,6 +93,14 @@ class Landscape:
         mx, my = margin * (x1 - x0), margin * (y1 - y0)
         x, y = xy
         return x0 - mx <= x <= x1 + mx and y0 - my <= y <= y1 + my
+
+    @functools.cached_property
+    def f_star(self) -> float | None:
+        """f*: the lowest value at a catalogued minimum, None when none is known. Every "f − f*" the
+        app shows (the loss-gap panel, the sweeps, the lessons) subtracts this one number."""
+        if not self.minima:
+            return None
+        return float(np.min(self.values(np.array([[p.x for p in self.minima], [p.y for p in self.minima]]))))
 
     def values(self, p) -> np.ndarray:
         """f at points p (2, ...), evaluated now, as NumPy float64 (in NumPy where the landscape has `numpy_f`)."""

@@ -27,10 +27,10 @@ from typing import Callable
 
 import numpy as np
 
-from landscapes import jets, stationary
-from landscapes.base import Form, Landscape
-from landscapes.fair_queue import FairQueue, Job, QueueFull
-from landscapes.expression import ExpressionError, Node, form_objective, latex, normalize, objective, parse, split_numbers
+from gradscape.landscapes import jets, stationary
+from gradscape.landscapes.base import Form, Landscape
+from gradscape.landscapes.fair_queue import FairQueue, Job, QueueFull
+from gradscape.landscapes.expression import ExpressionError, Node, form_objective, latex, normalize, objective, parse, split_numbers
 
 PREFIX = "custom:"
 MAX_CACHED = 256  # a Landscape is small (tree, points); compiled programs live in the engine's own LRUs

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from landscapes.base import DataSet
+from gradscape.landscapes.base import DataSet
 
 N_SAMPLES, TRUE_W, TRUE_B, NOISE, SEED = 256, 2.0, 1.0, 0.5, 2024
 

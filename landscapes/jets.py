@@ -15,7 +15,7 @@ from typing import Callable, Union
 
 import numpy as np
 
-from landscapes.expression import CONSTANTS, VARIABLES, Call, Name, Neg, Node, Num, whole_exponent
+from gradscape.landscapes.expression import CONSTANTS, VARIABLES, Call, Name, Neg, Node, Num, whole_exponent
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from landscapes.base import Point
+from gradscape.landscapes.base import Point
 
 SEEDS_PER_AXIS = 16
 ITERATIONS = 40

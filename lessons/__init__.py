@@ -2,7 +2,7 @@
 
 Pure Python over the engine (no Streamlit). A page uses:
 
-    import lessons
+    from gradscape import lessons
     for lesson in lessons.LESSONS:          # in order, 1 … 14
         lesson.slug, lesson.title, lesson.question, lesson.setup, lesson.look_for,
         lesson.claim, lesson.source        # text
@@ -21,13 +21,13 @@ Pure Python over the engine (no Streamlit). A page uses:
 
 from __future__ import annotations
 
-from lessons.adaptive import ADAGRAD, ADAMOD, REDDI, WARMUP
-from lessons.base import Check, Finding, Lesson
-from lessons.gradient_descent import BATCH_SIZE, GRADIENT_NOISE, ILL_CONDITIONING, LOOKAHEAD
-from lessons.networks import NETWORKS
-from lessons.race import RACE
-from lessons.schedule_landscapes import CANYON, LOCAL_MINIMA, PLATEAU, SADDLES
-from viz.lines import Chart, Series
+from gradscape.lessons.adaptive import ADAGRAD, ADAMOD, REDDI, WARMUP
+from gradscape.lessons.base import Check, Finding, Lesson
+from gradscape.lessons.gradient_descent import BATCH_SIZE, GRADIENT_NOISE, ILL_CONDITIONING, LOOKAHEAD
+from gradscape.lessons.networks import NETWORKS
+from gradscape.lessons.race import RACE
+from gradscape.lessons.schedule_landscapes import CANYON, LOCAL_MINIMA, PLATEAU, SADDLES
+from gradscape.viz.lines import Chart, Series
 
 LESSONS: tuple[Lesson, ...] = (
     ILL_CONDITIONING,

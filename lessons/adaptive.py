@@ -7,15 +7,15 @@ import math
 
 import numpy as np
 
-import landscapes
-import optimizers
-import trajectories as tr
-from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
-from lessons.measures import best_value, count_global, fmt, listing, nearest_minimum, settle_step
-from schedules.presets import NOAM_WARMUPS, SGDR_RESTARTS, Preset
-from trajectories import engine
-from trajectories.scenario import RunSpec
-from viz.lines import Chart, Series
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import trajectories as tr
+from gradscape.lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
+from gradscape.lessons.measures import best_value, count_global, fmt, listing, nearest_minimum, settle_step
+from gradscape.schedules.presets import NOAM_WARMUPS, SGDR_RESTARTS, Preset
+from gradscape.trajectories import engine
+from gradscape.trajectories.scenario import RunSpec
+from gradscape.viz.lines import Chart, Series
 
 # 6 ─ Reddi's online problem ─────────────────────────────────────────────────────────────────
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import trajectories as tr
-from trajectories.net_scenario import NetScenario
-from trajectories.scenario import RunSpec, Scenario, run_labels, to_query
-from viz.lines import Chart
+from gradscape import trajectories as tr
+from gradscape.trajectories.net_scenario import NetScenario
+from gradscape.trajectories.scenario import RunSpec, Scenario, run_labels, to_query
+from gradscape.viz.lines import Chart
 
 Box = tuple[tuple[float, float], tuple[float, float]]
 

@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-import landscapes
-from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
-from lessons.measures import (
+from gradscape import landscapes
+from gradscape.lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
+from gradscape.lessons.measures import (
     as_number,
     best_value,
     curvature,
@@ -27,9 +27,9 @@ from lessons.measures import (
     settle_step,
     sign_changes,
 )
-from trajectories import ends
-from trajectories.scenario import RunSpec
-from viz.lines import Chart, Series
+from gradscape.trajectories import ends
+from gradscape.trajectories.scenario import RunSpec
+from gradscape.viz.lines import Chart, Series
 
 SETTLE_SHARE = 0.1
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessons.base import Check, Finding, Lesson
-from lessons.measures import fmt
-from trajectories import network as nw
-from trajectories.network import NetworkProblem
-from trajectories import network_views as nv
-from trajectories.net_scenario import NetScenario
-from trajectories.scenario import RunSpec, run_labels
-from viz.lines import Chart, Series
+from gradscape.lessons.base import Check, Finding, Lesson
+from gradscape.lessons.measures import fmt
+from gradscape.trajectories import network as nw
+from gradscape.trajectories.network import NetworkProblem
+from gradscape.trajectories import network_views as nv
+from gradscape.trajectories.net_scenario import NetScenario
+from gradscape.trajectories.scenario import RunSpec, run_labels
+from gradscape.viz.lines import Chart, Series
 
 NET = NetScenario(NetworkProblem(n_points=256, hidden=8), steps=500, plane="pca-mean",
                   runs=(RunSpec("sgd", 0.5), RunSpec("adam", 0.01)))

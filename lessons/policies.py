@@ -4,8 +4,8 @@ that the lessons and the Schedules page draw the same curves."""
 
 from __future__ import annotations
 
-from schedules.presets import FIVE_POLICIES
-from trajectories.scenario import RunSpec
+from gradscape.schedules.presets import FIVE_POLICIES
+from gradscape.trajectories.scenario import RunSpec
 
 NAMES = ("constant", "step", "cosine", "SGDR", "warmup-cosine")  # short names, in the preset's order
 COLORS = ("#e6194b", "#f58231", "#3cb44b", "#911eb4", "#4363d8")

@@ -11,14 +11,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import landscapes
-import optimizers
-import trajectories as tr
-from lessons.adaptive import radam_switch
-from lessons.base import Check, Finding, Lesson, scenario
-from lessons.measures import as_number, first_step, fmt, settle_step
-from trajectories import engine
-from trajectories.scenario import RunSpec
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import trajectories as tr
+from gradscape.lessons.adaptive import radam_switch
+from gradscape.lessons.base import Check, Finding, Lesson, scenario
+from gradscape.lessons.measures import as_number, first_step, fmt, settle_step
+from gradscape.trajectories import engine
+from gradscape.trajectories.scenario import RunSpec
 
 LANDSCAPE, START, STEPS, RADIUS = "beale", (1.0, 1.5), 500, 0.01
 RATE_FACTORS = (0.1, 0.3, 1.0, 3.0, 10.0)  # × the catalogue's default rate

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import numpy as np
 
-import landscapes
-import trajectories as tr
-from landscapes.classic import CLIFF_AT
-from lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
-from lessons.measures import (
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.landscapes.classic import CLIFF_AT
+from gradscape.lessons.base import Check, Finding, Lesson, labels, run, run_all, scenario
+from gradscape.lessons.measures import (
     as_number,
     best_value,
     curvature,
@@ -22,9 +22,9 @@ from lessons.measures import (
     loss_at,
     settle_step,
 )
-from lessons.policies import DESCRIPTION, NAMES, PARAMS, five_policies
-from trajectories import ends, engine
-from trajectories.scenario import RunSpec, Scenario
+from gradscape.lessons.policies import DESCRIPTION, NAMES, PARAMS, five_policies
+from gradscape.trajectories import ends, engine
+from gradscape.trajectories.scenario import RunSpec, Scenario
 
 CONSTANT, STEP, COSINE, SGDR, WARMUP = range(5)
 

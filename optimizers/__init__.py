@@ -6,9 +6,9 @@ its hyperparameters as keyword arguments, and an `OptimizerInfo`), then add one 
 
 from __future__ import annotations
 
-from optimizers.adam import ADAM_INFO
-from optimizers.adaptive_lr import ADADELTA_INFO, ADAGRAD_INFO, RMSPROP_CENTERED_INFO, RMSPROP_INFO
-from optimizers.adaptive_moment import (
+from gradscape.optimizers.adam import ADAM_INFO
+from gradscape.optimizers.adaptive_lr import ADADELTA_INFO, ADAGRAD_INFO, RMSPROP_CENTERED_INFO, RMSPROP_INFO
+from gradscape.optimizers.adaptive_moment import (
     ADABELIEF_INFO,
     ADAMAX_INFO,
     ADAMW_INFO,
@@ -21,13 +21,13 @@ from optimizers.adaptive_moment import (
     RADAM_INFO,
     YOGI_INFO,
 )
-from optimizers.base import GradientTransformation, Hyper, OptimizerInfo
-from optimizers.bounded import ADABOUND_INFO, ADAMOD_INFO, AMSBOUND_INFO, DIFFGRAD_INFO
-from optimizers.momentum_variants import AGGMO_INFO, LARS_INFO, PNM_INFO
-from optimizers.ranger import LOOKAHEAD_YOGI_INFO, RANGER21_INFO, RANGER_INFO
-from optimizers.sgd import MOMENTUM_INFO, NESTEROV_INFO, SGD_INFO
-from optimizers.swats import SWATS_INFO
-from optimizers.wrappers import (
+from gradscape.optimizers.base import FAMILIES, GradientTransformation, Hyper, OptimizerInfo
+from gradscape.optimizers.bounded import ADABOUND_INFO, ADAMOD_INFO, AMSBOUND_INFO, DIFFGRAD_INFO
+from gradscape.optimizers.momentum_variants import AGGMO_INFO, LARS_INFO, PNM_INFO
+from gradscape.optimizers.ranger import LOOKAHEAD_YOGI_INFO, RANGER21_INFO, RANGER_INFO
+from gradscape.optimizers.sgd import MOMENTUM_INFO, NESTEROV_INFO, SGD_INFO
+from gradscape.optimizers.swats import SWATS_INFO
+from gradscape.optimizers.wrappers import (
     CLIP_NORM_INFO,
     CLIP_VALUE_INFO,
     GRADIENT_NOISE_INFO,
@@ -87,4 +87,4 @@ def get(key: str) -> OptimizerInfo:
     raise ValueError(f"unknown optimizer '{key}' (known: {', '.join(REGISTRY)})")
 
 
-__all__ = ["REGISTRY", "get", "GradientTransformation", "Hyper", "OptimizerInfo"]
+__all__ = ["FAMILIES", "REGISTRY", "get", "GradientTransformation", "Hyper", "OptimizerInfo"]

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from optimizers.base import (
+from gradscape.optimizers.base import (
     GradientTransformation,
     Hyper,
     LearningRate,

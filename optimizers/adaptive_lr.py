@@ -24,7 +24,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from optimizers.base import (
+from gradscape.optimizers.base import (
     GradientTransformation,
     Hyper,
     LearningRate,
@@ -36,7 +36,7 @@ from optimizers.base import (
     tree_map,
     zeros_like,
 )
-from optimizers.sgd import trace
+from gradscape.optimizers.sgd import trace
 
 
 class SumOfSquaresState(NamedTuple):

@@ -20,6 +20,8 @@ from typing import Any, Callable, NamedTuple, Union
 import jax
 import jax.numpy as jnp
 
+from gradscape.hyper import Hyper
+
 Params = Any
 Updates = Any
 State = Any
@@ -157,38 +159,7 @@ def bias_correction(decay: Scalar, count: jax.Array, dtype: Any) -> jax.Array:
     return 1.0 - jnp.asarray(decay, dtype) ** count.astype(dtype)
 
 
-@dataclass(frozen=True)
-class Hyper:
-    """A tunable number: default, slider range, log scale or not, and a short help text."""
-
-    name: str
-    default: float
-    low: float
-    high: float
-    log: bool = False
-    label: str = ""
-    help: str = ""
-    integer: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.low <= self.default <= self.high:
-            raise ValueError(f"{self.name}: default {self.default} outside [{self.low}, {self.high}]")
-
-    def check(self, value: float, owner: str) -> float:
-        """Validate one value; raise ValueError naming the parameter."""
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{owner}: parameter '{self.name}' must be a number, got {value!r}") from None
-        if v != v or v in (float("inf"), float("-inf")):
-            raise ValueError(f"{owner}: parameter '{self.name}' must be finite, got {value!r}")
-        if not self.low <= v <= self.high:
-            raise ValueError(f"{owner}: parameter '{self.name}' = {v:g} is outside [{self.low:g}, {self.high:g}]")
-        if self.integer and v != int(v):
-            raise ValueError(f"{owner}: parameter '{self.name}' must be a whole number, got {v:g}")
-        return v
-
-
+FAMILIES = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers")
 LR_HYPER = Hyper("learning_rate", 1e-2, 1e-5, 10.0, log=True, label="η", help="learning rate η₀")
 
 
@@ -217,6 +188,10 @@ class OptimizerInfo:
     stochastic: bool = False
     options: dict = field(default_factory=dict)
     run_length: str = ""
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise ValueError(f"optimizer {self.key}: unknown family {self.family!r} (known: {', '.join(FAMILIES)})")
 
     def defaults(self) -> dict[str, float]:
         return {h.name: h.default for h in self.hypers}

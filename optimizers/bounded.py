@@ -30,8 +30,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from optimizers.adam import B1, B2, EPS, ScaleByAdamState, scale_by_adam
-from optimizers.base import (
+from gradscape.optimizers.adam import B1, B2, EPS, ScaleByAdamState, scale_by_adam
+from gradscape.optimizers.base import (
     GradientTransformation,
     Hyper,
     LearningRate,

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from optimizers.base import (
+from gradscape.optimizers.base import (
     EmptyState,
     GradientTransformation,
     Params,

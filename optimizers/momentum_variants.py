@@ -25,7 +25,7 @@ from typing import NamedTuple, Sequence
 import jax
 import jax.numpy as jnp
 
-from optimizers.base import (
+from gradscape.optimizers.base import (
     EmptyState,
     GradientTransformation,
     Hyper,
@@ -41,7 +41,7 @@ from optimizers.base import (
     tree_map,
     zeros_like,
 )
-from optimizers.sgd import MU, trace
+from gradscape.optimizers.sgd import MU, trace
 
 FAMILY = "multi-buffer / wrappers"
 

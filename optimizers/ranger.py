@@ -31,8 +31,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from optimizers.adaptive_moment import RADAM_INFO, YOGI_INFO
-from optimizers.base import (
+from gradscape.optimizers.adaptive_moment import RADAM_INFO, YOGI_INFO
+from gradscape.optimizers.base import (
     GradientTransformation,
     Hyper,
     LearningRate,
@@ -48,9 +48,9 @@ from optimizers.base import (
     tree_map,
     zeros_like,
 )
-from optimizers.gradient_ops import adaptive_grad_clip, centralize
-from optimizers.momentum_variants import PNMState, scale_by_pnm
-from optimizers.wrappers import WRAPPERS, lookahead, wrap
+from gradscape.optimizers.gradient_ops import adaptive_grad_clip, centralize
+from gradscape.optimizers.momentum_variants import PNMState, scale_by_pnm
+from gradscape.optimizers.wrappers import WRAPPERS, lookahead, wrap
 
 WARMDOWN_START = 0.72
 WARMDOWN_MIN_LR = 3e-5

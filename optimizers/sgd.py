@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import jax
 
-from optimizers.base import (
+from gradscape.optimizers.base import (
     GradientTransformation,
     Hyper,
     LearningRate,

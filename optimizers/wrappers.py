@@ -37,7 +37,7 @@ from typing import Callable, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from optimizers.base import (
+from gradscape.optimizers.base import (
     GradientTransformation,
     Hyper,
     OptimizerInfo,
@@ -48,8 +48,8 @@ from optimizers.base import (
     safe_increment,
     tree_map,
 )
-from optimizers.gradient_ops import add_gradient_noise, clip_by_norm, clip_by_value
-from optimizers.sgd import MOMENTUM_INFO, SGD_INFO
+from gradscape.optimizers.gradient_ops import add_gradient_noise, clip_by_norm, clip_by_value
+from gradscape.optimizers.sgd import MOMENTUM_INFO, SGD_INFO
 
 FAMILY = "multi-buffer / wrappers"
 

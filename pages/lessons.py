@@ -14,19 +14,19 @@ from dataclasses import replace
 
 import streamlit as st
 
-import lessons
-from lessons.base import Finding, Lesson
-from lessons.references import cited
-from trajectories.net_scenario import to_query as net_query
-from ui import player, presentation
-from ui.export_menu import export_menu
-from ui.frame import page_frame
-from ui.markdown import short_plain
-from trajectories.scenario import Scenario
-from ui.share import share_box
-from ui.state import link_query, unused_keys
-from viz.player import RunTrace, run_trace
-from viz.starts import by_start, starts_summary
+from gradscape import lessons
+from gradscape.lessons.base import Finding, Lesson
+from gradscape.lessons.references import cited
+from gradscape.trajectories.net_scenario import to_query as net_query
+from gradscape.ui import player, presentation
+from gradscape.ui.export_menu import export_menu
+from gradscape.ui.frame import page_frame
+from gradscape.ui.markdown import short_plain
+from gradscape.trajectories.scenario import Scenario
+from gradscape.ui.share import share_box
+from gradscape.ui.state import link_query, unused_keys
+from gradscape.viz.player import RunTrace, run_trace
+from gradscape.viz.starts import by_start, starts_summary
 
 PLAYER_KEY = "lesson.player"
 COLOUR_KEY = "lesson.colour"

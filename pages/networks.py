@@ -12,20 +12,20 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from trajectories import net_scenario as ns
-from trajectories import network as nw
-from trajectories import network_views as nv
-from ui import assets, presentation
-from ui import player as ui_player
-from ui.export_menu import export_menu
-from ui.frame import page_frame
-from ui.handover import NETWORK_PREFIX, to_playground
-from ui.landscape_picker import leave_network
-from ui.net_editor import NetEditor
-from ui.share import share_box
-from ui.state import ScenarioState
-from viz import network as vn
-from viz.player import LandscapeAsset
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories import network as nw
+from gradscape.trajectories import network_views as nv
+from gradscape.ui import assets, presentation
+from gradscape.ui import player as ui_player
+from gradscape.ui.export_menu import export_menu
+from gradscape.ui.frame import page_frame
+from gradscape.ui.handover import NETWORK_PREFIX, to_playground
+from gradscape.ui.landscape_picker import leave_network
+from gradscape.ui.net_editor import NetEditor
+from gradscape.ui.share import share_box
+from gradscape.ui.state import ScenarioState
+from gradscape.viz import network as vn
+from gradscape.viz.player import LandscapeAsset
 
 PREFIX = NETWORK_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"

@@ -7,17 +7,17 @@ import sys
 
 import streamlit as st
 
-import optimizers
-import trajectories as tr
-from trajectories.scenario import PALETTE
-from ui.frame import page_frame
-from ui.guard import COMPUTE_ERRORS, failure
-from ui.landscape_picker import landscape_picker, seed_picker
-from ui.state import warn_unused_link
-from trajectories.engine import LR_RANGE
-from ui.widgets import hyper_slider, log_slider
-from viz.figures import contour_figure
-from viz.internals import internals_figures
+from gradscape import optimizers
+from gradscape import trajectories as tr
+from gradscape.trajectories.scenario import PALETTE
+from gradscape.ui.frame import page_frame
+from gradscape.ui.guard import COMPUTE_ERRORS, failure
+from gradscape.ui.landscape_picker import landscape_picker, seed_picker
+from gradscape.ui.state import warn_unused_link
+from gradscape.trajectories.engine import LR_RANGE
+from gradscape.ui.widgets import hyper_slider, log_slider
+from gradscape.viz.figures import contour_figure
+from gradscape.viz.internals import internals_figures
 
 FAMILY_ORDER = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers")
 KEYS = sorted(optimizers.REGISTRY, key=lambda k: (FAMILY_ORDER.index(optimizers.get(k).family) if optimizers.get(k).family in FAMILY_ORDER else 9, optimizers.get(k).name))

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-import landscapes
-from trajectories.scenario import Scenario, to_query
-from trajectories.sweep_scenario import for_run
-from trajectories.sweep_scenario import to_query as sweep_query
-from ui import player, presentation, rates, warmup
-from ui.export_menu import export_menu
-from ui.guard import COMPUTE_ERRORS, failure
-from ui.frame import page_frame
-from ui.handover import PLAYGROUND_PREFIX, to_network
-from ui.markdown import plain, short_plain
-from ui.run_editor import Editor, click_handler
-from ui.share import share_box
-from ui.state import ScenarioState
-from viz.player import run_trace
-from viz.results_table import results_html
+from gradscape import landscapes
+from gradscape.trajectories.scenario import Scenario, to_query
+from gradscape.trajectories.sweep_scenario import for_run
+from gradscape.trajectories.sweep_scenario import to_query as sweep_query
+from gradscape.ui import player, presentation, rates, warmup
+from gradscape.ui.export_menu import export_menu
+from gradscape.ui.guard import COMPUTE_ERRORS, failure
+from gradscape.ui.frame import page_frame
+from gradscape.ui.handover import PLAYGROUND_PREFIX, to_network
+from gradscape.ui.markdown import plain, short_plain
+from gradscape.ui.run_editor import Editor, click_handler
+from gradscape.ui.share import share_box
+from gradscape.ui.state import ScenarioState
+from gradscape.viz.player import run_trace
+from gradscape.viz.results_table import results_html
 
 PREFIX = PLAYGROUND_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"

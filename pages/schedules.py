@@ -11,17 +11,17 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-import schedules
-from schedules.presets import PRESETS as RAW_PRESETS
-import trajectories as tr
-from trajectories.scenario import MAX_RUNS, PALETTE, RUN_KEY, RunSpec, Scenario, from_query, to_query
-from ui.frame import page_frame
-from ui.guard import COMPUTE_ERRORS, failure
-from ui.markdown import short_plain
-from ui.state import link_query, unused_keys
-from trajectories.engine import LR_RANGE
-from ui.widgets import hyper_slider, log_slider
-from viz.lines import Series, line_figure
+from gradscape import schedules
+from gradscape.schedules.presets import PRESETS as RAW_PRESETS
+from gradscape import trajectories as tr
+from gradscape.trajectories.scenario import MAX_RUNS, PALETTE, RUN_KEY, RunSpec, Scenario, from_query, to_query
+from gradscape.ui.frame import page_frame
+from gradscape.ui.guard import COMPUTE_ERRORS, failure
+from gradscape.ui.markdown import short_plain
+from gradscape.ui.state import link_query, unused_keys
+from gradscape.trajectories.engine import LR_RANGE
+from gradscape.ui.widgets import hyper_slider, log_slider
+from gradscape.viz.lines import Series, line_figure
 
 MIN_T = 10
 PAGE_KEYS = ("ls", "steps", "logy")  # and the runs: what this page reads from a link

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-import landscapes
+from gradscape import landscapes
 
-from trajectories.scenario import Scenario
-from trajectories.scenario import to_query as playground_query
-from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, to_query
-from ui import presentation, rates, sweep_map
-from ui.export_menu import export_menu
-from ui.frame import page_frame
-from ui.share import share_box
-from ui.sweep_controls import KIND_NAMES, SweepControls
-from viz import sweeps as vs
+from gradscape.trajectories.scenario import Scenario
+from gradscape.trajectories.scenario import to_query as playground_query
+from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, to_query
+from gradscape.ui import presentation, rates, sweep_map
+from gradscape.ui.export_menu import export_menu
+from gradscape.ui.frame import page_frame
+from gradscape.ui.share import share_box
+from gradscape.ui.sweep_controls import KIND_NAMES, SweepControls
+from gradscape.viz import sweeps as vs
 
 PREFIX = "sw"
 MAP_KEY = "sw.map"

@@ -7,11 +7,11 @@ one line below. A warmup variant of any entry is one line too: `with_linear_warm
 
 from __future__ import annotations
 
-from schedules.base import FAMILIES, ScheduleInfo
-from schedules.cyclical import EXP_RANGE, SAWTOOTH, SGDR, SIN, SIN2, SINEXP, STEP_SGDR, TRIANGULAR, TRIANGULAR2
-from schedules.piecewise import LINEAR_THEN_CONSTANT, MULTISTEP, STEP
-from schedules.plateau import PLATEAU
-from schedules.smooth import (
+from gradscape.schedules.base import FAMILIES, ScheduleInfo
+from gradscape.schedules.cyclical import EXP_RANGE, SAWTOOTH, SGDR, SIN, SIN2, SINEXP, STEP_SGDR, TRIANGULAR, TRIANGULAR2
+from gradscape.schedules.piecewise import LINEAR_THEN_CONSTANT, MULTISTEP, STEP
+from gradscape.schedules.plateau import PLATEAU
+from gradscape.schedules.smooth import (
     CONSTANT,
     COSINE,
     COSINE_EXPONENTIAL,
@@ -23,7 +23,7 @@ from schedules.smooth import (
     NOISY_LINEAR_COSINE,
     POLYNOMIAL,
 )
-from schedules.warmup import (
+from gradscape.schedules.warmup import (
     CONSTANT_WARMUP,
     LINEAR_WARMUP,
     NOAM,

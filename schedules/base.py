@@ -20,7 +20,7 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from optimizers.base import Hyper
+from gradscape.hyper import Hyper
 
 Array = jax.Array
 

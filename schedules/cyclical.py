@@ -10,9 +10,9 @@ from __future__ import annotations
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from optimizers.base import Hyper
-from schedules.base import Array, ScheduleInfo, as_rate_dtype, cycle, half_cosine, steps_hyper
-from schedules.smooth import MIN_RATIO
+from gradscape.hyper import Hyper
+from gradscape.schedules.base import Array, ScheduleInfo, as_rate_dtype, cycle, half_cosine, steps_hyper
+from gradscape.schedules.smooth import MIN_RATIO
 
 SMITH_CLR = "L. N. Smith. Cyclical Learning Rates for Training Neural Networks. WACV 2017"
 WU_SINE = (

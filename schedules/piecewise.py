@@ -8,8 +8,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from optimizers.base import Hyper
-from schedules.base import Array, ScheduleInfo, as_rate_dtype, safe_div, steps_hyper
+from gradscape.hyper import Hyper
+from gradscape.schedules.base import Array, ScheduleInfo, as_rate_dtype, safe_div, steps_hyper
 
 
 def step(k: ArrayLike, T: ArrayLike, lr: ArrayLike, alpha: ArrayLike, step_size: ArrayLike) -> Array:

@@ -19,9 +19,9 @@ from typing import NamedTuple
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from optimizers.base import Hyper
-from schedules.base import Array, ScheduleInfo, as_rate_dtype, steps_hyper
-from schedules.smooth import MIN_RATIO
+from gradscape.hyper import Hyper
+from gradscape.schedules.base import Array, ScheduleInfo, as_rate_dtype, steps_hyper
+from gradscape.schedules.smooth import MIN_RATIO
 
 TORCH_EPS = 1e-8  # reductions smaller than this (in absolute rate) are skipped, as in torch
 

@@ -10,8 +10,8 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from optimizers.base import Hyper
-from schedules.base import Array, ScheduleInfo, as_rate_dtype, half_cosine, run_fraction, steps_hyper
+from gradscape.hyper import Hyper
+from gradscape.schedules.base import Array, ScheduleInfo, as_rate_dtype, half_cosine, run_fraction, steps_hyper
 
 NOISE_DECAY = 0.55
 BELLO = "I. Bello, B. Zoph, V. Vasudevan, Q. Le. Neural Optimizer Search with Reinforcement Learning. ICML 2017"

@@ -19,9 +19,9 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from optimizers.base import Hyper
-from schedules.base import Array, ScheduleInfo, as_rate_dtype, half_cosine, safe_div, steps_hyper
-from schedules.smooth import CONSTANT, COSINE, QUARTER_COSINE
+from gradscape.hyper import Hyper
+from gradscape.schedules.base import Array, ScheduleInfo, as_rate_dtype, half_cosine, safe_div, steps_hyper
+from gradscape.schedules.smooth import CONSTANT, COSINE, QUARTER_COSINE
 
 LOW_RATIO = Hyper("low_ratio", 0.1, 0.0, 1.0, label="η_low/η₀", help="warmup rate as a fraction of η₀")
 GOYAL = "P. Goyal et al. Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour. 2017"

@@ -1,3 +1,5 @@
 """Shared test set-up: the engine's runtime settings (x64 available) before any JAX use."""
 
-import trajectories  # noqa: F401  (configures JAX: x64, CPU devices, compilation cache)
+from gradscape.trajectories import runtime
+
+runtime.configure()  # x64, CPU devices, compilation cache: before any JAX use

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import app
-from ui import assets, routing
-from viz.frontend import PLOTLY_SOURCE
+from gradscape.ui import assets, routing
+from gradscape.viz.frontend import PLOTLY_SOURCE
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from viz.axes import full_number, log_axis, log_ticks
-from viz.lines import Series, line_figure
+from gradscape.viz.axes import full_number, log_axis, log_ticks
+from gradscape.viz.lines import Series, line_figure
 
 
 def test_wide_ranges_are_labelled_in_decades_thinned_to_at_most_eight():

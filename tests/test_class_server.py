@@ -15,9 +15,10 @@ import pytest
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 import app
-import viz.player
-from trajectories.scenario import Scenario
-from viz.player import run_trace
+from gradscape.ui import warmup
+from gradscape.viz import player
+from gradscape.trajectories.scenario import Scenario
+from gradscape.viz.player import run_trace
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PACKAGES = ("app.py", "navigation.py", "pages", "ui", "viz", "trajectories", "landscapes", "optimizers", "schedules", "lessons")
@@ -32,25 +33,23 @@ def test_streamlit_serves_app_py_through_its_app_and_navigation_py_as_its_script
 @pytest.fixture
 def fresh_warmup(monkeypatch):
     """ui.warmup with its once-per-process state reset (the module is reloaded) and an empty run cache."""
-    import ui.warmup
-
-    monkeypatch.setattr(viz.player, "_CACHE", viz.player.TraceCache(viz.player.RUN_CACHE_BYTES))
-    yield importlib.reload(ui.warmup)
+    monkeypatch.setattr(player, "_CACHE", player.TraceCache(player.RUN_CACHE_BYTES))
+    yield importlib.reload(warmup)
     join_warmers()
-    importlib.reload(ui.warmup)
+    importlib.reload(warmup)
 
 
 def join_warmers() -> None:
     for thread in threading.enumerate():
-        if thread.name == "optiviz-warm-up":
+        if thread.name == "gradscape-warm-up":
             thread.join(120)
 
 
 def default_hits_and_misses() -> tuple[int, int]:
-    before = viz.player.cache_info()
+    before = player.cache_info()
     for i in range(len(Scenario().runs)):
         run_trace(Scenario(), i)
-    after = viz.player.cache_info()
+    after = player.cache_info()
     return after.hits - before.hits, after.misses - before.misses
 
 
@@ -83,14 +82,14 @@ def test_first_visit_warms_when_the_server_did_not(fresh_warmup, monkeypatch):
     assert default_hits_and_misses() == (len(Scenario().runs), 0)
     fresh_warmup.warm()  # a late server-start hook finds the work claimed
     join_warmers()
-    assert started == ["optiviz-warm-up"]
+    assert started == ["gradscape-warm-up"]
 
 
 FIRST_RUN_IMPORTS = """
 import sys
 import app
 from streamlit.testing.v1 import AppTest
-from ui import warmup
+from gradscape.ui import warmup
 
 app.import_app_modules()
 warmup._later = lambda: None

@@ -12,10 +12,10 @@ from pathlib import Path
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-import ui.landscape_picker as picker
-from ui.markdown import plain
-from landscapes import custom
-from landscapes.fair_queue import FairQueue
+from gradscape.ui import landscape_picker as picker
+from gradscape.ui.markdown import plain
+from gradscape.landscapes import custom
+from gradscape.landscapes.fair_queue import FairQueue
 from tests.test_fair_queue import held_queue
 from tests.test_playground_apptest import open_playground, results_table, run, scenario_of
 

@@ -14,15 +14,15 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import landscapes
-import trajectories as tr
-from landscapes import custom
-from landscapes.expression import ExpressionError
-from landscapes.fair_queue import FairQueue
-from landscapes.stationary import stationary_points
-from trajectories import engine
-from trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from viz import export, figures, landscape as viz_landscape, player, render
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.landscapes import custom
+from gradscape.landscapes.expression import ExpressionError
+from gradscape.landscapes.fair_queue import FairQueue
+from gradscape.landscapes.stationary import stationary_points
+from gradscape.trajectories import engine
+from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from gradscape.viz import export, figures, landscape as viz_landscape, player, render
 
 
 def ad_derivatives(f):
@@ -109,7 +109,7 @@ def test_a_bad_expression_in_a_link_names_the_problem_and_the_column():
 
 
 def custom_allowed() -> str:
-    from landscapes.expression import allowed_names
+    from gradscape.landscapes.expression import allowed_names
 
     return allowed_names()
 

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from jax import monitoring
 
-import landscapes
-import trajectories as tr
-from trajectories import ends, engine
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories import ends, engine
 
 
 class CompileCounter:
@@ -242,8 +242,8 @@ def test_unknown_names_raise():
 def test_run_length_reaches_optimizers_that_need_it():
     """Ranger21's warm-down depends on T: the engine passes the run's step count."""
     import jax.numpy as jnp
-    import optimizers
-    from landscapes.classic import booth
+    from gradscape import optimizers
+    from gradscape.landscapes.classic import booth
 
     info = optimizers.get("ranger21")
     assert "total_steps" not in info.defaults()

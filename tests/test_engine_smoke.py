@@ -8,10 +8,10 @@ recorded run per optimizer covers the recording path, second paths included.
 import numpy as np
 import pytest
 
-import landscapes
-import optimizers
-import trajectories as tr
-from trajectories.engine import RUNNING, STATIONARY
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import trajectories as tr
+from gradscape.trajectories.engine import RUNNING, STATIONARY
 
 
 @pytest.mark.parametrize("key", sorted(optimizers.REGISTRY))

@@ -22,12 +22,12 @@ import plotly.colors
 import pytest
 from PIL import Image
 
-import landscapes
-import lessons
-from trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from viz import animate, export, frontend, render
-from viz.jobs import DONE, FAILED, Busy, JobRunner
-from viz.player import decode_f32, run_trace
+from gradscape import landscapes
+from gradscape import lessons
+from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from gradscape.viz import animate, export, frontend, render
+from gradscape.viz.jobs import DONE, FAILED, Busy, JobRunner
+from gradscape.viz.player import decode_f32, run_trace
 
 SMALL = Scenario(runs=(RunSpec("adam", 0.05), RunSpec("sgd", 1e-3, schedule="cosine")), steps=60,
                  starts=((-1.5, 2.0), (1.5, 2.5)))
@@ -135,7 +135,7 @@ def test_html_is_titled_by_its_landscape_and_runs_and_links_back_to_the_scenario
 def test_a_link_back_only_ever_points_at_a_web_address(app_url):
     link = export.app_link(app_url, "sweeps", {"ls": "peaks"})
     assert link == f"{export.DEFAULT_APP_URL}sweeps?ls=peaks"
-    assert export.app_link("https://school.example/optiviz/", "", {"a": "1 2"}) == "https://school.example/optiviz/?a=1+2"
+    assert export.app_link("https://school.example/gradscape/", "", {"a": "1 2"}) == "https://school.example/gradscape/?a=1+2"
 
 
 def test_viridis_lookup_table_runs_through_plotly_stops():
@@ -189,7 +189,7 @@ def test_gif_and_mp4_have_the_frames_and_size_asked_for():
         warnings.simplefilter("always")
         mp4 = animate.animation(SMALL, traces, animate.AnimationSpec("mp4", 640, 360, 10, 7))
     assert not [w for w in caught if "fork" in str(w.message)]  # ffmpeg is spawned, the JAX process not forked
-    path = f"/tmp/optiviz-test-{threading.get_ident()}.mp4"
+    path = f"/tmp/gradscape-test-{threading.get_ident()}.mp4"
     with open(path, "wb") as fh:
         fh.write(mp4)
     reader = imageio_ffmpeg.read_frames(path)
@@ -217,7 +217,7 @@ def test_every_frame_of_an_animation_has_the_key_of_run_colours_and_labels(kind)
         image = Image.open(io.BytesIO(data))
         frames = [np.asarray(image.seek(i) or image.convert("RGB")) for i in range(image.n_frames)]
     else:
-        path = f"/tmp/optiviz-test-key-{threading.get_ident()}.mp4"
+        path = f"/tmp/gradscape-test-key-{threading.get_ident()}.mp4"
         with open(path, "wb") as fh:
             fh.write(data)
         reader = imageio_ffmpeg.read_frames(path)

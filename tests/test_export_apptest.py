@@ -9,8 +9,8 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from tests.test_playground_apptest import APP, TIMEOUT, scenario_of
-from trajectories.scenario import RunSpec, Scenario, to_query
-from viz import export
+from gradscape.trajectories.scenario import RunSpec, Scenario, to_query
+from gradscape.viz import export
 
 UPLOAD = "pg.export.upload"
 
@@ -67,8 +67,8 @@ def test_a_configuration_loads_its_scenario_and_warnings_are_listed():
 
 
 def test_the_neural_net_page_loads_its_own_configurations_and_refuses_a_playground_one():
-    from trajectories import net_scenario as ns
-    from viz.network_export import NETWORK
+    from gradscape.trajectories import net_scenario as ns
+    from gradscape.viz.network_export import NETWORK
 
     at = fresh()
     at.query_params.clear()

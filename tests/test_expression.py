@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from landscapes.expression import (
+from gradscape.landscapes.expression import (
     MAX_DEPTH,
     MAX_LENGTH,
     MAX_NODES,

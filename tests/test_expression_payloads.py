@@ -13,9 +13,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from landscapes import custom
-from landscapes.expression import MAX_LENGTH, ExpressionError, Parser, objective, parse
-from trajectories.scenario import Scenario, from_query
+from gradscape.landscapes import custom
+from gradscape.landscapes.expression import MAX_LENGTH, ExpressionError, Parser, objective, parse
+from gradscape.trajectories.scenario import Scenario, from_query
 
 INJECTION = [
     "__import__('os').system('ls')", "__import__(\"os\").system(\"rm -rf /\")", "().__class__.__bases__[0].__subclasses__()",

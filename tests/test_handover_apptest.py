@@ -8,8 +8,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.test_playground_apptest import APP, TIMEOUT
-from trajectories import net_scenario as ns
-from trajectories.scenario import from_query
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories.scenario import from_query
 
 
 def query(at: AppTest) -> dict[str, str]:

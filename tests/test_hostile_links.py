@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import schedules
-import trajectories as tr
-import ui.run_editor
-import ui.state
-import viz.player
-from trajectories.scenario import MAX_RUNS, MAX_STARTS, Scenario, from_query
-from ui.markdown import plain
+from gradscape import schedules
+from gradscape import trajectories as tr
+from gradscape.ui import run_editor
+from gradscape.ui import state as ui_state
+from gradscape.viz import player
+from gradscape.trajectories.scenario import MAX_RUNS, MAX_STARTS, Scenario, from_query
+from gradscape.ui.markdown import plain
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
 RUN_TIMEOUT = 10  # seconds per script run: the issue's bound, enforced by AppTest
@@ -183,7 +183,7 @@ def test_arithmetic_errors_are_caught_at_the_boundary(warm, monkeypatch, error):
     def raises(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(viz.player, "run_trace", raises)
+    monkeypatch.setattr(player, "run_trace", raises)
     monkeypatch.setattr(tr, "schedule_curve", raises)
     for page in ("playground", "schedules"):
         at, _ = visit(page, {}, RUN_TIMEOUT)
@@ -204,11 +204,11 @@ class _FakeQuery(dict):
 def test_a_hostile_map_click_leaves_a_note_and_the_scenario(monkeypatch, point):
     """The player's click value comes from the browser: anything that is not a point in the domain is a note."""
     fake = types.SimpleNamespace(session_state={}, query_params=_FakeQuery())
-    monkeypatch.setattr(ui.run_editor, "st", fake)
-    monkeypatch.setattr(ui.state, "st", fake)
-    state = ui.state.ScenarioState("t")
+    monkeypatch.setattr(run_editor, "st", fake)
+    monkeypatch.setattr(ui_state, "st", fake)
+    state = ui_state.ScenarioState("t")
     state.commit(Scenario())
-    editor = ui.run_editor.Editor(state, "t")
+    editor = run_editor.Editor(state, "t")
     editor.set_start(*point)
     assert state.current == Scenario() and len(editor.pop_notes()) == 1
     editor.set_start("1", "1.5")

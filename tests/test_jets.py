@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from landscapes import jets
-from landscapes.expression import objective, parse
+from gradscape.landscapes import jets
+from gradscape.landscapes.expression import objective, parse
 from tests.test_expression import ANY, POINTS, trees
 
 

@@ -5,8 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import landscapes
-from landscapes.data import N_SAMPLES, REG_X, REG_Y, regression_weighted_loss
+from gradscape import landscapes
+from gradscape.landscapes.data import N_SAMPLES, REG_X, REG_Y, regression_weighted_loss
 
 ALL = list(landscapes.REGISTRY.values())
 POINTS = [(ls, pt) for ls in ALL for pt in ls.points]

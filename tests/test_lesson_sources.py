@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-import lessons
-from lessons.references import REFERENCES, cited
+from gradscape import lessons
+from gradscape.lessons.references import REFERENCES, cited
 
 AUTHOR_YEAR = re.compile(r"([A-Z][\w-]+(?:(?:, | & )[A-Z][\w-]+)*(?: et al\.)?) ((?:19|20)\d\d)\b")
 

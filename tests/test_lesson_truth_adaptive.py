@@ -29,10 +29,10 @@ import pytest
 import torch
 from jax.flatten_util import ravel_pytree
 
-import lessons
-import optimizers
-from lessons.base import Finding, run
-from lessons.race import SHOWN, contenders, rates
+from gradscape import lessons
+from gradscape import optimizers
+from gradscape.lessons.base import Finding, run
+from gradscape.lessons.race import SHOWN, contenders, rates
 from tests.oracles import np_yogi, rosenbrock_grad, run_numpy, run_numpy_with_aux, run_optax_lookahead
 from tests.test_optimizer_parity_adaptive import np_amsgrad, np_nadam, np_qhadam, with_numpy, with_optax, with_torch
 from tests.test_optimizer_parity_wrappers import (
@@ -44,7 +44,7 @@ from tests.test_optimizer_parity_wrappers import (
     np_swats,
     with_numpy_aux,
 )
-from trajectories import network as nw
+from gradscape.trajectories import network as nw
 
 NUMBER = r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 

@@ -22,9 +22,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import landscapes
-import lessons
-from lessons.base import Finding, run, run_all
+from gradscape import landscapes
+from gradscape import lessons
+from gradscape.lessons.base import Finding, run, run_all
 from tests.oracles import peaks, peaks_grad
 
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]\d+)?|never)"
@@ -434,7 +434,7 @@ def test_gradient_noise_oracle_matches_the_engine():
 
 def test_settling_is_staying_to_the_end_for_at_least_a_tenth_of_the_run():
     """The lessons' 'settles at step k' is the definition above: a late touch is 'never'."""
-    from lessons.gradient_descent import settle as lesson_settle
+    from gradscape.lessons.gradient_descent import settle as lesson_settle
 
     far, near = np.array([[1.0, 0.0]]), np.array([[0.001, 0.0]])
     for tail in (0, 5, 9, 10, 11, 40, 100):

@@ -22,10 +22,10 @@ import re
 import numpy as np
 import pytest
 
-import landscapes
-import lessons
-from lessons.base import Finding
-from schedules.presets import FIVE_POLICIES
+from gradscape import landscapes
+from gradscape import lessons
+from gradscape.lessons.base import Finding
+from gradscape.schedules.presets import FIVE_POLICIES
 from tests.oracles import (
     cubic_saddle_grad,
     peaks,

@@ -10,10 +10,10 @@ import re
 import numpy as np
 import pytest
 
-import lessons
-from lessons.base import Finding
-from lessons.race import SHOWN, contenders
-from trajectories.scenario import MAX_RUNS, from_query, to_query
+from gradscape import lessons
+from gradscape.lessons.base import Finding
+from gradscape.lessons.race import SHOWN, contenders
+from gradscape.trajectories.scenario import MAX_RUNS, from_query, to_query
 
 SLUGS = [lesson.slug for lesson in lessons.LESSONS]
 

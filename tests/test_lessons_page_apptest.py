@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import lessons
-from viz.player import decode_f32, run_trace
+from gradscape import lessons
+from gradscape.viz.player import decode_f32, run_trace
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
 
@@ -47,7 +47,7 @@ def test_unknown_lesson_falls_back_with_a_warning():
 
 def player_data(at: AppTest) -> tuple[str, dict]:
     """The lesson player's element id and the data the page sent it."""
-    (player,) = [e for e in at.main if getattr(getattr(e, "proto", None), "component_name", "") == "optiviz_player"]
+    (player,) = [e for e in at.main if getattr(getattr(e, "proto", None), "component_name", "") == "gradscape_player"]
     return player.proto.id, json.loads(player.proto.json)
 
 

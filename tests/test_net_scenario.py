@@ -3,11 +3,11 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscapes import networks as nets
+from gradscape.landscapes import networks as nets
 from tests.test_scenario import run_specs
-from trajectories import net_scenario as ns
-from trajectories.network import NetworkProblem
-from trajectories.scenario import MAX_RUNS, RunSpec
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories.network import NetworkProblem
+from gradscape.trajectories.scenario import MAX_RUNS, RunSpec
 
 
 def test_default_round_trip_is_exact_and_the_link_is_short():

@@ -18,12 +18,12 @@ from jax.flatten_util import ravel_pytree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import optimizers
-import schedules
-from landscapes import networks as nets
-from trajectories import engine
-from trajectories import network as nw
-from trajectories import network_views as nv
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape.landscapes import networks as nets
+from gradscape.trajectories import engine
+from gradscape.trajectories import network as nw
+from gradscape.trajectories import network_views as nv
 
 PROBLEM = nw.NetworkProblem(model="mlp", dataset="moons", hidden=8, n_points=128, batch_size=32).checked()
 STEPS = 120

@@ -16,13 +16,13 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 import pytest
 
-from landscapes import networks as nets
-from trajectories import net_scenario as ns
-from trajectories import network as nw
-from trajectories import network_views as nv
-from trajectories.scenario import RunSpec, Scenario
-from viz import export
-from viz import network_export as ne
+from gradscape.landscapes import networks as nets
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories import network as nw
+from gradscape.trajectories import network_views as nv
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.viz import export
+from gradscape.viz import network_export as ne
 
 SMALL = ns.NetScenario(problem=nw.NetworkProblem(hidden=4, n_points=256, batch_size=32), steps=200, view="both",
                        runs=(RunSpec("adam", 0.01, label="Adam, comma"), RunSpec("sgd", 0.5, enabled=False), RunSpec("momentum", 0.1)))

@@ -5,12 +5,12 @@ import base64
 import numpy as np
 import pytest
 
-from trajectories import network_views as nv
-from trajectories.net_scenario import NetScenario
-from trajectories.network import NetworkProblem, NetworkRecord, problem_arrays
-from trajectories.scenario import RunSpec
-from viz.network import BOUNDARY_FRAMES, BOUNDARY_N, boundary_asset, boundary_data, frame_indices, plane_asset, player_data
-from viz.player import decode_f32
+from gradscape.trajectories import network_views as nv
+from gradscape.trajectories.net_scenario import NetScenario
+from gradscape.trajectories.network import NetworkProblem, NetworkRecord, problem_arrays
+from gradscape.trajectories.scenario import RunSpec
+from gradscape.viz.network import BOUNDARY_FRAMES, BOUNDARY_N, boundary_asset, boundary_data, frame_indices, plane_asset, player_data
+from gradscape.viz.player import decode_f32
 
 
 def _record(runs: int, steps: int, stride: int) -> tuple[NetworkRecord, np.ndarray]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from trajectories import net_scenario as ns
+from gradscape.trajectories import net_scenario as ns
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "navigation.py"
@@ -18,7 +18,7 @@ LINK = {"model": "zzz", "h": "8", "n": "256", "steps": "200", "r1": "adam;lr=0.0
 
 def player_payload(at: AppTest) -> dict:
     """The JSON the player component was sent (AppTest knows it only as an unknown element)."""
-    (proto,) = [n.proto for n in _walk(at.main) if getattr(getattr(n, "proto", None), "component_name", "") == "optiviz_player"]
+    (proto,) = [n.proto for n in _walk(at.main) if getattr(getattr(n, "proto", None), "component_name", "") == "gradscape_player"]
     return json.loads(proto.json)
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import optax
 import pytest
 
-import optimizers
-from landscapes import classic
+from gradscape import optimizers
+from gradscape.landscapes import classic
 
 
 def _clipped_runs(key: str) -> tuple[np.ndarray, np.ndarray]:

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import schedules
-import trajectories as tr
-from trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from gradscape import schedules
+from gradscape import trajectories as tr
+from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
 
 TIMEOUT = 120
 APP = Path(__file__).resolve().parent.parent / "navigation.py"

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import landscapes
-from trajectories import engine
-from trajectories.scenario import MAX_RUNS, MAX_STARTS, RunSpec, Scenario, with_run
-from viz import player, thinning
-from viz.landscape import grid
+from gradscape import landscapes
+from gradscape.trajectories import engine
+from gradscape.trajectories.scenario import MAX_RUNS, MAX_STARTS, RunSpec, Scenario, with_run
+from gradscape.viz import player, thinning
+from gradscape.viz.landscape import grid
 
 
 def payload(s: Scenario) -> dict:
@@ -214,7 +214,7 @@ def test_notable_points_carry_their_legend_names_and_fills():
 
 
 def test_the_contour_figure_names_each_kind_of_point_once():
-    from viz.figures import contour_figure
+    from gradscape.viz.figures import contour_figure
 
     shown = [t["name"] for t in contour_figure("peaks", [])["data"] if t.get("showlegend")]
     assert shown == ["global minimum", "local minimum", "maximum", "saddle point"]

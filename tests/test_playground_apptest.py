@@ -11,13 +11,13 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import trajectories as tr
+from gradscape import trajectories as tr
 from tests.test_networks_page_apptest import _walk
 from tests.test_results_table import Table
-from trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from trajectories.sweep_scenario import from_query as sweep_from_query
-from ui.rates import LADDER
-from viz.results_table import COLUMNS
+from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from gradscape.trajectories.sweep_scenario import from_query as sweep_from_query
+from gradscape.ui.rates import LADDER
+from gradscape.viz.results_table import COLUMNS
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
 TIMEOUT = 120
@@ -47,7 +47,7 @@ def results_table(at: AppTest) -> Table:
 
 def player_payload(at: AppTest) -> dict:
     """The JSON the player component was sent (AppTest knows it only as an unknown element)."""
-    (proto,) = [n.proto for n in walk(at.main) if getattr(getattr(n, "proto", None), "component_name", "") == "optiviz_player"]
+    (proto,) = [n.proto for n in walk(at.main) if getattr(getattr(n, "proto", None), "component_name", "") == "gradscape_player"]
     return json.loads(proto.json)
 
 
@@ -277,8 +277,8 @@ def _follow(step):
 
     import streamlit as st
 
-    from ui.player import follow_playhead
-    from ui.state import ScenarioState
+    from gradscape.ui.player import follow_playhead
+    from gradscape.ui.state import ScenarioState
 
     state = ScenarioState("pg")
     state.load()
@@ -306,7 +306,7 @@ def test_a_typed_rate_is_checked_and_joins_the_slider():
     box.input("3e-4")
     run(at)
     assert scenario_of(at).runs[0].lr == 3e-4 and at.text_input(key="pg.r0.lr.sgd.typed").value == "0.0003"
-    (slider,) = component_data(at, "optiviz_rate")
+    (slider,) = component_data(at, "gradscape_rate")
     assert slider["options"][slider["index"]] == 3e-4 and slider["labels"][slider["index"]] == "0.0003"
     for text, words in (("fast", "'fast' is not a number"), ("500", "outside 1e-06 … 100"), ("nan", "outside")):
         at.text_input(key="pg.r0.lr.sgd.typed").input(text)

@@ -10,8 +10,8 @@ from tests.test_lessons_page_apptest import open_lesson
 from tests.test_networks_page_apptest import player_payload
 from tests.test_playground_apptest import open_playground, run, scenario_of
 from tests.test_sweeps_apptest import link, open_page
-from trajectories import net_scenario as ns
-from trajectories.sweep_scenario import from_query as sweep_from_query
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories.sweep_scenario import from_query as sweep_from_query
 
 LESSON = "ill-conditioning-momentum"
 NET = {"h": "4", "n": "256", "steps": "200", "r1": "adam;lr=0.01", "r2": "sgd;lr=0.5", "present": "1"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from trajectories.scenario import RunSpec, Scenario
-from viz import player
-from viz.results_table import COLUMNS, results_html
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.viz import player
+from gradscape.viz.results_table import COLUMNS, results_html
 
 
 class Table(HTMLParser):

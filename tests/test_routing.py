@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ui import routing
+from gradscape.ui import routing
 
 
 @pytest.mark.parametrize(

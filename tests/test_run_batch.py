@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import landscapes
-import trajectories as tr
-from trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from viz.player import run_trace
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from gradscape.viz.player import run_trace
 
 N_DATA = landscapes.get("linear_regression").data.size
 APP = Path(__file__).resolve().parent.parent / "navigation.py"

@@ -14,9 +14,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import optimizers
-import schedules
-import trajectories as tr
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape import trajectories as tr
 
 STEPS = 30
 REP_OPTIMIZERS = ("sgd", "adam", "lookahead")

@@ -16,10 +16,10 @@ import pytest
 import torch
 from torch.optim import lr_scheduler as tls
 
-import schedules
-from schedules.plateau import PLATEAU
-from schedules.smooth import COSINE, gaussian_noise
-from schedules.warmup import with_constant_warmup, with_linear_warmup
+from gradscape import schedules
+from gradscape.schedules.plateau import PLATEAU
+from gradscape.schedules.smooth import COSINE, gaussian_noise
+from gradscape.schedules.warmup import with_constant_warmup, with_linear_warmup
 
 N = 2000
 TOL = 1e-9

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-import schedules
-import trajectories as tr
-from schedules.presets import PRESETS
+from gradscape import schedules
+from gradscape import trajectories as tr
+from gradscape.schedules.presets import PRESETS
 
 
 def rates(preset, entry) -> np.ndarray:

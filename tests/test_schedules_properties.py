@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import schedules
-from schedules.base import FAMILIES
-from trajectories.engine import LR_RANGE, MAX_STEPS
+from gradscape import schedules
+from gradscape.schedules.base import FAMILIES
+from gradscape.trajectories.engine import LR_RANGE, MAX_STEPS
 
 K_MAX = MAX_STEPS + 1000  # a little past the longest run: schedules must stay valid after T
 KEYS = sorted(schedules.REGISTRY)

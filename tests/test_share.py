@@ -9,8 +9,8 @@ import pytest
 import streamlit as st
 
 from tests.test_playground_apptest import open_playground
-from trajectories.scenario import RunSpec, Scenario, to_query
-from ui.share import PUBLIC_URL_ENV, share_link
+from gradscape.trajectories.scenario import RunSpec, Scenario, to_query
+from gradscape.ui.share import PUBLIC_URL_ENV, share_link
 
 QUERY = {"ls": "peaks", "r1": "adam;lr=0.01"}
 
@@ -24,11 +24,11 @@ def server_address():
 
 
 def test_the_public_address_replaces_localhost(monkeypatch):
-    monkeypatch.setenv(PUBLIC_URL_ENV, "https://class.example.org/optiviz/")
+    monkeypatch.setenv(PUBLIC_URL_ENV, "https://class.example.org/gradscape/")
     link, warning = share_link(QUERY, "http://localhost:8501/sweeps")
-    assert warning == "" and link.startswith("https://class.example.org/optiviz/sweeps?")
+    assert warning == "" and link.startswith("https://class.example.org/gradscape/sweeps?")
     assert dict(parse_qsl(urlsplit(link).query)) == QUERY
-    assert share_link(QUERY, "http://127.0.0.1:8501/")[0].startswith("https://class.example.org/optiviz/?")
+    assert share_link(QUERY, "http://127.0.0.1:8501/")[0].startswith("https://class.example.org/gradscape/?")
 
 
 def test_without_a_public_address_a_loopback_link_says_so(monkeypatch, server_address):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import lessons
-from viz.player import decode_f32, run_trace
-from viz.starts import by_start, path_labels, starts_summary
+from gradscape import lessons
+from gradscape.viz.player import decode_f32, run_trace
+from gradscape.viz.starts import by_start, path_labels, starts_summary
 
 
 def test_labels_and_summary_name_each_start_and_number_shared_ones():

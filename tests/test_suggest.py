@@ -3,11 +3,11 @@ already gets as far as any, and None when every rate tried blows up."""
 
 from __future__ import annotations
 
-import landscapes
-import trajectories as tr
-from trajectories.scenario import RunSpec
-from trajectories.suggest import CALM, sensible_rate
-from ui.rates import LADDER
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories.scenario import RunSpec
+from gradscape.trajectories.suggest import CALM, sensible_rate
+from gradscape.ui.rates import LADDER
 
 STEPS = 300
 

@@ -18,15 +18,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import landscapes
-import trajectories as tr
-from trajectories import engine, sweep_scenario
-from trajectories.scenario import RunSpec, Scenario
-from trajectories.sweep_scenario import Axis, SweepScenario
-from viz import export, frontend
-from viz import sweep_export as se
-from viz import sweeps as vs
-from viz.render import hex_rgb
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories import engine, sweep_scenario
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.trajectories.sweep_scenario import Axis, SweepScenario
+from gradscape.viz import export, frontend
+from gradscape.viz import sweep_export as se
+from gradscape.viz import sweeps as vs
+from gradscape.viz.render import hex_rgb
 
 BASE = Scenario(landscape="rosenbrock", runs=(RunSpec("adam", 0.05), RunSpec("sgd", 1e-3)), steps=60)
 HEATMAP = SweepScenario(kind="heatmap", base=BASE, resolution=8, y=Axis("b1", 0.5, 0.99))

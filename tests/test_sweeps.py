@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-import landscapes
-import trajectories as tr
-from trajectories import engine, sweeps
-from trajectories.scenario import RunSpec, Scenario
-from trajectories.sweep_scenario import Axis, SweepScenario, for_run, from_query, to_query
-from viz import sweeps as vs
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories import engine, sweeps
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.trajectories.sweep_scenario import Axis, SweepScenario, for_run, from_query, to_query
+from gradscape.viz import sweeps as vs
 
 HIMMELBLAU_MINIMA = [p.xy for p in landscapes.get("himmelblau").minima]
 
@@ -221,3 +221,16 @@ def test_no_compilation_when_a_sweep_setting_moves():
         heat(1e-4, 0.3, 0.1, 90)
         heat(1e-2, 2.0, 0.7, 60)
     assert c.count == 0
+
+
+def test_the_rate_charts_log_axes_are_labelled_in_decades_or_whole_numbers():
+    """No bare minor '2' or '5' on the learning-rate axis: plotly's own log ticks are replaced."""
+    s, figure = rate_case(RunSpec("sgd", 0.1), RunSpec("adam", 0.01))
+    for axis in (figure["layout"]["xaxis"], figure["layout"]["yaxis"]):
+        assert axis["tickmode"] in ("linear", "array")
+        if axis["tickmode"] == "linear":
+            assert axis["dtick"] >= 1 and axis["tick0"] == 0  # whole decades
+        else:
+            assert [float(t) for t in axis["ticktext"]] == pytest.approx(axis["tickvals"], rel=1e-3)  # the value itself
+    lo, hi = figure["layout"]["xaxis"]["range"]
+    assert 10**lo <= min(s.rates) and 10**hi >= max(s.rates)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from trajectories.scenario import Scenario
-from trajectories.sweep_scenario import for_run, from_query, to_query
-from trajectories.sweeps import MAX_WORK
-from viz import export
-from viz.sweep_export import SWEEP
+from gradscape.trajectories.scenario import Scenario
+from gradscape.trajectories.sweep_scenario import for_run, from_query, to_query
+from gradscape.trajectories.sweeps import MAX_WORK
+from gradscape.viz import export
+from gradscape.viz.sweep_export import SWEEP
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
 TIMEOUT = 120

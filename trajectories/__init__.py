@@ -1,10 +1,10 @@
-"""The engine: the only package that orchestrates jit, lax.scan, vmap and sharding."""
+"""The engine: the only package that orchestrates jit, lax.scan, vmap and sharding.
 
-from trajectories.runtime import configure
+Importing it changes no JAX setting: whoever runs it (the app, the tests, a benchmark) calls
+`trajectories.runtime.configure()` first (float64 runs need JAX's x64 switched on).
+"""
 
-configure()
-
-from trajectories.api import FinalRecord, RunRecord, final_points, prepare, run, schedule_curve, sweep  # noqa: E402
-from trajectories.engine import MAX_STEPS, STATUS_NAMES, STEP_BUCKETS  # noqa: E402
+from gradscape.trajectories.api import FinalRecord, RunRecord, final_points, prepare, run, schedule_curve, sweep
+from gradscape.trajectories.engine import MAX_STEPS, STATUS_NAMES, STEP_BUCKETS
 
 __all__ = ["FinalRecord", "RunRecord", "final_points", "prepare", "run", "schedule_curve", "sweep", "MAX_STEPS", "STATUS_NAMES", "STEP_BUCKETS"]

@@ -14,11 +14,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import landscapes
-import optimizers
-import schedules
-from trajectories import ends, engine
-from trajectories.engine import Inputs, Program
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape.trajectories import ends, engine
+from gradscape.trajectories.engine import Inputs, Program
 
 MAX_SEED = 2**31 - 1
 

@@ -22,8 +22,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import landscapes
-from trajectories import engine
+from gradscape import landscapes
+from gradscape.trajectories import engine
 
 REST_FRACTION = 1e-3
 REST_SHARE = 0.05

@@ -29,11 +29,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-import landscapes
-import optimizers
-import schedules
-from landscapes.base import Form, Landscape, OnlineProblem
-from optimizers.base import coord_sum, tree_map
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape.landscapes.base import Form, Landscape, OnlineProblem
+from gradscape.optimizers.base import coord_sum, tree_map
 
 # End states. The first four fit the final-only scan's packed code (4·step + status): STATIONARY is its
 # "‖∇f‖ ≤ tol from step k to the end"; the rest name where a recorded path came to rest (ends.py).

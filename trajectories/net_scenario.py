@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from landscapes import networks as nets
-from trajectories import network as nw
-from trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color, run_labels
+from gradscape.landscapes import networks as nets
+from gradscape.trajectories import network as nw
+from gradscape.trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color, run_labels
 
 WIDTHS = (4, 8, 16, 32)
 POINTS = (256, 512, 1024)

@@ -31,11 +31,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
-import optimizers
-import schedules
-from landscapes import networks as nets
-from optimizers.base import tree_map
-from trajectories import engine
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape.landscapes import networks as nets
+from gradscape.optimizers.base import tree_map
+from gradscape.trajectories import engine
 
 # Rules that reduce over the whole parameter vector (a norm, a mean or a projection): on the
 # network they act on all P parameters at once, where a per-layer implementation would not.

@@ -26,8 +26,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from landscapes import networks as nets
-from trajectories.network import DTYPE, NetworkProblem, NetworkRecord, flat_loss, layout, problem_arrays
+from gradscape.landscapes import networks as nets
+from gradscape.trajectories.network import DTYPE, NetworkProblem, NetworkRecord, flat_loss, layout, problem_arrays
 
 MAX_GRID = 200
 MAX_IMAGE = 160

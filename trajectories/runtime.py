@@ -9,16 +9,19 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import jax
 
-CACHE_DIR = Path(os.environ.get("OPTIVIZ_CACHE_DIR", Path.home() / ".cache" / "optiviz" / "jax"))
+CACHE_ROOT = Path(os.environ.get("GRADSCAPE_CACHE_DIR", Path.home() / ".cache" / "gradscape"))
+CACHE_DIR = CACHE_ROOT / "jax"
 
 
+@functools.cache
 def configure() -> None:
-    """Idempotent; must run before JAX's backend starts to split the CPU into devices."""
+    """Once per process, before JAX's backend starts (to split the CPU into devices); later calls do nothing."""
     cores = max(1, os.cpu_count() or 1)
     try:
         jax.config.update("jax_num_cpu_devices", cores)

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from typing import Collection
 from urllib.parse import quote, unquote
 
-import landscapes
-import optimizers
-import schedules
-from trajectories import engine
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape.trajectories import engine
 
 MAX_RUNS = 8
 MAX_STARTS = 16
@@ -385,7 +385,7 @@ class Reader:
     def unread(self, query: "Tracked", outer_keys: Collection[str] = ()) -> None:
         """Name in a warning every key of the link that nothing read (nor reads later: `outer_keys`)."""
         for k in sorted(dict.keys(query) - query.read - set(outer_keys)):
-            self.warn(f"'{k}' is not a setting of optiviz links; ignored.")
+            self.warn(f"'{k}' is not a setting of gradscape links; ignored.")
 
 
 class Tracked(dict):

@@ -17,8 +17,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from trajectories import api, engine
-from trajectories.scenario import RunSpec
+from gradscape.trajectories import api, engine
+from gradscape.trajectories.scenario import RunSpec
 
 CALM = 0.1
 NEAR_BEST = 1e-4

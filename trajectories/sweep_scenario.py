@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import optimizers
-from trajectories import engine, scenario
-from trajectories.scenario import Reader, RunSpec, Scenario, fmt, kept_colors
-from trajectories.sweeps import MAX_WORK
+from gradscape import optimizers
+from gradscape.trajectories import engine, scenario
+from gradscape.trajectories.scenario import Reader, RunSpec, Scenario, fmt, kept_colors
+from gradscape.trajectories.sweeps import MAX_WORK
 
 KINDS = ("lr", "heatmap", "basin", "trainability")
 COLOURINGS = ("loss", "steps")

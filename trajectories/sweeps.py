@@ -18,9 +18,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import optimizers
-import schedules
-from trajectories import api, engine
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape.trajectories import api, engine
 
 CHUNKS = (1024, 16384)  # lanes per compiled call: small sweeps pad to the first, large ones run in the second
 MAX_LANES = 512 * 512

@@ -26,7 +26,7 @@ from plotly.offline.offline import get_plotlyjs_version
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from viz.frontend import PLOTLY_SOURCE
+from gradscape.viz.frontend import PLOTLY_SOURCE
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 URL_PREFIX = "app/static"

@@ -21,14 +21,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from trajectories.net_scenario import NetScenario
-from trajectories.network_views import PlaneView
-from trajectories.scenario import Scenario
-from trajectories.sweep_scenario import SweepScenario
-from viz import animate, export, network_export, render, sweep_export
-from viz.jobs import Busy, Job, JobRunner
-from viz.player import RunTrace
-from viz.sweeps import Maps, RateSweep
+from gradscape.trajectories.net_scenario import NetScenario
+from gradscape.trajectories.network_views import PlaneView
+from gradscape.trajectories.scenario import Scenario
+from gradscape.trajectories.sweep_scenario import SweepScenario
+from gradscape.viz import animate, export, network_export, render, sweep_export
+from gradscape.viz.jobs import Busy, Job, JobRunner
+from gradscape.viz.player import RunTrace
+from gradscape.viz.sweeps import Maps, RateSweep
 
 Traces = Sequence[tuple[int, RunTrace]]
 IMAGE_SIZES = {"1920×1080": (1920, 1080), "1280×720": (1280, 720), "960×540": (960, 540)}
@@ -54,7 +54,7 @@ def _app_url() -> str:
 
 
 def _stem(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "optiviz"
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "gradscape"
 
 
 AnyScenario = Scenario | SweepScenario | NetScenario

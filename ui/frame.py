@@ -26,4 +26,4 @@ def page_frame(title: str) -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-    st.set_page_config(page_title=f"{title} · optiviz", page_icon=ICON, layout="wide")
+    st.set_page_config(page_title=f"{title} · gradscape", page_icon=ICON, layout="wide")

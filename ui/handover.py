@@ -14,10 +14,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from trajectories import net_scenario as ns
-from trajectories.scenario import RunSpec, Scenario, run_labels, to_query
-from ui import rates
-from ui.state import ScenarioState
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories.scenario import RunSpec, Scenario, run_labels, to_query
+from gradscape.ui import rates
+from gradscape.ui.state import ScenarioState
 
 PLAYGROUND_PAGE, PLAYGROUND_PREFIX = "pages/playground.py", "pg"  # the pages' session-key prefixes
 NETWORK_PAGE, NETWORK_PREFIX = "pages/networks.py", "nn"

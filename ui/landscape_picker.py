@@ -21,13 +21,13 @@ from typing import Callable
 
 import streamlit as st
 
-import landscapes
-from landscapes import custom
-from landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, SlidingWindow, is_custom, make_key, split_key
-from landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
-from landscapes.fair_queue import Job
-from ui.guard import COMPUTE_ERRORS
-from ui.markdown import plain
+from gradscape import landscapes
+from gradscape.landscapes import custom
+from gradscape.landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, SlidingWindow, is_custom, make_key, split_key
+from gradscape.landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
+from gradscape.landscapes.fair_queue import Job
+from gradscape.ui.guard import COMPUTE_ERRORS
+from gradscape.ui.markdown import plain
 
 CUSTOM = "custom"
 NETWORK = "network"

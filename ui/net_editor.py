@@ -12,10 +12,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from landscapes import networks as nets
-from trajectories import net_scenario as ns
-from trajectories.scenario import VIEWS, Scenario
-from ui.run_editor import VIEW_NAMES, Editor
+from gradscape.landscapes import networks as nets
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories.scenario import VIEWS, Scenario
+from gradscape.ui.run_editor import VIEW_NAMES, Editor
 
 _PROBLEM = tuple(attr for _, attr, _ in ns.PROBLEM_FIELDS)
 _VIEW = tuple(attr for _, attr, _ in ns.VIEW_FIELDS)

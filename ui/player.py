@@ -16,14 +16,14 @@ from typing import Callable
 
 import streamlit as st
 
-from trajectories.scenario import Scenario
-from ui import assets
-from ui.state import ScenarioState
-from viz import frontend
-from viz import player as payload
+from gradscape.trajectories.scenario import Scenario
+from gradscape.ui import assets
+from gradscape.ui.state import ScenarioState
+from gradscape.viz import frontend
+from gradscape.viz import player as payload
 
 _component = st.components.v2.component(
-    "optiviz_player",
+    "gradscape_player",
     html=frontend.player_html(),
     css=frontend.player_css(),
     js=frontend.player_js("streamlit"),

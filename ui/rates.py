@@ -14,12 +14,12 @@ from typing import Sequence
 
 import streamlit as st
 
-import landscapes
-from trajectories.scenario import Scenario, to_query
-from trajectories.suggest import sensible_rate
-from ui.guard import COMPUTE_ERRORS
-from ui.markdown import plain
-from ui.widgets import log_options
+from gradscape import landscapes
+from gradscape.trajectories.scenario import Scenario, to_query
+from gradscape.trajectories.suggest import sensible_rate
+from gradscape.ui.guard import COMPUTE_ERRORS
+from gradscape.ui.markdown import plain
+from gradscape.ui.widgets import log_options
 
 LADDER = tuple(log_options(1e-5, 10.0))
 

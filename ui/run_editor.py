@@ -20,20 +20,20 @@ from typing import Callable
 
 import streamlit as st
 
-import landscapes
-import optimizers
-import schedules
-from landscapes.base import DataSet
-from trajectories import engine
-from trajectories.scenario import (
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape import schedules
+from gradscape.landscapes.base import DataSet
+from gradscape.trajectories import engine
+from gradscape.trajectories.scenario import (
     MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors,
 )
-from ui import rates
-from ui.landscape_picker import landscape_picker, picked, seed_picker
-from ui.markdown import plain
-from ui.state import ScenarioState
-from ui.widgets import hyper_slider, log_slider, rate_input
-from viz.player import landscape_asset, run_trace
+from gradscape.ui import rates
+from gradscape.ui.landscape_picker import landscape_picker, picked, seed_picker
+from gradscape.ui.markdown import plain
+from gradscape.ui.state import ScenarioState
+from gradscape.ui.widgets import hyper_slider, log_slider, rate_input
+from gradscape.viz.player import landscape_asset, run_trace
 
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
 CLICK_MODES = {"set": "sets start", "add": "adds start"}

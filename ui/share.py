@@ -2,8 +2,8 @@
 
 The page's own address (`st.context.url`) is the one the teacher's browser used; at localhost or
 127.0.0.1 it names the teacher's own machine, which no student's browser reaches. The public address
-is a server setting: the environment variable OPTIVIZ_PUBLIC_URL (the app's root as students open
-it, e.g. http://192.168.1.20:8501 or https://class.example.org/optiviz), else Streamlit's own
+is a server setting: the environment variable GRADSCAPE_PUBLIC_URL (the app's root as students open
+it, e.g. http://192.168.1.20:8501 or https://class.example.org/gradscape), else Streamlit's own
 `browser.serverAddress` (with `browser.serverPort` and `server.baseUrlPath`) when it names another
 host. Without either, a loopback link comes with a warning that says what to set.
 """
@@ -15,9 +15,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from ui.markdown import short_plain
+from gradscape.ui.markdown import short_plain
 
-PUBLIC_URL_ENV = "OPTIVIZ_PUBLIC_URL"
+PUBLIC_URL_ENV = "GRADSCAPE_PUBLIC_URL"
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 EXAMPLE = "http://192.168.1.20:8501"
 HOW_TO_SET = (f"start the server with {PUBLIC_URL_ENV} set to the app's address as students reach it (e.g. "

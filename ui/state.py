@@ -14,8 +14,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from trajectories.scenario import Scenario, from_query, to_query
-from ui.markdown import short_plain
+from gradscape.trajectories.scenario import Scenario, from_query, to_query
+from gradscape.ui.markdown import short_plain
 
 
 class ScenarioState:

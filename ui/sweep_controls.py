@@ -13,16 +13,16 @@ from dataclasses import replace
 
 import streamlit as st
 
-from trajectories import engine
-from trajectories.scenario import Scenario
-from trajectories.sweep_scenario import (
+from gradscape.trajectories import engine
+from gradscape.trajectories.scenario import Scenario
+from gradscape.trajectories.sweep_scenario import (
     COLOURINGS, DEFAULT_RATES, KINDS, LR_COUNT, RESOLUTION, TOL_RANGE, Axis, SweepScenario, from_query, param_bounds, sweepable,
     to_query,
 )
-from ui.run_editor import Editor
-from ui.state import ScenarioState
-from ui.widgets import log_options, log_slider
-from viz.sweeps import KIND_NAMES, axis_label
+from gradscape.ui.run_editor import Editor
+from gradscape.ui.state import ScenarioState
+from gradscape.ui.widgets import log_options, log_slider
+from gradscape.viz.sweeps import KIND_NAMES, axis_label
 
 RESOLUTIONS = (16, 32, 64, 128, 256, 512)
 

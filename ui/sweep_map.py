@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import assets
-from viz import frontend
-from viz.sweeps import Maps
+from gradscape.ui import assets
+from gradscape.viz import frontend
+from gradscape.viz.sweeps import Maps
 
 _component = st.components.v2.component(
-    "optiviz_sweep_map",
+    "gradscape_sweep_map",
     html=frontend.sweep_map("html"),
     css=frontend.sweep_map("css"),
     js=frontend.sweep_map_js("streamlit"),

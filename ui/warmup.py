@@ -21,14 +21,14 @@ from dataclasses import replace
 
 from streamlit import delta_generator
 
-from trajectories.scenario import Scenario
-from ui import player
-from viz.player import run_trace
-from viz.results_table import results_html
+from gradscape.trajectories.scenario import Scenario
+from gradscape.ui import player
+from gradscape.viz.player import run_trace
+from gradscape.viz.results_table import results_html
 
 WAIT_S = 60.0
-DONE = "optiviz: warm-up done"  # the log line at the end of the warm-up (the benchmarks wait for it)
-FIRST_VISIT_MODULES = ("streamlit.emojis", "streamlit.material_icon_names", "ui.run_editor", "ui.frame", "ui.presentation")
+DONE = "gradscape: warm-up done"  # the log line at the end of the warm-up (the benchmarks wait for it)
+FIRST_VISIT_MODULES = ("streamlit.emojis", "streamlit.material_icon_names", "gradscape.ui.run_editor", "gradscape.ui.frame", "gradscape.ui.presentation")
 
 _lock = threading.Lock()
 _claimed = False
@@ -69,7 +69,7 @@ def warm() -> None:
     if _claim():
         t0 = time.perf_counter()
         _default()
-        print(f"optiviz: default scenario warm after {time.perf_counter() - t0:.2f} s", flush=True)
+        print(f"gradscape: default scenario warm after {time.perf_counter() - t0:.2f} s", flush=True)
         _later()
         print(f"{DONE} after {time.perf_counter() - t0:.2f} s", flush=True)
 
@@ -79,6 +79,6 @@ def before_first_paths() -> None:
     (the rest in the background), else wait until the warm-up under way has it."""
     if _claim():
         _default()
-        threading.Thread(target=_later, name="optiviz-warm-up", daemon=True).start()
+        threading.Thread(target=_later, name="gradscape-warm-up", daemon=True).start()
     else:
         _default_ready.wait(WAIT_S)

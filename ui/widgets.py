@@ -15,14 +15,14 @@ from typing import Callable
 
 import streamlit as st
 
-from optimizers.base import Hyper
-from ui.markdown import short_plain
+from gradscape.optimizers.base import Hyper
+from gradscape.ui.markdown import short_plain
 
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 NUMBER_HINT = "Type a number such as 0.01 or 3e-4."
 _FRONTEND = Path(__file__).resolve().parent / "frontend"
 _rate_slider = st.components.v2.component(
-    "optiviz_rate",
+    "gradscape_rate",
     html=(_FRONTEND / "rate.html").read_text(encoding="utf-8"),
     css=(_FRONTEND / "rate.css").read_text(encoding="utf-8"),
     js=(_FRONTEND / "rate.js").read_text(encoding="utf-8"),

@@ -22,9 +22,9 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from trajectories.scenario import Scenario
-from viz import render
-from viz.player import RunTrace
+from gradscape.trajectories.scenario import Scenario
+from gradscape.viz import render
+from gradscape.viz.player import RunTrace
 
 SIZES = ((640, 360), (960, 540), (1280, 720))
 FORMATS = ("gif", "mp4")
@@ -93,7 +93,7 @@ def _gif(images: Iterator[np.ndarray], fps: int) -> bytes:
 
 
 def _mp4(images: Iterator[np.ndarray], fps: int, size: tuple[int, int]) -> bytes:
-    fd, path = tempfile.mkstemp(suffix=".mp4", prefix="optiviz-")
+    fd, path = tempfile.mkstemp(suffix=".mp4", prefix="gradscape-")
     os.close(fd)
     try:
         writer = imageio_ffmpeg.write_frames(path, size, fps=fps, codec="libx264", pix_fmt_out="yuv420p",

@@ -25,11 +25,11 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import numpy as np
 
-import landscapes
-from trajectories.scenario import Scenario, from_query, to_query
-from viz import frontend
-from viz import player as payload
-from viz.player import RunTrace
+from gradscape import landscapes
+from gradscape.trajectories.scenario import Scenario, from_query, to_query
+from gradscape.viz import frontend
+from gradscape.viz import player as payload
+from gradscape.viz.player import RunTrace
 
 CONFIG_VERSION = 1
 DEFAULT_APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app when no address is known
@@ -149,7 +149,7 @@ def read_config(data: bytes, codec: Codec = PLAYGROUND) -> tuple[Any | None, lis
     except (UnicodeDecodeError, ValueError):
         return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
     if not isinstance(doc, dict) or "version" not in doc:
-        return None, ["the file is not an optiviz configuration (no 'version')."]
+        return None, ["the file is not an gradscape configuration (no 'version')."]
     if doc["version"] != CONFIG_VERSION:
         return None, [f"configuration version {doc['version']!r} is not supported (this app reads version {CONFIG_VERSION})."]
     if doc.get("kind") != codec.kind:
@@ -193,7 +193,7 @@ def document_title(heading: str, subject: str, runs: Sequence[str]) -> str:
 
 def footer(caption: str, link: str) -> str:
     """An exported page's footer: what it shows and a link that opens the same view in the app."""
-    return (f'<p class="ovz-caption">{html.escape(caption)} Made with optiviz: '
+    return (f'<p class="ovz-caption">{html.escape(caption)} Made with gradscape: '
             f'<a class="ovz-app-link" href="{html.escape(link)}">open this view in the app</a> '
             f"(at {html.escape(urlsplit(link).netloc)}, while it is running).</p>")
 

@@ -6,9 +6,9 @@ import functools
 
 import numpy as np
 
-import landscapes
-from trajectories.api import RunRecord
-from viz.landscape import POINT_STYLES, grid
+from gradscape import landscapes
+from gradscape.trajectories.api import RunRecord
+from gradscape.viz.landscape import POINT_STYLES, grid
 
 
 @functools.lru_cache(maxsize=32)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from trajectories.api import RunRecord
-from viz.lines import Series, line_figure
+from gradscape.trajectories.api import RunRecord
+from gradscape.viz.lines import Series, line_figure
 
 COORDS = ("x", "y")
 DASHES = ("solid", "dot")

@@ -52,7 +52,7 @@ class JobRunner:
     """`workers` threads and at most `queue_cap` jobs waiting or running, one per owner."""
 
     def __init__(self, workers: int = 1, queue_cap: int = 4) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="optiviz-export")
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gradscape-export")
         self.queue_cap = queue_cap
         self.active: dict[str, Job] = {}  # owner -> unfinished job
         self.lock = threading.Lock()

@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-import landscapes
-from trajectories import api as engine_api
+from gradscape import landscapes
+from gradscape.trajectories import api as engine_api
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trajectories.scenario import PALETTE
-from viz.axes import log_axis
+from gradscape.trajectories.scenario import PALETTE
+from gradscape.viz.axes import log_axis
 
 
 @dataclass(frozen=True, eq=False)

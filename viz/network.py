@@ -9,13 +9,13 @@ import base64
 
 import numpy as np
 
-from trajectories import network_views as nv
-from trajectories.net_scenario import NetScenario
-from trajectories.network import NetworkRecord, problem_arrays
-from viz.landscape import LandscapeGrid
-from viz.lines import Series, line_figure
-from viz.player import LandscapeAsset, content_asset, encode_array, grid_asset, pack_tracks, payload, run_payload
-from viz.thinning import kept_steps
+from gradscape.trajectories import network_views as nv
+from gradscape.trajectories.net_scenario import NetScenario
+from gradscape.trajectories.network import NetworkRecord, problem_arrays
+from gradscape.viz.landscape import LandscapeGrid
+from gradscape.viz.lines import Series, line_figure
+from gradscape.viz.player import LandscapeAsset, content_asset, encode_array, grid_asset, pack_tracks, payload, run_payload
+from gradscape.viz.thinning import kept_steps
 
 PLANE_KEY = "network-plane"
 BOUNDARY_FRAMES = 41

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import numpy as np
 
-from landscapes import networks as nets
-from trajectories import net_scenario as ns
-from trajectories.network_views import PlaneView
-from viz import export
-from viz import network as vn
+from gradscape.landscapes import networks as nets
+from gradscape.trajectories import net_scenario as ns
+from gradscape.trajectories.network_views import PlaneView
+from gradscape.viz import export
+from gradscape.viz import network as vn
 
 NETWORK = export.Codec("network", "a Neural net configuration", ns.from_query, ns.to_query)
 NUMBER_COLUMNS = ("a", "b", "loss", "plane_loss", "distance", "accuracy", "lr")

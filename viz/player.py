@@ -27,12 +27,12 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-import landscapes
-import trajectories as tr
-from trajectories.api import RunRecord
-from trajectories.scenario import RunSpec, Scenario
-from viz.landscape import POINT_STYLES, grid
-from viz.thinning import kept_steps
+from gradscape import landscapes
+from gradscape import trajectories as tr
+from gradscape.trajectories.api import RunRecord
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.viz.landscape import POINT_STYLES, grid
+from gradscape.viz.thinning import kept_steps
 
 GRID_N = 160
 RUN_CACHE_BYTES = 256 * 2**20
@@ -79,7 +79,6 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
     """The grid of f and of its shades as one float32 blob, named by its content."""
     ls = landscapes.get(key)
     g = grid(key, n)
-    minima = [float(v) for v in ls.values(np.array([[p.x for p in ls.minima], [p.y for p in ls.minima]]))] if ls.minima else []
     (x0, x1), (y0, y1) = ls.domain
     meta = {
         "key": key,
@@ -89,7 +88,7 @@ def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
         "log": g.log,
         "clip": g.clip,
         "zmin": float(g.z.min()),
-        "fstar": min(minima) if minima else None,
+        "fstar": ls.f_star,
         "points": [
             {"x": p.x, "y": p.y, "kind": p.kind, "label": p.label or p.kind, "symbol": POINT_STYLES[p.kind].symbol,
              "fill": POINT_STYLES[p.kind].fill, "legend": POINT_STYLES[p.kind].name}

@@ -21,12 +21,12 @@ import numpy as np
 import plotly.colors
 from PIL import Image
 
-import landscapes
-from trajectories.scenario import Scenario
-from viz.canvases import Raster, Rgb, Svg, text_width
-from viz.landscape import grid
-from viz.player import GRID_N, RunTrace, landscape_asset, loss_floor
-from viz.thinning import kept_steps
+from gradscape import landscapes
+from gradscape.trajectories.scenario import Scenario
+from gradscape.viz.canvases import Raster, Rgb, Svg, text_width
+from gradscape.viz.landscape import grid
+from gradscape.viz.player import GRID_N, RunTrace, landscape_asset, loss_floor
+from gradscape.viz.thinning import kept_steps
 
 CONTOUR_LEVELS = 30
 BASE_WIDTH = 960  # type and lines are sized for this width and scaled with the frame

@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
-from trajectories.scenario import Scenario
-from viz.player import RunTrace, results_rows
+from gradscape.trajectories.scenario import Scenario
+from gradscape.viz.player import RunTrace, results_rows
 
 COLUMNS = ("run", "start", "final loss", "end", "nearest minimum", "distance")
 NUMERIC = frozenset({"final loss", "distance"})

@@ -12,9 +12,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from trajectories.api import RunRecord
-from trajectories.scenario import MAX_RUNS, Scenario
-from viz.player import RunTrace, record_trace
+from gradscape.trajectories.api import RunRecord
+from gradscape.trajectories.scenario import MAX_RUNS, Scenario
+from gradscape.viz.player import RunTrace, record_trace
 
 
 def _number(v: float) -> str:

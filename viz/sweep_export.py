@@ -20,13 +20,13 @@ import textwrap
 import numpy as np
 from PIL import Image
 
-import landscapes
-from trajectories import engine, sweep_scenario
-from trajectories.sweep_scenario import MAX_BASIN_RUNS, SweepScenario
-from viz import export, frontend
-from viz.canvases import Raster, Svg, text_width
-from viz.render import INK, WHITE, Axis, Panel, hex_rgb, mix, panel_frame, value_range
-from viz.sweeps import (
+from gradscape import landscapes
+from gradscape.trajectories import engine, sweep_scenario
+from gradscape.trajectories.sweep_scenario import MAX_BASIN_RUNS, SweepScenario
+from gradscape.viz import export, frontend
+from gradscape.viz.canvases import Raster, Svg, text_width
+from gradscape.viz.render import INK, WHITE, Axis, Panel, hex_rgb, mix, panel_frame, value_range
+from gradscape.viz.sweeps import (
     KIND_NAMES, Maps, RateSweep, SweepMap, failed_rates, quartiles_over_starts, rate_figure, reference_loss, row_names,
 )
 

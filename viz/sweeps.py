@@ -16,12 +16,13 @@ from typing import Callable
 
 import numpy as np
 
-import landscapes
-import optimizers
-from trajectories import engine, sweeps
-from trajectories.scenario import Scenario
-from trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
-from viz.player import TraceCache, encode_array
+from gradscape import landscapes
+from gradscape import optimizers
+from gradscape.trajectories import engine, sweeps
+from gradscape.trajectories.scenario import Scenario
+from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
+from gradscape.viz.axes import log_axis, log_ticks
+from gradscape.viz.player import TraceCache, encode_array
 
 Progress = Callable[[float], None]
 KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
@@ -107,12 +108,8 @@ class Maps:
 
 
 def reference_loss(landscape: str) -> float | None:
-    """f* = the lowest loss at a known minimum (None when none is known)."""
-    ls = landscapes.get(landscape)
-    if not ls.minima:
-        return None
-    pts = np.array([p.xy for p in ls.minima]).T
-    return float(np.min(np.asarray(ls.f(pts))))
+    """f* of the landscape (`Landscape.f_star`; None when no minimum is known)."""
+    return landscapes.get(landscape).f_star
 
 
 def loss_gap(landscape: str, loss: np.ndarray) -> np.ndarray:
@@ -481,12 +478,14 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
                          "showlegend": False, "x": [float(c.rates[best])], "y": [float(med[best])], "customdata": [i],
                          "marker": {"symbol": "star", "size": 16, "color": c.colour, "line": {"color": "#000", "width": 1}},
                          "hovertemplate": "best η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + c.label + "</extra>"})
-    return {"data": data, "layout": _rate_layout(s, rows, (lo, hi))}
+    rates = np.concatenate([c.rates for c in sweep.curves]) if sweep.curves else np.zeros(0)
+    return {"data": data, "layout": _rate_layout(s, rows, (lo, hi), rates)}
 
 
-def _rate_layout(s: SweepScenario, rows: list[str], y_range: tuple[float, float]) -> dict:
-    """The chart's axes: the loss axis over `y_range` (log₁₀) and, when a run has failed rates, the
-    band above it with one category row per such run (first run on top) and its key."""
+def _rate_layout(s: SweepScenario, rows: list[str], y_range: tuple[float, float], rates: np.ndarray) -> dict:
+    """The chart's axes: the rate axis over `rates` and the loss axis over `y_range` (log₁₀), both
+    ticked in decades or whole numbers (viz/axes.py), and, when a run has failed rates, the band above
+    it with one category row per such run (first run on top) and its key."""
     f_star = reference_loss(s.landscape)
     y_title = f"final loss − f* (f* = {f_star:.4g})" if f_star is not None else "final loss − lowest final loss"
     plot, band = 340, BAND_ROW_PX * len(rows)
@@ -494,9 +493,9 @@ def _rate_layout(s: SweepScenario, rows: list[str], y_range: tuple[float, float]
     total = plot + gap + band
     layout = {
         "height": total + 24 + 96, "margin": {"l": 60, "r": 10, "t": 24, "b": 96},
-        "xaxis": {"title": {"text": "learning rate η"}, "type": "log", "exponentformat": "power"},
+        "xaxis": {"title": {"text": "learning rate η"}, **log_axis(rates.tolist())},
         "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power", "range": list(y_range),
-                  "domain": [0, plot / total]},
+                  "domain": [0, plot / total], **log_ticks(10 ** y_range[0], 10 ** y_range[1])},
         "legend": {"orientation": "h", "y": -62 / total, "yanchor": "top"},
     }
     if rows:

@@ -49,7 +49,7 @@ def app_server(extra_args: tuple[str, ...] = ()) -> Iterator[tuple[str, subproce
     """Start the app (`streamlit run app.py`) on a free loopback port;
     yields (base URL, process, log file)."""
     port = free_port()
-    log = Path(tempfile.mkstemp(prefix="optiviz-streamlit-", suffix=".log")[1])
+    log = Path(tempfile.mkstemp(prefix="gradscape-streamlit-", suffix=".log")[1])
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",

@@ -15,7 +15,7 @@ from benchmarks.custom_class import LINK, Session, expressions, run_class
 from tests.e2e.test_playground import open_playground, player, sidebar, url_query, wait_changed
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("OPTIVIZ_SHOTS")
+SHOTS = os.environ.get("GRADSCAPE_SHOTS")
 
 
 def shot(page, name: str) -> None:

@@ -9,12 +9,12 @@ import os
 import pytest
 
 from tests.e2e.test_playground import open_playground, panel_steps, player
-from trajectories.scenario import RunSpec, Scenario
-from viz import export
-from viz.player import run_trace
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.viz import export
+from gradscape.viz.player import run_trace
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("OPTIVIZ_SHOTS")  # a folder to keep screenshots in, when set
+SHOTS = os.environ.get("GRADSCAPE_SHOTS")  # a folder to keep screenshots in, when set
 
 
 def test_the_html_export_plays_offline(page, tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import landscapes
-import lessons
+from gradscape import landscapes
+from gradscape import lessons
 from tests.e2e.harness import wait_for_app
 from tests.e2e.test_playground import PLAYER, panel_steps
 

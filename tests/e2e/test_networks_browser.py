@@ -12,16 +12,16 @@ import pytest
 
 from tests.e2e.harness import wait_for_app
 from tests.test_network_payload import net_record
-from trajectories import network_views as nv
-from trajectories.net_scenario import NetScenario
-from trajectories.scenario import RunSpec
-from viz.network_export import network_html
+from gradscape.trajectories import network_views as nv
+from gradscape.trajectories.net_scenario import NetScenario
+from gradscape.trajectories.scenario import RunSpec
+from gradscape.viz.network_export import network_html
 
 pytestmark = pytest.mark.browser
 
 LINK = {"h": "8", "n": "256", "steps": "200", "view": "both", "r1": "adam;lr=0.01", "r2": "momentum;lr=0.1",
         "r3": "sgd;lr=0.5;label=plain%20SGD"}
-SHOTS = os.environ.get("OPTIVIZ_SHOTS")  # a folder to keep screenshots in, when set
+SHOTS = os.environ.get("GRADSCAPE_SHOTS")  # a folder to keep screenshots in, when set
 FIVE_STEPS = """() => {
   const root = document.querySelector('.ovz');
   const panel = root.querySelector('.ovz-boundary');

@@ -12,11 +12,11 @@ import pytest
 from tests.e2e.harness import wait_for_app
 from tests.e2e.test_networks_browser import LINK as NETWORK_LINK
 from tests.e2e.test_sweeps_browser import HEATMAP
-from trajectories import sweep_scenario
-from trajectories.scenario import RunSpec, Scenario
-from viz import export, sweep_export
-from viz import sweeps as vs
-from viz.player import run_trace
+from gradscape.trajectories import sweep_scenario
+from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.viz import export, sweep_export
+from gradscape.viz import sweeps as vs
+from gradscape.viz.player import run_trace
 
 pytestmark = pytest.mark.browser
 

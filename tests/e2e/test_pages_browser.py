@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from tests.e2e.harness import wait_for_app
-from trajectories.scenario import from_query
+from gradscape.trajectories.scenario import from_query
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.harness import wait_for_app
 from tests.test_player_payload import worst_case
-from trajectories.scenario import to_query
+from gradscape.trajectories.scenario import to_query
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from tests.e2e.harness import wait_for_app
-from trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from viz.results_table import COLUMNS
+from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
+from gradscape.viz.results_table import COLUMNS
 
 pytestmark = pytest.mark.browser
 

@@ -116,4 +116,4 @@ def test_the_copy_link_box_warns_about_a_loopback_link(page, app_url):
     popover = page.locator("[data-testid=stPopoverBody]")
     assert popover.locator("code").inner_text().startswith("http://127.0.0.1:")
     warning = popover.locator("[data-testid=stAlertContentWarning]").inner_text()
-    assert "students can't open it" in warning and "OPTIVIZ_PUBLIC_URL" in warning
+    assert "students can't open it" in warning and "GRADSCAPE_PUBLIC_URL" in warning

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from tests.e2e.harness import wait_for_app
-from trajectories import scenario, sweep_scenario
-from viz.sweeps import MapAxis
+from gradscape.trajectories import scenario, sweep_scenario
+from gradscape.viz.sweeps import MapAxis
 
 pytestmark = pytest.mark.browser
 

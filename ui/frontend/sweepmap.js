@@ -1,4 +1,4 @@
-// optiviz sweep maps: one or more images of cells (heat map, basin map, trainability), each cell
+// gradscape sweep maps: one or more images of cells (heat map, basin map, trainability), each cell
 // a category (colour ramp) and a shade within it, drawn as plotly.js heatmaps on linear or log axes.
 // Hover text is computed here from the arrays; a click returns the cell {map, row, col}; with
 // `zoomable`, a zoom returns the new window {map, x: [lo, hi], y: [lo, hi]} so Python recomputes it.

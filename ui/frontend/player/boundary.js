@@ -1,4 +1,4 @@
-// optiviz player, decision boundary: a network's model over its input plane (`data.boundary`, from
+// gradscape player, decision boundary: a network's model over its input plane (`data.boundary`, from
 // viz/network.py), P(class 1) at the last snapshot frame with step ≤ the playhead, for the run the
 // panel's select picks. Plotly draws the axes and the data points over a transparent plot area
 // once per data update; the image is painted on a canvas under it, only when the frame or the run

@@ -1,4 +1,4 @@
-// optiviz player, canvas layers: the transparent canvases over a plot where the playhead draws.
+// gradscape player, canvas layers: the transparent canvases over a plot where the playhead draws.
 
 // Pixel geometry of a cartesian plot's area: offsets, size and data -> pixel maps.
 function plotGeometry(gd) {

@@ -1,4 +1,4 @@
-// optiviz player, curves: every run's learning-rate and loss curves drawn by plotly once per data
+// gradscape player, curves: every run's learning-rate and loss curves drawn by plotly once per data
 // update; the playhead's dashed line and markers on a canvas over each. On a log loss axis the
 // gap f − f* is drawn down to the payload's floor (`lossFloor`): what lies below it is float32
 // rounding, not progress, so a path that reached the minimum runs flat along the floor.

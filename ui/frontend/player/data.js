@@ -1,4 +1,4 @@
-// optiviz player, data: loading the binary files (a landscape grid, decision-boundary frames),
+// gradscape player, data: loading the binary files (a landscape grid, decision-boundary frames),
 // decoding the runs' thinned arrays (viz/thinning.py) and reading a trajectory at any step.
 //
 // Every trajectory arrives as the step indices it kept (uint16, sorted, always 0 and T) and its

@@ -1,4 +1,4 @@
-// optiviz player, 2-D map: the contour and the landscape's notable points (with a legend of their
+// gradscape player, 2-D map: the contour and the landscape's notable points (with a legend of their
 // kinds: what a star or a cross means) drawn once per landscape by plotly; the full paths, the
 // trail up to the playhead and the heads drawn on canvas layers over it.
 

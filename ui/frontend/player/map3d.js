@@ -1,4 +1,4 @@
-// optiviz player, 3-D surface: drawn once per landscape, paths once per data update; the heads
+// gradscape player, 3-D surface: drawn once per landscape, paths once per data update; the heads
 // are projected with the scene's own camera onto a canvas, so playback never redraws WebGL.
 
 const PATH3D_POINTS = 800;

@@ -1,4 +1,4 @@
-// optiviz player, the core: one Player per host element holds the runs and the panels (2-D map,
+// gradscape player, the core: one Player per host element holds the runs and the panels (2-D map,
 // 3-D surface, learning-rate and loss curves; a network's decision boundary where the data has
 // one) that one playhead drives.
 //

@@ -1,4 +1,4 @@
-// optiviz player, the playhead: one step for every panel, moved by play/pause, the step buttons,
+// gradscape player, the playhead: one step for every panel, moved by play/pause, the step buttons,
 // the scrub bar and the keyboard (with the focus anywhere in the player).
 
 const ICON_PLAY = '<svg viewBox="0 0 16 16"><path d="M4 2v12l10-6z"/></svg>';

@@ -1,4 +1,4 @@
-// optiviz player, step report: a view that asks for it (`reportStep` in its data) hears where the
+// gradscape player, step report: a view that asks for it (`reportStep` in its data) hears where the
 // playhead rests. Once the playhead has stood still for REPORT_DELAY_MS, not playing, its step goes
 // back as the trigger value `step`; a step already reported is not sent again, so the rerun that
 // answers it (same data, same step) sends nothing and cannot loop. The other way, the data's `step`

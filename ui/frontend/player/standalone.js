@@ -1,4 +1,4 @@
-// optiviz player, standalone host (an exported HTML file): the data is embedded in the page as
+// gradscape player, standalone host (an exported HTML file): the data is embedded in the page as
 // JSON (#ovz-data), the landscape grid inside it as base64 and plotly.js inlined, so the file
 // plays with no server and no network.
 
