@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gradscape import trajectories as tr
-from tests.test_networks_page_apptest import _walk
+from tests.test_networks_page_apptest import _walk, player_payload
 from tests.test_results_table import Table
 from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
 from gradscape.trajectories.sweep_scenario import from_query as sweep_from_query
@@ -43,18 +43,6 @@ def results_table(at: AppTest) -> Table:
     """The results table the page shows (its only st.html element)."""
     (element,) = at.get("html")
     return Table(element.proto.body)
-
-
-def player_payload(at: AppTest) -> dict:
-    """The JSON the player component was sent (AppTest knows it only as an unknown element)."""
-    (proto,) = [n.proto for n in walk(at.main) if getattr(getattr(n, "proto", None), "component_name", "") == "gradscape_player"]
-    return json.loads(proto.json)
-
-
-def walk(node):
-    for child in getattr(node, "children", {}).values():
-        yield child
-        yield from walk(child)
 
 
 def run(at: AppTest) -> AppTest:
