@@ -79,10 +79,29 @@ def test_configuration_re_imports_to_the_same_scenario(scenario):
     (b"[1, 2]", "no 'version'"),
     (json.dumps({"version": 2, "query": {}}).encode(), "version 2 is not supported"),
     (json.dumps({"version": 1, "query": ["ls", "peaks"]}).encode(), "'query' must be an object"),
+    (b"[" * 5000 + b"]" * 5000, "nests brackets 5000 deep"),
+    (b'{"version": 1, "query": ' + b"{" * 20_000, "nests brackets 20001 deep"),
+    (json.dumps({"version": True, "query": {}}).encode(), "version true is not supported"),
+    (json.dumps({"version": 1.0, "query": {}}).encode(), "version 1.0 is not supported"),
+    (json.dumps({"version": "1", "query": {}}).encode(), 'version "1" is not supported'),
+    (b'{"version": 1, "query": {"steps": "' + b"9" * 5000 + b'"}, "n": ' + b"9" * 5000 + b"}", "not JSON"),
 ])
 def test_bad_configuration_files_are_refused_in_words(data, says):
     scenario, notes = export.read_config(data)
     assert scenario is None and len(notes) == 1 and says in notes[0]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    assert export.nesting_depth('{"a": "[[[[{{{{\\"]]]", "b": [[1]]}') == 3
+    query = {**to_query(SMALL), "l1": "[" * 100}
+    assert export.read_config(json.dumps({"version": 1, "query": query}).encode())[0] is not None
+
+
+def test_a_codec_that_fails_on_a_file_gives_words_not_a_traceback():
+    def broken(query):
+        raise RecursionError("/srv/gradscape/secret/path.py")
+    scenario, notes = export.read_config(export.config_json(SMALL).encode(), replace(export.PLAYGROUND, parse=broken))
+    assert scenario is None and notes == ["the file's values could not be read: export one with 'Configuration (JSON)'."]
 
 
 def test_bad_values_in_a_configuration_fall_back_with_warnings_like_a_link():

@@ -51,6 +51,11 @@ def test_a_corrupt_upload_shows_a_message():
     at = upload(at, "future.json", json.dumps({"version": 9, "query": {}}).encode())
     assert any("version 9 is not supported" in e.value for e in at.error)
     assert not [b for b in at.button if b.label == "Load this configuration"]
+    at = upload(at, "**deep**.json", b"[" * 5000 + b"]" * 5000)
+    assert [e.value for e in at.error] == [r"\*\*deep\*\*.json: the file nests brackets 5000 deep; "
+                                           "a configuration nests at most 16."]
+    at = upload(at, "true.json", json.dumps({"version": True, "query": {}}).encode())
+    assert any("version true is not supported" in e.value for e in at.error)
 
 
 def test_a_configuration_loads_its_scenario_and_warnings_are_listed():

@@ -34,6 +34,8 @@ from gradscape.viz.player import RunTrace
 CONFIG_VERSION = 1
 DEFAULT_APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app when no address is known
 CONFIG_MAX_BYTES = 64 * 1024
+CONFIG_MAX_DEPTH = 16  # a data file nests 5 deep; Python's parser recurses once per level
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 NUMBER_COLUMNS = ("x", "y", "f", "grad_x", "grad_y", "lr")
 CSV_COLUMNS = ("run", "label", "start", "step", *NUMBER_COLUMNS, "status")
 Traces = Sequence[tuple[int, RunTrace]]
@@ -145,13 +147,40 @@ def read_config(data: bytes, codec: Codec = PLAYGROUND) -> tuple[Any | None, lis
         return None, [f"the file is {len(data) / 1024:.0f} kB; a configuration is at most {CONFIG_MAX_BYTES // 1024} kB "
                       "(export it with 'Configuration (JSON)')."]
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
         return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
+    if (depth := nesting_depth(text)) > CONFIG_MAX_DEPTH:
+        return None, [f"the file nests brackets {depth} deep; a configuration nests at most {CONFIG_MAX_DEPTH}."]
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
+    try:
+        return _read_doc(doc, codec)
+    except Exception:  # noqa: BLE001 — whatever a user's file does, it never shows a traceback
+        return None, ["the file's values could not be read: export one with 'Configuration (JSON)'."]
+
+
+def nesting_depth(text: str) -> int:
+    """How deep JSON text nests brackets, outside its strings (counted before parsing: no recursion)."""
+    depth = deepest = 0
+    for ch in _JSON_STRING.sub("", text):
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _read_doc(doc: Any, codec: Codec) -> tuple[Any | None, list[str]]:
+    """A parsed configuration's checks, then its query through the codec's link rules."""
     if not isinstance(doc, dict) or "version" not in doc:
         return None, ["the file is not an gradscape configuration (no 'version')."]
-    if doc["version"] != CONFIG_VERSION:
-        return None, [f"configuration version {doc['version']!r} is not supported (this app reads version {CONFIG_VERSION})."]
+    if type(doc["version"]) is not int or doc["version"] != CONFIG_VERSION:  # true == 1 in Python, not here
+        return None, [f"configuration version {json.dumps(doc['version'])[:40]} is not supported "
+                      f"(this app reads version {CONFIG_VERSION})."]
     if doc.get("kind") != codec.kind:
         return None, [f"the file is {_kind_name(doc.get('kind'))}; this view loads {codec.name}."]
     query = doc.get("query")
