@@ -5,6 +5,8 @@ menu's contents exist only while it is open."""
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -43,6 +45,13 @@ def test_the_menu_is_built_only_while_it_is_open():
     assert at.get("file_uploader"), "the menu stays open across reruns"
     at.session_state["pg.export.open"] = False
     assert not at.run().get("file_uploader")
+
+
+def test_the_server_enforces_the_uploaders_limit():
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    limit = config["server"]["maxUploadSize"]  # MB, checked by the server (the uploader's own only in the browser)
+    assert limit == 1 and limit * 1024 * 1024 >= export.CONFIG_MAX_BYTES
+    assert [u.proto.max_upload_size_mb for u in fresh().get("file_uploader")] == [limit]
 
 
 def test_a_corrupt_upload_shows_a_message():
