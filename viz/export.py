@@ -17,7 +17,6 @@ import csv
 import html
 import io
 import json
-import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -55,22 +54,29 @@ class Codec:
 PLAYGROUND = Codec(None, "a Playground or lesson configuration", from_query, to_query)
 
 
+FORMULA_START = tuple("=+-@\t\r")  # what makes a spreadsheet read a cell as a formula
+
+
 def number_texts(a: np.ndarray) -> list[str]:
-    """Shortest text that reads back to the same float, per value ('' where a step has no value)."""
-    return ["" if v != v else repr(v) for v in np.asarray(a, dtype=np.float64).tolist()]
+    """Per value, the shortest text that reads back to it in the array's own precision (a float32 0.01
+    is '0.01', not '0.009999999776482582'; other arrays as float64); '' where a step has no value."""
+    a = np.asarray(a)
+    texts = (a if a.dtype == np.float32 else a.astype(np.float64)).astype(str).tolist()
+    return ["" if t == "nan" else t for t in texts]
 
 
 def csv_field(text: str) -> str:
-    """`text` quoted as the csv module would quote it in a row."""
+    """`text` as one CSV cell, quoted as the csv module would, and never a spreadsheet formula: text
+    starting with = + - @ (or a tab or return) gets a leading apostrophe, as spreadsheets write it."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([text])
+    csv.writer(out, lineterminator="").writerow(["'" + text if text.startswith(FORMULA_START) else text])
     return out.getvalue()
 
 
 def _per_step(a: np.ndarray, steps: int) -> np.ndarray:
     """An (N, T, …) per-update array padded with NaN to (N, T+1, …): the last position has no update."""
-    pad = np.full((a.shape[0], steps + 1 - a.shape[1], *a.shape[2:]), np.nan)
-    return np.concatenate([a.astype(np.float64), pad], axis=1)
+    pad = np.full((a.shape[0], steps + 1 - a.shape[1], *a.shape[2:]), np.nan, a.dtype)
+    return np.concatenate([a, pad], axis=1)
 
 
 def trajectory_columns(t: RunTrace) -> dict[str, np.ndarray]:
@@ -105,7 +111,9 @@ def trajectories_csv(s: Scenario, traces: Traces) -> str:
 
 
 def json_numbers(a: np.ndarray) -> list:
-    return [v if v == v and abs(v) != math.inf else None for v in np.asarray(a, dtype=np.float64).tolist()]
+    """Finite values as the shortest numbers that read back to them in the array's precision (as
+    `number_texts`); NaN and ±∞ as null."""
+    return [float(t) if t and "inf" not in t else None for t in number_texts(a)]
 
 
 def config_doc(s: Any, codec: Codec = PLAYGROUND) -> dict:
