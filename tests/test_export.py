@@ -148,6 +148,16 @@ def test_html_plays_from_one_file_under_6_mb_for_6_runs_of_1000_steps():
     np.testing.assert_array_equal(decode_f32(data["runs"][2]["pos"])[:2], s.runs and traces_of(s)[2][1].record.positions[0, 0])
 
 
+def test_embedded_data_cannot_end_or_comment_out_its_script():
+    value = {"label": "<!--<script></script>&\u2028\u2029", "gap": float("nan")}
+    text = export.script_json(value)
+    assert not set(text) & set("<>&\u2028\u2029") and "NaN" in text
+    assert json.loads(text)["label"] == value["label"]
+    s = replace(SMALL, runs=(RunSpec("adam", 0.05, label="<!--<script>"),))
+    blob = export.player_html(s, traces_of(s), title="t").split('id="ovz-data">')[1].split("</script>")[0]
+    assert "<" not in blob and json.loads(blob)["runs"][0]["label"] == "<!--<script>"
+
+
 def page_title_and_link(page: str) -> tuple[str, str]:
     """An exported page's <title> and the address its footer links to, as a browser reads them."""
     title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))

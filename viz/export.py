@@ -210,6 +210,16 @@ def embed_grid(data: dict, asset: payload.LandscapeAsset) -> dict:
     return data
 
 
+SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value: Any) -> str:
+    """`value` as JSON (NaN as JavaScript's literal) safe anywhere inside a <script> element: no <, > or &
+    (a label `<!--<script>` would otherwise swallow the next script) and no U+2028/9 (line ends to old JS);
+    they occur only inside strings, where the \\u escapes read back the same."""
+    return json.dumps(value).translate(SCRIPT_ESCAPES)
+
+
 def inline_script(text: str) -> str:
     """Script text that cannot close its own <script> element early ('</script' only appears in strings)."""
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
@@ -248,7 +258,7 @@ def player_page(data: dict, *, heading: str, title: str, caption: str, link: str
         f"<h1>{html.escape(heading)}</h1>",
         f'<div id="ovz-host">{frontend.player_html()}</div>',
         footer(caption, link),
-        f'<script type="application/json" id="ovz-data">{inline_script(json.dumps(data))}</script>',
+        f'<script type="application/json" id="ovz-data">{script_json(data)}</script>',
         f"<script>{inline_script(frontend.player_js('standalone'))}</script>",
         "</body></html>",
     ])
