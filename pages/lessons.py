@@ -21,10 +21,9 @@ from gradscape.trajectories.net_scenario import to_query as net_query
 from gradscape.ui import player, presentation
 from gradscape.ui.export_menu import export_menu
 from gradscape.ui.frame import page_frame
-from gradscape.ui.markdown import short_plain
 from gradscape.trajectories.scenario import Scenario
 from gradscape.ui.share import share_box
-from gradscape.ui.state import link_query, unused_keys
+from gradscape.ui.state import link_query, show_link_warnings, unused_keys
 from gradscape.viz.player import RunTrace, run_trace
 from gradscape.viz.starts import by_start, starts_summary
 
@@ -58,8 +57,7 @@ def pick() -> Lesson:
     present = query.get("present", "0")
     if present not in ("0", "1"):
         warnings.append(f"'present={present}' should be 0 or 1; using 0.")
-    for text in warnings + unused_keys(query, lambda k: k in ("lesson", "present")):
-        st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
+    show_link_warnings(warnings + unused_keys(query, lambda k: k in ("lesson", "present")))
     if st.session_state.get("lesson.slug") not in slugs or "lesson.linked" not in st.session_state:
         st.session_state["lesson.slug"] = wanted
         st.session_state[PRESENT_KEY] = present == "1"

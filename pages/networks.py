@@ -23,7 +23,7 @@ from gradscape.ui.handover import NETWORK_PREFIX, to_playground
 from gradscape.ui.landscape_picker import leave_network
 from gradscape.ui.net_editor import NetEditor
 from gradscape.ui.share import share_box
-from gradscape.ui.state import ScenarioState
+from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz import network as vn
 from gradscape.viz.player import LandscapeAsset
 
@@ -87,8 +87,7 @@ if not s.presentation:
     st.caption("Every run trains the same network from the same weights in its full parameter space; the picture is "
                "ONE plane through that space shared by all runs, so their paths can be compared — and the distance "
                "from the plane says how much the picture hides.")
-for text in state.link_warnings():
-    st.warning(f"Link: {text}")
+show_link_warnings(state.link_warnings())
 for text in editor.pop_notes():
     st.error(text)
 

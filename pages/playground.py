@@ -21,7 +21,7 @@ from gradscape.ui.handover import PLAYGROUND_PREFIX, to_network
 from gradscape.ui.markdown import plain, short_plain
 from gradscape.ui.run_editor import Editor, click_handler
 from gradscape.ui.share import share_box
-from gradscape.ui.state import ScenarioState
+from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz.player import run_trace
 from gradscape.viz.results_table import results_html
 
@@ -47,8 +47,7 @@ with link.popover("Copy link", icon=":material/link:", width="stretch"):
     share_box(to_query(scenario))
 presentation.toggle(present, editor.k("present"), editor.changed)
 
-for text in state.link_warnings():
-    st.warning(f"Link: {text}", icon=":material/link_off:")
+show_link_warnings(state.link_warnings())
 for text in editor.pop_notes():
     st.error(short_plain(text), icon=":material/error:")
 rates.show(PREFIX, state)

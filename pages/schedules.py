@@ -17,8 +17,7 @@ from gradscape import trajectories as tr
 from gradscape.trajectories.scenario import MAX_RUNS, PALETTE, RUN_KEY, RunSpec, Scenario, from_query, to_query
 from gradscape.ui.frame import page_frame
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
-from gradscape.ui.markdown import short_plain
-from gradscape.ui.state import link_query, unused_keys
+from gradscape.ui.state import link_query, show_link_warnings, unused_keys
 from gradscape.trajectories.engine import LR_RANGE
 from gradscape.ui.widgets import hyper_slider, log_slider
 from gradscape.viz.lines import Series, line_figure
@@ -102,8 +101,7 @@ st.caption("Every schedule of the catalogue, as a pure function of the step k (0
 
 if "sched_keys" not in st.session_state:
     scenario, warnings = from_link()
-    for w in warnings:
-        st.warning(f"Link: {short_plain(w)}", icon=":material/link_off:")
+    show_link_warnings(warnings)
     load(scenario)
 
 top = st.columns([2, 1, 1, 1])

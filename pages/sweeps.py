@@ -20,6 +20,7 @@ from gradscape.ui import presentation, rates, sweep_map
 from gradscape.ui.export_menu import export_menu
 from gradscape.ui.frame import page_frame
 from gradscape.ui.share import share_box
+from gradscape.ui.state import show_link_warnings
 from gradscape.ui.sweep_controls import KIND_NAMES, SweepControls
 from gradscape.viz import sweeps as vs
 
@@ -45,8 +46,7 @@ with link.popover("Copy link", icon=":material/link:", width="stretch"):
     share_box(to_query(s), "exactly this sweep")
 presentation.toggle(present, controls.editor.k("present"), controls.editor.changed)
 controls.kind_control()
-for text in controls.state.link_warnings():
-    st.warning(f"Link: {text}", icon=":material/link_off:")
+show_link_warnings(controls.state.link_warnings())
 for text in controls.editor.pop_notes():
     st.error(text, icon=":material/error:")
 rates.show(PREFIX, controls.editor.state)

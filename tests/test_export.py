@@ -47,13 +47,32 @@ def test_csv_round_trips_to_the_run_record():
         start = np.array([int(r["start"]) for r in mine])
         step = np.array([int(r["step"]) for r in mine])
         for col, want in (("x", rec.positions[..., 0]), ("y", rec.positions[..., 1]), ("f", rec.losses)):
-            np.testing.assert_array_equal(np.array([float(r[col]) for r in mine]), want[start, step])
+            np.testing.assert_array_equal(np.array([r[col] for r in mine], np.float32), want[start, step])
         inner = step < SMALL.steps
-        np.testing.assert_array_equal(np.array([float(r["grad_x"]) for r, ok in zip(mine, inner) if ok]), rec.grads[start[inner], step[inner], 0])
-        np.testing.assert_array_equal(np.array([float(r["lr"]) for r, ok in zip(mine, inner) if ok]), rec.lrs[start[inner], step[inner]])
+        np.testing.assert_array_equal(np.array([r["grad_x"] for r, ok in zip(mine, inner) if ok], np.float32), rec.grads[start[inner], step[inner], 0])
+        np.testing.assert_array_equal(np.array([r["lr"] for r, ok in zip(mine, inner) if ok], np.float32), rec.lrs[start[inner], step[inner]])
         assert all(r["lr"] == "" and r["grad_y"] == "" for r, ok in zip(mine, inner) if not ok)  # no update from the last step
         assert {r["status"] for r in mine if r["start"] == "1"} == {rec.status_text(1)}
         assert {r["label"] for r in mine} == {SMALL.runs[i].display_label()}
+    assert (rows[0]["x"], rows[0]["y"], rows[0]["lr"]) == ("-1.5", "2.0", "0.05")  # float32 values, shortest text
+
+
+def test_float32_numbers_are_written_with_the_shortest_text_that_reads_back():
+    a = np.array([0.01, 1e-10, 3.4e38, 123456789, -0.0, np.nan, np.inf], np.float32)
+    texts = export.number_texts(a)
+    assert texts[:2] == ["0.01", "1e-10"] and texts[-2:] == ["", "inf"]
+    np.testing.assert_array_equal(np.array(texts[:5], np.float32), a[:5])
+    assert json.loads(json.dumps(export.json_numbers(a))) == [0.01, 1e-10, 3.4e38, 123456790.0, -0.0, None, None]
+    assert export.number_texts(np.array([0.1 + 0.2])) == [repr(0.1 + 0.2)]  # float64 keeps its own digits
+
+
+@pytest.mark.parametrize("label", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd"])
+def test_a_label_never_becomes_a_spreadsheet_formula(label):
+    label = label.replace("\\t", "\t")
+    s = Scenario(runs=(RunSpec("adam", 0.05, label=label),), steps=5)
+    rows = list(csv.DictReader(io.StringIO(export.trajectories_csv(s, traces_of(s)))))
+    assert {r["label"] for r in rows} == {"'" + label}
+    assert export.csv_field("a=b") == "a=b" and export.csv_field("x, -1") == '"x, -1"'  # only a leading sign counts
 
 
 def test_trajectories_json_holds_the_record_and_the_configuration():
@@ -62,8 +81,9 @@ def test_trajectories_json_holds_the_record_and_the_configuration():
     for (i, t), run in zip(traces_of(SMALL), doc["runs"]):
         assert run["run"] == i + 1 and len(run["trajectories"]) == 2
         tj = run["trajectories"][1]
-        np.testing.assert_array_equal(tj["f"], t.record.losses[1])
-        assert tj["lr"][-1] is None and tj["lr"][:-1] == t.record.lrs[1].tolist()
+        np.testing.assert_array_equal(np.float32(tj["f"]), t.record.losses[1])
+        assert tj["lr"][-1] is None and np.array_equal(np.float32(tj["lr"][:-1]), t.record.lrs[1])
+    assert doc["runs"][0]["trajectories"][0]["lr"][0] == 0.05  # not 0.05000000074505806
 
 
 @pytest.mark.parametrize("scenario", [Scenario(), SMALL, replace(SMALL, noise=0.3, seed=7, view="both", log_loss=False)]
@@ -79,10 +99,29 @@ def test_configuration_re_imports_to_the_same_scenario(scenario):
     (b"[1, 2]", "no 'version'"),
     (json.dumps({"version": 2, "query": {}}).encode(), "version 2 is not supported"),
     (json.dumps({"version": 1, "query": ["ls", "peaks"]}).encode(), "'query' must be an object"),
+    (b"[" * 5000 + b"]" * 5000, "nests brackets 5000 deep"),
+    (b'{"version": 1, "query": ' + b"{" * 20_000, "nests brackets 20001 deep"),
+    (json.dumps({"version": True, "query": {}}).encode(), "version true is not supported"),
+    (json.dumps({"version": 1.0, "query": {}}).encode(), "version 1.0 is not supported"),
+    (json.dumps({"version": "1", "query": {}}).encode(), 'version "1" is not supported'),
+    (b'{"version": 1, "query": {"steps": "' + b"9" * 5000 + b'"}, "n": ' + b"9" * 5000 + b"}", "not JSON"),
 ])
 def test_bad_configuration_files_are_refused_in_words(data, says):
     scenario, notes = export.read_config(data)
     assert scenario is None and len(notes) == 1 and says in notes[0]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    assert export.nesting_depth('{"a": "[[[[{{{{\\"]]]", "b": [[1]]}') == 3
+    query = {**to_query(SMALL), "l1": "[" * 100}
+    assert export.read_config(json.dumps({"version": 1, "query": query}).encode())[0] is not None
+
+
+def test_a_codec_that_fails_on_a_file_gives_words_not_a_traceback():
+    def broken(query):
+        raise RecursionError("/srv/gradscape/secret/path.py")
+    scenario, notes = export.read_config(export.config_json(SMALL).encode(), replace(export.PLAYGROUND, parse=broken))
+    assert scenario is None and notes == ["the file's values could not be read: export one with 'Configuration (JSON)'."]
 
 
 def test_bad_values_in_a_configuration_fall_back_with_warnings_like_a_link():
@@ -107,6 +146,16 @@ def test_html_plays_from_one_file_under_6_mb_for_6_runs_of_1000_steps():
     assert data["landscape"]["url"] is None and len(data["landscape"]["grid"]) > 0
     assert [r["label"] for r in data["runs"]] == [r.display_label() for r in runs]
     np.testing.assert_array_equal(decode_f32(data["runs"][2]["pos"])[:2], s.runs and traces_of(s)[2][1].record.positions[0, 0])
+
+
+def test_embedded_data_cannot_end_or_comment_out_its_script():
+    value = {"label": "<!--<script></script>&\u2028\u2029", "gap": float("nan")}
+    text = export.script_json(value)
+    assert not set(text) & set("<>&\u2028\u2029") and "NaN" in text
+    assert json.loads(text)["label"] == value["label"]
+    s = replace(SMALL, runs=(RunSpec("adam", 0.05, label="<!--<script>"),))
+    blob = export.player_html(s, traces_of(s), title="t").split('id="ovz-data">')[1].split("</script>")[0]
+    assert "<" not in blob and json.loads(blob)["runs"][0]["label"] == "<!--<script>"
 
 
 def page_title_and_link(page: str) -> tuple[str, str]:

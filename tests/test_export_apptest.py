@@ -5,6 +5,8 @@ menu's contents exist only while it is open."""
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -45,12 +47,24 @@ def test_the_menu_is_built_only_while_it_is_open():
     assert not at.run().get("file_uploader")
 
 
+def test_the_server_enforces_the_uploaders_limit():
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    limit = config["server"]["maxUploadSize"]  # MB, checked by the server (the uploader's own only in the browser)
+    assert limit == 1 and limit * 1024 * 1024 >= export.CONFIG_MAX_BYTES
+    assert [u.proto.max_upload_size_mb for u in fresh().get("file_uploader")] == [limit]
+
+
 def test_a_corrupt_upload_shows_a_message():
     at = upload(fresh(), "broken.json", b"{ this is not json")
     assert any("broken.json: the file is not JSON" in e.value for e in at.error)
     at = upload(at, "future.json", json.dumps({"version": 9, "query": {}}).encode())
     assert any("version 9 is not supported" in e.value for e in at.error)
     assert not [b for b in at.button if b.label == "Load this configuration"]
+    at = upload(at, "**deep**.json", b"[" * 5000 + b"]" * 5000)
+    assert [e.value for e in at.error] == [r"\*\*deep\*\*.json: the file nests brackets 5000 deep; "
+                                           "a configuration nests at most 16."]
+    at = upload(at, "true.json", json.dumps({"version": True, "query": {}}).encode())
+    assert any("version true is not supported" in e.value for e in at.error)
 
 
 def test_a_configuration_loads_its_scenario_and_warnings_are_listed():

@@ -55,9 +55,10 @@ def test_csv_has_every_recorded_step_of_every_shown_run(view):
         np.testing.assert_array_equal([int(r["step"]) for r in mine], record.snapshot_steps)
         for column, want in (("a", view.coords[j, :, 0]), ("b", view.coords[j, :, 1]), ("loss", record.loss[j]),
                              ("plane_loss", view.plane_loss[j]), ("distance", view.distance[j]), ("accuracy", record.accuracy[j])):
-            np.testing.assert_array_equal([float(r[column]) for r in mine], want)
+            np.testing.assert_array_equal(np.array([r[column] for r in mine], want.dtype), want)
         inner = record.snapshot_steps < record.steps
-        np.testing.assert_array_equal([float(r["lr"]) for r, ok in zip(mine, inner) if ok], record.lrs[j][record.snapshot_steps[inner]])
+        want = record.lrs[j][record.snapshot_steps[inner]]
+        np.testing.assert_array_equal(np.array([r["lr"] for r, ok in zip(mine, inner) if ok], want.dtype), want)
         assert mine[-1]["lr"] == "" and mine[0]["status"] == "finite throughout"
 
 

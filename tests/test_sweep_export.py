@@ -45,7 +45,7 @@ def test_heat_map_csv_reads_back_to_the_cells_and_a_row_is_the_same_single_run()
     assert len(got) == 64 and list(got[0]) == ["map", "title", "row", "col", "learning_rate", "b1", "status", "steps",
                                                se.GAP]
     r, c = np.array([int(g["row"]) for g in got]), np.array([int(g["col"]) for g in got])
-    np.testing.assert_array_equal(np.array([float(g[se.GAP]) for g in got]), m.loss[r, c])
+    np.testing.assert_array_equal(np.array([g[se.GAP] for g in got], m.loss.dtype), m.loss[r, c])
     np.testing.assert_array_equal([STATUS[g["status"]] for g in got], m.status[r, c])
     np.testing.assert_array_equal([int(g["steps"]) for g in got], m.step[r, c])
     np.testing.assert_array_equal([float(g["b1"]) for g in got], m.y.centres()[r])
@@ -72,7 +72,7 @@ def test_basin_and_rate_csv_carry_the_labels_and_every_rate_and_start():
     curve = sweep.curves[1]
     sgd = [g for g in got if g["run"] == "2"]
     np.testing.assert_array_equal([float(g["learning_rate"]) for g in sgd], np.repeat(curve.rates, 2))
-    np.testing.assert_array_equal([float(g[se.GAP]) for g in sgd], curve.gap.ravel())
+    np.testing.assert_array_equal(np.array([g[se.GAP] for g in sgd], curve.gap.dtype), curve.gap.ravel())
     np.testing.assert_array_equal([STATUS[g["status"]] for g in sgd], curve.status.ravel())
 
 

@@ -25,6 +25,7 @@ from gradscape.trajectories.net_scenario import NetScenario
 from gradscape.trajectories.network_views import PlaneView
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import SweepScenario
+from gradscape.ui.markdown import short_plain
 from gradscape.viz import animate, export, network_export, render, sweep_export
 from gradscape.viz.jobs import Busy, Job, JobRunner
 from gradscape.viz.player import RunTrace
@@ -197,9 +198,10 @@ def _import(key: str, on_import: Callable, codec: export.Codec) -> None:
     if upload is None:
         return
     scenario, notes = export.read_config(upload.getvalue(), codec)
+    name = short_plain(upload.name)  # the file's name and the values notes quote are the user's text
     if scenario is None:
-        st.error(f"{upload.name}: {notes[0]}", icon=":material/error:")
+        st.error(f"{name}: {short_plain(notes[0])}", icon=":material/error:")
         return
     for note in notes:
-        st.warning(f"{upload.name}: {note}", icon=":material/warning:")
+        st.warning(f"{name}: {short_plain(note)}", icon=":material/warning:")
     st.button("Load this configuration", key=f"{key}.load", on_click=on_import, args=(scenario,), type="primary")

@@ -17,6 +17,8 @@ import streamlit as st
 from gradscape.trajectories.scenario import Scenario, from_query, to_query
 from gradscape.ui.markdown import short_plain
 
+MAX_LINK_WARNINGS = 5  # boxes a link can make; the rest are counted in one more
+
 
 class ScenarioState:
     """Session storage for one page's scenario, under keys starting with `prefix`."""
@@ -53,9 +55,8 @@ class ScenarioState:
         return scenario
 
     def link_warnings(self) -> list[str]:
-        """What was wrong with the link this session started from (cleared by the first change), as plain
-        text for markdown: the warnings quote the link's values, which must not render as markup."""
-        return [short_plain(text) for text in st.session_state.get(self.warnings_key, [])]
+        """What was wrong with the link this session started from (cleared by the first change)."""
+        return st.session_state.get(self.warnings_key, [])
 
 
 def link_query() -> tuple[dict[str, str], list[str]]:
@@ -73,10 +74,18 @@ def unused_keys(query: dict[str, str], used: Callable[[str], bool]) -> list[str]
     return [f"this page does not use {', '.join(repr(k) for k in extra)} from the link; ignored."] if extra else []
 
 
+def show_link_warnings(texts: list[str]) -> None:
+    """A link's warnings, as plain text (they quote the link): at most MAX_LINK_WARNINGS boxes and one
+    that counts the rest and quotes them, cut like any link text (999 unknown keys: six boxes, not 999)."""
+    if len(texts) > MAX_LINK_WARNINGS + 1:
+        texts = [*texts[:MAX_LINK_WARNINGS], f"… and {len(texts) - MAX_LINK_WARNINGS} more: {' '.join(texts[MAX_LINK_WARNINGS:])}"]
+    for text in texts:
+        st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
+
+
 def warn_unused_link() -> None:
     """On a page that reads nothing from its link: a warning naming the keys it ignores."""
-    for text in unused_keys(link_query()[0], lambda k: False):
-        st.warning(f"Link: {short_plain(text)}", icon=":material/link_off:")
+    show_link_warnings(unused_keys(link_query()[0], lambda k: False))
 
 
 def write_query(query: dict[str, str]) -> None:

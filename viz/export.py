@@ -17,7 +17,6 @@ import csv
 import html
 import io
 import json
-import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -34,6 +33,8 @@ from gradscape.viz.player import RunTrace
 CONFIG_VERSION = 1
 DEFAULT_APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app when no address is known
 CONFIG_MAX_BYTES = 64 * 1024
+CONFIG_MAX_DEPTH = 16  # a data file nests 5 deep; Python's parser recurses once per level
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 NUMBER_COLUMNS = ("x", "y", "f", "grad_x", "grad_y", "lr")
 CSV_COLUMNS = ("run", "label", "start", "step", *NUMBER_COLUMNS, "status")
 Traces = Sequence[tuple[int, RunTrace]]
@@ -53,22 +54,29 @@ class Codec:
 PLAYGROUND = Codec(None, "a Playground or lesson configuration", from_query, to_query)
 
 
+FORMULA_START = tuple("=+-@\t\r")  # what makes a spreadsheet read a cell as a formula
+
+
 def number_texts(a: np.ndarray) -> list[str]:
-    """Shortest text that reads back to the same float, per value ('' where a step has no value)."""
-    return ["" if v != v else repr(v) for v in np.asarray(a, dtype=np.float64).tolist()]
+    """Per value, the shortest text that reads back to it in the array's own precision (a float32 0.01
+    is '0.01', not '0.009999999776482582'; other arrays as float64); '' where a step has no value."""
+    a = np.asarray(a)
+    texts = (a if a.dtype == np.float32 else a.astype(np.float64)).astype(str).tolist()
+    return ["" if t == "nan" else t for t in texts]
 
 
 def csv_field(text: str) -> str:
-    """`text` quoted as the csv module would quote it in a row."""
+    """`text` as one CSV cell, quoted as the csv module would, and never a spreadsheet formula: text
+    starting with = + - @ (or a tab or return) gets a leading apostrophe, as spreadsheets write it."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([text])
+    csv.writer(out, lineterminator="").writerow(["'" + text if text.startswith(FORMULA_START) else text])
     return out.getvalue()
 
 
 def _per_step(a: np.ndarray, steps: int) -> np.ndarray:
     """An (N, T, …) per-update array padded with NaN to (N, T+1, …): the last position has no update."""
-    pad = np.full((a.shape[0], steps + 1 - a.shape[1], *a.shape[2:]), np.nan)
-    return np.concatenate([a.astype(np.float64), pad], axis=1)
+    pad = np.full((a.shape[0], steps + 1 - a.shape[1], *a.shape[2:]), np.nan, a.dtype)
+    return np.concatenate([a, pad], axis=1)
 
 
 def trajectory_columns(t: RunTrace) -> dict[str, np.ndarray]:
@@ -103,7 +111,9 @@ def trajectories_csv(s: Scenario, traces: Traces) -> str:
 
 
 def json_numbers(a: np.ndarray) -> list:
-    return [v if v == v and abs(v) != math.inf else None for v in np.asarray(a, dtype=np.float64).tolist()]
+    """Finite values as the shortest numbers that read back to them in the array's precision (as
+    `number_texts`); NaN and ±∞ as null."""
+    return [float(t) if t and "inf" not in t else None for t in number_texts(a)]
 
 
 def config_doc(s: Any, codec: Codec = PLAYGROUND) -> dict:
@@ -145,13 +155,40 @@ def read_config(data: bytes, codec: Codec = PLAYGROUND) -> tuple[Any | None, lis
         return None, [f"the file is {len(data) / 1024:.0f} kB; a configuration is at most {CONFIG_MAX_BYTES // 1024} kB "
                       "(export it with 'Configuration (JSON)')."]
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
         return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
+    if (depth := nesting_depth(text)) > CONFIG_MAX_DEPTH:
+        return None, [f"the file nests brackets {depth} deep; a configuration nests at most {CONFIG_MAX_DEPTH}."]
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
+    try:
+        return _read_doc(doc, codec)
+    except Exception:  # noqa: BLE001 — whatever a user's file does, it never shows a traceback
+        return None, ["the file's values could not be read: export one with 'Configuration (JSON)'."]
+
+
+def nesting_depth(text: str) -> int:
+    """How deep JSON text nests brackets, outside its strings (counted before parsing: no recursion)."""
+    depth = deepest = 0
+    for ch in _JSON_STRING.sub("", text):
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _read_doc(doc: Any, codec: Codec) -> tuple[Any | None, list[str]]:
+    """A parsed configuration's checks, then its query through the codec's link rules."""
     if not isinstance(doc, dict) or "version" not in doc:
         return None, ["the file is not an gradscape configuration (no 'version')."]
-    if doc["version"] != CONFIG_VERSION:
-        return None, [f"configuration version {doc['version']!r} is not supported (this app reads version {CONFIG_VERSION})."]
+    if type(doc["version"]) is not int or doc["version"] != CONFIG_VERSION:  # true == 1 in Python, not here
+        return None, [f"configuration version {json.dumps(doc['version'])[:40]} is not supported "
+                      f"(this app reads version {CONFIG_VERSION})."]
     if doc.get("kind") != codec.kind:
         return None, [f"the file is {_kind_name(doc.get('kind'))}; this view loads {codec.name}."]
     query = doc.get("query")
@@ -171,6 +208,16 @@ def embed_grid(data: dict, asset: payload.LandscapeAsset) -> dict:
     """The player's data with the landscape grid inside it (no URL to fetch)."""
     data["landscape"].update(url=None, grid=base64.b64encode(asset.blob).decode("ascii"))
     return data
+
+
+SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value: Any) -> str:
+    """`value` as JSON (NaN as JavaScript's literal) safe anywhere inside a <script> element: no <, > or &
+    (a label `<!--<script>` would otherwise swallow the next script) and no U+2028/9 (line ends to old JS);
+    they occur only inside strings, where the \\u escapes read back the same."""
+    return json.dumps(value).translate(SCRIPT_ESCAPES)
 
 
 def inline_script(text: str) -> str:
@@ -211,7 +258,7 @@ def player_page(data: dict, *, heading: str, title: str, caption: str, link: str
         f"<h1>{html.escape(heading)}</h1>",
         f'<div id="ovz-host">{frontend.player_html()}</div>',
         footer(caption, link),
-        f'<script type="application/json" id="ovz-data">{inline_script(json.dumps(data))}</script>',
+        f'<script type="application/json" id="ovz-data">{script_json(data)}</script>',
         f"<script>{inline_script(frontend.player_js('standalone'))}</script>",
         "</body></html>",
     ])

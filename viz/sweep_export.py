@@ -300,11 +300,11 @@ def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
     if s.kind == "lr":
         figure = rate_figure(result, s)
         return (frontend.common_js()
-                + f"\nconst FIG = {json.dumps(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
+                + f"\nconst FIG = {export.script_json(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
                 "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, CONFIG);")
     data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "clickable": False, "height": 560}
     return (frontend.sweep_map_js("standalone")
-            + f"\nnew SweepView(document.getElementById('ovz-host')).receive({json.dumps(data)}, () => {{}});")
+            + f"\nnew SweepView(document.getElementById('ovz-host')).receive({export.script_json(data)}, () => {{}});")
 
 
 def shown_labels(s: SweepScenario) -> list[str]:
