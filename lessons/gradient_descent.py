@@ -50,7 +50,7 @@ def compared(a: int | None, b: int | None) -> str:
 
 def rest_radius(key: str) -> float:
     """The distance within which the engine counts a path as at rest: REST_FRACTION of the map's size."""
-    return ends.REST_FRACTION * ends.map_size(landscapes.get(key).domain)
+    return ends.REST_FRACTION * landscapes.get(key).size
 
 
 def minimum_of(key: str) -> np.ndarray:

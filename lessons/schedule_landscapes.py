@@ -138,7 +138,7 @@ def _places(key: str, points: np.ndarray, status: np.ndarray) -> np.ndarray:
     ls = landscapes.get(key)
     minima = np.array([p.xy for p in ls.minima])
     dist = np.linalg.norm(np.asarray(points)[:, None] - minima[None], axis=-1)
-    near = dist.min(axis=1) <= ends.NEAR_FRACTION * ends.map_size(ls.domain)
+    near = dist.min(axis=1) <= ends.NEAR_FRACTION * ls.size
     on_map = ~np.isin(status, (engine.LEFT_DOMAIN, engine.DIVERGED)) & np.array([ls.contains(p) for p in points])
     return np.where(on_map, np.where(near, dist.argmin(axis=1), ELSEWHERE), OFF)
 
@@ -324,7 +324,7 @@ def _saddles(lesson: Lesson) -> Finding:
     max_gy = max(float(np.abs(r.grads[0, :, 1]).max()) for k in surfaces for r in recs[k])
     to_saddle = {k: [float(np.hypot(*(r.positions[0, -1] - np.array(_saddle(sc.landscape))))) for r in recs[k]]
                  for k, sc in surfaces.items()}
-    near = {k: ends.NEAR_FRACTION * ends.map_size(landscapes.get(sc.landscape).domain) for k, sc in surfaces.items()}
+    near = {k: ends.NEAR_FRACTION * landscapes.get(sc.landscape).size for k, sc in surfaces.items()}
     far_k, far_i = max(((k, i) for k in surfaces for i in range(len(s.runs))), key=lambda ki: to_saddle[ki[0]][ki[1]])
     perturbed = range(1, len(s.start_points))
     y0 = [s.start_points[j][1] for j in perturbed]

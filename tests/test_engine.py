@@ -192,6 +192,18 @@ def test_reddi_adam_drifts_to_plus_one():
     assert rec.positions[0, -1, 0] > 0.9
 
 
+def test_the_engine_asks_the_problem_not_its_key():
+    """A 1-D online problem's starts: bare numbers allowed, its dimension and bounds checked, its default start used."""
+    np.testing.assert_array_equal(np.asarray(tr.prepare("reddi", "adam").inputs.start), [1.0])
+    np.testing.assert_array_equal(np.asarray(tr.prepare("reddi", "adam", starts=[-0.5, 0.5], record=False).inputs.start), [[-0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"lie in \[-1, 1\]"):
+        tr.prepare("reddi", "adam", starts=[1.5])
+    with pytest.raises(ValueError, match="are 1-D"):
+        tr.prepare("reddi", "adam", starts=[(0.0, 0.0)])
+    with pytest.raises(ValueError, match="are 2-D"):
+        tr.prepare("rosenbrock", "adam", starts=[0.0])
+
+
 def test_float32_default_and_float64_on_request():
     assert tr.run("quadratic", "sgd", steps=10).positions.dtype == np.float32
     assert tr.run("quadratic", "sgd", steps=10, dtype="float64").positions.dtype == np.float64

@@ -160,7 +160,7 @@ class Scenario:
 
     @property
     def start_points(self) -> tuple[tuple[float, float], ...]:
-        return self.starts or (landscapes.get(self.landscape).starts[0],)
+        return self.starts or (landscapes.get(self.landscape).default_start,)
 
     def color(self, i: int) -> str:
         return run_color(self.runs, i)
