@@ -111,7 +111,7 @@ CANYON = Lesson(
     "the rate too early and stalls; cosine is best in speed and accuracy; linear warmup + cosine reaches the "
     "region cosine is in by about step 200.",
     source="Liu & Zhang 2023, §4.1.1, Fig. 5",
-    scenario=scenario("canyon-schedules", "rosenbrock", five_policies("sgd", 0.004), ((0.0, 0.0),), 1000),
+    scenario=scenario("rosenbrock", five_policies("sgd", 0.004), ((0.0, 0.0),), 1000),
     measure=_canyon,
     zoom=((-0.25, 1.25), (-0.25, 1.25)),
 )
@@ -286,7 +286,6 @@ LOCAL_MINIMA = Lesson(
     "SGDR and warmup-cosine stay; the start point matters a great deal too.",
     source="Liu & Zhang 2023, §4.1.2, Fig. 6",
     scenario=scenario(
-        "peaks-local-minima",
         "peaks",
         (RunSpec("sgd", 0.02, label="SGD (no momentum)", color="#808080"),
          *five_policies("momentum", 0.02, (("momentum", 0.84),), prefix="momentum, ")),
@@ -397,7 +396,6 @@ SADDLES = Lesson(
     "schedule escape, step decay clearly the slowest.",
     source="Liu & Zhang 2023, §4.1.3, Fig. 3 (Yogi: Zaheer et al. 2018; Lookahead: Zhang et al. 2019)",
     scenario=scenario(
-        "saddle-points",
         "saddle",
         (
             *five_policies("sgd", 0.02, prefix="SGD, "),
@@ -504,7 +502,7 @@ PLATEAU = Lesson(
     "A constant rate gives the best speed and accuracy; cliffs do not hinder optimization — flat regions do; "
     "cyclical schedules are slower, because each cycle contains small rates.",
     source="Liu & Zhang 2023, §4.1.4, Fig. 7 (its 2-D sigmoid)",
-    scenario=scenario("plateau-cliff", "plateau", five_policies("momentum", 0.5, (("momentum", 0.9),)),
+    scenario=scenario("plateau", five_policies("momentum", 0.5, (("momentum", 0.9),)),
                       ((-1.0, -1.0),), 1000),
     measure=_plateau,
 )
