@@ -137,7 +137,7 @@ def prepare(
     batch_size: int | None = None,
     seed: int = 0,
     dtype: str = "float32",
-    tol: float | None = None,
+    tol: float | None = None,  # the ‖∇f‖ tolerance of final-only programs (STATIONARY)
     record: bool = True,
     record_state: bool = False,
 ) -> _Prepared:
@@ -261,8 +261,11 @@ def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
     """Run one optimizer from one or more start points and record every step.
 
     Keyword arguments are those of `prepare` (hyper, learning_rate, schedule, schedule_params,
-    starts, steps, noise, batch_size, seed, dtype, tol, record_state).
+    starts, steps, noise, batch_size, seed, dtype, record_state) but `tol`: a recorded path runs every
+    step and is named by where it ends (ends.py), so it has no ‖∇f‖ tolerance.
     """
+    if "tol" in kwargs:
+        raise ValueError("tol (the ‖∇f‖ tolerance) applies to final_points and sweep only; a recorded run has none")
     prepared = prepare(landscape, optimizer, record=True, **kwargs)
     return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
 
