@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gradscape.landscapes import classic as c
 from gradscape.landscapes import custom
-from gradscape.landscapes.base import DataSet, Landscape, OnlineProblem, Point
+from gradscape.landscapes.base import DataSet, Landscape, OnlineProblem, Point, Problem
 from gradscape.landscapes.data import REGRESSION_DATA, least_squares, linear_regression, reddi
 
 _W, _B = least_squares()
@@ -164,6 +164,7 @@ REDDI = OnlineProblem(
     "The average slope is (C - 2)/3 > 0, so the optimum is x = -1; Adam follows the rare large gradient too little and drifts to +1.",
     "seed 000 §3.2, seed 002 §3.9 (Reddi, Kale, Kumar. On the Convergence of Adam and Beyond. ICLR 2018)",
 )
+ONLINE: dict[str, OnlineProblem] = {REDDI.key: REDDI}  # runnable by the engine, not drawn as maps
 
 
 def get(key: str) -> Landscape:
@@ -177,4 +178,9 @@ def get(key: str) -> Landscape:
         raise ValueError(f"unknown landscape '{key}' (known: {', '.join(REGISTRY)})") from None
 
 
-__all__ = ["REGISTRY", "custom", "REDDI", "DataSet", "Landscape", "OnlineProblem", "Point", "get"]
+def problem(key: str) -> Problem:
+    """What the engine runs for `key`: an online problem, else the landscape `get` gives."""
+    return ONLINE[key] if key in ONLINE else get(key)
+
+
+__all__ = ["REGISTRY", "ONLINE", "custom", "REDDI", "DataSet", "Landscape", "OnlineProblem", "Point", "Problem", "get", "problem"]

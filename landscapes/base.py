@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Callable, Literal, Protocol
 
 import jax
 import jax.numpy as jnp
@@ -61,9 +61,38 @@ class Form:
     domain: tuple[tuple[float, float], tuple[float, float]] = field(compare=False)
 
 
+class Problem(Protocol):
+    """What the engine asks of anything it runs (a Landscape, an OnlineProblem), instead of its key."""
+
+    key: str
+    name: str
+    dimension: int  # coordinates per point
+    domain: tuple | None  # the map, or None where there is none (no 'left the map', no named places)
+    data: DataSet | None  # the finite sum mini-batches are drawn from
+    form: Form | None  # a typed landscape's form
+    project: Callable | None  # applied after every update, or None
+
+    @property
+    def size(self) -> float:
+        """The length every 'near' and 'at rest' distance is a fraction of."""
+
+    @property
+    def default_start(self) -> tuple[float, ...]:
+        """Where a run starts when no start is given."""
+
+    def loss(self, p: jax.Array, t) -> jax.Array:
+        """f at p (coordinates on axis 0) on update t, counted from 1."""
+
+    def start_error(self, starts: np.ndarray) -> str | None:
+        """Why one of the (N, dimension) starts is not allowed, in words, or None."""
+
+
 @dataclass(frozen=True)
 class Landscape:
     """A 2-D objective with its domain, notable points, default starts and explanation."""
+
+    dimension = 2  # class attributes, not fields: what the Problem protocol asks of every landscape
+    project = None
 
     key: str
     name: str
@@ -86,6 +115,29 @@ class Landscape:
     @property
     def minima(self) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.is_minimum)
+
+    @property
+    def size(self) -> float:
+        """The larger side of the map."""
+        (x0, x1), (y0, y1) = self.domain
+        return max(x1 - x0, y1 - y0)
+
+    @property
+    def default_start(self) -> tuple[float, float]:
+        return self.starts[0]
+
+    def loss(self, p: jax.Array, t) -> jax.Array:
+        """f(p): a landscape does not change with the step."""
+        return self.f(p)
+
+    def start_error(self, starts: np.ndarray) -> str | None:
+        """The first start outside the domain, in words, or None."""
+        (x0, x1), (y0, y1) = self.domain
+        bad = ~((starts[:, 0] >= x0) & (starts[:, 0] <= x1) & (starts[:, 1] >= y0) & (starts[:, 1] <= y1))
+        if not np.any(bad):
+            return None
+        x, y = starts[np.argmax(bad)]
+        return f"start ({x:g}, {y:g}) is outside the domain [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}] of {self.name}"
 
     def contains(self, xy: tuple[float, float], margin: float = 0.0) -> bool:
         """Whether a point lies in the domain widened by `margin` times its width on each side."""
@@ -130,5 +182,27 @@ class OnlineProblem:
     teaches: str
     source: str
 
+    dimension = 1  # class attributes, not fields: what the Problem protocol asks
+    domain = None  # no map
+    data = None
+    form = None
+
+    @property
+    def size(self) -> float:
+        """The interval's length."""
+        lo, hi = self.bounds
+        return hi - lo
+
+    @property
+    def default_start(self) -> tuple[float]:
+        return (self.bounds[1],)
+
+    def loss(self, p: jax.Array, t) -> jax.Array:
+        return self.f(p, t)
+
     def project(self, x: jax.Array) -> jax.Array:
         return jnp.clip(x, *self.bounds)
+
+    def start_error(self, starts: np.ndarray) -> str | None:
+        lo, hi = self.bounds
+        return f"start must lie in [{lo:g}, {hi:g}]" if np.any((starts < lo) | (starts > hi)) else None

@@ -9,7 +9,7 @@ Pure Python over the engine (no Streamlit). A page uses:
         lesson.scenario                    # trajectories.scenario.Scenario for the player (None: lessons 6, 14)
         lesson.network                     # the Neural net page's NetScenario (lesson 14), else None
         lesson.zoom                        # optional ((x0, x1), (y0, y1)) default camera
-        lesson.query()                     # Playground link parameters, lesson=<slug> included
+        lesson.query()                     # Playground link parameters of its scenario
         finding = lesson.check()           # runs the engine (first call compiles; cache it per slug)
         finding.verdict                    # "confirmed" | "partly confirmed" | "not confirmed"
         finding.checks                     # Check(claim, measured, holds) per claim of the source

@@ -213,7 +213,6 @@ WARMUP = Lesson(
     "effect of warmup without one. A longer Noam warmup lowers the peak; SGDR restarts on a fixed or doubling cycle.",
     source="Chang, Liang & Li 2024, §2.1–2.2, Figs. 4 and 5, and §3.4, Fig. 7 (after Liu et al. 2019, RAdam)",
     scenario=scenario(
-        "warmup-radam",
         "styblinski_tang",
         (
             RunSpec("adam", 0.1, label="Adam", color="#e6194b"),
@@ -364,7 +363,6 @@ ADAMOD = Lesson(
     "two orders of magnitude apart.",
     source="Ding et al. 2019 (AdaMod), as reported by QbitAI 2019",
     scenario=scenario(
-        "adamod-lr-sensitivity",
         "rosenbrock",
         (
             RunSpec("momentum", 1e-4, (("momentum", 0.9),), label="SGDM η=1e-4", color="#a9a9a9"),
@@ -493,7 +491,6 @@ ADAGRAD = Lesson(
     "use a decaying average of recent squared gradients instead.",
     source="Ruder 2016, §4.3–4.5; Chang, Liang & Li 2024, §2.3–2.5",
     scenario=scenario(
-        "adagrad-vanishing-step",
         "rosenbrock",
         (
             RunSpec("adagrad", 0.5, label="AdaGrad η=0.5", color="#e6194b"),

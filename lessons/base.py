@@ -74,16 +74,13 @@ class Lesson:
         return self.measure(self)
 
     def query(self) -> dict[str, str]:
-        """The Playground link's query parameters (`lesson=<slug>` included)."""
-        if self.scenario is None:
-            return {"lesson": self.slug}
+        """The Playground link's query parameters of the lesson's scenario (a lesson with one)."""
         return to_query(self.scenario)
 
 
-def scenario(slug: str, landscape: str, runs: tuple[RunSpec, ...], starts: tuple[tuple[float, float], ...], steps: int,
-             **kwargs) -> Scenario:
-    """A validated lesson scenario that carries its lesson's slug."""
-    return Scenario(landscape=landscape, runs=runs, starts=starts, steps=steps, lesson=slug, **kwargs).validate()
+def scenario(landscape: str, runs: tuple[RunSpec, ...], starts: tuple[tuple[float, float], ...], steps: int, **kwargs) -> Scenario:
+    """A validated lesson scenario."""
+    return Scenario(landscape=landscape, runs=runs, starts=starts, steps=steps, **kwargs).validate()
 
 
 def run(s: Scenario, i: int, hyper: dict[str, float] | None = None, **overrides) -> tr.RunRecord:

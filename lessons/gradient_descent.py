@@ -50,7 +50,7 @@ def compared(a: int | None, b: int | None) -> str:
 
 def rest_radius(key: str) -> float:
     """The distance within which the engine counts a path as at rest: REST_FRACTION of the map's size."""
-    return ends.REST_FRACTION * ends.map_size(landscapes.get(key).domain)
+    return ends.REST_FRACTION * landscapes.get(key).size
 
 
 def minimum_of(key: str) -> np.ndarray:
@@ -156,7 +156,6 @@ ILL_CONDITIONING = Lesson(
     "AdaGrad's per-coordinate rates converge faster still.",
     source="Chang, Liang & Li 2024, §1.3–1.5 and §2.3, Figs. 1, 3 and 6",
     scenario=scenario(
-        "ill-conditioning-momentum",
         "quadratic",
         (
             RunSpec("sgd", 0.45, label="SGD", color="#e6194b"),
@@ -275,7 +274,6 @@ LOOKAHEAD = Lesson(
     "cheap.",
     source="Zhang et al. 2019 (Lookahead), as drawn by Chang, Liang & Li 2024, §3.5, Fig. 8 and §4.3.2, Fig. 12",
     scenario=scenario(
-        "lookahead",
         "quadratic",
         (
             RunSpec("sgd", 0.4, label="SGD", color="#f58231"),
@@ -375,7 +373,7 @@ BATCH_SIZE = Lesson(
     "estimate makes it oscillate; mini-batches trade between the two.",
     source="Chang, Liang & Li 2024, §1.2–1.5 and Table 1; Ruder 2016, §2",
     scenario=scenario(
-        "batch-size", "linear_regression",
+        "linear_regression",
         (RunSpec("sgd", 0.1, label=f"FGD (B = {BATCH_DATA})", color="#4363d8", batch_size=BATCH_DATA),
          RunSpec("sgd", 0.1, label="SGD (B = 1)", color="#e6194b", batch_size=1),
          RunSpec("sgd", 0.1, label=f"MBGD (B = {MINI_BATCH})", color="#3cb44b", batch_size=MINI_BATCH)),
@@ -525,7 +523,6 @@ GRADIENT_NOISE = Lesson(
     "to poor initialisation: the noise gives the model more chances to escape and find new local minima.",
     source="Neelakantan et al. 2015, as summarised by Ruder 2016, §6",
     scenario=scenario(
-        "gradient-noise",
         "peaks",
         (
             RunSpec("gradient_noise", 0.1, (("noise_a", LARGE_NOISE), ("noise_gamma", 0.55), ("noise_seed", 0)),

@@ -26,9 +26,9 @@ def first_step(mask: np.ndarray) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def settle_step(gap: np.ndarray, tol: float) -> int | None:
-    """Steps to tolerance: the first index from which `gap` stays ≤ tol to the end, None if never."""
-    bad = np.flatnonzero(~(np.asarray(gap) <= tol))  # NaN counts as bad
+def settle_step(gap: np.ndarray, r: float) -> int | None:
+    """The step from which `gap` settles within r: the first index from which it stays ≤ r to the end, None if never."""
+    bad = np.flatnonzero(~(np.asarray(gap) <= r))  # NaN counts as bad
     if not bad.size:
         return 0
     return int(bad[-1]) + 1 if bad[-1] + 1 < len(gap) else None

@@ -19,7 +19,7 @@ NET = NetScenario(NetworkProblem(n_points=256, hidden=8), steps=500, plane="pca-
 COMPONENTS = 10
 WALK_SEED = 0
 LI_FRACTION = 0.8  # "most of the movement" in two directions
-WALK_TOLERANCE = 0.05  # a random walk's top-2 fraction against 6/π²·(1 + 1/4)
+WALK_MARGIN = 0.05  # a random walk's top-2 fraction against 6/π²·(1 + 1/4)
 HIDDEN_GAP = 0.01  # the plane's loss is off the network's by more than 1 % somewhere
 
 
@@ -67,7 +67,7 @@ def _networks(lesson: Lesson) -> Finding:
                 f"≈ {100 * predicted:.0f} % of its spread lies in two directions.",
                 f"A Gaussian random walk of {steps} points in {size} dimensions: {100 * walk_spectrum[:2].sum():.0f} % in two "
                 "directions.",
-                abs(walk_spectrum[:2].sum() - predicted) <= WALK_TOLERANCE,
+                abs(walk_spectrum[:2].sum() - predicted) <= WALK_MARGIN,
             ),
             Check(
                 "The plane is a projection: the loss drawn at a path's projected point is not the network's loss.",

@@ -215,7 +215,6 @@ RACE = Lesson(
     "epochs, ahead of the others.",
     source="Chang, Liang & Li 2024, §4.3.3, Figs. 13 and 14",
     scenario=scenario(
-        "optimizer-race",
         LANDSCAPE,
         tuple(RunSpec(k, lr, label=f"{_name(k)} η={lr:g}") for k, lr in SHOWN),
         (START,),

@@ -111,7 +111,7 @@ CANYON = Lesson(
     "the rate too early and stalls; cosine is best in speed and accuracy; linear warmup + cosine reaches the "
     "region cosine is in by about step 200.",
     source="Liu & Zhang 2023, §4.1.1, Fig. 5",
-    scenario=scenario("canyon-schedules", "rosenbrock", five_policies("sgd", 0.004), ((0.0, 0.0),), 1000),
+    scenario=scenario("rosenbrock", five_policies("sgd", 0.004), ((0.0, 0.0),), 1000),
     measure=_canyon,
     zoom=((-0.25, 1.25), (-0.25, 1.25)),
 )
@@ -138,7 +138,7 @@ def _places(key: str, points: np.ndarray, status: np.ndarray) -> np.ndarray:
     ls = landscapes.get(key)
     minima = np.array([p.xy for p in ls.minima])
     dist = np.linalg.norm(np.asarray(points)[:, None] - minima[None], axis=-1)
-    near = dist.min(axis=1) <= ends.NEAR_FRACTION * ends.map_size(ls.domain)
+    near = dist.min(axis=1) <= ends.NEAR_FRACTION * ls.size
     on_map = ~np.isin(status, (engine.LEFT_DOMAIN, engine.DIVERGED)) & np.array([ls.contains(p) for p in points])
     return np.where(on_map, np.where(near, dist.argmin(axis=1), ELSEWHERE), OFF)
 
@@ -286,7 +286,6 @@ LOCAL_MINIMA = Lesson(
     "SGDR and warmup-cosine stay; the start point matters a great deal too.",
     source="Liu & Zhang 2023, §4.1.2, Fig. 6",
     scenario=scenario(
-        "peaks-local-minima",
         "peaks",
         (RunSpec("sgd", 0.02, label="SGD (no momentum)", color="#808080"),
          *five_policies("momentum", 0.02, (("momentum", 0.84),), prefix="momentum, ")),
@@ -324,7 +323,7 @@ def _saddles(lesson: Lesson) -> Finding:
     max_gy = max(float(np.abs(r.grads[0, :, 1]).max()) for k in surfaces for r in recs[k])
     to_saddle = {k: [float(np.hypot(*(r.positions[0, -1] - np.array(_saddle(sc.landscape))))) for r in recs[k]]
                  for k, sc in surfaces.items()}
-    near = {k: ends.NEAR_FRACTION * ends.map_size(landscapes.get(sc.landscape).domain) for k, sc in surfaces.items()}
+    near = {k: ends.NEAR_FRACTION * landscapes.get(sc.landscape).size for k, sc in surfaces.items()}
     far_k, far_i = max(((k, i) for k in surfaces for i in range(len(s.runs))), key=lambda ki: to_saddle[ki[0]][ki[1]])
     perturbed = range(1, len(s.start_points))
     y0 = [s.start_points[j][1] for j in perturbed]
@@ -397,7 +396,6 @@ SADDLES = Lesson(
     "schedule escape, step decay clearly the slowest.",
     source="Liu & Zhang 2023, §4.1.3, Fig. 3 (Yogi: Zaheer et al. 2018; Lookahead: Zhang et al. 2019)",
     scenario=scenario(
-        "saddle-points",
         "saddle",
         (
             *five_policies("sgd", 0.02, prefix="SGD, "),
@@ -504,7 +502,7 @@ PLATEAU = Lesson(
     "A constant rate gives the best speed and accuracy; cliffs do not hinder optimization — flat regions do; "
     "cyclical schedules are slower, because each cycle contains small rates.",
     source="Liu & Zhang 2023, §4.1.4, Fig. 7 (its 2-D sigmoid)",
-    scenario=scenario("plateau-cliff", "plateau", five_policies("momentum", 0.5, (("momentum", 0.9),)),
+    scenario=scenario("plateau", five_policies("momentum", 0.5, (("momentum", 0.9),)),
                       ((-1.0, -1.0),), 1000),
     measure=_plateau,
 )

@@ -55,7 +55,7 @@ def rosen_grad(p):
 
 
 def test_record_matches_an_independent_numpy_adam():
-    rec = tr.run("rosenbrock", "adam", learning_rate=0.02, steps=300, dtype="float64", tol=0.0)
+    rec = tr.run("rosenbrock", "adam", learning_rate=0.02, steps=300, dtype="float64")
     expected = numpy_adam((-1.5, 2.0), rosen_grad, 0.02, 300)
     assert rec.positions.shape == (1, 301, 2)
     np.testing.assert_allclose(rec.positions[0], expected, atol=1e-10)
@@ -172,7 +172,7 @@ def test_gradient_noise_is_seeded():
 
 
 def test_minibatch_full_single_and_mini():
-    kw = dict(learning_rate=0.05, steps=400, dtype="float64", tol=0.0)
+    kw = dict(learning_rate=0.05, steps=400, dtype="float64")
     full = tr.run("linear_regression", "sgd", **kw)
     full_b = tr.run("linear_regression", "sgd", batch_size=256, **kw)
     np.testing.assert_allclose(full.positions, full_b.positions)
@@ -190,6 +190,18 @@ def test_reddi_adam_drifts_to_plus_one():
     rec = tr.run("reddi", "adam", learning_rate=0.5, hyper={"b1": 0.0, "b2": 0.1}, steps=1500, dtype="float64")
     assert rec.positions.shape == (1, 1501, 1)
     assert rec.positions[0, -1, 0] > 0.9
+
+
+def test_the_engine_asks_the_problem_not_its_key():
+    """A 1-D online problem's starts: bare numbers allowed, its dimension and bounds checked, its default start used."""
+    np.testing.assert_array_equal(np.asarray(tr.prepare("reddi", "adam").inputs.start), [1.0])
+    np.testing.assert_array_equal(np.asarray(tr.prepare("reddi", "adam", starts=[-0.5, 0.5], record=False).inputs.start), [[-0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"lie in \[-1, 1\]"):
+        tr.prepare("reddi", "adam", starts=[1.5])
+    with pytest.raises(ValueError, match="are 1-D"):
+        tr.prepare("reddi", "adam", starts=[(0.0, 0.0)])
+    with pytest.raises(ValueError, match="are 2-D"):
+        tr.prepare("rosenbrock", "adam", starts=[0.0])
 
 
 def test_float32_default_and_float64_on_request():
@@ -232,6 +244,11 @@ def test_bad_input_raises_a_clear_error(kwargs, fragment):
         tr.prepare("rosenbrock", "adam", **kwargs)
 
 
+def test_a_recorded_run_has_no_gradient_tolerance():
+    with pytest.raises(ValueError, match="‖∇f‖ tolerance"):
+        tr.run("rosenbrock", "adam", steps=10, tol=1e-3)
+
+
 def test_unknown_names_raise():
     with pytest.raises(ValueError, match="unknown landscape"):
         tr.prepare("moon", "adam")
@@ -248,7 +265,7 @@ def test_run_length_reaches_optimizers_that_need_it():
     info = optimizers.get("ranger21")
     assert "total_steps" not in info.defaults()
     steps = 150
-    rec = tr.run("booth", "ranger21", steps=steps, dtype="float64", tol=0.0, starts=[(-8.0, -8.0)])
+    rec = tr.run("booth", "ranger21", steps=steps, dtype="float64", starts=[(-8.0, -8.0)])
     tx = info.build(info.default_lr, total_steps=float(steps), **info.defaults())
     p = jnp.array([-8.0, -8.0])
     state = tx.init(p)

@@ -11,17 +11,20 @@ import pytest
 from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import trajectories as tr
-from gradscape.trajectories.engine import RUNNING, STATIONARY
+from gradscape.trajectories.engine import DIVERGED, LEFT_DOMAIN, RUNNING, STATIONARY
 
 
 @pytest.mark.parametrize("key", sorted(optimizers.REGISTRY))
 def test_runs_on_every_landscape(key: str) -> None:
     for name in landscapes.REGISTRY:
         final = tr.final_points(name, key, steps=100)
-        status = int(final.status[0])
-        assert status in tr.STATUS_NAMES, name
-        if status in (RUNNING, STATIONARY):
-            assert np.all(np.isfinite(final.positions)), name
+        status, p = int(final.status[0]), final.positions[0]
+        if status == DIVERGED:  # the offending point: non-finite, or |f| over the bound
+            assert not np.all(np.isfinite(p)) or abs(float(landscapes.get(name).values(p))) > 1e12, name
+        elif status == LEFT_DOMAIN:  # more than half the map's width outside it
+            assert not landscapes.get(name).contains(tuple(p), margin=0.5), name
+        else:
+            assert status in (RUNNING, STATIONARY) and np.all(np.isfinite(p)), name
     rec = tr.run("rosenbrock", key, steps=100)
     assert rec.positions.shape == (1, 101, 2)
     assert np.all(np.isfinite(rec.positions)) and np.all(np.isfinite(rec.losses))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gradscape import lessons
-from gradscape.lessons.base import Finding
+from gradscape.lessons.base import Check, Finding
 from gradscape.lessons.race import SHOWN, contenders
 from gradscape.trajectories.scenario import MAX_RUNS, from_query, to_query
 
@@ -39,14 +39,10 @@ def test_catalogue_numbers_slugs_and_texts():
         lessons.get("no-such-lesson")
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", [lesson.slug for lesson in lessons.LESSONS if lesson.scenario is not None])  # lesson 6 has no map
 def test_scenario_round_trips_through_the_url(slug):
     lesson = lessons.get(slug)
-    if lesson.scenario is None:  # the 1-D online problem has no map; its lesson plots series
-        assert lesson.query() == {"lesson": slug}
-        return
     query = lesson.query()
-    assert query["lesson"] == slug
     back, warnings = from_query(query)
     assert warnings == []
     assert back == lesson.scenario and to_query(back) == query
@@ -56,14 +52,20 @@ def test_scenario_round_trips_through_the_url(slug):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_lesson_checks_headless(slug):
     f = finding(slug)
-    assert f.checks and f.verdict in ("confirmed", "partly confirmed", "not confirmed")
-    assert f.confirmed == all(held(slug)) and f.statement
+    assert f.checks and f.statement
     assert all(c.claim and c.measured for c in f.checks)
     if not f.confirmed:
         assert f.explanation, "a contradicted claim needs an explanation"
     for chart in f.charts:
         for s in chart.series:
             assert s.x.shape == s.y.shape and s.x.size > 1
+
+
+@pytest.mark.parametrize("holds,verdict", [((True, True), "confirmed"), ((True, False), "partly confirmed"),
+                                            ((False, True), "partly confirmed"), ((False, False), "not confirmed")])
+def test_a_verdict_counts_the_claims_that_held(holds, verdict):
+    f = Finding(checks=tuple(Check(f"claim {i}", f"measured {i}", h) for i, h in enumerate(holds)), numbers={})
+    assert (f.verdict, f.confirmed) == (verdict, verdict == "confirmed")
 
 
 def n(slug: str, key: str) -> float:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradscape import landscapes
+from gradscape import trajectories as tr
 from gradscape.trajectories import engine
 from gradscape.trajectories.scenario import MAX_RUNS, MAX_STARTS, RunSpec, Scenario, with_run
 from gradscape.viz import player, thinning
@@ -81,7 +82,6 @@ def test_short_runs_are_sent_whole():
         ((steps, lr),) = decoded_tracks(t, "lrKeep", "lr", "lrKeepAt", 1)
         np.testing.assert_array_equal(steps, np.arange(T))
         np.testing.assert_array_equal(lr, rec.lrs[0].astype(np.float32))
-        assert t.lr_rows == 1 and np.all(rec.lrs == rec.lrs[:1])
 
 
 def test_long_runs_are_thinned_to_exact_samples_keeping_events_and_extremes():
@@ -127,11 +127,16 @@ def test_the_worst_case_payload_is_at_most_3_mb():
     assert len(json.dumps(data)) <= 3_000_000
 
 
-def test_per_trajectory_rates_are_sent_per_trajectory():
+def test_a_loss_driven_rate_is_sent_once_for_all_starts_fed_their_mean_loss():
+    """Reduce-on-plateau over two starts: one rate row, the schedule's own curve (computed apart, in
+    float64) for the mean of the two paths' losses."""
     s = Scenario(runs=(RunSpec("sgd", 1e-3, schedule="plateau", schedule_params=(("patience", 5),)),), starts=((-1.5, 2.0), (1.5, 2.9)), steps=200)
     t = player.run_trace(s, 0)
-    rows_differ = not np.all(t.record.lrs == t.record.lrs[:1])
-    assert t.lr_rows == (2 if rows_differ else 1)
+    ((steps, lr),) = decoded_tracks(t, "lrKeep", "lr", "lrKeepAt", 1)
+    np.testing.assert_array_equal(steps, np.arange(s.steps))
+    expected = tr.schedule_curve("plateau", s.steps, 1e-3, {"patience": 5}, t.record.losses[:, :-1].astype(float).mean(axis=0))
+    assert expected[-1] < expected[0]  # the rate was cut: the case where a per-start rate could differ
+    np.testing.assert_allclose(lr, expected, rtol=1e-6)
 
 
 def test_looks_do_not_recompute_and_one_rate_recomputes_one_run():
@@ -161,7 +166,7 @@ def test_payload_holds_no_landscape_values_and_grows_linearly_until_thinned():
 def test_payload_runs_carry_looks_and_skip_switched_off_runs():
     s = Scenario(runs=(RunSpec("adam", 0.05, label="A", color="#123456"), RunSpec("sgd", 1e-3, enabled=False)), steps=100)
     data = payload(s)
-    assert [(r["label"], r["color"], r["n"], r["lrRows"]) for r in data["runs"]] == [("A", "#123456", 1, 1)]
+    assert [(r["label"], r["color"], r["n"]) for r in data["runs"]] == [("A", "#123456", 1)]
     assert (data["steps"], data["view"], data["logLoss"], data["presentation"]) == (100, "2d", True, False)
 
 

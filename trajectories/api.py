@@ -96,29 +96,21 @@ def _check_dtype(dtype: str) -> str:
     return dtype
 
 
-def _check_starts(landscape: str, starts: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
-    arr = np.asarray(starts, dtype=float) if len(starts) else np.zeros((0, 2))
-    if landscape == landscapes.REDDI.key:
-        arr = arr.reshape(-1, 1) if arr.ndim < 2 else arr
-        if arr.shape[1] != 1:
-            raise ValueError(f"start points of {landscape} are 1-D, got shape {arr.shape}")
-    elif arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(f"start points must be (x, y) pairs, got shape {arr.shape}")
+def _check_starts(prob: landscapes.Problem, starts: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+    """(N, d) start points of `prob`: each its `dimension` coordinates (a 1-D problem's may be bare numbers), allowed by it."""
+    d = prob.dimension
+    arr = np.asarray(starts, dtype=float) if len(starts) else np.zeros((0, d))
+    if d == 1 and arr.ndim < 2:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2 or arr.shape[1] != d:
+        raise ValueError(f"start points of {prob.name} are {d}-D, got shape {arr.shape}")
     if not 1 <= len(arr) <= engine.MAX_STARTS:
         raise ValueError(f"number of start points must be in [1, {engine.MAX_STARTS}], got {len(arr)}")
     if not np.all(np.isfinite(arr)):
         raise ValueError("start points must be finite numbers")
-    if landscape == landscapes.REDDI.key:
-        lo, hi = landscapes.REDDI.bounds
-        if np.any((arr < lo) | (arr > hi)):
-            raise ValueError(f"start must lie in [{lo:g}, {hi:g}]")
-    else:
-        ls = landscapes.get(landscape)
-        (x0, x1), (y0, y1) = ls.domain
-        bad = ~((arr[:, 0] >= x0) & (arr[:, 0] <= x1) & (arr[:, 1] >= y0) & (arr[:, 1] <= y1))
-        if np.any(bad):
-            x, y = arr[np.argmax(bad)]
-            raise ValueError(f"start ({x:g}, {y:g}) is outside the domain [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}] of {ls.name}")
+    error = prob.start_error(arr)
+    if error is not None:
+        raise ValueError(error)
     return arr
 
 
@@ -145,14 +137,12 @@ def prepare(
     batch_size: int | None = None,
     seed: int = 0,
     dtype: str = "float32",
-    tol: float | None = None,
+    tol: float | None = None,  # the ‖∇f‖ tolerance of final-only programs (STATIONARY)
     record: bool = True,
     record_state: bool = False,
 ) -> _Prepared:
     """Validate everything and build the Program key and traced inputs (no JAX compute)."""
-    online = landscape == landscapes.REDDI.key
-    if not online:
-        ls = landscapes.get(landscape)
+    prob = landscapes.problem(landscape)
     opt = optimizers.get(optimizer)
     sched = schedules.get(schedule)
     hp = opt.resolve(hyper)
@@ -161,12 +151,12 @@ def prepare(
     steps = _check_steps(steps)
     dtype = _check_dtype(dtype)
     if starts is None:
-        starts = [landscapes.REDDI.bounds[1]] if online else [ls.starts[0]]
-    arr = _check_starts(landscape, starts)
+        starts = [prob.default_start]
+    arr = _check_starts(prob, starts)
     noise = _finite("noise", noise)
     if not 0 <= noise <= engine.MAX_NOISE:
         raise ValueError(f"noise must be in [0, {engine.MAX_NOISE:g}], got {noise:g}")
-    n_data = 0 if online or ls.data is None else ls.data.size
+    n_data = 0 if prob.data is None else prob.data.size
     if batch_size is not None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
             raise ValueError(f"batch_size must be a whole number, got {batch_size!r}")
@@ -271,8 +261,11 @@ def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
     """Run one optimizer from one or more start points and record every step.
 
     Keyword arguments are those of `prepare` (hyper, learning_rate, schedule, schedule_params,
-    starts, steps, noise, batch_size, seed, dtype, tol, record_state).
+    starts, steps, noise, batch_size, seed, dtype, record_state) but `tol`: a recorded path runs every
+    step and is named by where it ends (ends.py), so it has no ‖∇f‖ tolerance.
     """
+    if "tol" in kwargs:
+        raise ValueError("tol (the ‖∇f‖ tolerance) applies to final_points and sweep only; a recorded run has none")
     prepared = prepare(landscape, optimizer, record=True, **kwargs)
     return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
 

@@ -35,12 +35,6 @@ SINGULAR = 1e-8  # × the typical curvature: a Hessian eigenvalue this small giv
 SCALE_GRID = 48
 
 
-def map_size(domain: tuple) -> float:
-    """The larger side of the map: the length every distance here is a fraction of."""
-    (x0, x1), (y0, y1) = domain
-    return max(x1 - x0, y1 - y0)
-
-
 def rest_window(steps: int) -> int:
     """How many final steps a path must stay put to count as at rest."""
     return min(steps, max(REST_MIN, math.ceil(REST_SHARE * steps)))
@@ -127,18 +121,18 @@ def end_states(key: str, positions: np.ndarray, status: np.ndarray, event_step: 
     free = status == engine.RUNNING
     if not free.any():
         return status, event_step
-    domain = None if key == landscapes.REDDI.key else landscapes.get(key).domain
-    size = float(np.ptp(landscapes.REDDI.bounds)) if domain is None else map_size(domain)  # no map: a 1-D online problem
+    prob = landscapes.problem(key)
+    size = prob.size
     since = rest_since(positions, REST_FRACTION * size)
     rested = free & (steps - since >= rest_window(steps))
     if not rested.any():
         return status, event_step
     idx = np.flatnonzero(rested)
-    if domain is None:
+    if prob.domain is None:  # no map: no places to name
         codes = np.full(len(idx), engine.AT_REST)
     else:
         ends = positions[idx, -1]
-        codes = _catalogued(landscapes.get(key), ends, NEAR_FRACTION * size)
+        codes = _catalogued(prob, ends, NEAR_FRACTION * size)
         unnamed = codes == engine.RUNNING
         if unnamed.any():
             codes[unnamed] = _by_derivatives(key, ends[unnamed], size)

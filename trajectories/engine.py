@@ -32,7 +32,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
-from gradscape.landscapes.base import Form, Landscape, OnlineProblem
+from gradscape.landscapes.base import Form
 from gradscape.optimizers.base import coord_sum, tree_map
 
 # End states. The first four fit the final-only scan's packed code (4·step + status): STATIONARY is its
@@ -138,20 +138,17 @@ def objective(name: str, form: Form | None = None) -> Objective:
     landscape's `form` (then `name` is the form's key)."""
     if form is not None:
         return Objective(lambda p, t, numbers: form.f(p, numbers), None, form.domain, None)
-    if name == landscapes.REDDI.key:
-        prob: OnlineProblem = landscapes.REDDI
-        return Objective(lambda p, t, numbers: prob.f(p, t), prob.project, None, None)
-    ls: Landscape = landscapes.get(name)
-    sample = ls.data.weighted_loss if ls.data is not None else None
-    return Objective(lambda p, t, numbers: ls.f(p), None, ls.domain, sample)
+    prob = landscapes.problem(name)
+    sample = prob.data.weighted_loss if prob.data is not None else None
+    return Objective(lambda p, t, numbers: prob.loss(p, t), prob.project, prob.domain, sample)
 
 
 def program_of(key: str) -> tuple[str, Form | None, tuple[float, ...]]:
     """What compiled programs know a landscape by: (name, form, numbers) — a typed landscape's form's
     key, the form and its own numbers, else (key, None, ())."""
-    ls = landscapes.get(key) if key != landscapes.REDDI.key else None
-    if ls is not None and ls.form is not None:
-        return ls.form.key, ls.form, ls.numbers
+    prob = landscapes.problem(key)
+    if prob.form is not None:
+        return prob.form.key, prob.form, prob.numbers
     return key, None, ()
 
 

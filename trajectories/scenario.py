@@ -4,7 +4,7 @@ through a URL query string (TensorFlow Playground's model).
 Query format (every key optional; a missing key means its default):
   ls=rosenbrock  start=-1.5,2;0,0.5  steps=500  noise=0  batch=32  seed=0
   ls=custom  f=(x^2-1)^2+2*y^2  dom=-2,2,-1.5,1.5   (a typed landscape; see landscapes/custom.py)
-  view=2d|3d|both  logy=1  present=0  lesson=<slug>
+  view=2d|3d|both  logy=1  present=0   (lesson=<slug>, in older links, is read and ignored)
   t=120   (the step the player's playhead stands on, 0 … steps; missing: 0, the start)
   r1=adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=Adam%20fast;color=1f77b4;on=1
   r2=sgd;B=1   (a run's own batch size on a data landscape; `batch` is the default of runs without one)
@@ -151,7 +151,6 @@ class Scenario:
     view: str = "2d"
     log_loss: bool = True
     presentation: bool = False
-    lesson: str = ""
     playhead: int = 0  # the step the player shows; never beyond `steps`
 
     def __post_init__(self) -> None:
@@ -160,7 +159,7 @@ class Scenario:
 
     @property
     def start_points(self) -> tuple[tuple[float, float], ...]:
-        return self.starts or (landscapes.get(self.landscape).starts[0],)
+        return self.starts or (landscapes.get(self.landscape).default_start,)
 
     def color(self, i: int) -> str:
         return run_color(self.runs, i)
@@ -227,7 +226,7 @@ def to_query(s: Scenario) -> dict[str, str]:
     for key, value, default in [
         ("steps", s.steps, d.steps), ("noise", s.noise, d.noise), ("batch", s.batch_size, d.batch_size),
         ("seed", s.seed, d.seed), ("view", s.view, d.view), ("logy", int(s.log_loss), int(d.log_loss)),
-        ("present", int(s.presentation), int(d.presentation)), ("lesson", s.lesson, d.lesson),
+        ("present", int(s.presentation), int(d.presentation)),
         ("t", s.playhead, d.playhead),
     ]:
         if value != default:
@@ -443,10 +442,7 @@ def from_query(query: dict[str, str], outer_keys: Collection[str] = ()) -> tuple
         kw["log_loss"] = r.flag("logy", query["logy"], d.log_loss)
     if "present" in query:
         kw["presentation"] = r.flag("present", query["present"], d.presentation)
-    if "lesson" in query:
-        kw["lesson"] = re.sub(r"[^a-z0-9-]", "", query["lesson"])[:40]
-        if kw["lesson"] != query["lesson"]:
-            r.warn(f"'lesson' keeps only lower-case letters, digits and '-' (at most 40); using '{kw['lesson']}'.")
+    query.get("lesson")  # older links name the lesson they came from: read, and ignored
     if "t" in query:
         kw["playhead"] = r.number("t", query["t"], d.playhead, lo=0, hi=kw.get("steps", d.steps), integer=True)
     data = landscapes.get(ls).data

@@ -2,7 +2,7 @@
 
 The runs, landscape, start points and steps are the sweep's base Scenario, edited by the
 Playground's own run editor (ui/run_editor.Editor) through `BaseState`; the sweep's own fields
-(kind, rate range, axes, resolution, colouring, tolerance) are seeded into their widgets before
+(kind, rate range, axes, resolution, colouring, ‖∇f‖ tolerance) are seeded into their widgets before
 they are drawn and read back by `SweepControls.changed`, which commits a validated scenario.
 """
 
@@ -170,9 +170,9 @@ class SweepControls:
             reset.button("Whole range", key=self.k("reset"), on_click=self.zoom_out, args=(None,), width="stretch")
         if s.kind == "heatmap":
             st.segmented_control("Colour by", COLOURINGS, key=self.k("colour"), on_change=on, required=True,
-                                 format_func={"loss": "final loss", "steps": "steps to tolerance"}.get)
+                                 format_func={"loss": "final loss", "steps": "steps to ‖∇f‖ tolerance"}.get)
         if s.kind == "heatmap" and s.colour == "steps":
-            log_slider("Tolerance on ‖∇f‖", self.k("tol"), *TOL_RANGE, on_change=on)
+            log_slider("‖∇f‖ tolerance", self.k("tol"), *TOL_RANGE, on_change=on)
 
     def range_control(self, s: SweepScenario, name: str, axis: Axis) -> None:
         lo, hi, log = param_bounds(s.runs[0].optimizer, axis.param)

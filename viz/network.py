@@ -47,7 +47,7 @@ def run_payloads(s: NetScenario, record: NetworkRecord, coords: np.ndarray) -> l
     for j, i in enumerate(s.shown()):
         rates = kept_steps(record.lrs[j])
         arrays, offsets, digest = pack_tracks([steps], [coords[j]], [record.loss[j]], [rates], [record.lrs[j][rates]])
-        runs.append(run_payload(i, s.label(i), s.color(i), [record.status_text(j)], 1, arrays, offsets, digest))
+        runs.append(run_payload(i, s.label(i), s.color(i), [record.status_text(j)], arrays, offsets, digest))
     return runs
 
 

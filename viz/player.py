@@ -106,7 +106,6 @@ class RunTrace:
     record: RunRecord
     arrays: dict[str, str]
     offsets: dict[str, list[int]]
-    lr_rows: int
     digest: str
 
     @property
@@ -196,15 +195,14 @@ def _trace(key: Scenario) -> RunTrace:
 
 
 def record_trace(rec: RunRecord) -> RunTrace:
-    """A run record with its wire form: each trajectory thinned (events kept) and packed."""
-    lrs = rec.lrs
-    lr_rows = 1 if np.all(lrs == lrs[:1]) else len(lrs)
+    """A run record with its wire form: each trajectory thinned (events kept) and packed, with one rate
+    row: a recorded run's trajectories share their rate (a loss-driven schedule reads their mean loss)."""
     events = [[int(rec.event_step[j])] if rec.status[j] != tr.engine.RUNNING else [] for j in range(len(rec.losses))]
     paths = [kept_steps(loss, ev) for loss, ev in zip(rec.losses, events)]
-    rates = [kept_steps(row) for row in lrs[:lr_rows]]
+    rates = kept_steps(rec.lrs[0])
     arrays, offsets, digest = pack_tracks(paths, [p[k] for p, k in zip(rec.positions, paths)],
-                                          [f[k] for f, k in zip(rec.losses, paths)], rates, [row[k] for row, k in zip(lrs, rates)])
-    return RunTrace(rec, arrays, offsets, lr_rows, digest)
+                                          [f[k] for f, k in zip(rec.losses, paths)], [rates], [rec.lrs[0][rates]])
+    return RunTrace(rec, arrays, offsets, digest)
 
 
 _CACHE = TraceCache(RUN_CACHE_BYTES)
@@ -220,11 +218,9 @@ def cache_info() -> CacheInfo:
     return _CACHE.info()
 
 
-def run_payload(index: int, label: str, color: str, status: Sequence[str], lr_rows: int, arrays: dict, offsets: dict,
-                digest: str) -> dict:
+def run_payload(index: int, label: str, color: str, status: Sequence[str], arrays: dict, offsets: dict, digest: str) -> dict:
     """One run as the player reads it (`status`: one line per trajectory)."""
-    return {"index": index, "label": label, "color": color, "digest": digest, "n": len(status), "lrRows": lr_rows,
-            "status": list(status), **arrays, **offsets}
+    return {"index": index, "label": label, "color": color, "digest": digest, "n": len(status), "status": list(status), **arrays, **offsets}
 
 
 LOSS_FLOOR = 1e-12  # the smallest f − f* a loss panel draws
@@ -259,7 +255,7 @@ def player_data(
     camera); None shows the domain. `report_step` as in `payload`."""
     runs = [
         run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
-                    t.lr_rows, t.arrays, t.offsets, t.digest)
+                    t.arrays, t.offsets, t.digest)
         for i, t in traces
     ]
     landscape = {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None}

@@ -94,7 +94,7 @@ class Panel:
 
 @dataclass(frozen=True)
 class Track:
-    """One run as the frames draw it: paths (n, T+1, 2), curve values (n, T+1) and rates (rows, T)."""
+    """One run as the frames draw it: paths (n, T+1, 2), curve values (n, T+1) and rates (1, T)."""
 
     label: str
     color: Rgb
@@ -175,7 +175,7 @@ def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, heig
     log_loss = s.log_loss and fstar is not None
     tracks = tuple(
         Track(s.label(i), hex_rgb(s.color(i)), t.record.positions,
-              np.maximum(t.record.losses - fstar, loss_floor(fstar)) if log_loss else t.record.losses, t.record.lrs[: t.lr_rows])
+              np.maximum(t.record.losses - fstar, loss_floor(fstar)) if log_loss else t.record.losses, t.record.lrs[:1])
         for i, t in traces
     )
     k = width / BASE_WIDTH

@@ -202,7 +202,8 @@ def too_big(s: SweepScenario) -> str:
 
 
 def heatmap(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
-    """Run 1 over the x × y grid of its parameters from the first start, coloured by final loss or steps to tolerance."""
+    """Run 1 over the x × y grid of its parameters from the first start, coloured by final loss or by
+    the step from which ‖∇f‖ stays within the ‖∇f‖ tolerance."""
     x, y, X, Y, rec = _run_grid(s, progress)
     shape = (s.resolution, s.resolution)
     gap = loss_gap(s.landscape, rec.loss)

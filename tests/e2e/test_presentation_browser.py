@@ -9,7 +9,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from gradscape import lessons
 from tests.e2e.harness import wait_for_app
+
+LESSON_QUERY = lessons.get("ill-conditioning-momentum").query()
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +88,8 @@ def test_a_presented_lesson_keeps_its_claim_and_verdict_in_view(browser, app_url
         page.get_by_role("button", name="Open in the Playground").click()  # the class keeps watching a presentation
         page.wait_for_function("() => location.pathname === '/' && location.search.includes('present=1')", timeout=60_000)
         page.wait_for_selector(".ovz.ovz-present[data-ready='1']", state="attached", timeout=60_000)
-        assert url_query(page)["lesson"] == "ill-conditioning-momentum"
+        query = url_query(page)  # the lesson's scenario, presenting
+        assert {k: query.get(k) for k in LESSON_QUERY} == LESSON_QUERY and query["present"] == "1"
     finally:
         page.close()
 

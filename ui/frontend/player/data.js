@@ -65,7 +65,7 @@ function decodeRun(run) {
     DECODED.set(run.digest, arrays);
     if (DECODED.size > DECODED_MAX) DECODED.delete(DECODED.keys().next().value);
   }
-  return { label: run.label, color: run.color, digest: run.digest, n: run.n, lrRows: run.lrRows, status: run.status, ...arrays };
+  return { label: run.label, color: run.color, digest: run.digest, n: run.n, status: run.status, ...arrays };
 }
 
 // Index of the last kept step ≤ k.
