@@ -12,7 +12,6 @@ bound, session state that grows per rerun) shows as growth over the last 350 rer
 from __future__ import annotations
 
 import asyncio
-import os
 
 from benchmarks.playground import LR_KEY, rerun_request, connect, until_finished, wait_until_warm
 from tests.e2e.harness import app_server

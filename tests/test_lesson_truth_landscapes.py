@@ -377,7 +377,7 @@ def test_lesson_4_saddles():
     reads(two, "Largest |y| reached from y₀ = 0 — x² − y²: Yogi {}, Lookahead-Yogi {}; x³ − 3x − 2y²: Yogi {}, "
           "Lookahead-Yogi {}.", *(max_y[label, i] for label in surfaces for i in (6, 7)))
     reads(three, "Steps until |y| > 1 on x² − y²: " + "; ".join(
-        f"y₀ = {{}}: " + ", ".join(f"{n} {{}}" for n in POLICIES) for _ in y0) + ".",
+        "y₀ = {}: " + ", ".join(f"{n} {{}}" for n in POLICIES) for _ in y0) + ".",
         *[v for j, y in enumerate(y0) for v in (y, *(escape[n][j] for n in POLICIES))])
     slowest = [max(POLICIES, key=lambda n: escape[n][j] or np.inf) for j in range(3)]
     reads(four, "Slowest schedule: " + ", ".join(f"y₀ = {{}}: {n}" for n in slowest) + ".", *y0)

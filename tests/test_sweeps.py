@@ -156,7 +156,7 @@ def test_rate_chart_fits_its_y_axis_to_the_losses_and_keeps_failed_rates_on_thei
         assert not np.isinf(y).any() and (t.get("fill") or np.nanmax(y) <= 10**hi)
     band = figure["layout"]["yaxis2"]
     assert band["type"] == "category" and band["categoryarray"] == ["SGD + momentum", "SGD"]  # run 1 on top
-    (main_lo, main_hi), (band_lo, band_hi) = figure["layout"]["yaxis"]["domain"], band["domain"]
+    (_, main_hi), (band_lo, band_hi) = figure["layout"]["yaxis"]["domain"], band["domain"]
     assert main_hi < band_lo < band_hi <= 1  # the band is apart from the loss axis, above it
     for i, c in enumerate(sweep.curves):
         diverged, left = vs.failed_rates(c)
