@@ -8,9 +8,10 @@ hook runs once when the server starts and hands the warm-up to a background thre
 server answers while the default runs are computed. The app's modules (JAX with them) and the
 libraries Streamlit imports lazily for them are imported first, in the hook itself: importing JAX
 from two threads at once (the warm-up's and a first session's) can leave one of its modules
-half-initialized. The middleware has every page preload plotly.js (ui/assets.py), which the
-hook publishes before the first page is served, and sends `/playground` to the root, where
-Streamlit serves the default page (ui/routing.py).
+half-initialized. The middleware sends `/playground` to the root, where Streamlit serves the
+default page (ui/routing.py), serves the files the app generates into the user cache (plotly.js,
+landscape grids) at app/assets/…, and has every page preload plotly.js (ui/assets.py), which the
+hook publishes before the first page is served (where the cache cannot be written, the pages say so).
 """
 
 import importlib
@@ -52,7 +53,10 @@ def _warm() -> None:
 @asynccontextmanager
 async def warm_at_start(_app):
     import_app_modules()
-    assets.plotly_url()
+    try:
+        assets.plotly_url()
+    except OSError:
+        pass
     threading.Thread(target=_warm, name="gradscape-warm-up", daemon=True).start()
     yield
 
@@ -60,5 +64,5 @@ async def warm_at_start(_app):
 app = st.App(
     "navigation.py",
     lifespan=warm_at_start,
-    middleware=[Middleware(routing.DefaultPageRedirect), Middleware(assets.PreloadPlotly)],
+    middleware=[Middleware(routing.DefaultPageRedirect), Middleware(assets.ServeAssets), Middleware(assets.PreloadPlotly)],
 )

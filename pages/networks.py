@@ -123,8 +123,12 @@ with right:
             st.warning(f"{label}: {record.status_text(j)}")
     asset = vn.plane_asset(grid)
     frames = boundary_frames(s.problem, s.net_runs(), s.steps, s.plane)
-    data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url(),
-                          boundary=vn.boundary_data(frames, ui_player.publish(frames)))
+    try:
+        data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url(),
+                              boundary=vn.boundary_data(frames, ui_player.publish(frames)))
+    except OSError as err:
+        st.error(assets.unwritable(err), icon=":material/error:")
+        st.stop()
     step_key = f"{PREFIX}.at.{record.steps}"
     ui_player.render(data, key=PLAYER_KEY, on_click=lambda: None, on_step=follow_player(step_key, record.steps))
 

@@ -13,7 +13,7 @@ from gradscape import landscapes
 from gradscape.trajectories.scenario import Scenario, to_query
 from gradscape.trajectories.sweep_scenario import for_run
 from gradscape.trajectories.sweep_scenario import to_query as sweep_query
-from gradscape.ui import player, presentation, rates, warmup
+from gradscape.ui import assets, player, presentation, rates, warmup
 from gradscape.ui.export_menu import export_menu
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.ui.frame import page_frame
@@ -78,7 +78,7 @@ if not traces:
 try:
     data = player.player_data(scenario, traces, report_step=True)
 except OSError as err:
-    st.error(f"The player's files could not be written to the app's static folder: {err}", icon=":material/error:")
+    st.error(assets.unwritable(err), icon=":material/error:")
     st.stop()
 player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY), on_step=player.follow_playhead(state, PLAYER_KEY))
 

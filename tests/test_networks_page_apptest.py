@@ -9,6 +9,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from gradscape.trajectories import net_scenario as ns
+from gradscape.ui import assets
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "navigation.py"
@@ -60,7 +61,7 @@ def test_the_page_follows_its_link_and_feeds_the_shared_player():
 
     boundary = data["boundary"]  # the decision boundary is the player's: its frames are one published file
     assert (boundary["runs"], boundary["frames"], boundary["steps"][-1]) == (2, 41, 200) and "images" not in boundary
-    assert (ROOT / boundary["url"].removeprefix("app/")).stat().st_size == 2 * 41 * boundary["n"] ** 2
+    assert assets.asset_path(f"/{boundary['url']}", "").stat().st_size == 2 * 41 * boundary["n"] ** 2  # what the app serves
     at.slider(key="nn.at.200").set_value(0)
     at.run()
     assert not at.exception and "Decision boundary of" not in [b.label for b in at.selectbox]  # the player picks the run

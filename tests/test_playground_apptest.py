@@ -347,3 +347,10 @@ def test_a_run_keeps_its_colour_on_the_neural_net_page():
     run(at)
     assert at.title[0].value == "A neural network's loss landscape"
     assert [r["color"] for r in player_payload(at)["runs"]] == colors  # …on the Neural net page too
+
+
+def test_a_cache_that_cannot_be_written_is_said_in_words(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("GRADSCAPE_CACHE_DIR", str(tmp_path / "file"))
+    at = open_playground()
+    assert any("could not be written to the cache folder" in e.value and "GRADSCAPE_CACHE_DIR" in e.value for e in at.error)

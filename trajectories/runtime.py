@@ -15,8 +15,14 @@ from pathlib import Path
 
 import jax
 
-CACHE_ROOT = Path(os.environ.get("GRADSCAPE_CACHE_DIR", Path.home() / ".cache" / "gradscape"))
-CACHE_DIR = CACHE_ROOT / "jax"
+
+
+def cache_root() -> Path:
+    """The user cache root: $GRADSCAPE_CACHE_DIR, else ~/.cache/gradscape (read at each call)."""
+    return Path(os.environ.get("GRADSCAPE_CACHE_DIR", Path.home() / ".cache" / "gradscape"))
+
+
+CACHE_DIR = cache_root() / "jax"
 
 
 @functools.cache

@@ -1,9 +1,12 @@
-"""Files the browser loads from the app's static folder (served at app/static/…).
+"""Files the browser loads that the app generates, served at app/assets/… (`ServeAssets`).
 
-plotly.js comes from the installed plotly package and is copied, under a versioned name, into
-static/vendor/ when missing or outdated; landscape grids are written once, content-addressed,
-into static/grids/. Both folders are generated (git-ignored). Writes are atomic (temporary file
-then rename), so concurrent sessions never serve a half-written file.
+Nothing is written into the package: the files live in the user cache, `assets_dir()` (`assets/`
+under ~/.cache/gradscape or $GRADSCAPE_CACHE_DIR). plotly.js comes from the installed plotly
+package and is copied, under a versioned name, into vendor/ when missing or outdated; landscape
+grids (and the Neural net's boundary frames) are written once, content-addressed, into grids/.
+Writes are atomic (temporary file then rename), so concurrent sessions never serve a half-written
+file. After each write the oldest files (by when they were last published) are deleted until the
+folder holds at most `LIMIT_BYTES` besides the current plotly.js copy, which is never deleted.
 
 plotly.js is the largest part of a first visit in the browser: fetched only once the player
 mounted (≈ 0.2 s), then ≈ 0.9 s on the page's main thread, about half of it compiling functions
@@ -19,18 +22,59 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 
 from plotly.offline.offline import get_plotlyjs_version
 from starlette.datastructures import MutableHeaders
+from starlette.responses import FileResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit import config
 
+from gradscape.trajectories import runtime
 from gradscape.viz.frontend import PLOTLY_SOURCE
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-URL_PREFIX = "app/static"
+URL_PREFIX = "app/assets"
+FOLDERS = ("vendor", "grids")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # what publish and plotly_url name files: no path, no hidden file
+LIMIT_BYTES = 256 * 2**20
 COMPILE_EAGERLY = b"//# allFunctionsCalledOnLoad\n"  # V8's explicit compile hint for a whole script
+
+
+def assets_dir() -> Path:
+    """The folder the generated files live in (the cache root as $GRADSCAPE_CACHE_DIR says now)."""
+    return runtime.cache_root() / "assets"
+
+
+def unwritable(err: OSError) -> str:
+    """What a page says when the player's files cannot be written."""
+    return f"The player's files could not be written to the cache folder {assets_dir()} (set GRADSCAPE_CACHE_DIR " \
+           f"to a writable folder): {err}"
+
+
+def plotly_name() -> str:
+    return f"plotly-{get_plotlyjs_version()}.min.js"
+
+
+def evict(root: Path, limit: int) -> None:
+    """Delete the least recently published files under `root` until they total at most `limit` bytes,
+    the current plotly.js copy and writes under way (hidden temporary files) aside. Files another
+    process deletes meanwhile are skipped."""
+    files = []
+    for path in root.glob("*/*"):
+        try:
+            files.append((path.stat(), path))
+        except FileNotFoundError:
+            continue
+    files = [(info, path) for info, path in files if NAME.fullmatch(path.name) and path.name != plotly_name()]
+    total = sum(info.st_size for info, _ in files)
+    for info, path in sorted(files, key=lambda f: f[0].st_mtime):
+        if total <= limit:
+            break
+        path.unlink(missing_ok=True)
+        total -= info.st_size
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -46,10 +90,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def publish(folder: str, name: str, data: bytes) -> str:
-    """Make `data` available at the returned URL (relative to the app's root); idempotent."""
-    path = STATIC_DIR / folder / name
-    if not path.is_file() or path.stat().st_size != len(data):
+    """Make `data` available at the returned URL (relative to the app's root); idempotent. A file
+    already there counts as published now (eviction spares it longest)."""
+    path = assets_dir() / folder / name
+    if path.is_file() and path.stat().st_size == len(data):
+        os.utime(path)
+    else:
         _write_atomic(path, data)
+        evict(assets_dir(), LIMIT_BYTES)
     return f"{URL_PREFIX}/{folder}/{name}"
 
 
@@ -58,8 +106,8 @@ def plotly_url() -> str:
     """URL of the plotly.js bundled with the installed plotly package (copied once per version,
     behind the compile hint). Relative, so that the preload header and the player's script
     element resolve it alike under any page and base path."""
-    name = f"plotly-{get_plotlyjs_version()}.min.js"
-    path = STATIC_DIR / "vendor" / name
+    name = plotly_name()
+    path = assets_dir() / "vendor" / name
     if not path.is_file() or path.stat().st_size != len(COMPILE_EAGERLY) + PLOTLY_SOURCE.stat().st_size:
         _write_atomic(path, COMPILE_EAGERLY + PLOTLY_SOURCE.read_bytes())
     return f"{URL_PREFIX}/vendor/{name}"
@@ -82,7 +130,47 @@ class PreloadPlotly:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if headers.get("content-type", "").startswith("text/html"):
-                    headers.append("link", f"<{plotly_url()}>; rel=preload; as=script")
+                    try:
+                        headers.append("link", f"<{plotly_url()}>; rel=preload; as=script")
+                    except OSError:
+                        pass  # an unwritable cache: the page itself says so
             await send(message)
 
         await self.app(scope, receive, send_with_link)
+
+
+def asset_path(path: str, base_url_path: str) -> Path | None:
+    """The generated file a request for `path` asks for (`<root>/app/assets/<folder>/<name>` under
+    Streamlit's server.baseUrlPath), or None for any other path."""
+    base = "/".join(part for part in base_url_path.split("/") if part)
+    prefix = f"/{base}/{URL_PREFIX}/" if base else f"/{URL_PREFIX}/"
+    if not path.startswith(prefix):
+        return None
+    folder, _, name = path[len(prefix):].partition("/")
+    if folder not in FOLDERS or not NAME.fullmatch(name):
+        return None
+    return assets_dir() / folder / name
+
+
+class ServeAssets:
+    """ASGI middleware: GET/HEAD of a generated file answers with the file (404 when absent); every
+    other request goes on to Streamlit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        is_get = scope["type"] == "http" and scope.get("method") in ("GET", "HEAD")
+        path = asset_path(scope["path"], config.get_option("server.baseUrlPath")) if is_get else None
+        if path is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            found = path.stat()
+        except OSError:
+            found = None
+        if found is None or not stat.S_ISREG(found.st_mode):
+            response = PlainTextResponse("File not found", status_code=404)
+        else:
+            response = FileResponse(path, stat_result=found, headers={"X-Content-Type-Options": "nosniff"})
+        await response(scope, receive, send)

@@ -1,8 +1,8 @@
 """The player: a Streamlit custom component (components v2) that draws and animates a scenario.
 
 Python sends compact data (see viz/player.py); the browser code (ui/frontend/player/, assembled
-by viz/frontend.py) draws with the plotly.js shipped in the plotly package, served from the app's
-static folder, so it works offline. The component is
+by viz/frontend.py) draws with the plotly.js shipped in the plotly package, served by the app from the user cache
+(ui/assets.py), so it works offline. The component is
 keyed, so a rerun with new data updates it in place: camera, zoom and playhead stay. A click on
 the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}; where the data asks for
 it, the step the playhead rests on comes back as `step`.
@@ -32,12 +32,12 @@ _component = st.components.v2.component(
 
 
 def publish(asset: payload.LandscapeAsset) -> str:
-    """The URL of the asset's grid, published as a static file."""
+    """The URL of the asset's grid, published as a file the app serves (ui/assets.py)."""
     return assets.publish("grids", asset.name, asset.blob)
 
 
 def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None, report_step: bool = False) -> dict:
-    """The payload for `s`, with the landscape grid published as a static file; `zoom` and `report_step` as in
+    """The payload for `s`, with the landscape grid published (ui/assets.py); `zoom` and `report_step` as in
     viz.player."""
     asset = payload.landscape_asset(s.landscape)
     return payload.player_data(s, traces, grid_url=publish(asset), plotly_url=assets.plotly_url(), asset=asset, zoom=zoom,

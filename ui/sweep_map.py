@@ -1,8 +1,8 @@
 """The sweep map: a Streamlit custom component (components v2) drawing sweep results as images.
 
 Python sends each map as compact arrays (see viz/sweeps.py: uint8 categories and shades, uint16
-steps, float16 losses, base64); the browser draws them with the plotly.js served from the app's
-static folder, computes the hover text itself, and returns a click as the trigger value
+steps, float16 losses, base64); the browser draws them with the plotly.js the app serves
+from the user cache (ui/assets.py), computes the hover text itself, and returns a click as the trigger value
 `click` = {"map", "row", "col"} and, when `zoomable`, a zoom as `zoom` = {"map", "x", "y"}.
 """
 
