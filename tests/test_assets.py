@@ -32,7 +32,7 @@ def test_generated_files_land_in_the_cache_and_not_in_the_package(cache):
     assert (cache / "assets" / "grids" / "abc.u8").read_bytes() == b"\x01\x02"
     assert assets.plotly_url() == f"app/assets/vendor/{assets.plotly_name()}"
     assert (cache / "assets" / "vendor" / assets.plotly_name()).is_file()
-    assert not (PACKAGE_ROOT / "static").exists()
+    assert not (PACKAGE_ROOT / "static" / "grids" / "abc.u8").exists()  # nothing written beside the code
 
 
 def test_the_plotly_copy_opens_with_the_compile_hint_and_replaces_an_older_copy(cache):
