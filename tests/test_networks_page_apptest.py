@@ -33,13 +33,19 @@ def _floats(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), "<f4")
 
 
-def test_the_page_follows_its_link_and_feeds_the_shared_player():
+def open_networks(link: dict[str, str]) -> AppTest:
+    """The app opened on the Neural net page with `link` as its query (as a shared link arrives)."""
     at = AppTest.from_file(str(APP), default_timeout=240)
     at.run()
     at.query_params.clear()
-    at.query_params.update(LINK)
+    at.query_params.update(link)
     at.switch_page("pages/networks.py")
     at.run()
+    return at
+
+
+def test_the_page_follows_its_link_and_feeds_the_shared_player():
+    at = open_networks(LINK)
     assert not at.exception, [e.value for e in at.exception]
     assert any("model=zzz" in w.value for w in at.warning)
     s, warnings = ns.from_query({k: at.query_params[k] for k in at.query_params})

@@ -4,10 +4,9 @@ from the page itself, and a lesson's claim and verdict in large type."""
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
 
 from tests.test_lessons_page_apptest import open_lesson
-from tests.test_networks_page_apptest import player_payload
+from tests.test_networks_page_apptest import open_networks, player_payload
 from tests.test_playground_apptest import open_playground, run, scenario_of
 from tests.test_sweeps_apptest import link, open_page
 from gradscape.trajectories import net_scenario as ns
@@ -81,12 +80,7 @@ def test_sweeps_present_and_keep_the_rate_adjustable_where_it_counts():
 
 
 def test_the_neural_net_page_presents_with_its_run_bar():
-    at = AppTest.from_file(str(open_playground.__globals__["APP"]), default_timeout=240)
-    at.run()
-    at.query_params.clear()
-    at.query_params.update(NET)
-    at.switch_page("pages/networks.py")
-    at.run()
+    at = open_networks(NET)
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["present"] == "1" and player_payload(at)["presentation"] is True
     main = {w.key for w in _widgets(at.main)}
