@@ -139,7 +139,7 @@ def migrate(db: Engine) -> None:
         command.upgrade(config, "head")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)  # the app has one database; another URL (a test's) replaces it
 def _connected(url: str) -> Engine:
     engine = create(url)
     try:
