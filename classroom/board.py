@@ -50,8 +50,9 @@ CODE_LENGTH = 6
 MAX_TITLE = 120
 MAX_NAME = 40
 MAX_ANSWER = 200
-MAX_LINK = 100  # an exercise's or lesson's slug
-MAX_QUERY = 4000  # characters of a submitted link's JSON
+MAX_LINK = 100  # a lesson's slug
+MAX_QUERY = 4000  # characters of a submitted link's JSON, or of an exercise's link
+MAX_PATH = 200  # points of a submitted path (measure.py thins a run to fewer)
 MAX_SECRET = 128  # longer tokens and keys are refused unread
 MAX_SESSIONS = 1000  # live classes on one database
 MAX_STUDENTS = 500  # per class
@@ -88,6 +89,7 @@ class Submission:
     end: tuple[float, float] | None = None
     final_loss: float | None = None
     end_state: str | None = None
+    path: tuple[tuple[float, float], ...] | None = None  # the path thinned for a map, start to end
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,7 @@ def purge_expired(db: Engine) -> int:
 def create_session(db: Engine, title: str, *, exercise: str | None = None, lesson: str | None = None) -> Created:
     """A new class, open and not paused: its code and the teacher's token (shown once: only its hash is kept)."""
     title = clean_text(title, MAX_TITLE, "title")
-    exercise = clean_text(exercise, MAX_LINK, "exercise", required=False)
+    exercise = clean_text(exercise, MAX_QUERY, "exercise link", required=False)
     lesson = clean_text(lesson, MAX_LINK, "lesson", required=False)
     token = secrets.token_urlsafe(32)
     with writing(db) as conn:
@@ -305,6 +307,18 @@ def _point(value: object) -> tuple[float | None, float | None]:
     return None, None
 
 
+def _path(value: object) -> str | None:
+    """A submitted path as stored: JSON [[x, y], …] to 6 significant digits, its points that are not
+    two finite numbers left out (a diverged path's last ones); Invalid unless at most MAX_PATH pairs."""
+    if value is None:
+        return None
+    if not isinstance(value, (tuple, list)) or len(value) > MAX_PATH or \
+            not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in value):
+        raise Invalid(f"A submitted path must be a list of at most {MAX_PATH} points (x, y).")
+    kept = [[float(f"{x:.6g}"), float(f"{y:.6g}")] for x, y in map(_point, value) if x is not None]
+    return json.dumps(kept, separators=(",", ":")) if kept else None
+
+
 def _entry_values(sub: Submission) -> dict:
     """A submission's columns, checked: sizes within the columns', numbers finite (else left empty)."""
     if not isinstance(sub, Submission):
@@ -326,7 +340,7 @@ def _entry_values(sub: Submission) -> dict:
     (start_x, start_y), (end_x, end_y) = _point(sub.start), _point(sub.end)
     return dict(query=query, answer=answer, landscape=sub.landscape, optimizer=sub.optimizer,
                 learning_rate=_finite(sub.learning_rate), start_x=start_x, start_y=start_y, end_x=end_x, end_y=end_y,
-                final_loss=_finite(sub.final_loss), end_state=sub.end_state)
+                final_loss=_finite(sub.final_loss), end_state=sub.end_state, path=_path(sub.path))
 
 
 def submit(db: Engine, code: str, student: str, submission: Submission) -> int:
@@ -467,7 +481,8 @@ def _entry(row: Row) -> Entry:
                      query=None if row.query is None else json.loads(row.query), answer=row.answer,
                      landscape=row.landscape, optimizer=row.optimizer, learning_rate=row.learning_rate,
                      start=None if sx is None else (sx, sy), end=None if ex is None else (ex, ey),
-                     final_loss=row.final_loss, end_state=row.end_state))
+                     final_loss=row.final_loss, end_state=row.end_state,
+                     path=None if row.path is None else tuple(map(tuple, json.loads(row.path)))))
 
 
 def board(db: Engine, code: str, token: str, since: int = 0) -> Board:

@@ -20,7 +20,7 @@ sessions = Table(
     Column("code", String(6), nullable=False, unique=True),
     Column("title", String(120), nullable=False),
     Column("token_hash", String(64), nullable=False),  # sha256 hex of the teacher's secret
-    Column("exercise", String(100)),
+    Column("exercise", Text),  # the link of an exercise (its page and signed token), as the teacher gave it
     Column("lesson", String(100)),
     Column("created_at", Double, nullable=False),
     Column("expires_at", Double, nullable=False, index=True),  # last activity + the time a class lives
@@ -62,6 +62,7 @@ entries = Table(
     Column("end_y", Double),
     Column("final_loss", Double),
     Column("end_state", String(40)),
+    Column("path", Text),  # the path thinned for a map (classroom/measure.py): a JSON list of [x, y]
     Index("ix_class_entries_session_version", "session_id", "version"),
     Index("ix_class_entries_student_created", "student_id", "created_at"),
 )

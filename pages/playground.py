@@ -3,6 +3,7 @@ curves advance beside the map, all driven by one playhead.
 
 The page's whole state is one Scenario (trajectories/scenario.py), mirrored in the URL; the
 drawing and the animation happen in the browser (ui/player.py), which receives compact arrays.
+A student in a class (joined on the Join page) gets the class bar under the title (ui/classroom.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from gradscape import landscapes
 from gradscape.trajectories.scenario import Scenario, to_query
 from gradscape.trajectories.sweep_scenario import for_run
 from gradscape.trajectories.sweep_scenario import to_query as sweep_query
-from gradscape.ui import assets, player, presentation, rates, warmup
+from gradscape.ui import assets, classroom, player, presentation, rates, warmup
 from gradscape.ui.export_menu import export_menu
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.ui.frame import page_frame
@@ -46,6 +47,7 @@ if not scenario.presentation:  # presenting, the run bar has it
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
     share_box(to_query(scenario))
 presentation.toggle(present, editor.k("present"), editor.changed)
+classroom.bar(state, scenario)
 
 show_link_warnings(state.link_warnings())
 for text in editor.pop_notes():

@@ -374,7 +374,9 @@ def test_hostile_titles_and_links_are_refused_before_the_database(db, clock):
         with pytest.raises(Invalid):
             board.create_session(db, title)
     with pytest.raises(Invalid):
-        board.create_session(db, "Class", exercise="e" * (board.MAX_LINK + 1))
+        board.create_session(db, "Class", exercise="e" * (board.MAX_QUERY + 1))
+    with pytest.raises(Invalid):
+        board.create_session(db, "Class", lesson="l" * (board.MAX_LINK + 1))
     assert rows_of(db, schema.sessions) == 0
 
 

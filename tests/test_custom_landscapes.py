@@ -22,7 +22,7 @@ from gradscape.landscapes.fair_queue import FairQueue
 from gradscape.landscapes.stationary import stationary_points
 from gradscape.trajectories import engine
 from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from gradscape.viz import export, figures, landscape as viz_landscape, player, render
+from gradscape.viz import class_board, export, figures, landscape as viz_landscape, player, render
 
 
 def ad_derivatives(f):
@@ -189,7 +189,7 @@ def test_the_sliding_window_admits_limit_per_period():
 def test_every_cache_keyed_by_landscape_is_bounded():
     """A flood of custom keys cannot grow the process: each per-landscape cache evicts."""
     for cached in (engine.objective, engine.compiled, engine._grid_program, viz_landscape.grid, player.landscape_asset,
-                   figures._landscape_traces):
+                   figures.landscape_traces, class_board._minima):
         assert cached.cache_info().maxsize is not None
 
 

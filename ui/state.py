@@ -6,6 +6,7 @@ non-empty link (another page handing over a scenario), replaced only through `co
 (validated), and every commit rewrites the query string, so the address bar is always a link
 that restores the exact view. The codec (from_query, to_query) defaults to the Playground's
 Scenario; the Sweeps page passes its SweepScenario's, the Neural net page its NetScenario's.
+`guard` (a paused class, ui/classroom.py) may refuse a commit.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class ScenarioState:
         self.warnings_key = f"{prefix}.link_warnings"
         self.parse = parse
         self.encode = encode
+        self.guard: Callable[[Any], None] | None = None  # raises ValueError for a scenario that may not be committed
 
     def load(self) -> Scenario:
         """The session's scenario: the link's on the first run, and again when a new non-empty link arrives."""
@@ -46,8 +48,10 @@ class ScenarioState:
         return st.session_state[self.key]
 
     def commit(self, scenario: Scenario) -> Scenario:
-        """Validate and store; raises ValueError (naming the field) and keeps the old one otherwise."""
+        """Validate, check against the guard, and store; raises ValueError (naming the field) and keeps the old one otherwise."""
         scenario.validate()
+        if self.guard is not None:
+            self.guard(scenario)
         if scenario != st.session_state.get(self.key):
             st.session_state[self.warnings_key] = []
         st.session_state[self.key] = scenario

@@ -1,0 +1,260 @@
+"""The class board's pieces that students and teachers share, and the class bar students see.
+
+- `call`: a board call on the app's database (classroom/store.py), a refusal shown in words instead
+  of raised (every refusal is a ClassError; it may quote what someone typed, so it is shown plain).
+  While the database cannot be reached, the pages say so and keep working; the next call tries again.
+- A student's seat (the class's code, their key, their name) lives in their session, set by the Join
+  page; the Playground's class bar (`bar`) submits their run, and freezes the page while the teacher
+  has paused the class: the controls are greyed and do not take clicks, and the page's state refuses
+  every change (`ScenarioState.guard`, which asks the database at the moment of the change, so a
+  control that was drawn before the pause does not get through either). A student's page does not
+  poll: it learns of a pause, or a resume, at its next rerun (the bar's "Check again" is one).
+- The links a class hands out (`join_link`, `teacher_link`, `playground_link`) and their QR code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+from urllib.parse import urlencode, urljoin
+
+import segno
+import streamlit as st
+
+from gradscape import lessons
+from gradscape.classroom import board, measure, store
+from gradscape.classroom.errors import ClassError, Ended, Forbidden, NotFound, Unavailable
+from gradscape.trajectories.scenario import Scenario, to_query
+from gradscape.ui.guard import COMPUTE_ERRORS, failure
+from gradscape.ui.markdown import plain, short_plain
+from gradscape.ui.share import share_link
+from gradscape.ui.state import ScenarioState
+
+SEAT = "class.seat"
+JOINED = "class.joined"  # set by the Join button: the next run goes on to the Playground
+NOTES = "class.notes"
+JOIN_PATH, BOARD_PATH = "join", "class"  # navigation.py's url paths of the Join and Class pages
+EXERCISE_MODULE = "gradscape.classroom.exercise"  # exercises (another room's work): the bar links one once it exists
+PAUSED = "Your teacher has paused the class: look up! Your controls come back when they resume it."
+FREEZE_CSS = """<style>
+section[data-testid="stSidebar"] [data-testid="stSidebarUserContent"], .stMain .ovz, .stMain [class*="st-key-pg-"] {
+  pointer-events: none; opacity: 0.45; filter: grayscale(0.6); }
+</style>"""
+T = TypeVar("T")
+
+
+def call(fn: Callable[..., T], *args, **kwargs) -> T | None:
+    """`fn(engine, *args, **kwargs)` on the app's database; on a refusal, its message as an error box and None."""
+    try:
+        return fn(store.connect(), *args, **kwargs)
+    except ClassError as err:
+        icon = ":material/cloud_off:" if isinstance(err, Unavailable) else ":material/error:"
+        st.error(short_plain(str(err)), icon=icon)
+        return None
+
+
+def attempt(fn: Callable[..., T], *args, **kwargs) -> tuple[T | None, ClassError | None]:
+    """`fn(engine, …)` and None, or None and the refusal (for a caller that words it itself)."""
+    try:
+        return fn(store.connect(), *args, **kwargs), None
+    except ClassError as err:
+        return None, err
+
+
+def note(text: str, kind: str = "error") -> None:
+    """A message for the next run of the page (a callback's outcome)."""
+    st.session_state.setdefault(NOTES, []).append((kind, text))
+
+
+def show_notes() -> None:
+    for kind, text in st.session_state.pop(NOTES, []):
+        getattr(st, kind)(short_plain(text), icon=":material/check_circle:" if kind == "success" else ":material/error:")
+
+
+# ---- links ----
+def _page_url(path: str) -> str:
+    """The app's page `path` (a url path of navigation.py, "" for the root) at the address this browser used."""
+    return urljoin(st.context.url or "http://localhost/", path or ".")
+
+
+def join_link(code: str) -> tuple[str, str]:
+    """The Join page's link for a class, and a warning when students cannot open it (ui/share.py)."""
+    return share_link({"code": code}, _page_url(JOIN_PATH))
+
+
+def teacher_link(code: str, token: str) -> tuple[str, str]:
+    """The Class page's link that steers a class: its code and the teacher's token."""
+    return share_link({"code": code, "token": token}, _page_url(BOARD_PATH))
+
+
+def playground_link(query: dict[str, str]) -> str:
+    """The Playground at this browser's address with a submitted run's link."""
+    return f"{_page_url('')}?{urlencode(query)}"
+
+
+def qr_svg(link: str) -> str:
+    """The link as a QR code (segno, error correction M), an SVG that scales without blur."""
+    return segno.make(link, error="m").svg_inline(scale=4, border=4, omitsize=True, dark="#000", light="#fff")
+
+
+def exercises_available() -> bool:
+    """Whether this build has exercises (classroom/exercise.py): only then does a class take an exercise link."""
+    return importlib.util.find_spec(EXERCISE_MODULE) is not None
+
+
+def lesson_title(slug: str | None) -> str | None:
+    """A lesson's title, None for no lesson or one this build does not have."""
+    return next((lesson.title for lesson in lessons.LESSONS if lesson.slug == slug), None)
+
+
+# ---- the student's seat ----
+@dataclass(frozen=True)
+class Held:
+    """What a student's session holds of their class."""
+
+    code: str
+    key: str
+    name: str
+
+
+def seat() -> Held | None:
+    return st.session_state.get(SEAT)
+
+
+def take_seat(held: Held) -> None:
+    st.session_state[SEAT] = held
+
+
+def leave() -> None:
+    st.session_state.pop(SEAT, None)
+
+
+def just_joined() -> bool:
+    """Whether the Join button has just seated the student (asked once)."""
+    return bool(st.session_state.pop(JOINED, False))
+
+
+def _join() -> None:
+    ss = st.session_state
+    code = ss.get("class.join.code", "")
+    joined, err = attempt(board.join, code, ss.get("class.join.name", ""))
+    if err is not None:
+        note(str(err))
+        return
+    take_seat(Held(board.normalize_code(code), joined.student, joined.name))
+    ss[JOINED] = True
+
+
+def join_form(code: str) -> None:
+    """The class code (from the join link, else typed) and a display name."""
+    show_notes()
+    ss = st.session_state
+    if "class.join.code" not in ss:
+        ss["class.join.code"] = code[:20]
+    with st.form("class.join", border=True):
+        st.text_input("Class code", key="class.join.code", max_chars=20, placeholder="e.g. K7Q2MX")
+        st.text_input("Your name, as the class will see it", key="class.join.name", max_chars=board.MAX_NAME,
+                      help="No account: this name is all the class knows of you. Your teacher decides when names are shown.")
+        st.form_submit_button("Join", type="primary", icon=":material/login:", on_click=_join)
+    st.caption("Then explore in the Playground and press “Submit my run” to send your run to the class's board.")
+
+
+def _pause_guard(held: Held) -> Callable[[Scenario], None]:
+    """The page's commit guard while in a class: refuses every change while the class is paused (asked at the
+    moment of the change; a database that cannot be reached leaves the student's own page alone)."""
+
+    def guard(_scenario: Scenario) -> None:
+        now, _ = attempt(board.seat, held.code, held.key)
+        if now is not None and now.state.paused and not now.state.ended:
+            raise ValueError(PAUSED)
+
+    return guard
+
+
+def _submit(held: Held, scenario: Scenario, run: int, start: int) -> None:
+    """The Submit button's callback: the run measured on the server and sent to the class."""
+    try:
+        sub = measure.submission(to_query(scenario), run=run, start=start)
+    except ClassError as err:
+        note(str(err))
+        return
+    except COMPUTE_ERRORS as err:
+        note(f"This run cannot be submitted: {failure(err)}")
+        return
+    entry, err = attempt(board.submit, held.code, held.key, sub)
+    if err is not None:
+        note(str(err) + (" Your run stays in this page's link." if isinstance(err, Unavailable) else ""))
+    else:
+        note(f"Sent: your run is entry #{entry} on the class board.", "success")
+
+
+def _pickers(scenario: Scenario, key: str) -> tuple[int, int] | None:
+    """Which run and start to submit (pickers only where there is a choice); None when every run is off."""
+    enabled = [i for i, r in enumerate(scenario.runs) if r.enabled]
+    if not enabled:
+        return None
+    run = enabled[0]
+    start = 0
+    if len(enabled) > 1:
+        run = st.selectbox("Run to submit", enabled, format_func=lambda i: f"{i + 1} · {scenario.label(i)}", key=f"{key}.run")
+    if len(scenario.start_points) > 1:
+        points = scenario.start_points
+        start = st.selectbox("From start", range(len(points)), key=f"{key}.start",
+                             format_func=lambda j: f"{j + 1} · ({points[j][0]:g}, {points[j][1]:g})")
+    return run, start
+
+
+def _links(state: board.State) -> None:
+    """The lesson and the exercise the class is about, as links."""
+    title = lesson_title(state.lesson)
+    if title is not None:
+        st.page_link("pages/lessons.py", label=f"Open the lesson: {title}", icon=":material/school:",
+                     query_params={"lesson": state.lesson})
+    if state.exercise and exercises_available():
+        st.link_button("Answer the exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
+
+
+def bar(state: ScenarioState, scenario: Scenario, key: str = "pg.class") -> None:
+    """The Playground's class bar for a student in a class (nothing otherwise); see the module's text."""
+    held = seat()
+    if held is None:
+        return
+    state.guard = _pause_guard(held)
+    with st.container(border=True, key=key):
+        show_notes()
+        now, err = attempt(board.seat, held.code, held.key)
+        info, submit, leave_box = st.columns([5, 3, 1.2], vertical_alignment="center")
+        leave_box.button("Leave class", key=f"{key}.leave", on_click=leave, width="stretch")
+        if err is not None:
+            if isinstance(err, Unavailable):
+                info.error(short_plain(f"{err} Your run stays in this page's link; the Submit button comes back by itself."),
+                           icon=":material/cloud_off:")
+                submit.button("Try again", key=f"{key}.retry", icon=":material/refresh:")
+            else:
+                info.error(short_plain(str(err)), icon=":material/error:")
+                if isinstance(err, (Forbidden, NotFound, Ended)):
+                    state.guard = None
+            return
+        c = now.state
+        info.markdown(f"**Class {c.code}** · {plain(c.title)}  \nYou are **{plain(now.name)}** · "
+                      f"{now.submitted} run{'s' * (now.submitted != 1)} sent")
+        with info:
+            _links(c)
+        if c.ended:
+            submit.info("This class has ended.", icon=":material/flag:")
+            state.guard = None
+            return
+        if c.paused:
+            st.html(FREEZE_CSS)
+            submit.warning(PAUSED, icon=":material/pause_circle:")
+            submit.button("Check again", key=f"{key}.check", icon=":material/refresh:")
+            return
+        if not c.open:
+            submit.info("Submissions to this class are closed.", icon=":material/block:")
+            return
+        with submit:
+            picked = _pickers(scenario, key)
+            st.button("Submit my run", key=f"{key}.submit", type="primary", icon=":material/send:", width="stretch",
+                      disabled=picked is None, on_click=_submit, args=(held, scenario, *(picked or (0, 0))),
+                      help="Sends this run (its link; the server runs it) to your class's board.")
