@@ -176,11 +176,12 @@ async def until_finished(ws, keys: tuple[str, ...] = ()) -> tuple[dict[str, str]
             found.update({key: widget_id for key in keys if widget_id.endswith(f"-{key}")})
 
 
-def connect(url: str):
-    """A websocket session on the app (Streamlit's own protocol); loopback only."""
+def connect(url: str, cookie: str | None = None):
+    """A websocket session on the app (Streamlit's own protocol), with a Cookie header if given; loopback only."""
     if urlsplit(url).hostname != "127.0.0.1":
         raise ValueError(f"benchmarks drive loopback servers only, not {url}")
-    return websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"], max_size=None)
+    return websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"], max_size=None,
+                              additional_headers={"Cookie": cookie} if cookie else None)
 
 
 async def _session(url: str, k: int, n: int, barrier: asyncio.Barrier, values: list[str], times: list[float], errors: list[int]) -> None:

@@ -27,7 +27,7 @@ import streamlit as st
 from gradscape import landscapes, lessons
 from gradscape.classroom import board, store
 from gradscape.classroom.errors import ClassError, Invalid
-from gradscape.ui.classroom import (attempt, call, exercises_available, join_link, lesson_title, note, playground_link,
+from gradscape.ui.classroom import (attempt, exercises_available, join_link, lesson_title, note, playground_link,
                                     qr_svg, show_notes, teacher_link)
 from gradscape.ui.markdown import plain, short_plain
 from gradscape.viz import class_board as figures

@@ -156,7 +156,7 @@ def join_form(code: str) -> None:
         st.text_input("Class code", key="class.join.code", max_chars=20, placeholder="e.g. K7Q2MX")
         st.text_input("Your name, as the class will see it", key="class.join.name", max_chars=board.MAX_NAME,
                       help="No account: this name is all the class knows of you. Your teacher decides when names are shown.")
-        st.form_submit_button("Join", type="primary", icon=":material/login:", on_click=_join)
+        st.form_submit_button("Join", type="primary", icon=":material/login:", on_click=_join, key="class.join.go")
     st.caption("Then explore in the Playground and press “Submit my run” to send your run to the class's board.")
 
 
