@@ -112,8 +112,9 @@ class Tab:
             msg.ParseFromString(await self.ws.recv())
             kind = msg.WhichOneof("type")
             if kind == "new_session":
-                self.page_hash = msg.new_session.page_script_hash or self.page_hash
                 shown = Shown()
+            elif kind == "navigation":  # the page st.navigation ran (a browser sends it back with every rerun)
+                self.page_hash = msg.navigation.page_script_hash
             elif kind == "page_info_changed":
                 self.query = msg.page_info_changed.query_string
             elif kind == "auto_rerun":
