@@ -369,6 +369,18 @@ def test_numbers_that_are_not_finite_are_stored_as_missing(db, clock):
     assert (got.learning_rate, got.final_loss, got.start, got.end) == (None, None, None, None)
 
 
+def test_a_path_is_kept_to_six_digits_without_its_points_that_are_not_finite(db, clock):
+    code, token = board.create_session(db, "Class")
+    student = board.join(db, code, "Ana").student
+    path = ((0.1234567891, -2.0), (float("nan"), 1.0), (1e-30, 3.0), (float("inf"), 0.0))
+    board.submit(db, code, student, Submission(answer="a", path=path))
+    assert board.board(db, code, token).entries[0].submission.path == ((0.123457, -2.0), (1e-30, 3.0))
+    for bad in ([(0.0, 0.0)] * (board.MAX_PATH + 1), [(1.0, 2.0, 3.0)], "0,0", [0.0, 1.0], {"x": 1}):
+        clock.now += board.SUBMIT_GAP_S
+        with pytest.raises(Invalid, match="list of at most"):
+            board.submit(db, code, student, Submission(answer="a", path=bad))
+
+
 def test_hostile_titles_and_links_are_refused_before_the_database(db, clock):
     for title in ("", " \n ", "t" * (board.MAX_TITLE + 1), None, b"bytes"):
         with pytest.raises(Invalid):
@@ -389,7 +401,7 @@ ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=50
 SUBMISSIONS = st.builds(Submission, query=st.one_of(st.none(), HOSTILE, st.dictionaries(ANY_TEXT, ANY_TEXT, max_size=3)),
                         answer=st.one_of(HOSTILE, ANY_TEXT), landscape=st.one_of(HOSTILE, ANY_TEXT),
                         optimizer=HOSTILE, learning_rate=HOSTILE, start=HOSTILE, end=HOSTILE, final_loss=HOSTILE,
-                        end_state=st.one_of(HOSTILE, ANY_TEXT))
+                        end_state=st.one_of(HOSTILE, ANY_TEXT), path=st.one_of(HOSTILE, st.lists(HOSTILE, max_size=4)))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

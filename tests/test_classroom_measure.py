@@ -3,6 +3,7 @@ quadratic worked out by hand."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from gradscape.classroom import measure
@@ -34,3 +35,27 @@ def test_the_submitted_path_is_the_one_chosen_and_ends_where_gradient_descent_do
 def test_a_run_or_start_the_link_lacks_is_refused_in_words(run, start):
     with pytest.raises(Invalid, match=f"no run {run + 1} from start {start + 1}"):
         measure.submission(LINK, run=run, start=start)
+
+
+def test_the_kept_path_is_points_of_the_path_from_its_start_to_its_end_evenly_along_it():
+    """Gradient descent on x² + 4y² from (1, 1) with η = 0.01, 1000 steps: every kept point is an iterate
+    ((1 − 2η)ᵏ, (1 − 8η)ᵏ) for some k, in order, the first and last among them, at most PATH_POINTS (+2), and
+    between two kept points lies one step of the path or at most two equal shares of its length."""
+    link = {"ls": "custom", "f": "x^2+4*y^2", "dom": "-2,2,-2,2", "start": "1,1", "steps": "1000", "r1": "sgd;lr=0.01"}
+    path = np.array(measure.submission(link).path)
+    k = np.arange(1001)
+    iterates = np.stack([0.98**k, 0.92**k], axis=1)
+    nearest = [int(np.argmin(np.linalg.norm(iterates - p, axis=1))) for p in path]
+    assert np.allclose(path, iterates[nearest], rtol=1e-4, atol=1e-12)
+    assert nearest[0] == 0 and nearest[-1] == 1000 and nearest == sorted(nearest)
+    assert len(path) <= measure.PATH_POINTS + 2
+    steps = np.linalg.norm(np.diff(iterates, axis=0), axis=1)
+    spacing = steps.sum() / (measure.PATH_POINTS - 1)
+    for a, b in zip(nearest, nearest[1:]):  # one step of the path, or no more than two spacings of its length
+        assert b == a + 1 or steps[a:b].sum() <= 2 * spacing
+
+def test_a_path_that_diverges_keeps_its_finite_points_and_a_short_one_is_kept_whole():
+    positions = np.array([[0.0, 0.0], [1.0, 0.0], [1e30, 0.0], [np.inf, np.nan]])
+    assert measure.along(positions).tolist() == [[0.0, 0.0], [1.0, 0.0], [1e30, 0.0]]
+    still = np.zeros((500, 2))
+    assert measure.along(still).tolist() == [[0.0, 0.0], [0.0, 0.0]]

@@ -207,18 +207,29 @@ def _export(t: Teacher, kind: str) -> Callable[[], str]:
 
 
 def _entry_words(view: View, entry: int) -> str:
-    e = view.entries[entry]
+    """An entry as the picker lists it: '#12 · Student 3 · adam η=0.05' ('#12' for one the board no longer has)."""
+    e = view.entries.get(entry)
+    if e is None:
+        return f"#{entry}"
     s = e.submission
     rate = f" η={s.learning_rate:.3g}" if s.learning_rate is not None else ""
     return f"#{entry} · {view.who(e.student)} · {s.optimizer or s.answer or ''}{rate}"
 
 
-def _move(t: Teacher, view: View, entry: int, by: int) -> None:
-    order = list(view.pins)
-    i = order.index(entry)
-    j = max(0, min(len(order) - 1, i + by))
-    order[i], order[j] = order[j], order[i]
-    _act(t, board.order_pins, order)
+def _on_picked(t: Teacher, fn: Callable) -> None:
+    """A button's callback: `fn` on the entry picked at the moment of the click."""
+    _act(t, fn, st.session_state.get(PICKED))
+
+
+def _move(t: Teacher, by: int) -> None:
+    """The picked pinned entry one place earlier (by=-1) or later (+1) among the pins."""
+    order = list(st.session_state[VIEW].pins)
+    entry = st.session_state.get(PICKED)
+    if entry in order:
+        i = order.index(entry)
+        j = max(0, min(len(order) - 1, i + by))
+        order[i], order[j] = order[j], order[i]
+        _act(t, board.order_pins, order)
 
 
 def controls(t: Teacher, view: View) -> None:
@@ -235,17 +246,17 @@ def controls(t: Teacher, view: View) -> None:
     if ids:
         picked = st.selectbox("Entry", ids[::-1], key=PICKED, format_func=lambda e: _entry_words(view, e))
         pin, unpin, remove = st.columns(3)
-        pin.button("Pin", key="class.pin", on_click=_act, args=(t, board.pin, picked), disabled=s.ended or picked in view.pins,
+        pin.button("Pin", key="class.pin", on_click=_on_picked, args=(t, board.pin), disabled=s.ended or picked in view.pins,
                    width="stretch", help="Adds it to the snapshots, after the others.")
-        unpin.button("Unpin", key="class.unpin", on_click=_act, args=(t, board.unpin, picked),
+        unpin.button("Unpin", key="class.unpin", on_click=_on_picked, args=(t, board.unpin),
                      disabled=s.ended or picked not in view.pins, width="stretch")
-        remove.button("Remove", key="class.remove", on_click=_act, args=(t, board.remove_entry, picked), disabled=s.ended,
+        remove.button("Remove", key="class.remove", on_click=_on_picked, args=(t, board.remove_entry), disabled=s.ended,
                       width="stretch", help="Takes it off the board and out of the downloads.")
         if picked in view.pins and len(view.pins) > 1:
             earlier, later = st.columns(2)
-            earlier.button("Earlier", key="class.earlier", on_click=_move, args=(t, view, picked, -1), disabled=s.ended,
+            earlier.button("Earlier", key="class.earlier", on_click=_move, args=(t, -1), disabled=s.ended,
                            width="stretch", icon=":material/arrow_upward:")
-            later.button("Later", key="class.later", on_click=_move, args=(t, view, picked, 1), disabled=s.ended,
+            later.button("Later", key="class.later", on_click=_move, args=(t, 1), disabled=s.ended,
                          width="stretch", icon=":material/arrow_downward:")
     else:
         st.caption("No entries yet.")
