@@ -106,7 +106,7 @@ def test_students_join_and_submit_and_the_board_shows_them_anonymously_until_nam
     ana = student(code, "Ana <img src=x>")
     bar = texts(ana)
     assert f"Class {code}" in bar and plain("Ana <img src=x>") in bar
-    run(ana.button(key="pg.class.submit").click())
+    run(ana.button(key="class.bar.submit").click())
     (sent,) = [s.value for s in ana.success]
     first = int(sent.split("#")[1].split()[0])
     ben = board.join(db, code, "Ben").student
@@ -137,20 +137,20 @@ def test_pause_freezes_a_students_page_until_the_teacher_resumes(db):
     assert dict(at.query_params)["steps"] == str(RUN.steps)
     assert classroom.PAUSED in texts(at)
     assert classroom.FREEZE_CSS in [h.proto.body for h in at.get("html")]
-    assert not [b for b in at.button if b.key == "pg.class.submit"]
+    assert not [b for b in at.button if b.key == "class.bar.submit"]
     board.set_flags(db, code, token, paused=False)
-    run(at.button(key="pg.class.check").click())
+    run(at.button(key="class.bar.check").click())
     run(at.number_input(key="pg.steps").set_value(300))
     assert dict(at.query_params)["steps"] == "300" and classroom.PAUSED not in texts(at)
-    run(at.button(key="pg.class.submit").click())
+    run(at.button(key="class.bar.submit").click())
     assert board.seat(db, code, at.session_state["class.seat"].key).submitted == 1
 
 
 def test_closed_and_ended_classes_say_so_and_a_second_submit_within_two_seconds_is_refused(db):
     code, token = board.create_session(db, "Class")
     at = student(code, "Ana")
-    run(at.button(key="pg.class.submit").click())
-    run(at.button(key="pg.class.submit").click())
+    run(at.button(key="class.bar.submit").click())
+    run(at.button(key="class.bar.submit").click())
     assert "One submission every 2 s" in texts(at)
     board.set_flags(db, code, token, open=False)
     assert "Submissions to this class are closed." in texts(run(at))
@@ -202,13 +202,13 @@ def test_an_unreachable_database_is_said_in_words_and_the_pages_recover_without_
         at = student(code, "Ana")
         teacher = teacher_board(code, token)
         server.stop()
-        run(at.button(key="pg.class.submit").click())
+        run(at.button(key="class.bar.submit").click())
         assert "cannot be reached right now" in texts(at) and "Your run stays in this page's link" in texts(at)
         assert dict(at.query_params) == to_query(RUN)
         assert "cannot be reached right now" in texts(run(teacher))
         server.start()
-        run(at.button(key="pg.class.retry").click())
-        run(at.button(key="pg.class.submit").click())
+        run(at.button(key="class.bar.retry").click())
+        run(at.button(key="class.bar.submit").click())
         assert [s.value for s in at.success] and "1 entry" in texts(run(teacher))
     finally:
         server.close()
@@ -268,7 +268,7 @@ def test_hostile_codes_names_tokens_and_forged_entries_never_crash_a_page_nor_st
                  classroom.Held("ZZZZZZ", owner, "Owner"), classroom.Held("<b>", "", "")):
         bar.session_state[classroom.SEAT] = seat
         run(bar)
-        assert not [b for b in bar.button if b.key == "pg.class.submit"]
+        assert not [b for b in bar.button if b.key == "class.bar.submit"]
         tried += 1
     bar.session_state[classroom.SEAT] = None
     for link in FORGED_LINKS:  # what a student's address bar can hold: the server measures whatever it reads from it
@@ -278,8 +278,8 @@ def test_hostile_codes_names_tokens_and_forged_entries_never_crash_a_page_nor_st
         for k, v in link.items():
             seated.query_params[k] = v
         run(seated)
-        if [b for b in seated.button if b.key == "pg.class.submit" and not b.disabled]:
-            run(seated.button(key="pg.class.submit").click())
+        if [b for b in seated.button if b.key == "class.bar.submit" and not b.disabled]:
+            run(seated.button(key="class.bar.submit").click())
         tried += 1
     assert tried >= 100
     after = board.board(db, code, token)

@@ -215,7 +215,7 @@ def _links(state: board.State) -> None:
         st.link_button("Answer the exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
 
 
-def bar(state: ScenarioState, scenario: Scenario, key: str = "pg.class") -> None:
+def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> None:
     """The Playground's class bar for a student in a class (nothing otherwise); see the module's text."""
     held = seat()
     if held is None:

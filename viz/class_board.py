@@ -154,10 +154,11 @@ def paths_figure(landscape: str, rows: Sequence[Drawn], highlight: int | None = 
                      "y": [r.sub.path[-1][1] for r in members], "legendgroup": name, "showlegend": False,
                      "marker": {"size": 6, "color": c, "line": {"width": 1, "color": "black"}},
                      "hovertext": [_hover(r, landscape) for r in members], "hoverinfo": "text", "name": ""})
-    chosen = [r for r in rows if r.id == highlight]
-    for row in chosen:
+    for row in (r for r in rows if r.id == highlight):  # in its ending's colour over a black edge, whatever that colour
         c = colour(landscape, category(landscape, row.sub))
         xs, ys = _joined([row.sub.path])
+        data.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "showlegend": False, "hoverinfo": "skip",
+                     "line": {"color": "black", "width": 8}, "name": ""})
         data.append({"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys, "name": f"#{row.id}",
                      "line": {"color": c, "width": 5}, "marker": {"size": 5, "color": c},
                      "hovertext": _hover(row, landscape), "hoverinfo": "text"})

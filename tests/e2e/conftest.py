@@ -1,6 +1,6 @@
 """Browser-test fixtures: one app server per session, a fresh Chromium page per test.
 
-`page.errors` collects uncaught page errors; `app_url` is the server's base URL.
+`page.errors` collects uncaught page errors; `app_url` is the server's base URL, `app_data` its data folder.
 """
 
 from __future__ import annotations
@@ -14,8 +14,14 @@ VIEWPORT = {"width": 1440, "height": 1000}
 
 
 @pytest.fixture(scope="session")
-def app_url():
-    with app_server() as (url, _proc, _log):
+def app_data(tmp_path_factory):
+    """The server's data folder (the class board's SQLite file): the test session's own."""
+    return tmp_path_factory.mktemp("gradscape-data")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data):
+    with app_server(env={"GRADSCAPE_DATA_DIR": str(app_data)}) as (url, _proc, _log):
         yield url
 
 

@@ -29,14 +29,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(extra_args: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen, Path]]:
-    """Start the app (`streamlit run app.py`) on a free loopback port;
-    yields (base URL, process, log file)."""
+def app_server(extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """Start the app (`streamlit run app.py`) on a free loopback port, with `env` added to this process's
+    environment; yields (base URL, process, log file)."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="gradscape-streamlit-", suffix=".log")[1])
     with open(log, "wb") as out:
         proc = subprocess.Popen([*streamlit_command(port), *extra_args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
