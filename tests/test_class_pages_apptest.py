@@ -289,3 +289,25 @@ def test_hostile_codes_names_tokens_and_forged_entries_never_crash_a_page_nor_st
     assert after.entries[0].id == entry and after.pins == ()
     assert all(sub.landscape in landscapes.REGISTRY and sub.optimizer in optimizers.REGISTRY for sub in kept)
     assert board.board(db, other, other_token).entries[0].id == foreign and not board.state(db, other).paused
+
+
+def test_a_class_keeps_its_exercise_link_and_students_are_sent_to_it_once_exercises_exist(db, monkeypatch):
+    """The hook for exercises (built elsewhere): with the module present the start form takes a student link,
+    the class keeps its page and query, and the class bar links it; without one, neither is offered."""
+    at = open_page("pages/class.py")
+    assert not [t for t in at.text_input if t.key == "class.new.exercise"]
+    monkeypatch.setattr(classroom, "exercises_available", lambda: True)
+    monkeypatch.setattr(class_board, "exercises_available", lambda: True)
+    run(at)
+    at.text_input(key="class.new.title").input("Predict, then run")
+    at.text_input(key="class.new.exercise").input("http://192.168.1.20:8501/sweeps?ls=peaks")
+    run(at.button[0].click())
+    assert "holds ex=" in texts(at) and "code" not in at.query_params
+    at.text_input(key="class.new.exercise").input("http://192.168.1.20:8501/sweeps?ls=peaks&ex=abc.def")
+    run(at.button[0].click())
+    code = at.query_params["code"]
+    assert board.state(db, code).exercise == "sweeps?ls=peaks&ex=abc.def"
+    assert "With an exercise" in texts(at)
+    bar = student(code, "Ana")
+    (button,) = [b for b in bar.get("link_button") if b.proto.label == "Answer the exercise"]
+    assert button.proto.url.endswith("/sweeps?ls=peaks&ex=abc.def")
