@@ -104,16 +104,24 @@ def teacher() -> Teacher | None:
         if err is not None:
             st.error(short_plain(str(err)), icon=":material/key_off:")
             return None
-        st.session_state[TEACHER] = Teacher(board.normalize_code(code), token)
-        st.query_params["code"] = st.session_state[TEACHER].code
+        code = board.normalize_code(code)
+        st.session_state[TEACHER] = Teacher(code, token)
     held: Teacher | None = st.session_state.get(TEACHER)
-    if held is not None and code not in (None, held.code):
-        st.info(plain(f"This board shows class {code} only to its teacher: open your teacher link for it."),
+    if code is not None and (held is None or not _same_code(code, held.code)):
+        st.info(short_plain(f"This board shows class {code} only to its teacher: open your teacher link for it."),
                 icon=":material/key:")
         return None
     if held is not None:
         st.query_params["code"] = held.code
     return held
+
+
+def _same_code(typed: str, code: str) -> bool:
+    """Whether a code as typed (any case, spaces, dashes) is `code`."""
+    try:
+        return board.normalize_code(typed) == code
+    except Invalid:
+        return False
 
 
 def exercise_target(link: str) -> str | None:
