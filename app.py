@@ -27,7 +27,7 @@ from gradscape.ui import assets, routing
 
 runtime.configure()
 
-PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui")
+PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "classroom", "ui")
 # Streamlit's component serializer imports these on the first player drawn, to ask whether any
 # of its data is a data frame: ≈ 0.8 s of a first visit's script run unless imported here.
 LAZY_LIBRARIES = ("pandas", "pyarrow")

@@ -1,8 +1,8 @@
 """The rooms' dependencies point one way, and every module has one name.
 
-Read from the source (every import statement, module level or not): pages → ui → lessons → viz →
-trajectories (the engine) → the catalogues (landscapes, optimizers, schedules), which import none
-of each other; nothing below ui imports Streamlit; and nothing imports a room by its bare folder
+Read from the source (every import statement, module level or not): pages → ui → classroom →
+lessons → viz → trajectories (the engine) → the catalogues (landscapes, optimizers, schedules), which
+import none of each other; nothing below ui imports Streamlit; and nothing imports a room by its bare folder
 name (`import landscapes`), which in a checkout would load a second copy beside `gradscape.landscapes`.
 """
 
@@ -17,16 +17,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {"landscapes", "optimizers", "schedules"}
-ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "ui"}
+ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "classroom", "ui"}
 # What each room may import of gradscape besides itself and the package's own modules (gradscape.hyper).
 MAY_IMPORT = {
     "landscapes": set(), "optimizers": set(), "schedules": set(),
     "trajectories": CATALOGUES,
     "viz": CATALOGUES | {"trajectories"},
     "lessons": CATALOGUES | {"trajectories", "viz"},
-    "ui": CATALOGUES | {"trajectories", "viz", "lessons"},
+    "classroom": CATALOGUES | {"trajectories", "viz", "lessons"},
+    "ui": CATALOGUES | {"trajectories", "viz", "lessons", "classroom"},
 }
-NO_STREAMLIT = {"landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons"}
+NO_STREAMLIT = {"landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "classroom"}
 SOURCES = ("app.py", "navigation.py", "pages", "gradscape", "benchmarks", "tests", *sorted(ROOMS))
 
 

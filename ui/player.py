@@ -36,12 +36,13 @@ def publish(asset: payload.LandscapeAsset) -> str:
     return assets.publish("grids", asset.name, asset.blob)
 
 
-def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None, report_step: bool = False) -> dict:
-    """The payload for `s`, with the landscape grid published (ui/assets.py); `zoom` and `report_step` as in
-    viz.player."""
+def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=None, report_step: bool = False,
+                hide_paths: bool = False) -> dict:
+    """The payload for `s`, with the landscape grid published (ui/assets.py); `zoom`, `report_step` and
+    `hide_paths` as in viz.player."""
     asset = payload.landscape_asset(s.landscape)
     return payload.player_data(s, traces, grid_url=publish(asset), plotly_url=assets.plotly_url(), asset=asset, zoom=zoom,
-                               report_step=report_step)
+                               report_step=report_step, hide_paths=hide_paths)
 
 
 def resting_step(key: str, steps: int) -> int | None:

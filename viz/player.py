@@ -202,6 +202,17 @@ def cache_info() -> CacheInfo:
     return _CACHE.info()
 
 
+HIDDEN_STATUS = "hidden until you answer"
+
+
+def start_only(rec: RunRecord) -> tuple[dict[str, str], dict[str, list[int]], str]:
+    """The wire form of a record's start points and nothing after (step 0 of every path and of its rate):
+    what a student's player holds before they answer an exercise, so the paths are not in the page."""
+    first = [np.zeros(1, np.int64)] * len(rec.losses)
+    return pack_tracks(first, [p[:1] for p in rec.positions], [f[:1] for f in rec.losses], [np.zeros(1, np.int64)],
+                       [rec.lrs[0][:1]])
+
+
 def run_payload(index: int, label: str, color: str, status: Sequence[str], arrays: dict, offsets: dict, digest: str) -> dict:
     """One run as the player reads it (`status`: one line per trajectory)."""
     return {"index": index, "label": label, "color": color, "digest": digest, "n": len(status), "status": list(status), **arrays, **offsets}
@@ -224,7 +235,9 @@ def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss
     titles) and runs; `clickable` False where a click on the map means nothing (no start points);
     `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js);
     `step` the one the playhead goes to when the player opens, or when a later payload asks for another.
-    On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it."""
+    On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it. A page may
+    add `clickHint` (what a click does, in the map's title; default: it sets the start) and `play` (a new
+    value plays the run from step 0 once: an exercise's reveal)."""
     return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
             "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step,
             "lossFloor": loss_floor(landscape.get("fstar"))}
@@ -232,19 +245,23 @@ def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss
 
 def player_data(
     s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset,
-    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None, report_step: bool = False,
+    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None, report_step: bool = False, hide_paths: bool = False,
 ) -> dict:
     """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32,
     the playhead at the scenario's step. `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's
-    camera); None shows the domain. `report_step` as in `payload`."""
-    runs = [
-        run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
-                    t.arrays, t.offsets, t.digest)
-        for i, t in traces
-    ]
+    camera); None shows the domain. `report_step` as in `payload`. `hide_paths`: only the start points go
+    to the browser (`start_only`), the playhead at step 0, each path's end unsaid."""
+    runs = []
+    for i, t in traces:
+        n = t.record.positions.shape[0]
+        if hide_paths:
+            runs.append(run_payload(i, s.label(i), s.color(i), [HIDDEN_STATUS] * n, *start_only(t.record)))
+        else:
+            runs.append(run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(n)],
+                                    t.arrays, t.offsets, t.digest))
     landscape = {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None}
     return payload(plotly_url=plotly_url, landscape=landscape, steps=s.steps, view=s.view, log_loss=s.log_loss,
-                   presentation=s.presentation, runs=runs, report_step=report_step, step=s.playhead)
+                   presentation=s.presentation, runs=runs, report_step=report_step, step=0 if hide_paths else s.playhead)
 
 
 def _fmt_point(x: float, y: float) -> str:

@@ -33,7 +33,8 @@ const MAP2D = {
   async drawMap2d() {
     const L = this.L;
     const view = L.zoom || [L.x, L.y]; // a lesson's default camera, else the whole domain
-    const key = `${L.url || L.digest}|${this.fontSize}|${view}`;
+    const hint = this.clickable ? ` — ${this.data.clickHint || "click to set the start"}` : ""; // what a click does
+    const key = `${L.url || L.digest}|${this.fontSize}|${view}|${hint}`;
     if (this.drawn.map2d === key) return;
     const gd = this.gd.map2d;
     const n = L.n;
@@ -66,7 +67,7 @@ const MAP2D = {
     const lines = legendRows([...named], fs, gd.clientWidth - margin.l - margin.r);
     const layout = this.layout({
       uirevision: `${L.key}|${view}`,
-      title: { text: `${L.name}${this.clickable ? " — click to set the start" : ""}`, font: { size: fs + 1 }, x: 0.02 },
+      title: { text: `${L.name}${hint}`, font: { size: fs + 1 }, x: 0.02 },
       xaxis: axis(view[0], axisNames(L)[0]),
       yaxis: axis(view[1], axisNames(L)[1]),
       margin: { ...margin, b: margin.b + Math.round(lines * LEGEND_ROW * fs) },

@@ -46,6 +46,7 @@ class Player {
     this.reportTimer = null;
     this.reported = null; // the last step sent back (report.js)
     this.asked = null; // the last step the data asked for (report.js)
+    this.played = null; // the last playback a page asked for (`play` in its data)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
     this.bindControls();
@@ -118,6 +119,11 @@ class Player {
     this.drawPaths();
     this.renderStep(this.t);
     this.drawLegend();
+    if (data.play && data.play !== this.played) { // a page asks for one playback from the start (an exercise's reveal)
+      this.played = data.play;
+      this.seek(0);
+      this.play();
+    }
     this.root.dataset.paths = this.checksum();
     this.root.dataset.start = this.runs.length ? `${this.runs[0].pos[0]},${this.runs[0].pos[1]}` : "";
     this.root.dataset.view = this.view;
