@@ -217,12 +217,15 @@ def read(token: str, key: bytes) -> Exercise:
     """The exercise a link's token holds; TokenError when it is not a token of this server's,
     ExerciseError when its content is not a usable exercise (a question that does not fit its runs
     among them: this runs the engine on the exercise's settings)."""
-    payload = links.open_token(token, key)
+    try:
+        payload = links.open_token(token, key)
+    except links.ContentError as err:
+        raise ExerciseError(str(err)) from None
     if set(payload) != TOKEN_KEYS:
         raise ExerciseError("it does not hold the parts of an exercise (v, page, base, locks, question)")
     if payload["v"] != VERSION or isinstance(payload["v"], bool):
         raise ExerciseError(f"it is an exercise of another version ({str(payload['v'])[:20]}), not {VERSION}")
-    if payload["page"] not in PAGES:
+    if not isinstance(payload["page"], str) or payload["page"] not in PAGES:
         raise ExerciseError(f"it is for a page '{str(payload['page'])[:40]}' that gradscape has no exercises on")
     ex = _validated(PAGES[payload["page"]], payload["base"], payload["locks"], payload["question"])
     try:

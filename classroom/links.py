@@ -1,8 +1,8 @@
 """Signed, compressed tokens: how an exercise travels in a link (`ex=<token>`) without the server keeping it.
 
 A token is `<body>.<tag>`: the body is base64url(zlib(canonical JSON)), the tag the first TAG_BYTES
-of HMAC-SHA256 over it with the server's secret, base64url (no padding). The tag is checked before
-anything is decompressed, the token's length is capped and its decompressed size bounded, so a
+of HMAC-SHA256 over DOMAIN + body with the server's secret, base64url (no padding). The tag is checked
+before anything is decompressed, the token's length is capped and its decompressed size bounded, so a
 changed, damaged, oversized or zip-bomb token costs the server a hash and is refused in words.
 
 The secret is $GRADSCAPE_SECRET, else 32 random bytes made once in the user data folder
@@ -35,7 +35,11 @@ DOMAIN = b"gradscape exercise token\n"  # what the tag signs besides the body: n
 
 
 class TokenError(ValueError):
-    """A token that cannot be trusted or read; the message says why, in words."""
+    """A token this server did not sign as it is (changed, damaged, another server's); the message says why."""
+
+
+class ContentError(ValueError):
+    """A token this server signed whose content cannot be read (too large once decompressed, not a JSON object)."""
 
 
 def _b64(data: bytes) -> str:
@@ -105,8 +109,9 @@ def sign(payload: dict[str, Any], key: bytes) -> str:
 
 
 def open_token(token: str, key: bytes) -> dict[str, Any]:
-    """The payload of a token signed with `key`; TokenError in words for anything else (too long, not
-    two parts, a tag that does not match, not zlib, too large once decompressed, not a JSON object)."""
+    """The payload of a token signed with `key`; TokenError in words for a token it did not sign (too long,
+    not two parts, a tag that does not match), ContentError for signed content that is not zlib, too large
+    once decompressed, or not a JSON object."""
     if not isinstance(token, str) or len(token) > MAX_TOKEN:
         raise TokenError(f"it is longer than the {MAX_TOKEN:,} characters an exercise link carries")
     body, dot, tag = token.partition(".")
@@ -119,15 +124,15 @@ def open_token(token: str, key: bytes) -> dict[str, Any]:
     try:
         raw = inflate.decompress(packed, MAX_JSON + 1)
     except zlib.error:
-        raise TokenError("it is not compressed data") from None
+        raise ContentError("it is not compressed data") from None
     if len(raw) > MAX_JSON or inflate.unconsumed_tail or not inflate.eof or inflate.unused_data:
-        raise TokenError(f"it decompresses to more than {MAX_JSON:,} bytes, or is cut short")
+        raise ContentError(f"it decompresses to more than {MAX_JSON:,} bytes, or is cut short")
     try:
         payload = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise TokenError("it does not hold JSON text") from None
+        raise ContentError("it does not hold JSON text") from None
     if not isinstance(payload, dict):
-        raise TokenError("it does not hold a JSON object")
+        raise ContentError("it does not hold a JSON object")
     return payload
 
 

@@ -383,7 +383,7 @@ def from_dict(raw: Any, page: str) -> Question:
     if not isinstance(raw, dict):
         raise ValueError("its question is not a set of named values")
     kind = raw.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"its question kind {str(kind)[:40]!r} is not one of {', '.join(KINDS)}")
     spec = KINDS[kind]
     if page not in spec.pages:
