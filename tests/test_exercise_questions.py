@@ -97,7 +97,9 @@ def oracle_answer(s: Scenario, q: Question):
         return oracle_losses(s, q.run, q.start)[-1]
     if q.kind in ("minimum", "click"):
         return nearest_minimum(s.landscape, oracle_path(s, q.run, q.start)[-1])
-    raise ValueError(q.kind)
+    if q.kind == "end" and escaped(s, oracle_path(s, q.run, q.start)):
+        return "left"
+    raise ValueError(f"no oracle for this {q.kind} question")
 
 
 CHOICE_CASES = [(QUAD, Question("lowest")), (QUAD, Question("first")), (QUAD, Question("diverges")),

@@ -357,8 +357,7 @@ def _offer(page_name: str, state: Any, locks: dict[str, str], question: Question
     show_link(ex.link(ex.page.clean(state), key))
 
 
-@st.dialog("Make an exercise", width="large")
-def teacher_dialog(page_name: str, state: Any, prefix: str) -> None:
+def teacher_form(page_name: str, state: Any, prefix: str) -> None:
     """The current settings as an exercise: a question, its wording, the locks, the link and QR code."""
     def k(name: str) -> str:
         return f"{prefix}.teach.{name}"
@@ -379,8 +378,7 @@ def teacher_dialog(page_name: str, state: Any, prefix: str) -> None:
     _offer(page_name, state, locks, replace(question, wording=wording.strip(), explanation=explanation.strip()))
 
 
-@st.dialog("Use as exercise", width="large")
-def lesson_dialog(slug: str) -> None:
+def lesson_form(slug: str) -> None:
     """A lesson's ready-made question, the engine's answer and the student link; the lesson's verdict explains."""
     question = LESSON_QUESTIONS[slug]
     e = PAGES["lessons"].experiment(slug)
@@ -388,6 +386,10 @@ def lesson_dialog(slug: str) -> None:
     st.caption("Students see the lesson's setup and the question; the paths, the claim and the verdict appear after they "
                "answer, the verdict as the explanation.")
     _offer("lessons", slug, {}, question)
+
+
+teacher_dialog = st.dialog("Make an exercise", width="large")(teacher_form)
+lesson_dialog = st.dialog("Use as exercise", width="large")(lesson_form)
 
 
 def make_button(container, page_name: str, state: Any, prefix: str) -> None:
