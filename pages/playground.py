@@ -45,7 +45,7 @@ editor.seed(scenario)
 presentation.apply(scenario.presentation)
 ls = landscapes.get(scenario.landscape)
 
-title, click, teach, link, export_box, present = st.columns([2.4, 1.8, 1.7, 1.3, 1.2, 1.5], vertical_alignment="bottom")
+title, click, teach, link, export_box, present = st.columns([2.7, 2.0, 1.4, 1.4, 1.3, 1.6], vertical_alignment="bottom")
 title.title("Playground")
 if not scenario.presentation and not student.asks_click:  # presenting, the run bar has it
     with click:

@@ -44,7 +44,7 @@ def open_in_playground(target: Scenario) -> None:
 
 
 presentation.apply(s.base.presentation)
-title, teach, link, export_box, present = st.columns([3.3, 1.7, 1.3, 1.3, 1.6], vertical_alignment="bottom")
+title, teach, link, export_box, present = st.columns([3.3, 1.3, 1.4, 1.3, 1.6], vertical_alignment="bottom")
 title.title("Sweeps")
 if student.exercise is None:
     make_button(teach, "sweeps", s, PREFIX)

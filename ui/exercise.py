@@ -373,7 +373,7 @@ def teacher_form(page_name: str, state: Any, prefix: str) -> None:
         default = ""
     wording = st.text_area("Wording (empty: the words below)", key=k("wording"), max_chars=MAX_WORDING, placeholder=default)
     explanation = st.text_area("Explanation, shown after they answer", key=k("explanation"), max_chars=MAX_EXPLANATION)
-    with st.expander("Controls: free, locked (shown, disabled) or hidden", expanded=True):
+    with st.expander("Controls: free, locked (shown, disabled) or hidden"):
         locks = _lock_controls(page_name, k)
     _offer(page_name, state, locks, replace(question, wording=wording.strip(), explanation=explanation.strip()))
 
@@ -394,6 +394,7 @@ lesson_dialog = st.dialog("Use as exercise", width="large")(lesson_form)
 
 def make_button(container, page_name: str, state: Any, prefix: str) -> None:
     """The page's "Make an exercise" button (hidden while the page shows an exercise)."""
-    if container.button("Make an exercise", key=f"{prefix}.teach.open", icon=":material/assignment:", width="stretch",
-                        help="Lock controls, ask a question the engine answers, and get a student link with a QR code."):
+    if container.button("Exercise", key=f"{prefix}.teach.open", icon=":material/assignment:", width="stretch",
+                        help="Make an exercise of this view: lock controls, ask a question the engine answers, and get a "
+                             "student link with a QR code."):
         teacher_dialog(page_name, state, prefix)
