@@ -151,7 +151,7 @@ st.subheader(f"{lesson.number}. {lesson.title} — {lesson.question}")
 if student.exercise is not None:
     if student.hiding:
         st.markdown(f"**Setup.** {lesson.setup}")
-    student.panel("The paths, the source's claim and the verdict")
+    student.panel("The runs, the source's claim and the verdict")
 if lesson.scenario is not None:
     traces = lesson_traces(lesson)
     shown, shown_traces = paths_by(replace(lesson.scenario, presentation=bool(presenting())), traces)
