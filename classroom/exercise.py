@@ -51,8 +51,11 @@ class Control:
     get: Callable[[Any], Any] = field(compare=False)
 
 
-def _table_controls(table: Table, group: str, of: Callable[[Any], Any], keys: tuple[str, ...] | None = None) -> tuple[Control, ...]:
-    return tuple(Control(f.key, f.label, group, f.computes, lambda s, f=f: f.get(of(s)))
+def _table_controls(table: Table, group: str, of: Callable[[Any], Any], keys: tuple[str, ...] | None = None,
+                    computes: bool = False) -> tuple[Control, ...]:
+    """The lockable fields of `table` (those named in `keys`) as controls of the state `of` reads them from;
+    `computes` marks them all as deciding the numbers (a sweep's own fields decide what it shows)."""
+    return tuple(Control(f.key, f.label, group, computes or f.computes, lambda s, f=f: f.get(of(s)))
                  for f in table.lockable() if keys is None or f.key in keys)
 
 
@@ -108,7 +111,7 @@ PAGES: dict[str, Page] = {
     ),
     "sweeps": Page(
         "sweeps", "pages/sweeps.py", sw.from_query, sw.to_query,
-        tuple(c for c in _table_controls(sw.SWEEP, "sweep", lambda s: s) if c.key != "base")
+        tuple(c for c in _table_controls(sw.SWEEP, "sweep", lambda s: s, computes=True) if c.key != "base")
         + _table_controls(sc.SCENARIO, "settings", lambda s: s.base, SWEEP_BASE_KEYS) + _run_controls(lambda s: s.base.runs),
         lambda s: Experiment(sweep=s), _sweep_clean,
     ),

@@ -156,13 +156,9 @@ def _runs_to_compare(e: Experiment) -> list[int]:
     return runs
 
 
-def _escape_words(rec: RunRecord, j: int) -> str:
-    return rec.status_text(j)
-
-
 def _final_words(rec: RunRecord, j: int) -> str:
     if rec.status[j] in ESCAPED:
-        return _escape_words(rec, j)
+        return rec.status_text(j)
     return f"ends at f = {rec.losses[j, -1]:.4g}"
 
 
@@ -217,7 +213,7 @@ def _diverges(q: Question, e: Experiment) -> Solution:
     order = sorted((s, i) for i, s in events.items())
     if len(order) > 1 and order[0][0] == order[1][0]:
         raise NoAnswer(f"{_label(e, order[0][1])} and {_label(e, order[1][1])} fail at the same step, {order[0][0]}")
-    facts = {i: (_escape_words(_record(e, i), q.start) if i in events else "neither diverges nor leaves the map") for i in runs}
+    facts = {i: (_record(e, i).status_text(q.start) if i in events else "neither diverges nor leaves the map") for i in runs}
     return Solution(order[0][1], facts)
 
 

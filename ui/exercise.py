@@ -300,7 +300,7 @@ def _question_controls(page_name: str, e: questions.Experiment, k: Callable[[str
         runs = e.sweep.runs if e.sweep is not None else e.scenario.runs
         label = e.sweep.base.label if e.sweep is not None else e.scenario.label
         choices = [i for i, run in enumerate(runs) if run.enabled or e.sweep is not None]
-        values["run"] = next(cols).selectbox("Run", choices, format_func=lambda i: plain(f"{i + 1} · {label(i)}"), key=k("run"))
+        values["run"] = next(cols).selectbox("Run", choices, format_func=lambda i: f"{i + 1} · {label(i)}", key=k("run"))
     if "start" in params and len(e.scenario.start_points) > 1:
         points = e.scenario.start_points
         values["start"] = next(cols).selectbox("Start point", range(len(points)), key=k("start"),
@@ -317,7 +317,7 @@ def _question_controls(page_name: str, e: questions.Experiment, k: Callable[[str
 
 def _lock_controls(page_name: str, k: Callable[[str], str]) -> dict[str, str]:
     """Free, locked or hidden for each lockable control of the page, grouped; the settings that decide
-    the numbers (and a sweep's own) start locked."""
+    the numbers start locked."""
     page = PAGES[page_name]
     locks = {}
     for group, title in GROUPS.items():
@@ -329,7 +329,7 @@ def _lock_controls(page_name: str, k: Callable[[str], str]) -> dict[str, str]:
         for n, c in enumerate(controls):
             mark = cols[n % 3].segmented_control(
                 c.label, list(LOCK_CHOICES), format_func=LOCK_CHOICES.get, required=True, key=k(f"lock.{c.key}"),
-                default=LOCKED if c.computes or group == "sweep" else FREE)
+                default=LOCKED if c.computes else FREE)
             if mark != FREE:
                 locks[c.key] = mark
     st.caption("Locking a run setting locks the list of runs too (no adding or removing runs); hiding the list of runs "
