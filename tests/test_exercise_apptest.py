@@ -19,7 +19,7 @@ from gradscape.classroom.questions import Question
 from gradscape.trajectories.scenario import from_query
 from gradscape.viz.player import HIDDEN_STATUS
 from tests.test_exercise_links import hostile_tokens
-from tests.test_exercise_questions import PEAKS, QUAD, RATES, SADDLE, oracle_answer, oracle_path, reddi_adam_x
+from tests.test_exercise_questions import PEAKS, QUAD, RATES, SADDLE, oracle_answer, oracle_path, oracle_rate, reddi_adam_x
 from tests.test_networks_page_apptest import player_payload
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
@@ -195,11 +195,11 @@ def test_the_sweeps_page_asks_for_the_largest_converging_rate():
     at = open_link(student_link("sweeps", RATES, q, {"rates": LOCKED}), "pages/sweeps.py")
     assert not at.get("plotly_chart")  # the sweep's chart waits for the answer
     assert at.sidebar.select_slider(key=f"sw.sw.rates.range.{RATES.rates[0]:.6g},{RATES.rates[1]:.6g}").disabled
-    from gradscape.classroom import questions
-
-    truth = questions.solve(q, questions.Experiment(sweep=RATES)).answer
-    at = answer(at, "sw", "number", truth * 2.5)
+    at = answer(at, "sw", "number", oracle_rate() * 2.5)
     assert graded(at)[0] is False and at.get("plotly_chart")
+    at.session_state["sw.ex.graded"] = None
+    at = answer(run(at), "sw", "number", oracle_rate())
+    assert graded(at)[0] is True
 
 
 def test_a_lesson_exercise_holds_back_the_verdict_until_the_answer():
@@ -209,7 +209,10 @@ def test_a_lesson_exercise_holds_back_the_verdict_until_the_answer():
     at = open_link(student_link("lessons", slug, LESSON_QUESTIONS[slug], {}), "pages/lessons.py")
     assert "lesson.slug" not in {s.key for s in at.selectbox}  # the lesson is fixed
     assert not any("This run:" in m.value for m in [*at.success, *at.warning, *at.error])
-    at = answer(at, "lesson", "number", reddi_adam_x())
+    at = answer(at, "lesson", "number", -reddi_adam_x())  # AMSGrad's end, not Adam's
+    assert graded(at)[0] is False
+    at.session_state["lesson.ex.graded"] = None
+    at = answer(run(at), "lesson", "number", reddi_adam_x())
     assert graded(at)[0] is True
     assert any(m.value.startswith("**This run: confirmed**") for m in at.success)
 

@@ -162,13 +162,18 @@ def test_a_click_is_graded_by_basin_and_says_how_far():
     assert not wrong.right and f"{math.dist(local, end):.3g} from where the run ends" in wrong.text
 
 
+def oracle_rate(s: SweepScenario = RATES, tol: float = 1e-3) -> float:
+    """The largest of the sweep's rates at which SGD on the quadratic ends within f − f* ≤ tol (NumPy re-runs)."""
+    rates = np.geomspace(*s.rates, s.count)
+    converges = [reach(np.array([quad(p) for p in descend(quad_grad, s.start_points[0], r, s.steps)]), tol) is not None
+                 for r in rates]
+    return float(rates[np.flatnonzero(converges)[-1]])
+
+
 def test_the_largest_converging_rate_comes_from_the_sweep():
     q = Question("rate", run=0)
     e = Experiment(sweep=RATES)
-    rates = np.geomspace(*RATES.rates, RATES.count)
-    converges = [reach(np.array([quad(p) for p in descend(quad_grad, RATES.start_points[0], r, 100)]),
-                       1e-3) is not None for r in rates]
-    truth = rates[np.flatnonzero(converges)[-1]]
+    truth = oracle_rate()
     answer = questions.solve(q, e).answer
     assert answer == pytest.approx(truth, rel=0.1)
     assert questions.grade(q, e, truth).right and not questions.grade(q, e, truth * 2).right
