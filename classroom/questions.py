@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -290,9 +291,18 @@ def _rate(q: Question, e: Experiment) -> Solution:
     return Solution(float(curve.rates[best]), {"next": f"{curve.rates[best + 1]:.3g}"})
 
 
-@functools.lru_cache(maxsize=16)
+_LESSONS_LOCK = threading.Lock()
+
+
 def lesson_numbers(slug: str) -> Mapping[str, float]:
-    """What a lesson's check measured, by name (computed once per process: the lessons are deterministic)."""
+    """What a lesson's check measured, by name: computed once per process (the lessons are deterministic),
+    however many students open the exercise at once."""
+    with _LESSONS_LOCK:
+        return _lesson_numbers(slug)
+
+
+@functools.lru_cache(maxsize=16)
+def _lesson_numbers(slug: str) -> Mapping[str, float]:
     return dict(lessons.get(slug).check().numbers)
 
 
