@@ -26,6 +26,7 @@ from gradscape.ui.share import share_box
 from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz import network as vn
 from gradscape.viz.player import LandscapeAsset
+from gradscape.viz.text import plain
 
 PREFIX = NETWORK_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
@@ -120,7 +121,7 @@ with right:
                 "plane's two directions")
     for j, label in enumerate(labels):
         if record.diverged_at[j] >= 0:
-            st.warning(f"{label}: {record.status_text(j)}")
+            st.warning(f"{plain(label)}: {record.status_text(j)}")
     asset = vn.plane_asset(grid)
     frames = boundary_frames(s.problem, s.net_runs(), s.steps, s.plane)
     try:

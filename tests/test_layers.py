@@ -2,8 +2,10 @@
 
 Read from the source (every import statement, module level or not): pages → ui → classroom →
 lessons → viz → trajectories (the engine) → the catalogues (landscapes, optimizers, schedules), which
-import none of each other; nothing below ui imports Streamlit; and nothing imports a room by its bare folder
-name (`import landscapes`), which in a checkout would load a second copy beside `gradscape.landscapes`.
+import none of each other: the classroom (the class board and the exercises) reads and measures runs
+through the engine, the viz caches and the lessons, and ui shows it; nothing below ui imports
+Streamlit; and nothing imports a room by its bare folder name (`import landscapes`), which in a
+checkout would load a second copy beside `gradscape.landscapes`.
 """
 
 from __future__ import annotations

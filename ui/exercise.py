@@ -25,7 +25,7 @@ from gradscape.classroom.exercise import FREE, HIDDEN, LOCKED, PAGES, QUERY_KEY,
 from gradscape.classroom.lesson_questions import LESSON_QUESTIONS
 from gradscape.classroom.questions import KINDS, MAX_EXPLANATION, MAX_WORDING, Question
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
-from gradscape.ui.markdown import plain, short_plain
+from gradscape.viz.text import plain, short_plain
 from gradscape.ui.share import share_link
 
 DAMAGED = "This exercise link was changed or damaged, so it cannot be checked: ask your teacher for the link again."

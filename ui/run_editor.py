@@ -15,7 +15,6 @@ with a lock; where it hides one, it is not drawn. The page's commit guard refuse
 from __future__ import annotations
 
 import functools
-import html
 import math
 from dataclasses import replace
 from typing import Callable
@@ -35,10 +34,10 @@ from gradscape.trajectories.scenario import (
 from gradscape.ui import rates
 from gradscape.ui.fields import read_widgets, seed_widgets
 from gradscape.ui.landscape_picker import landscape_picker, picked, seed_picker
-from gradscape.ui.markdown import plain
 from gradscape.ui.state import ScenarioState
 from gradscape.ui.widgets import hyper_slider, lockable, log_slider, rate_input
 from gradscape.viz.player import landscape_asset, run_trace
+from gradscape.viz.text import plain
 
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
 CLICK_MODES = {"set": "sets start", "add": "adds start"}
@@ -337,7 +336,7 @@ class Editor:
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
         run = s.runs[i]
-        text = f"**{i + 1}** {plain(html.escape(run.display_label()))} · η={run.lr:.3g}"
+        text = f"**{i + 1}** {plain(run.display_label())} · η={run.lr:.3g}"
         if run.batch_size is not None:
             text += f" · B={run.batch_size}"
         if run.schedule != "constant":
