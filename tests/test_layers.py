@@ -2,7 +2,8 @@
 
 Read from the source (every import statement, module level or not): pages → ui → lessons → viz →
 trajectories (the engine) → the catalogues (landscapes, optimizers, schedules), which import none
-of each other; nothing below ui imports Streamlit; and nothing imports a room by its bare folder
+of each other, and api (the Python API and the command line) beside ui, over lessons and below
+nothing; nothing below ui imports Streamlit; and nothing imports a room by its bare folder
 name (`import landscapes`), which in a checkout would load a second copy beside `gradscape.landscapes`.
 """
 
@@ -17,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {"landscapes", "optimizers", "schedules"}
-ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "ui"}
+ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "ui", "api"}
 # What each room may import of gradscape besides itself and the package's own modules (gradscape.hyper).
 MAY_IMPORT = {
     "landscapes": set(), "optimizers": set(), "schedules": set(),
@@ -25,6 +26,7 @@ MAY_IMPORT = {
     "viz": CATALOGUES | {"trajectories"},
     "lessons": CATALOGUES | {"trajectories", "viz"},
     "ui": CATALOGUES | {"trajectories", "viz", "lessons"},
+    "api": CATALOGUES | {"trajectories", "viz", "lessons"},
 }
 NO_STREAMLIT = {"landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons"}
 SOURCES = ("app.py", "navigation.py", "pages", "gradscape", "benchmarks", "tests", *sorted(ROOMS))

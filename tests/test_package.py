@@ -40,7 +40,7 @@ def test_the_app_ships_as_in_the_checkout(wheel):
 
 def test_every_room_and_the_players_browser_code_ship(wheel):
     names = set(wheel.namelist())
-    for room in ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui"):
+    for room in ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "ui", "api"):
         sources = {f"gradscape/{room}/{p.relative_to(ROOT / room)}" for p in (ROOT / room).rglob("*.py") if "__pycache__" not in p.parts}
         assert sources <= names, sources - names
     frontend = {f"gradscape/ui/{p.relative_to(ROOT / 'ui')}" for p in (ROOT / "ui" / "frontend").rglob("*") if p.is_file()}
