@@ -282,7 +282,7 @@ class TorchState(NamedTuple):
 
 class _Slot(NamedTuple):
     """One entry of a torch parameter's state: its shape and dtype as carried, and what torch keeps
-    there ("tensor", or a Python "int", "float" or "bool")."""
+    there ("tensor", a Python "int", "float" or "bool", or "none": SGD's momentum buffer without momentum)."""
 
     shape: tuple[int, ...]
     dtype: np.dtype
@@ -311,7 +311,7 @@ def _torch_step(cls, arguments: Callable[..., dict], names: tuple[str, ...], int
     opt = cls([{"params": [prm], **options(i)} for i, prm in enumerate(params)], **options(0))
     if carried is not None:
         for i, prm in enumerate(params):
-            opt.state[prm] = {k: torch.tensor(np.array(carried[k][..., i])) if s.kind == "tensor"
+            opt.state[prm] = {k: torch.tensor(np.array(carried[k][..., i])) if s.kind == "tensor" else None if s.kind == "none"
                               else getattr(builtins, s.kind)(carried[k][..., i].item()) for k, s in slots}
     for i, prm in enumerate(params):
         prm.grad = torch.tensor(np.array(g[:, i]))
@@ -338,8 +338,8 @@ def _slots(cls, arguments: Callable[..., dict], defaults: tuple[tuple[str, float
         for k, v in sorted(after[0].items()):
             if isinstance(v, torch.Tensor):
                 found.append((k, _Slot(tuple(v.shape), np.dtype(str(v.dtype).removeprefix("torch.")), "tensor")))
-            elif isinstance(v, (bool, int, float)):
-                found.append((k, _Slot((), np.dtype(np.float64), type(v).__name__)))
+            elif isinstance(v, (bool, int, float)) or v is None:
+                found.append((k, _Slot((), np.dtype(np.float64), "none" if v is None else type(v).__name__)))
             else:
                 raise PluginError(f"torch optimizer {cls.__name__}: its state entry '{k}' is a {type(v).__name__}, which "
                                   "the engine cannot carry (tensors and numbers only)")
@@ -356,7 +356,8 @@ def _stack(states: Sequence[dict], slots: Sequence[tuple[str, _Slot]]) -> dict[s
     torch = _torch()
     out = {}
     for k, s in slots:
-        column = [st[k].detach().numpy() if isinstance(st[k], torch.Tensor) else np.asarray(st[k]) for st in states]
+        column = [st[k].detach().numpy() if isinstance(st[k], torch.Tensor) else np.asarray(0.0 if st[k] is None else st[k])
+                  for st in states]
         out[k] = np.stack([np.asarray(c, s.dtype).reshape(s.shape) for c in column], axis=-1)
     return out
 
@@ -385,10 +386,19 @@ def _torch_build(owner: str, cls, arguments: Callable[..., dict], hypers: tuple[
             entries = slots(params)
 
             def host(p, g, lr, vals, started, bufs):
-                carried = {k: np.asarray(v) for k, v in bufs.items()} if int(started) else None
-                updates, after = _torch_step(cls, arguments, names, ints, np.asarray(p), np.asarray(g), np.asarray(lr),
-                                             {k: np.asarray(v) for k, v in vals.items()}, carried, entries)
-                return np.asarray(updates, grads.dtype), _stack(after, entries)
+                vals = {k: np.asarray(v) for k, v in vals.items()}
+                carried = {k: np.asarray(v).reshape(-1, n) for k, v in bufs.items()} if int(started) else {}
+                # Trajectories with equal inputs step alike: step each kind once (a sweep pads its last
+                # chunk with copies of its last lane, a grid repeats rows).
+                key = np.concatenate([np.asarray(p, float), np.asarray(g, float), np.asarray(lr, float)[None],
+                                      *(v[None].astype(float) for v in vals.values()), *(c.astype(float) for c in carried.values())])
+                _, first, inverse = np.unique(key, axis=1, return_index=True, return_inverse=True)
+                inverse = inverse.reshape(-1)
+                updates, after = _torch_step(cls, arguments, names, ints, np.asarray(p)[:, first], np.asarray(g)[:, first],
+                                             np.asarray(lr)[first], {k: v[first] for k, v in vals.items()},
+                                             {k: np.asarray(bufs[k])[..., first] for k in carried} if carried else None, entries)
+                stacked = _stack(after, entries)
+                return np.asarray(updates, grads.dtype)[:, inverse], {k: v[..., inverse] for k, v in stacked.items()}
 
             shapes = (jax.ShapeDtypeStruct((d, n), grads.dtype), {k: jax.ShapeDtypeStruct((*s.shape, n), s.dtype) for k, s in entries})
             updates, new = jax.pure_callback(
