@@ -204,3 +204,17 @@ def test_plugin_modules_load_by_name_and_fail_in_words(tmp_path, monkeypatch):
         plugins.load(["no_such_plugin_mod"])
     with pytest.raises(ValueError, match="is not a Python module name"):
         plugins.load(["../etc/passwd"])
+
+
+def test_a_plugin_races_in_the_playground_with_widgets_for_its_hyperparameters(register):
+    """The run editor offers the plug-in, draws its hyperparameters from their metadata and a slider moved
+    goes into the link; its run is in the results table."""
+    from tests.test_playground_apptest import open_playground, results_table, run, scenario_of
+
+    name = register("optax", adam_factory, {"b1": (0.9, 0.0, 0.999)}, label="My Adam")
+    at = open_playground({"r1": f"{name};lr=0.05;b1=0.7", "r2": "sgd;lr=0.001", "steps": "100"})
+    assert "My Adam · plug-in" in at.selectbox(key="pg.r0.opt").options and at.slider(key=f"pg.r0.h.{name}.b1").value == 0.7
+    assert [row[0] for row in results_table(at).rows] == ["My Adam", "SGD"]
+    at.slider(key=f"pg.r0.h.{name}.b1").set_value(0.5)
+    run(at)
+    assert scenario_of(at).runs[0].hyper == (("b1", 0.5),)
