@@ -1,6 +1,6 @@
 """The `gradscape` command: serve the app, or compute a view headless from its link or file.
 
-    gradscape [serve] [--port N] [--plugin module …]   the app, exactly as `streamlit run app.py`
+    gradscape | gradscape serve [--port N] [--plugin module …]   the app, exactly as `streamlit run app.py`
     gradscape run LINK_OR_FILE [--csv/--json/--html/--gif/--mp4/--png/--svg PATH …]
     gradscape sweep LINK_OR_FILE [--csv/--json/--html/--png/--svg PATH …]
 

@@ -218,3 +218,14 @@ def test_a_plugin_races_in_the_playground_with_widgets_for_its_hyperparameters(r
     at.slider(key=f"pg.r0.h.{name}.b1").set_value(0.5)
     run(at)
     assert scenario_of(at).runs[0].hyper == (("b1", 0.5),)
+
+
+def test_the_optimizer_reference_page_shows_a_plugin_live(register):
+    from tests.test_pages_apptest import open_page
+
+    name = register("torch", torch.optim.Adam, label="Torch Adam")
+    at = open_page("pages/optimizers.py")
+    at.selectbox(key="ref_opt").set_value(name).run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    assert at.subheader[0].value == "Torch Adam" and "Adam (torch), stepped on the host" in at.latex[0].value
+    assert any(t.value.startswith("Final loss") for t in at.caption)

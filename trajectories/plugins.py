@@ -68,7 +68,7 @@ PROBE_STEPS = 3
 _PROBE_START = ((1.0, -0.5, 0.25), (0.5, 0.3, -1.0))  # three trajectories of a 2-D problem
 _RETIRED: set[str] = set()  # names unregistered in this process: compiled programs and caches may still hold them
 
-HyperSpec = Hyper | float | Sequence[float]
+HyperSpec = Hyper | Sequence[float]  # a Hyper, or (default, low, high[, log])
 
 
 class PluginError(ValueError):
@@ -94,7 +94,7 @@ def _check_name(name: str) -> str:
 def _hyper(owner: str, name: str, spec: HyperSpec) -> Hyper:
     """A hyperparameter from a `Hyper`, or (default, low, high[, log]) (log: a log-scale slider)."""
     taken = {f.key for f in RUN.fields} | {"learning_rate"}
-    if not isinstance(name, str) or not name.isidentifier() or name in taken or name.startswith("s."):
+    if not isinstance(name, str) or not name.isidentifier() or name in taken:
         raise PluginError(f"plug-in optimizer '{owner}': hyperparameter name {name!r} must be a Python identifier other "
                           f"than {', '.join(sorted(taken))}")
     if isinstance(spec, Hyper):
@@ -130,21 +130,18 @@ def _check_default_lr(owner: str, lr: float) -> float:
     return float(lr)
 
 
-def _check_signature(owner: str, fn: Callable, names: Sequence[str], what: str) -> None:
-    """`fn(learning_rate, **hyperparameters)` must bind (when Python can tell)."""
+def _check_signature(owner: str, fn: Callable, names: Sequence[str], what: str, rate_first: bool) -> None:
+    """`fn(learning_rate, **hyperparameters)` (`rate_first`) or `fn(**hyperparameters)` must bind (when
+    Python can tell)."""
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
         return
     try:
-        signature.bind(*what.count("learning") * [1.0], **{n: 1.0 for n in names})
+        signature.bind(*[1.0] * rate_first, **{n: 1.0 for n in names})
     except TypeError as err:
-        wanted = ", ".join(["learning_rate" * ("learning" in what), *names]).strip(", ") or "no arguments"
+        wanted = ", ".join(["learning_rate"] * rate_first + list(names)) or "no arguments"
         raise PluginError(f"plug-in optimizer '{owner}': {what} must accept ({wanted}): {err}") from None
-
-
-def _tree_axes(tree: Any, axis: int | None) -> Any:
-    return jax.tree_util.tree_map(lambda _: axis, tree)
 
 
 def over_trajectories(fn: Callable, batch: tuple[int, ...], batched: tuple, values: tuple) -> Any:
@@ -155,7 +152,7 @@ def over_trajectories(fn: Callable, batch: tuple[int, ...], batched: tuple, valu
     value_axes = jax.tree_util.tree_map(lambda v: -1 if jnp.ndim(v) else None, values)
     mapped = fn
     for _ in batch:  # the outermost vmap strips the last axis, the next one the axis before it, …
-        mapped = jax.vmap(mapped, in_axes=(*(_tree_axes(b, -1) for b in batched), *value_axes), out_axes=-1)
+        mapped = jax.vmap(mapped, in_axes=(*(jax.tree_util.tree_map(lambda _: -1, b) for b in batched), *value_axes), out_axes=-1)
     return mapped(*batched, *values)
 
 
@@ -261,7 +258,7 @@ def register_optimizer(
     names = tuple(h.name for h in hypers)
     if not callable(factory):
         raise PluginError(f"plug-in optimizer '{key}': the factory must be callable, got {type(factory).__name__}")
-    _check_signature(key, factory, names, "the factory (learning_rate first)")
+    _check_signature(key, factory, names, "the factory", rate_first=True)
     module = getattr(factory, "__module__", None) or "?"
     info = OptimizerInfo(
         key=key, name=label or key, family=FAMILY, build=_optax_build(key, factory, names), hypers=hypers,
@@ -429,7 +426,10 @@ def register_torch_optimizer(
     `optimizer_class(groups, lr=…, **arguments(**hyperparameters))` (default: the hyperparameters by
     their own names, e.g. momentum=…), loads the carried state, steps it with the landscape's JAX
     gradient and reads the state back. Slower than an optax plug-in: one host call per update."""
-    torch = _torch()
+    try:
+        torch = _torch()
+    except ImportError:
+        raise PluginError("register_torch_optimizer needs torch: pip install gradscape[torch]") from None
     if not (isinstance(optimizer_class, type) and issubclass(optimizer_class, torch.optim.Optimizer)):
         raise PluginError(f"register_torch_optimizer needs a torch.optim.Optimizer subclass, got {optimizer_class!r}")
     key = _check_name(name if name is not None else f"torch_{optimizer_class.__name__.lower()}")
@@ -439,12 +439,12 @@ def register_torch_optimizer(
         def arguments(**values):
             return values
     else:
-        _check_signature(key, arguments, names, "arguments (the hyperparameters by name)")
+        _check_signature(key, arguments, names, "arguments", rate_first=False)
     lr = _check_default_lr(key, default_lr)
     info = OptimizerInfo(
         key=key, name=label or f"{optimizer_class.__name__} (torch)", family=FAMILY,
         build=_torch_build(key, optimizer_class, arguments, hypers, lr), hypers=hypers,
-        rule_latex=rf"\text{{torch.optim-style {optimizer_class.__name__}, stepped on the host once per update}}",
+        rule_latex=r"\text{" + optimizer_class.__name__.replace("_", r"\_") + r" (torch), stepped on the host once per update}",
         reference=reference or f"plug-in optimizer (torch) {optimizer_class.__module__}.{optimizer_class.__qualname__}",
         default_lr=lr, notes=notes,
     )
