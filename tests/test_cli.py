@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.request
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from gradscape import trajectories as tr
 from gradscape.api import cli
 from gradscape.trajectories import network as nw
 from gradscape.trajectories import plugins
+from tests.e2e.harness import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAYGROUND = "http://localhost:8501/?ls=himmelblau&r1=adam;lr=0.1&r2=momentum;lr=0.002&start=0,0;-1,1&steps=60"
@@ -161,39 +160,29 @@ def test_a_plugin_named_by_the_operator_runs_from_a_link(tmp_path):
     assert np.isclose(float(team[2]), float(built_in[2]), rtol=1e-3) and team[3] == built_in[3]  # optax's Adam is the catalogue's
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_serve_starts_the_app_as_streamlit_run_does(tmp_path):
-    """`gradscape serve --port P --plugin M` from another directory: the app's own config (headless, its
-    theme) and pages answer; a plug-in that fails stops it before it starts, in one line."""
-    assert cli.app_script() == ROOT / "app.py"
-    (tmp_path / "team_optimizers.py").write_text(textwrap.dedent(PLUGIN_MODULE))
+def served(command: list[str], cwd: Path, env: dict[str, str], *options: str) -> None:
+    """Run `command … serve --port P` until the app answers: its health, its page, and app.py's redirect of
+    /playground (so the app itself is served, not just a script); then stop it."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gradscape.api", "serve", "--port", str(port), "--plugin", "team_optimizers"],
-                              cwd=tmp_path, env=module_env(PYTHONPATH=str(tmp_path)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
+    server = subprocess.Popen([*command, "serve", "--port", str(port), *options], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as health:
-                    assert health.status == 200
-                    break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stdout.read() if server.poll() is not None else "no answer"
-                time.sleep(1)
+        wait_healthy(f"http://127.0.0.1:{port}", server, timeout=180)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
             assert page.status == 200 and b"<title>" in page.read()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/playground?ls=peaks", timeout=10) as moved:
-            assert moved.url.endswith(f":{port}/?ls=peaks")  # app.py's middleware: the app is served, not just a script
+            assert moved.url.endswith(f":{port}/?ls=peaks")
     finally:
         server.terminate()
         server.wait(timeout=60)
-        server.stdout.close()
-    bad = subprocess.run([sys.executable, "-m", "gradscape.api", "serve", "--port", str(port), "--plugin", "no_such_plugin_module"],
+
+
+def test_serve_starts_the_app_as_streamlit_run_does(tmp_path):
+    """`gradscape serve --port P --plugin M` from another directory serves the checkout's app; a plug-in
+    that fails stops it before it starts, in one line."""
+    assert cli.app_script() == ROOT / "app.py"
+    (tmp_path / "team_optimizers.py").write_text(textwrap.dedent(PLUGIN_MODULE))
+    served([sys.executable, "-m", "gradscape.api"], tmp_path, module_env(PYTHONPATH=str(tmp_path)), "--plugin", "team_optimizers")
+    bad = subprocess.run([sys.executable, "-m", "gradscape.api", "serve", "--plugin", "no_such_plugin_module"],
                          cwd=tmp_path, env=module_env(), capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_cli import served
+
 ROOT = Path(__file__).resolve().parents[1]
 APP_FILES = ["app.py", "navigation.py", ".streamlit/config.toml", *(str(p.relative_to(ROOT)) for p in sorted(ROOT.glob("pages/*.py")))]
 
@@ -68,3 +70,4 @@ def test_the_installed_console_script_runs_a_link(wheel, tmp_path):
     bad = subprocess.run([str(target / "bin" / "gradscape"), "run", link + "&r2=nope"], cwd=elsewhere, env=env,
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.startswith("gradscape: error: the link: r2: unknown optimizer 'nope'")
+    served([str(target / "bin" / "gradscape")], elsewhere, env)  # the installed app: gradscape/app/app.py
