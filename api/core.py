@@ -108,7 +108,10 @@ def scenario(source: Source | View | None = None, /, **settings) -> View:
         if "runs" in settings:
             settings["runs"] = tuple(_run_spec(r) for r in settings["runs"])
         if "starts" in settings:
-            settings["starts"] = tuple(tuple(float(v) for v in p) for p in settings["starts"])
+            try:
+                settings["starts"] = tuple((float(x), float(y)) for x, y in settings["starts"])
+            except (TypeError, ValueError):
+                raise ValueError(f"scenario(): starts must be (x, y) points, got {settings['starts']!r}") from None
         try:
             return Scenario(**settings).validate()
         except TypeError as err:

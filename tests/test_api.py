@@ -131,6 +131,8 @@ def test_keyword_scenarios_and_their_errors():
         core.scenario(runs=[{"optimizer": "adam", "b9": 1}])
     with pytest.raises(ValueError, match="unexpected keyword argument 'colour'"):
         core.scenario(colour="red")
+    with pytest.raises(ValueError, match=r"starts must be \(x, y\) points"):
+        core.scenario(starts=[(1.0, 2.0, 3.0)])
     with pytest.raises(ValueError, match="not both"):
         core.scenario(LINK, steps=10)
     with pytest.raises(ValueError, match="compute it with sweep"):
