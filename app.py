@@ -12,6 +12,8 @@ half-initialized. The middleware sends `/playground` to the root, where Streamli
 default page (ui/routing.py), serves the files the app generates into the user cache (plotly.js,
 landscape grids) at app/assets/…, and has every page preload plotly.js (ui/assets.py), which the
 hook publishes before the first page is served (where the cache cannot be written, the pages say so).
+Plug-in optimizers are the operator's: the modules named in $GRADSCAPE_PLUGINS (what `gradscape serve
+--plugin` sets) are imported here, once, before any page runs (trajectories/plugins.py).
 """
 
 import importlib
@@ -22,10 +24,14 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
-from gradscape.trajectories import runtime
+from gradscape.trajectories import plugins, runtime
 from gradscape.ui import assets, routing
 
 runtime.configure()
+try:
+    plugins.from_environment()
+except ValueError as err:  # the operator's own setting: one line where the server was started, no traceback
+    raise SystemExit(f"gradscape: {err}") from None
 
 PACKAGES = ("landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "classroom", "ui")
 # Streamlit's component serializer imports these on the first player drawn, to ask whether any

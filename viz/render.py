@@ -30,6 +30,8 @@ from gradscape.viz.thinning import kept_steps
 
 CONTOUR_LEVELS = 30
 BASE_WIDTH = 960  # type and lines are sized for this width and scaled with the frame
+PNG_SIZES = ((1920, 1080), (1280, 720), (960, 540))  # a picture's sizes on offer, the first the default
+SVG_SIZE = (960, 540)
 
 
 @functools.cache

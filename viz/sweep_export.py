@@ -88,6 +88,22 @@ def table(s: SweepScenario, result: Maps | RateSweep) -> dict[str, Column]:
     return _rate_table(s, result) if s.kind == "lr" else _map_table(s, result)
 
 
+def summary_rows(result: Maps | RateSweep) -> list[dict]:
+    """The view in a few rows, as the page states it: per run of a rate sweep its best rate (the lowest
+    median final loss − f* over the starts) and how many rates failed (half the starts or more diverged
+    or left the map); per map its title and the sentence under it."""
+    if isinstance(result, Maps):
+        return [{"map": m.title, "summary": m.note} for m in result.maps]
+    rows = []
+    for c in result.curves:
+        best = c.best()
+        diverged, left = failed_rates(c)
+        rows.append({"run": c.label, "best learning rate": None if best is None else float(c.rates[best]),
+                     "median final loss − f*": None if best is None else float(c.median()[best]),
+                     "rates diverged": int(diverged.sum()), "rates left the map": int(left.sum())})
+    return rows
+
+
 def _csv_texts(col: Column) -> list[str]:
     if isinstance(col, list):
         return [csv_field(v) for v in col]
