@@ -10,7 +10,8 @@ libraries Streamlit imports lazily for them are imported first, in the hook itse
 from two threads at once (the warm-up's and a first session's) can leave one of its modules
 half-initialized. The middleware sends `/playground` to the root, where Streamlit serves the
 default page (ui/routing.py), serves the files the app generates into the user cache (plotly.js,
-landscape grids) at app/assets/…, and has every page preload plotly.js (ui/assets.py), which the
+landscape grids) at app/assets/… and the runs' families at app/families (ui/families.py), and has
+every page preload plotly.js (ui/assets.py), which the
 hook publishes before the first page is served (where the cache cannot be written, the pages say so).
 """
 
@@ -23,7 +24,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from gradscape.trajectories import runtime
-from gradscape.ui import assets, routing
+from gradscape.ui import assets, families, routing
 
 runtime.configure()
 
@@ -64,5 +65,6 @@ async def warm_at_start(_app):
 app = st.App(
     "navigation.py",
     lifespan=warm_at_start,
-    middleware=[Middleware(routing.DefaultPageRedirect), Middleware(assets.ServeAssets), Middleware(assets.PreloadPlotly)],
+    middleware=[Middleware(routing.DefaultPageRedirect), Middleware(assets.ServeAssets), Middleware(families.ServeFamilies),
+                Middleware(assets.PreloadPlotly)],
 )

@@ -76,11 +76,12 @@ for i, run in enumerate(scenario.runs):
 if not traces:
     st.info("Every run is switched off: switch one on in the run editor.", icon=":material/visibility_off:")
 try:
-    data = player.player_data(scenario, traces, report_step=True)
+    data = player.player_data(scenario, traces, report_step=True, tune=True)
 except OSError as err:
     st.error(assets.unwritable(err), icon=":material/error:")
     st.stop()
-player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY), on_step=player.follow_playhead(state, PLAYER_KEY))
+player.render(data, key=PLAYER_KEY, on_click=click_handler(editor, PLAYER_KEY), on_step=player.follow_playhead(state, PLAYER_KEY),
+              on_tune=player.commit_tune(state, PLAYER_KEY))
 
 
 def load_config(s: Scenario) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import plotly
 
 FRONTEND = Path(__file__).resolve().parent.parent / "ui" / "frontend"
-MODULES = ("data", "canvas", "map2d", "map3d", "curves", "boundary", "playhead", "report", "player")
+MODULES = ("data", "canvas", "map2d", "map3d", "curves", "boundary", "playhead", "report", "tune", "player")
 HOSTS = ("streamlit", "standalone")
 PLOTLY_SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 

@@ -2,8 +2,8 @@
 // 3-D surface, learning-rate and loss curves; a network's decision boundary where the data has
 // one) that one playhead drives.
 //
-// Plotly draws what changes rarely (contour, surface, full curves); the playhead moves only cheap
-// things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js). The host (streamlit.js, standalone.js)
+// Plotly draws what changes rarely (contour, surface, full curves); the playhead and a scrub move only
+// cheap things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js, tune.js). The host (streamlit.js, standalone.js)
 // calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
 // The plots' type grows with the player's width (common.js, fontForWidth); a resize that changes it
 // redraws them.
@@ -48,6 +48,8 @@ class Player {
     this.asked = null; // the last step the data asked for (report.js)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
+    this.committed = []; // the runs as the data sent them; `runs` is what is drawn (tune.js: a scrub swaps members in)
+    this.initTune();
     this.bindControls();
     this.resizer = new ResizeObserver(() => this.resize());
     Object.values(this.panels).forEach((panel) => this.resizer.observe(panel));
@@ -96,7 +98,9 @@ class Player {
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
     this.reportsStep = !!data.reportStep;
     this.takeAskedStep(data.step);
-    this.runs = data.runs.map(decodeRun);
+    this.committed = data.runs.map(decodeRun);
+    this.receiveTune(data);
+    this.runs = this.shownRuns();
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
     this.root.classList.toggle("ovz-present", !!data.presentation);
@@ -106,7 +110,7 @@ class Player {
     this.presenting = !!data.presentation;
     this.fontSize = this.chartFont();
     this.root.style.setProperty("--ovz-font", `${this.fontSize}px`);
-    this.runsKey = this.runs.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
+    this.runsKey = this.committed.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
     this.t = Math.min(this.t, this.T);
     this.tf = this.t;
     this.ui.scrub.max = String(this.T);
@@ -122,6 +126,7 @@ class Player {
     this.root.dataset.start = this.runs.length ? `${this.runs[0].pos[0]},${this.runs[0].pos[1]}` : "";
     this.root.dataset.view = this.view;
     this.root.dataset.ready = "1";
+    this.fetchFamilies(); // after the first paths: a family never delays them
   }
 
   visible(name) {
@@ -153,7 +158,7 @@ class Player {
         const swatch = document.createElement("i");
         swatch.style.background = run.color;
         const note = document.createElement("small");
-        note.textContent = run.n === 1 ? run.status[0] : `${run.n} starts`;
+        note.textContent = [run.note, run.n === 1 ? run.status[0] : `${run.n} starts`].filter(Boolean).join(" · ");
         item.append(swatch, document.createTextNode(run.label), note);
         return item;
       }),
@@ -189,4 +194,4 @@ class Player {
   }
 }
 
-Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT);
+Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT, TUNE);
