@@ -100,7 +100,8 @@ def family_values(k: Knob, current: float, span: str, size: int = FAMILY_SIZE) -
     lo, hi, at = float(scale(k.low)), float(scale(k.high)), float(scale(current))
     if span == "near":
         lo, hi = max(lo, at - reach), min(hi, at + reach)
-    below = round((size - 1) * (at - lo) / (hi - lo)) if hi > lo else 0
+    below = round((size - 1) * (at - lo) / (hi - lo)) if hi > lo else 0  # intervals below the value
+    below = min(max(below, int(at > lo)), size - 1 - int(at < hi))  # both ends of the span are members
     grid = np.concatenate([np.linspace(lo, at, below + 1)[:-1], np.linspace(at, hi, size - below)[1:]])
     rounded = np.array([float(fmt(v)) for v in unscale(grid)])
     values = np.unique(np.append(rounded[(rounded >= k.low) & (rounded <= k.high)], current))
