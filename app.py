@@ -25,6 +25,7 @@ from starlette.middleware import Middleware
 
 from gradscape.trajectories import runtime
 from gradscape.ui import assets, families, routing
+from gradscape.viz.frontend import PLOTLY_BUNDLES
 
 runtime.configure()
 
@@ -55,7 +56,8 @@ def _warm() -> None:
 async def warm_at_start(_app):
     import_app_modules()
     try:
-        assets.plotly_url()
+        for bundle in PLOTLY_BUNDLES:
+            assets.plotly_url(bundle)
     except OSError:
         pass
     threading.Thread(target=_warm, name="gradscape-warm-up", daemon=True).start()

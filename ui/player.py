@@ -1,8 +1,8 @@
 """The player: a Streamlit custom component (components v2) that draws and animates a scenario.
 
 Python sends compact data (see viz/player.py); the browser code (ui/frontend/player/, assembled
-by viz/frontend.py) draws with the plotly.js shipped in the plotly package, served by the app from the user cache
-(ui/assets.py), so it works offline. The component is
+by viz/frontend.py) draws with plotly.js's partial bundles vendored from npm (the 3-D one loaded only when a
+3-D view is first shown), served by the app from the user cache (ui/assets.py), so it works offline. The component is
 keyed, so a rerun with new data updates it in place: camera, zoom and playhead stay. A click on
 the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}; where the data asks for
 it, the step the playhead rests on comes back as `step`; where its runs can be scrubbed (the
@@ -44,7 +44,8 @@ def player_data(s: Scenario, traces: list[tuple[int, payload.RunTrace]], zoom=No
     viz.player; `tune`: the runs can be scrubbed, their families served by ui/families.py."""
     asset = payload.landscape_asset(s.landscape)
     return payload.player_data(s, traces, grid_url=publish(asset), plotly_url=assets.plotly_url(), asset=asset, zoom=zoom,
-                               report_step=report_step, tune_url=families.base_url() if tune else None)
+                               report_step=report_step, tune_url=families.base_url() if tune else None,
+                               plotly_3d_url=assets.plotly_url("gl3d"))
 
 
 def resting_step(key: str, steps: int) -> int | None:

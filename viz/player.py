@@ -221,14 +221,17 @@ def loss_floor(fstar: float | None) -> float:
 
 
 def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,
-            runs: list[dict], clickable: bool = True, report_step: bool = False, step: int = 0, tune: str | None = None) -> dict:
+            runs: list[dict], clickable: bool = True, report_step: bool = False, step: int = 0, tune: str | None = None,
+            plotly_3d_url: str | None = None) -> dict:
     """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
-    titles) and runs; `clickable` False where a click on the map means nothing (no start points);
+    titles) and runs; `plotly_url` the plotly.js its 2-D plots load ("": the page has plotly.js already),
+    `plotly_3d_url` the one its 3-D view loads when first shown (None: the same, a full bundle);
+    `clickable` False where a click on the map means nothing (no start points);
     `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js);
     `step` the one the playhead goes to when the player opens, or when a later payload asks for another.
     On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it. `tune`: the
     families' URL where the runs can be scrubbed (runs then carry `tune_info`; ui/frontend/player/tune.js)."""
-    return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
+    return {"plotly": plotly_url, "plotly3d": plotly_url if plotly_3d_url is None else plotly_3d_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
             "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step,
             "lossFloor": loss_floor(landscape.get("fstar")), "tune": tune}
 
@@ -243,10 +246,11 @@ def tune_info(s: Scenario, i: int) -> dict:
 def player_data(
     s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset,
     zoom: tuple[tuple[float, float], tuple[float, float]] | None = None, report_step: bool = False, tune_url: str | None = None,
+    plotly_3d_url: str | None = None,
 ) -> dict:
     """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32,
     the playhead at the scenario's step. `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's
-    camera); None shows the domain. `report_step` and `tune_url` (the payload's `tune`) as in `payload`."""
+    camera); None shows the domain. `report_step`, `tune_url` (the payload's `tune`) and `plotly_3d_url` as in `payload`."""
     runs = [
         run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
                     t.arrays, t.offsets, t.digest) | ({"tune": tune_info(s, i)} if tune_url else {})
@@ -254,7 +258,8 @@ def player_data(
     ]
     landscape = {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None}
     return payload(plotly_url=plotly_url, landscape=landscape, steps=s.steps, view=s.view, log_loss=s.log_loss,
-                   presentation=s.presentation, runs=runs, report_step=report_step, step=s.playhead, tune=tune_url)
+                   presentation=s.presentation, runs=runs, report_step=report_step, step=s.playhead, tune=tune_url,
+                   plotly_3d_url=plotly_3d_url)
 
 
 def _fmt_point(x: float, y: float) -> str:

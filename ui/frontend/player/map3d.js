@@ -1,5 +1,6 @@
-// gradscape player, 3-D surface: drawn once per landscape, paths once per data update; the heads
-// are projected with the scene's own camera onto a canvas, so playback never redraws WebGL.
+// gradscape player, 3-D surface: drawn once per landscape, paths once per data update, by plotly.js's
+// gl3d bundle (loaded the first time a 3-D view is shown); the heads are projected with the scene's
+// own camera onto a canvas, so playback never redraws WebGL.
 
 const PATH3D_POINTS = 800;
 const SURFACE_N = 80;
@@ -71,8 +72,9 @@ const MAP3D = {
     });
     const gd = this.gd.map3d;
     const config = { ...CONFIG, plotGlPixelRatio: window.devicePixelRatio || 1 }; // plotly's default 2 quadruples the pixels to render
-    if (!this.drawn.map3d) await this.Plotly.newPlot(gd, traces, layout, config);
-    else await this.Plotly.react(gd, traces, layout, config);
+    this.Plotly3d = await loadPlotly(this.data.plotly3d); // the gl3d bundle, fetched when a 3-D view is first shown
+    if (!this.drawn.map3d) await this.Plotly3d.newPlot(gd, traces, layout, config);
+    else await this.Plotly3d.react(gd, traces, layout, config);
     this.drawn.map3d = key;
     this.followCamera();
   },

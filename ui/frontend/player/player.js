@@ -123,6 +123,7 @@ class Player {
     this.renderStep(this.t);
     this.drawLegend();
     this.root.dataset.paths = this.checksum();
+    this.markTuned();
     this.root.dataset.start = this.runs.length ? `${this.runs[0].pos[0]},${this.runs[0].pos[1]}` : "";
     this.root.dataset.view = this.view;
     this.root.dataset.ready = "1";
@@ -181,7 +182,7 @@ class Player {
     }
     for (const name of ["map2d", "map3d", "lr", "loss", "boundary"]) {
       const gd = this.gd[name];
-      if (gd._fullLayout && gd.offsetParent !== null) this.Plotly.Plots.resize(gd);
+      if (gd._fullLayout && gd.offsetParent !== null) this.plotlyOf(name).Plots.resize(gd);
     }
   }
 
@@ -190,7 +191,12 @@ class Player {
     clearTimeout(this.clickTimer);
     clearTimeout(this.reportTimer);
     this.resizer.disconnect();
-    if (this.Plotly) Object.values(this.gd).forEach((gd) => this.Plotly.purge(gd));
+    Object.entries(this.gd).forEach(([name, gd]) => this.plotlyOf(name) && this.plotlyOf(name).purge(gd));
+  }
+
+  // The plotly.js instance that draws panel `name`: the gl3d bundle's for the 3-D surface.
+  plotlyOf(name) {
+    return name === "map3d" ? this.Plotly3d : this.Plotly;
   }
 }
 

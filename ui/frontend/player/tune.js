@@ -413,6 +413,11 @@ const TUNE = {
     this.drawAllRow();
     this.drawLegend();
     this.root.dataset.paths = this.checksum();
+    this.markTuned();
+  },
+
+  // The member each run shows, "" for the run itself (for tests and benchmarks).
+  markTuned() {
     this.root.dataset.tuned = this.runs.map((run) => (run.ghost ? run.member : "")).join(",");
   },
 
