@@ -51,6 +51,7 @@ class Player {
     this.committed = []; // the runs as the data sent them; `runs` is what is drawn (tune.js: a scrub swaps members in)
     this.initTune();
     this.bindControls();
+    this.root.ovzPlayer = this; // for the benchmarks (benchmarks/scrub.py times its panels' redraws)
     this.resizer = new ResizeObserver(() => this.resize());
     Object.values(this.panels).forEach((panel) => this.resizer.observe(panel));
   }
