@@ -48,7 +48,7 @@ def main() -> None:
 
     def ours() -> None:
         for i, v in enumerate(values):
-            families.family(s, i, KNOB, v)
+            list(families.family(s, i, KNOB, v))
 
     def separate() -> None:
         for i, v in enumerate(values):

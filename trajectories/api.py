@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -347,14 +347,19 @@ def _varied(prepared: _Prepared, optimizer: str, schedule: str, param: str) -> t
     return "hyper", param, lambda v: opt.hyper(param).check(v, opt.name)
 
 
-def family(landscape: str, optimizer: str, param: str, values: Sequence[float], **kwargs) -> list[RunRecord]:
+FAMILY_CHUNK = 2**21  # trajectory-steps judged at once: a family of 16 starts × 5000 steps is judged a few members at a time
+
+
+def family(landscape: str, optimizer: str, param: str, values: Sequence[float], **kwargs) -> Iterator[RunRecord]:
     """`run` once per value of one setting: 'learning_rate', an optimizer hyperparameter, or a schedule
-    parameter written 's.<name>' as links write it; the other keyword arguments are `run`'s.
+    parameter written 's.<name>' as links write it; the other keyword arguments are `run`'s. Yields the
+    records in the order of `values` (everything is validated before the first is computed).
 
     Each member is the run's own compiled program on the run's own inputs with only that traced value
     changed, dispatched back to back: bit for bit what `run` returns for that value (a vmapped batch
     rounds differently in the last bits, which a chaotic path grows into a visibly different one, and
-    compiles a program of its own). The records are then judged in one pass over all members.
+    compiles a program of its own). The records are judged a chunk of members at a time (FAMILY_CHUNK),
+    in one pass per chunk, so memory stays bounded whatever the run's size.
     """
     if "tol" in kwargs:
         raise ValueError("tol (the ‖∇f‖ tolerance) applies to final_points and sweep only; a recorded run has none")
@@ -368,10 +373,15 @@ def family(landscape: str, optimizer: str, param: str, values: Sequence[float], 
         members = [inputs._replace(lr=v) for v in checked]
     else:
         members = [inputs._replace(**{where: {**getattr(inputs, where), name: v}}) for v in checked]
+    return _judged(prepared, members)
+
+
+def _judged(prepared: _Prepared, members: list[Inputs]) -> Iterator[RunRecord]:
+    """Each member's record: a chunk's runs dispatched, read back together and judged in one pass."""
     fn = engine.compiled(prepared.program)
-    traces = [fn(m) for m in members]  # dispatched asynchronously, then read back together
-    n = prepared.n
+    n, inputs = prepared.n, prepared.inputs
     single = np.ndim(inputs.start) == 1
+    start = np.asarray(inputs.start).reshape(inputs.start.shape[0], -1)
 
     def stacked(parts, per_run: bool = False):
         """Members side by side on the trajectory axis (a single start's missing axis added)."""
@@ -382,18 +392,20 @@ def family(landscape: str, optimizer: str, param: str, values: Sequence[float], 
             arrays = [a[..., None] for a in arrays]
         return np.concatenate(arrays, axis=-1)
 
-    first = traces[0]
-    trace = engine.Trace(
-        position=stacked([t.position for t in traces]), loss=stacked([t.loss for t in traces]),
-        grad=stacked([t.grad for t in traces]),
-        used=() if isinstance(first.used, tuple) else stacked([t.used for t in traces]),
-        lr=stacked([t.lr for t in traces], per_run=True),
-        aux=() if isinstance(first.aux, tuple) else stacked([t.aux for t in traces]), state={},
-    )
-    start = np.asarray(inputs.start).reshape(inputs.start.shape[0], -1)
-    together = replace(prepared, inputs=inputs._replace(start=np.tile(start, (1, len(values)))), n=n * len(values))
-    rec = to_record(trace, together)
-    return [_slice(rec, k * n, (k + 1) * n) for k in range(len(values))]
+    chunk = max(1, FAMILY_CHUNK // (n * (prepared.steps + 1)))
+    for lo in range(0, len(members), chunk):
+        traces = [fn(m) for m in members[lo:lo + chunk]]  # dispatched asynchronously, then read back together
+        first = traces[0]
+        trace = engine.Trace(
+            position=stacked([t.position for t in traces]), loss=stacked([t.loss for t in traces]),
+            grad=stacked([t.grad for t in traces]),
+            used=() if isinstance(first.used, tuple) else stacked([t.used for t in traces]),
+            lr=stacked([t.lr for t in traces], per_run=True),
+            aux=() if isinstance(first.aux, tuple) else stacked([t.aux for t in traces]), state={},
+        )
+        together = replace(prepared, inputs=inputs._replace(start=np.tile(start, (1, len(traces)))), n=n * len(traces))
+        rec = to_record(trace, together)
+        yield from (_slice(rec, k * n, (k + 1) * n) for k in range(len(traces)))
 
 
 def _slice(rec: RunRecord, lo: int, hi: int) -> RunRecord:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlencode
 
 import numpy as np
@@ -108,8 +108,8 @@ def family_values(k: Knob, current: float, span: str, size: int = FAMILY_SIZE) -
     return values, int(np.searchsorted(values, current))
 
 
-def family(s: Scenario, i: int, key: str, values: np.ndarray) -> list[RunRecord]:
-    """Run i of `s` once per value of knob `key` (api.family): member k is the run a link with that value makes."""
+def family(s: Scenario, i: int, key: str, values: np.ndarray) -> Iterator[RunRecord]:
+    """Run i of `s` once per value of knob `key` (api.family, lazily): member k is the run a link with that value makes."""
     run = s.runs[i]
     knob(run, key)
     param = "learning_rate" if key == "lr" else key

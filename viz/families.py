@@ -54,19 +54,16 @@ def _family(key: tuple[Scenario, str, str]) -> FamilyTrace:
     run = s.runs[0]
     k = families.knob(run, knob_key)
     values, index = families.family_values(k, families.value_of(run, knob_key), span)
-    records = families.family(s, 0, knob_key, values)
     slices = member_slices(len(s.start_points))
-    members = []
-    for rec in records:
+    members, final, lost = [], [], []
+    for rec in families.family(s, 0, knob_key, values):  # one member's record at a time
         t = record_trace(rec, slices)
         status = [rec.status_text(j) for j in range(len(rec.losses))]
         members.append({"digest": t.digest, "n": len(status), "status": status, **t.arrays, **t.offsets})
-    doc = {
-        "knob": knob_key, "label": k.label, "log": k.log, "span": span, "values": values.tolist(), "current": index,
-        "final": [[_finite(v) for v in rec.losses[:, -1]] for rec in records],
-        "lost": [[int(code in LOST) for code in rec.status] for rec in records],
-        "members": members,
-    }
+        final.append([_finite(v) for v in rec.losses[:, -1]])
+        lost.append([int(code in LOST) for code in rec.status])
+    doc = {"knob": knob_key, "label": k.label, "log": k.log, "span": span, "values": values.tolist(), "current": index,
+           "final": final, "lost": lost, "members": members}
     body = json.dumps(doc, separators=(",", ":"), allow_nan=False).encode()
     return FamilyTrace(values, index, body, gzip.compress(body, compresslevel=1, mtime=0))
 
