@@ -77,12 +77,15 @@ const TUNE = {
     this.tuneSpan = this.ui.tuneSpan.value;
     this.tuneStates = []; // per shown run: {query, knob, url, family, index, error, committing}
     this.tuneRowsKey = "";
+    this.tunePresenting = null; // whether the last data presented (the scrub folds when presenting starts)
     this.allOffset = 0; // where the all-runs slider stands: members from each run's own
     this.tuneT0 = null;
     this.tuneRaf = 0;
     this.tuneTimer = null;
     this.faded = new Set(); // runs whose plotly curves are faded under their scrubbed ones
     this.root.__ovzTuneTimes = [];
+    this.ui.tuneToggle = q(".ovz-tune-toggle");
+    this.ui.tuneToggle.addEventListener("click", () => this.showTune(this.ui.tune.hidden));
     this.ui.tuneSpan.addEventListener("change", () => {
       this.tuneSpan = this.ui.tuneSpan.value;
       this.fetchFamilies();
@@ -92,9 +95,10 @@ const TUNE = {
   // New data: keep each run's scrub where the run is the same, else start over; rows, then families.
   receiveTune(data) {
     this.tuneUrl = data.tune || null;
-    this.ui.tune.hidden = !this.tuneUrl;
+    this.ui.tuneToggle.hidden = !this.tuneUrl;
     if (!this.tuneUrl) {
       this.tuneStates = [];
+      this.ui.tune.hidden = true;
       return;
     }
     const previous = this.tuneStates;
@@ -114,6 +118,15 @@ const TUNE = {
     });
     this.faded = new Set(); // the rerun's curves are drawn in full again
     this.allOffset = 0;
+    if (this.tunePresenting !== !!data.presentation) this.showTune(!data.presentation); // tucked away while presenting
+    this.tunePresenting = !!data.presentation;
+  },
+
+  // Show or hide the scrub's rows (the controls' "scrub" button); the strips take their width when shown.
+  showTune(on) {
+    this.ui.tune.hidden = !(on && this.tuneUrl);
+    this.ui.tuneToggle.setAttribute("aria-expanded", String(!this.ui.tune.hidden));
+    if (!this.ui.tune.hidden) this.drawTuneRows();
   },
 
   // The runs as drawn: a scrubbed run is its family's member under the slider (the run itself at its own value).
