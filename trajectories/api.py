@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -216,7 +216,7 @@ def _per_trajectory(a: np.ndarray) -> np.ndarray:
     return np.moveaxis(a, -1, 0)
 
 
-def to_record(trace, prepared: _Prepared) -> RunRecord:
+def _to_record(trace, prepared: _Prepared) -> RunRecord:
     """Judge events with the engine's own rule (in NumPy), hold after them, derive steps, name the ends."""
     T = prepared.steps
     if np.ndim(prepared.inputs.start) == 1:  # a single trajectory ran without its batch axis
@@ -267,7 +267,7 @@ def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
     if "tol" in kwargs:
         raise ValueError("tol (the ‖∇f‖ tolerance) applies to final_points and sweep only; a recorded run has none")
     prepared = prepare(landscape, optimizer, record=True, **kwargs)
-    return to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
+    return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
 
 
 def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
@@ -321,7 +321,7 @@ def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, r
     inputs = prepared.inputs._replace(hyper=hyper, lr=lr)
     out = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
     if record:
-        return [to_record(jax.tree_util.tree_map(lambda a: a[i], out), prepared) for i in range(m)]
+        return [_to_record(jax.tree_util.tree_map(lambda a: a[i], out), prepared) for i in range(m)]
     return FinalRecord(
         positions=np.moveaxis(np.asarray(out.position), 1, -1),
         status=np.asarray(out.status),
@@ -329,7 +329,7 @@ def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, r
     )
 
 
-def _varied(prepared: _Prepared, optimizer: str, schedule: str, param: str) -> tuple[str, str, object]:
+def _varied(prepared: _Prepared, optimizer: str, schedule: str, param: str) -> tuple[str, str, Callable[[float], float]]:
     """Where `param` lives in the traced inputs — ('lr', '', check), ('hyper', name, check) or
     ('schedule', name, check) — with the check a single run applies to its values."""
     if param == "learning_rate":
@@ -404,7 +404,7 @@ def _judged(prepared: _Prepared, members: list[Inputs]) -> Iterator[RunRecord]:
             aux=() if isinstance(first.aux, tuple) else stacked([t.aux for t in traces]), state={},
         )
         together = replace(prepared, inputs=inputs._replace(start=np.tile(start, (1, len(traces)))), n=n * len(traces))
-        rec = to_record(trace, together)
+        rec = _to_record(trace, together)
         yield from (_slice(rec, k * n, (k + 1) * n) for k in range(len(traces)))
 
 

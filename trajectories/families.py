@@ -51,7 +51,7 @@ def knobs(run: RunSpec) -> tuple[Knob, ...]:
     sched = schedules.get(run.schedule)
     out = [Knob("lr", "η", *engine.LR_RANGE, True)]
     out += [Knob(h.name, h.label or h.name, h.low, h.high, h.log) for h in opt.hypers if not h.integer]
-    out += [Knob(f"s.{h.name}", h.label or h.name, h.low, h.high, h.log) for h in sched.params if not h.integer]
+    out += [Knob(f"s.{h.name}", f"{h.label or h.name} (schedule)", h.low, h.high, h.log) for h in sched.params if not h.integer]
     return tuple(out)
 
 

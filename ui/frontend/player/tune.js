@@ -9,7 +9,8 @@
 // off the map) crossed out, so the cliff is in sight before the slider is dragged into it.
 //
 // A scrubbed run is drawn on the canvas layers (paths, heads, the curves' overlay): no plotly call while
-// dragging; its plotly curves fade once as a drag starts and come back with the rerun's data.
+// dragging; its plotly curves fade once as a drag starts and come back with the rerun's data. The
+// controls' "scrub" button shows and hides the rows (hidden while presenting: the panels fill the screen).
 
 const TUNE_THUMB_PX = 16; // Chromium's range thumb: member k sits under the thumb's centre
 const TUNE_KEY_DEBOUNCE_MS = 450; // arrow keys commit after a pause, as the rate slider does
