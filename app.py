@@ -10,7 +10,8 @@ libraries Streamlit imports lazily for them are imported first, in the hook itse
 from two threads at once (the warm-up's and a first session's) can leave one of its modules
 half-initialized. The middleware sends `/playground` to the root, where Streamlit serves the
 default page (ui/routing.py), serves the files the app generates into the user cache (plotly.js,
-landscape grids) at app/assets/…, and has every page preload plotly.js (ui/assets.py), which the
+landscape grids) at app/assets/… and the runs' families at app/families (ui/families.py), and has
+every page preload plotly.js (ui/assets.py), which the
 hook publishes before the first page is served (where the cache cannot be written, the pages say so).
 Plug-in optimizers are the operator's: the modules named in $GRADSCAPE_PLUGINS (what `gradscape serve
 --plugin` sets) are imported here, once, before any page runs (trajectories/plugins.py).
@@ -25,7 +26,8 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from gradscape.trajectories import plugins, runtime
-from gradscape.ui import assets, routing
+from gradscape.ui import assets, families, routing
+from gradscape.viz.frontend import PLOTLY_BUNDLES
 
 runtime.configure()
 try:
@@ -60,7 +62,8 @@ def _warm() -> None:
 async def warm_at_start(_app):
     import_app_modules()
     try:
-        assets.plotly_url()
+        for bundle in PLOTLY_BUNDLES:
+            assets.plotly_url(bundle)
     except OSError:
         pass
     threading.Thread(target=_warm, name="gradscape-warm-up", daemon=True).start()
@@ -70,5 +73,6 @@ async def warm_at_start(_app):
 app = st.App(
     "navigation.py",
     lifespan=warm_at_start,
-    middleware=[Middleware(routing.DefaultPageRedirect), Middleware(assets.ServeAssets), Middleware(assets.PreloadPlotly)],
+    middleware=[Middleware(routing.DefaultPageRedirect), Middleware(assets.ServeAssets), Middleware(families.ServeFamilies),
+                Middleware(assets.PreloadPlotly)],
 )

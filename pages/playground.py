@@ -87,7 +87,8 @@ for i, run in enumerate(scenario.runs):
 if not traces:
     st.info("Every run is switched off: switch one on in the run editor.", icon=":material/visibility_off:")
 try:
-    data = player.player_data(scenario, traces, report_step=True, hide_paths=student.hiding)
+    data = player.player_data(scenario, traces, report_step=True, hide_paths=student.hiding,
+                                tune=student.exercise is None)  # no scrubbing round an exercise's locks
 except OSError as err:
     st.error(assets.unwritable(err), icon=":material/error:")
     st.stop()
@@ -97,7 +98,8 @@ if student.asks_click:
 elif editor.mark("start") != FREE:
     data["clickable"] = False
 data["play"] = student.play()
-player.render(data, key=PLAYER_KEY, on_click=on_click, on_step=player.follow_playhead(state, PLAYER_KEY))
+player.render(data, key=PLAYER_KEY, on_click=on_click, on_step=player.follow_playhead(state, PLAYER_KEY),
+              on_tune=player.commit_tune(state, PLAYER_KEY))
 
 
 def load_config(s: Scenario) -> None:

@@ -11,14 +11,31 @@ No Streamlit here: the export builders use it too.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import plotly
 
 FRONTEND = Path(__file__).resolve().parent.parent / "ui" / "frontend"
-MODULES = ("data", "canvas", "map2d", "map3d", "curves", "boundary", "playhead", "report", "player")
+MODULES = ("data", "canvas", "map2d", "map3d", "curves", "boundary", "playhead", "report", "tune", "player")
 HOSTS = ("streamlit", "standalone")
-PLOTLY_SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+PLOTLY_SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"  # the full bundle: exports
+PLOTLY_BUNDLES = ("cartesian", "gl3d")  # what the app serves: 2-D plots on every page, 3-D ones once a 3-D view shows
+# Which bundle draws each script's traces: the 3-D surface's, and everything else (tests/test_plotly_bundles.py).
+PLOTLY_BUNDLE_OF = {"player/map3d.js": "gl3d"}
+
+
+@functools.cache
+def plotly_pins() -> dict:
+    """The vendored partial bundles' pins (ui/frontend/vendor/plotly.json, scripts/vendor_plotly.py)."""
+    return json.loads((FRONTEND / "vendor" / "plotly.json").read_text(encoding="utf-8"))
+
+
+def plotly_bundle(name: str) -> Path:
+    """The vendored plotly.js partial bundle `name` (one of PLOTLY_BUNDLES): npm's file, byte for byte."""
+    if name not in PLOTLY_BUNDLES:
+        raise ValueError(f"unknown plotly.js bundle {name!r}; expected one of {PLOTLY_BUNDLES}")
+    return FRONTEND / "vendor" / f"plotly-{name}-{plotly_pins()['version']}.min.js"
 
 
 def _read(name: str) -> str:
@@ -53,7 +70,7 @@ def standalone_css() -> str:
 
 @functools.cache
 def plotly_js() -> str:
-    """The plotly.js bundled with the installed plotly package (works offline)."""
+    """The full plotly.js bundled with the installed plotly package (an export inlines it: works offline)."""
     return PLOTLY_SOURCE.read_text(encoding="utf-8")
 
 

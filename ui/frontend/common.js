@@ -11,25 +11,30 @@ const CONFIG = {
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
 };
 
-let plotlyLoading = null;
+// plotly.js by URL: the app serves two partial bundles (ui/assets.py), each of which sets window.Plotly
+// as it runs, so each instance is kept under its own URL (the cartesian one must not answer for the 3-D
+// surface: a trace type missing from a bundle draws nothing, silently). No URL: the page carries
+// plotly.js itself (an exported file inlines the full bundle).
+const PLOTLY = new Map(); // URL -> Promise<Plotly>
 
 function loadPlotly(url) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!plotlyLoading) {
-    plotlyLoading = new Promise((resolve, reject) => {
+  if (!url) return window.Plotly ? Promise.resolve(window.Plotly) : Promise.reject(new Error("the page has no plotly.js"));
+  if (!PLOTLY.has(url)) {
+    const loading = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = url;
       script.async = true;
-      script.onload = () => resolve(window.Plotly);
+      script.onload = () => resolve(window.Plotly); // the load event follows the script's own run at once
       script.onerror = () => {
-        plotlyLoading = null;
+        PLOTLY.delete(url);
         script.remove();
         reject(new Error(`could not load plotly.js from ${url}`));
       };
       document.head.appendChild(script);
     });
+    PLOTLY.set(url, loading);
   }
-  return plotlyLoading;
+  return PLOTLY.get(url);
 }
 
 function bytesOf(b64) {

@@ -88,7 +88,8 @@ const MAP2D = {
     this.drawn.map2d = key;
   },
 
-  // Full paths, faint: redrawn when data, zoom or size change.
+  // Full paths, faint: redrawn when data, zoom or size change, and on every frame of a scrub (tune.js),
+  // where the run's committed paths stay as a dashed ghost under the scrubbed member's.
   drawPaths() {
     if (!this.visible("map2d") || !this.drawn.map2d) return;
     const g = plotGeometry(this.gd.map2d);
@@ -97,7 +98,19 @@ const MAP2D = {
     ctx.save();
     clipTo(ctx, g);
     ctx.lineJoin = "round";
-    for (const [width, style] of [[4, () => "rgba(255,255,255,0.35)"], [1.5, (run) => rgba(run.color, 0.75)]]) {
+    ctx.setLineDash([3, 4]);
+    ctx.lineWidth = 1.2;
+    for (const run of this.runs) {
+      if (!run.ghost) continue;
+      ctx.strokeStyle = rgba(run.color, 0.6);
+      for (const path of run.ghost.paths) {
+        ctx.beginPath();
+        tracePath(ctx, g, path, 0, this.T);
+        ctx.stroke();
+      }
+    }
+    ctx.setLineDash([]);
+    for (const [width, style] of [[4, () => "rgba(255,255,255,0.35)"], [1.5, (run) => rgba(run.color, run.ghost ? 1 : 0.75)]]) {
       ctx.lineWidth = width;
       for (const run of this.runs) {
         ctx.strokeStyle = style(run);

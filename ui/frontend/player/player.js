@@ -2,8 +2,8 @@
 // 3-D surface, learning-rate and loss curves; a network's decision boundary where the data has
 // one) that one playhead drives.
 //
-// Plotly draws what changes rarely (contour, surface, full curves); the playhead moves only cheap
-// things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js). The host (streamlit.js, standalone.js)
+// Plotly draws what changes rarely (contour, surface, full curves); the playhead and a scrub move only
+// cheap things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js, tune.js). The host (streamlit.js, standalone.js)
 // calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
 // The plots' type grows with the player's width (common.js, fontForWidth); a resize that changes it
 // redraws them.
@@ -49,7 +49,10 @@ class Player {
     this.played = null; // the last playback a page asked for (`play` in its data)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
+    this.committed = []; // the runs as the data sent them; `runs` is what is drawn (tune.js: a scrub swaps members in)
+    this.initTune();
     this.bindControls();
+    this.root.ovzPlayer = this; // for the benchmarks (benchmarks/scrub.py times its panels' redraws)
     this.resizer = new ResizeObserver(() => this.resize());
     Object.values(this.panels).forEach((panel) => this.resizer.observe(panel));
   }
@@ -97,7 +100,9 @@ class Player {
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
     this.reportsStep = !!data.reportStep;
     this.takeAskedStep(data.step);
-    this.runs = data.runs.map(decodeRun);
+    this.committed = data.runs.map(decodeRun);
+    this.receiveTune(data);
+    this.runs = this.shownRuns();
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
     this.root.classList.toggle("ovz-present", !!data.presentation);
@@ -107,7 +112,7 @@ class Player {
     this.presenting = !!data.presentation;
     this.fontSize = this.chartFont();
     this.root.style.setProperty("--ovz-font", `${this.fontSize}px`);
-    this.runsKey = this.runs.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
+    this.runsKey = this.committed.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
     this.t = Math.min(this.t, this.T);
     this.tf = this.t;
     this.ui.scrub.max = String(this.T);
@@ -125,9 +130,11 @@ class Player {
       this.play();
     }
     this.root.dataset.paths = this.checksum();
+    this.markTuned();
     this.root.dataset.start = this.runs.length ? `${this.runs[0].pos[0]},${this.runs[0].pos[1]}` : "";
     this.root.dataset.view = this.view;
     this.root.dataset.ready = "1";
+    this.fetchFamilies(); // after the first paths: a family never delays them
   }
 
   visible(name) {
@@ -159,7 +166,7 @@ class Player {
         const swatch = document.createElement("i");
         swatch.style.background = run.color;
         const note = document.createElement("small");
-        note.textContent = run.n === 1 ? run.status[0] : `${run.n} starts`;
+        note.textContent = [run.note, run.n === 1 ? run.status[0] : `${run.n} starts`].filter(Boolean).join(" · ");
         item.append(swatch, document.createTextNode(run.label), note);
         return item;
       }),
@@ -182,7 +189,7 @@ class Player {
     }
     for (const name of ["map2d", "map3d", "lr", "loss", "boundary"]) {
       const gd = this.gd[name];
-      if (gd._fullLayout && gd.offsetParent !== null) this.Plotly.Plots.resize(gd);
+      if (gd._fullLayout && gd.offsetParent !== null) this.plotlyOf(name).Plots.resize(gd);
     }
   }
 
@@ -191,8 +198,13 @@ class Player {
     clearTimeout(this.clickTimer);
     clearTimeout(this.reportTimer);
     this.resizer.disconnect();
-    if (this.Plotly) Object.values(this.gd).forEach((gd) => this.Plotly.purge(gd));
+    Object.entries(this.gd).forEach(([name, gd]) => this.plotlyOf(name) && this.plotlyOf(name).purge(gd));
+  }
+
+  // The plotly.js instance that draws panel `name`: the gl3d bundle's for the 3-D surface.
+  plotlyOf(name) {
+    return name === "map3d" ? this.Plotly3d : this.Plotly;
   }
 }
 
-Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT);
+Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT, TUNE);
