@@ -5,7 +5,9 @@ measures and refuses, in words), and a sliding-window count for anything else co
 
 The CPU budget leaves a 2-core class server ≥ 5/6 of its CPU for everyone else while one student
 asks for the costliest work the app allows, and is far above what ordinary use takes (a new typed
-landscape with its three runs ≈ 0.5 s, the largest sweep allowed ≈ 6 s).
+landscape with its three runs ≈ 0.5 s, the largest sweep allowed ≈ 6 s). Within the minute, the
+computation itself runs at a lower priority than the pages (app.py lowers XLA's threads), so a
+long sweep slows other sessions' pages little.
 """
 
 from __future__ import annotations
