@@ -99,7 +99,7 @@ def test_a_sweep_on_a_costly_landscape_gets_a_smaller_cap_said_in_words():
         s = basin(key)
         assert costs.relative_cost(key) > 1.5 and "over the cap" in s.over_cap() and "each as costly as" in s.over_cap()
         words = vs.too_big(s)
-        assert "a step costs about" in words and "lower the resolution" in words
+        assert "a step on this landscape costs about" in words and "lower the resolution" in words
         fits = SweepScenario(kind="basin", base=s.base, resolution=int(512 / costs.relative_cost(key) ** 0.5) - 1)
         assert fits.over_cap() == ""
     assert costs.relative_cost("linear_regression") > 10 * costs.relative_cost("ackley")  # 256 samples a step

@@ -26,7 +26,7 @@ def test_a_tower_is_refused_inline_in_seconds_and_the_landscape_kept():
     run(at)
     assert time.perf_counter() - t0 < 10.0
     (error,) = at.error
-    assert "too costly to compute" in error.value and "Try fewer sin, cos and tan" in error.value
+    assert "too costly to compute" in error.value and "Try fewer sin, cos and tan" in error.value and "15×" in error.value
     assert scenario_of(at) == before and at.text_input(key="pg.ls.f").value == TOWER  # kept for fixing
 
 

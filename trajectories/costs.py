@@ -98,6 +98,6 @@ def check_expression(tree: Node) -> None:
     if factor > MAX_TYPED_FACTOR:
         name = landscapes.get(COSTLIEST_BUILT_IN).name
         raise ExpressionError(
-            f"this expression is too costly to compute: f and its gradient cost about {factor:.0f}× what {name}'s do (the "
-            f"costliest built-in landscape) at every step, and at most {MAX_TYPED_FACTOR:g}× is allowed on a shared server. "
-            "Try fewer sin, cos and tan, fewer powers with x or y in the exponent (x^y), or whole-number exponents (x^3).")
+            f"this expression is too costly to compute: a step costs about {factor:.0f}× one on {name}, the costliest built-in "
+            f"landscape, and a shared server allows {MAX_TYPED_FACTOR:g}×. Try fewer sin, cos and tan, and fewer powers with x "
+            "or y in the exponent (x^y); whole-number exponents (x^3) are cheap.")

@@ -52,7 +52,7 @@ def over_work(landscape: str, lanes: int, steps: int) -> str:
     if work(landscape, lanes, steps) <= MAX_WORK:
         return ""
     factor = costs.relative_cost(landscape)
-    costly = f", each as costly as {factor:.1f} steps on most built-in landscapes," if factor > 1 else ""
+    costly = f", each as costly as {factor:.2g} steps on most built-in landscapes," if factor > 1 else ""
     return f"{lanes:,} runs × {steps:,} steps = {lanes * steps:,} steps{costly} is over the cap of {MAX_WORK:,} per request"
 
 

@@ -198,7 +198,7 @@ def too_big(s: SweepScenario) -> str:
     """Why a sweep over the per-request limit (its steps weighed by the landscape's cost) is not run, and what to lower, in words."""
     times = math.ceil(10 * sweeps.work(s.landscape, s.cells(), s.steps) / sweeps.MAX_WORK) / 10
     factor = costs.relative_cost(s.landscape)
-    costly = f", on a landscape where a step costs about {factor:.1f}× what it does on most" if factor > 1 else ""
+    costly = f"; a step on this landscape costs about {factor:.2g}× one on most others" if factor > 1 else ""
     return (f"This sweep ({s.cells():,} runs of {s.steps:,} steps each{costly}) asks for {times:g}× the work one sweep may take "
             "on a shared server: lower the resolution, the steps or the number of runs.")
 
