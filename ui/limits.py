@@ -3,11 +3,12 @@ for the engine's work within any WINDOW_S (runs, sweeps, typed landscapes: traje
 measures and refuses, in words), and a sliding-window count for anything else counted per session
 (new typed expressions: ui/landscape_picker.py).
 
-The CPU budget leaves a 2-core class server ≥ 5/6 of its CPU for everyone else while one student
-asks for the costliest work the app allows, and is far above what ordinary use takes (a new typed
-landscape with its three runs ≈ 0.5 s, the largest sweep allowed ≈ 6 s). Within the minute, the
-computation itself runs at a lower priority than the pages (app.py lowers XLA's threads), so a
-long sweep slows other sessions' pages little.
+The CPU budget keeps one session to a sixth of a 2-core class server's CPU on average (the one
+request that crosses the limit still finishes: a sweep stops at its next chunk), and is far above
+what ordinary use takes (a new typed landscape with its three runs ≈ 0.35 s; the largest sweep
+allowed, a 326² basin map of 4 optimizers on Ackley, ≈ 5 s).
+Within the minute, the computation itself runs at a lower priority than the pages (app.py lowers
+XLA's threads), so a long sweep slows other sessions' pages little.
 """
 
 from __future__ import annotations
