@@ -6,8 +6,8 @@ this: `x^y^x^y^…` in 63 characters is 31 powers with variable exponents in f a
 31 logarithms in ∇f, ≈ 15× Ackley's whole step.
 
 Units: one element-wise addition for one point = 1. The weights are rounded from timings on a
-2-core CPU VM (float32, XLA; f and ∇f of 50 expressions, and each operation alone): sin, cos and a power with a non-whole or variable exponent ≈ 200 (range reduction,
-exp and log inside), tan ≈ 1000, exp, log, tanh and the logistic ≈ 20; an element of an array with
+2-core CPU VM (float32, XLA; f and ∇f of 50 expressions, and each operation alone): sin, cos and
+a power with a non-whole or variable exponent ≈ 200 (range reduction, exp and log inside), tan ≈ 1000, exp, log, tanh and the logistic ≈ 20; an element of an array with
 a data axis (a finite sum over samples) ≈ 10, as such arrays leave the cache. An optimizer's
 update and the scan's bookkeeping add STEP_OVERHEAD to every step.
 
