@@ -15,6 +15,8 @@ every page preload plotly.js (ui/assets.py), which the
 hook publishes before the first page is served (where the cache cannot be written, the pages say so).
 Plug-in optimizers are the operator's: the modules named in $GRADSCAPE_PLUGINS (what `gradscape serve
 --plugin` sets) are imported here, once, before any page runs (trajectories/plugins.py).
+After the warm-up, XLA's own threads (its pools run sharded programs and compile) are put below the
+threads that answer pages (trajectories/runtime.py), so one session's long sweep slows others little.
 """
 
 import importlib
@@ -56,6 +58,7 @@ def _warm() -> None:
     from gradscape.ui import warmup
 
     warmup.warm()
+    runtime.lower_compute_threads()  # XLA's pools exist once the warm-up has computed: below the pages from now on
 
 
 @asynccontextmanager

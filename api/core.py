@@ -45,10 +45,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from gradscape import landscapes
 from gradscape.lessons.base import Finding, Lesson
 from gradscape.trajectories import network as nw
 from gradscape.trajectories import network_views as nv
+from gradscape.trajectories import typed
 from gradscape.trajectories.net_scenario import NetScenario
 from gradscape.trajectories.plugins import register_optimizer, register_torch_optimizer
 from gradscape.trajectories.scenario import RunSpec, Scenario
@@ -222,7 +222,7 @@ def _computed(read: links.Read, progress: bool) -> Results:
         if not traces:
             raise ValueError("every run is switched off (on=0): switch one on")
         results = Results(value, "Playground", tuple(results_rows(value, traces)), traces,
-                          f"Playground {landscapes.get(value.landscape).name}")
+                          f"Playground {typed.landscape(value.landscape).name}")
     return replace(results, app_url=read.app_url)
 
 
@@ -293,7 +293,7 @@ def sweep(what: Source | SweepScenario | links.Read, *, progress: bool = False) 
         raise ValueError(vs.too_big(s))
     with _bar(progress, 1000, "‰") as advance:
         result = vs.compute(s, lambda f: advance(round(1000 * f)))
-    title = f"Sweep {vs.KIND_NAMES[s.kind]} {landscapes.get(s.landscape).name}"
+    title = f"Sweep {vs.KIND_NAMES[s.kind]} {typed.landscape(s.landscape).name}"
     return Results(s, "Sweeps", tuple(sweep_export.summary_rows(result)), result, title, app_url=read.app_url)
 
 

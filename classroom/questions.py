@@ -24,7 +24,7 @@ import numpy as np
 
 from gradscape import landscapes
 from gradscape import lessons
-from gradscape.trajectories import engine
+from gradscape.trajectories import engine, typed
 from gradscape.trajectories.api import RunRecord
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import SweepScenario
@@ -128,9 +128,9 @@ def reach_step(gap: np.ndarray, tol: float) -> int | None:
 
 
 def _f_star(e: Experiment) -> float:
-    f_star = landscapes.get(e.scenario.landscape).f_star
+    f_star = typed.landscape(e.scenario.landscape).f_star
     if f_star is None:
-        raise NoAnswer(f"{landscapes.get(e.scenario.landscape).name} has no known minimum value f*, so f − f* is not defined")
+        raise NoAnswer(f"{typed.landscape(e.scenario.landscape).name} has no known minimum value f*, so f − f* is not defined")
     return f_star
 
 
@@ -175,7 +175,7 @@ def _lowest(q: Question, e: Experiment) -> Solution:
     best, second = ordered[0], ordered[1]
     if not math.isfinite(finals[best]):
         raise NoAnswer("every run diverges or leaves the map")
-    f_star = landscapes.get(e.scenario.landscape).f_star
+    f_star = typed.landscape(e.scenario.landscape).f_star
     ref = f_star if f_star is not None else finals[best]
     gap_best, gap_second = finals[best] - ref, finals[second] - ref
     if math.isfinite(gap_second) and gap_second - gap_best <= TIE * max(abs(gap_best), abs(gap_second), 1e-9):
@@ -225,15 +225,15 @@ def minimum_name(p: landscapes.base.Point) -> str:
 
 
 def _minima(e: Experiment) -> tuple:
-    minima = landscapes.get(e.scenario.landscape).minima
+    minima = typed.landscape(e.scenario.landscape).minima
     if len(minima) < 2:
-        raise NoAnswer(f"{landscapes.get(e.scenario.landscape).name} has fewer than two known minima to choose from")
+        raise NoAnswer(f"{typed.landscape(e.scenario.landscape).name} has fewer than two known minima to choose from")
     return minima
 
 
 def nearest_minimum(e: Experiment, point: tuple[float, float]) -> tuple[int, float]:
     """The index of the catalogued minimum nearest `point`, and its distance."""
-    xy = np.array([p.xy for p in landscapes.get(e.scenario.landscape).minima])
+    xy = np.array([p.xy for p in typed.landscape(e.scenario.landscape).minima])
     d = np.linalg.norm(xy - np.asarray(point, float), axis=1)
     return int(np.argmin(d)), float(np.min(d))
 
@@ -280,7 +280,7 @@ def _rate(q: Question, e: Experiment) -> Solution:
     if s.kind != "lr":
         raise NoAnswer("it reads a learning-rate sweep, and this sweep is another kind")
     if vs.reference_loss(s.landscape) is None:
-        raise NoAnswer(f"{landscapes.get(s.landscape).name} has no known minimum value f*, so f − f* is not defined")
+        raise NoAnswer(f"{typed.landscape(s.landscape).name} has no known minimum value f*, so f − f* is not defined")
     curve = vs.compute(s).curves[q.run]
     ok = curve.median() <= q.tol
     if not ok.any():
@@ -471,7 +471,7 @@ def option_label(q: Question, e: Experiment, option: Any) -> str:
     if answer == "run":
         return _label(e, option)
     if answer in ("minimum", "click"):
-        return minimum_name(landscapes.get(e.scenario.landscape).minima[option])
+        return minimum_name(typed.landscape(e.scenario.landscape).minima[option])
     if answer == "end":
         return ENDS[option]
     return f"{option:.4g}"
@@ -483,7 +483,7 @@ def options(q: Question, e: Experiment) -> list[Any]:
     if answer == "run":
         return _enabled(e)
     if answer == "minimum":
-        return list(range(len(landscapes.get(e.scenario.landscape).minima)))
+        return list(range(len(typed.landscape(e.scenario.landscape).minima)))
     if answer == "end":
         return list(ENDS)
     return []

@@ -19,6 +19,7 @@ import streamlit as st
 from gradscape import lessons
 from gradscape.lessons.base import Finding, Lesson
 from gradscape.lessons.references import cited
+from gradscape.trajectories import budget
 from gradscape.trajectories.net_scenario import to_query as net_query
 from gradscape.ui import player, presentation
 from gradscape.ui.exercise import LessonLink, Student, lesson_dialog
@@ -46,8 +47,9 @@ page_frame("Lessons")
 
 @st.cache_data(max_entries=32, show_spinner="Running the lesson's experiment…")
 def finding(slug: str) -> Finding:
-    """A lesson's verdict: deterministic, so computed once per server for every visitor."""
-    return lessons.get(slug).check()
+    """A lesson's verdict: deterministic, so computed once per server for every visitor (no session's CPU budget pays)."""
+    with budget.unmetered():
+        return lessons.get(slug).check()
 
 
 def pick() -> tuple[Lesson, Student]:
@@ -90,7 +92,8 @@ def presenting() -> dict[str, str]:
 
 def lesson_traces(lesson: Lesson) -> list[tuple[int, RunTrace]]:
     s = lesson.scenario
-    return [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
+    with budget.unmetered():  # fixed runs, computed once per server
+        return [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
 
 
 def reset_lesson() -> None:

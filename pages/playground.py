@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gradscape import landscapes
 from gradscape.classroom.exercise import FREE
+from gradscape.trajectories import typed
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import for_run
 from gradscape.trajectories.sweep_scenario import to_query as sweep_query
@@ -43,7 +43,7 @@ scenario = state.current
 editor.mark = student.mark
 editor.seed(scenario)
 presentation.apply(scenario.presentation)
-ls = landscapes.get(scenario.landscape)
+ls = typed.landscape(scenario.landscape)
 
 title, click, teach, link, export_box, present = st.columns([2.7, 2.0, 1.4, 1.4, 1.3, 1.6], vertical_alignment="bottom")
 title.title("Playground")

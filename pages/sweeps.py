@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gradscape import landscapes
-
+from gradscape.trajectories import typed
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.scenario import to_query as playground_query
 from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS
@@ -92,7 +91,7 @@ except ValueError as err:
     st.stop()
 bar.empty()
 with export_box:
-    export_menu(s, result, key="sw.export", title=f"Sweep {KIND_NAMES[s.kind]} {landscapes.get(s.landscape).name}",
+    export_menu(s, result, key="sw.export", title=f"Sweep {KIND_NAMES[s.kind]} {typed.landscape(s.landscape).name}",
                 on_import=controls.commit)
 
 if s.kind == "lr":

@@ -1,7 +1,8 @@
 """The engine's public calls: validate at the boundary, then run a compiled program.
 
 Every argument is checked here, before any JAX code runs, and a bad one raises ValueError
-naming the parameter. Results come back as NumPy arrays, trajectories first.
+naming the parameter. Results come back as NumPy arrays, trajectories first. The work is
+charged to whoever asked for it (budget.py), who is refused once over their CPU budget.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
-from gradscape.trajectories import ends, engine
+from gradscape.trajectories import budget, ends, engine, typed
 from gradscape.trajectories.engine import Inputs, Program
 
 MAX_SEED = 2**31 - 1
@@ -142,7 +143,7 @@ def prepare(
     record_state: bool = False,
 ) -> _Prepared:
     """Validate everything and build the Program key and traced inputs (no JAX compute)."""
-    prob = landscapes.problem(landscape)
+    prob = typed.problem(landscape)
     opt = optimizers.get(optimizer)
     sched = schedules.get(schedule)
     hp = opt.resolve(hyper)
@@ -267,7 +268,8 @@ def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
     if "tol" in kwargs:
         raise ValueError("tol (the ‖∇f‖ tolerance) applies to final_points and sweep only; a recorded run has none")
     prepared = prepare(landscape, optimizer, record=True, **kwargs)
-    return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
+    with budget.charged():
+        return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
 
 
 def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
@@ -277,12 +279,13 @@ def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
     sharding = engine.batch_sharding(prepared.n)
     if sharding is not None:
         inputs = inputs._replace(start=jax.device_put(inputs.start, sharding))
-    final = engine.compiled(prepared.program)(inputs)
-    return FinalRecord(
-        positions=np.asarray(final.position).T,
-        status=np.asarray(final.status),
-        event_step=np.asarray(final.event_step),
-    )
+    with budget.charged():
+        final = engine.compiled(prepared.program)(inputs)
+        return FinalRecord(
+            positions=np.asarray(final.position).T,
+            status=np.asarray(final.status),
+            event_step=np.asarray(final.event_step),
+        )
 
 
 def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, record: bool = False, **kwargs):
@@ -319,14 +322,15 @@ def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, r
         else:
             hyper[name] = arr
     inputs = prepared.inputs._replace(hyper=hyper, lr=lr)
-    out = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
-    if record:
-        return [_to_record(jax.tree_util.tree_map(lambda a: a[i], out), prepared) for i in range(m)]
-    return FinalRecord(
-        positions=np.moveaxis(np.asarray(out.position), 1, -1),
-        status=np.asarray(out.status),
-        event_step=np.asarray(out.event_step),
-    )
+    with budget.charged():
+        out = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
+        if record:
+            return [_to_record(jax.tree_util.tree_map(lambda a: a[i], out), prepared) for i in range(m)]
+        return FinalRecord(
+            positions=np.moveaxis(np.asarray(out.position), 1, -1),
+            status=np.asarray(out.status),
+            event_step=np.asarray(out.event_step),
+        )
 
 
 def _varied(prepared: _Prepared, optimizer: str, schedule: str, param: str) -> tuple[str, str, Callable[[float], float]]:

@@ -21,12 +21,11 @@ from typing import Callable
 
 import streamlit as st
 
-from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
 from gradscape.classroom.exercise import FREE, HIDDEN, LOCKED, RUN_PREFIX, RUNS
 from gradscape.landscapes.base import DataSet
-from gradscape.trajectories import engine
+from gradscape.trajectories import engine, typed
 from gradscape.trajectories.scenario import (
     MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, SCENARIO, VIEWS, RunSpec, Scenario, drawn_colors, format_starts, free_color,
     kept_colors,
@@ -50,7 +49,7 @@ def moved_to(s: Scenario, landscape: str) -> Scenario:
 
 def warm_runs(s: Scenario, landscape: str) -> None:
     """What the Playground draws first when `s` moves to `landscape`: its switched-on runs there and
-    the landscape's grid, into the shared caches (run by the build queue, outside any session)."""
+    the landscape's grid, into the shared caches (run by the build queue, charged to the session that asked)."""
     moved = moved_to(s, landscape)
     for i, run in enumerate(moved.runs):
         if run.enabled:
@@ -147,7 +146,7 @@ class Editor:
     # ---- widget state -> scenario ----
     def data_of(self, s: Scenario) -> DataSet | None:
         """The data set whose mini-batches a run's own batch size picks from (None: no batch sizes)."""
-        return landscapes.get(s.landscape).data
+        return typed.landscape(s.landscape).data
 
     def _run_from_widgets(self, s: Scenario, i: int) -> RunSpec:
         """Run i as its editor shows it (only the edited run has widgets). Its batch size is its
@@ -243,7 +242,7 @@ class Editor:
         st.session_state[self.k("default_start")] = None
         if choice is None:
             return
-        ls = landscapes.get(s.landscape)
+        ls = typed.landscape(s.landscape)
         starts = ls.starts if choice == "all" else (ls.starts[choice],)
         self._commit(replace(s, starts=tuple(starts)))
 
@@ -259,7 +258,7 @@ class Editor:
         except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float's range
             self.note(f"The map sent an unreadable point ({x!r}, {y!r}).")
             return
-        (x0, x1), (y0, y1) = landscapes.get(s.landscape).domain
+        (x0, x1), (y0, y1) = typed.landscape(s.landscape).domain
         digits = max(0, math.ceil(3 - math.log10(max(x1 - x0, y1 - y0))))  # a thousandth of the domain
         try:
             starts = SCENARIO.by_key["start"].kind.from_widget(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s)
@@ -274,7 +273,7 @@ class Editor:
     def landscape_controls(self, s: Scenario, network: Callable[[], None] | None = None, warm: bool = False) -> None:
         """The landscape picker (with "Neural net…" where `network` leaves for it) and what it teaches;
         `warm`: a new typed landscape's build also computes `s`'s runs on it (see `warm_runs`)."""
-        ls = landscapes.get(s.landscape)
+        ls = typed.landscape(s.landscape)
         if not self.shown("ls"):
             return
         if self.locked("ls"):
@@ -286,7 +285,7 @@ class Editor:
     def start_controls(self, s: Scenario) -> None:
         """Start points, steps, gradient noise, batch size (data landscapes only), seed."""
         on = self.changed
-        ls = landscapes.get(s.landscape)
+        ls = typed.landscape(s.landscape)
         if self.shown("start"):
             st.text_input(key=self.k("start"), on_change=on, placeholder=f"default: {format_starts(ls.starts[:1])}",
                           **self.ctl("start", "Start point(s)",

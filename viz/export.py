@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import numpy as np
 
-from gradscape import landscapes
+from gradscape.trajectories import typed
 from gradscape.trajectories.scenario import Scenario, from_query, to_query
 from gradscape.viz import frontend
 from gradscape.viz import player as payload
@@ -255,6 +255,6 @@ def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None, app_url: 
     asset = payload.landscape_asset(s.landscape)
     data = embed_grid(payload.player_data(s, traces, grid_url="", plotly_url="", asset=asset, zoom=zoom), asset)
     runs = [s.label(i) for i, _ in traces]
-    name = landscapes.get(s.landscape).name
+    name = typed.landscape(s.landscape).name
     return player_page(data, heading=title, title=document_title(title, name, runs),
                        caption=f"{name}, {s.steps} steps: {', '.join(runs)}.", link=app_link(app_url, "", to_query(s)))

@@ -29,7 +29,7 @@ import numpy as np
 
 from gradscape import landscapes
 from gradscape import trajectories as tr
-from gradscape.trajectories import families
+from gradscape.trajectories import families, typed
 from gradscape.trajectories.api import RunRecord
 from gradscape.trajectories.scenario import Scenario
 from gradscape.viz.landscape import POINT_STYLES, grid
@@ -78,7 +78,7 @@ def grid_asset(stem: str, z: np.ndarray, shade: np.ndarray, meta: dict) -> Lands
 @functools.lru_cache(maxsize=32)
 def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
     """The grid of f and of its shades as one float32 blob, named by its content."""
-    ls = landscapes.get(key)
+    ls = typed.landscape(key)
     g = grid(key, n)
     (x0, x1), (y0, y1) = ls.domain
     meta = {
@@ -290,7 +290,7 @@ def results_rows(s: Scenario, traces: Sequence[tuple[int, RunTrace]]) -> list[di
     """One row per run and start point: final loss, where the path ends (the engine's end state,
     trajectories/ends.py) and the nearest known minimum with its distance (nearest, not reached:
     the end says whether the path is there)."""
-    ls = landscapes.get(s.landscape)
+    ls = typed.landscape(s.landscape)
     minima = np.array([p.xy for p in ls.minima]).reshape(-1, 2)
     rows = []
     for i, t in traces:
