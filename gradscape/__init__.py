@@ -8,8 +8,9 @@ nothing: the app calls `gradscape.trajectories.runtime.configure()` at its start
 one XLA device per core, the compilation cache).
 
 From Python (see `gradscape.api.core`): `gradscape.scenario`, `run`, `sweep`, `export`, the catalogues
-`landscapes`, `optimizers`, `schedules`, and `register_optimizer`, `register_torch_optimizer`. They
-load on first use: importing gradscape itself imports nothing else.
+`landscapes`, `optimizers`, `schedules`, `register_optimizer`, `register_torch_optimizer`, and the
+notebook widget `Player` (`gradscape.api.widget`, with the `notebook` extra). They load on first use:
+importing gradscape itself imports nothing else.
 
 Installed (`pip install .`), the subpackages live inside this folder. In a checkout they are the
 repository's top-level folders, which this package adds to its own search path, so that the same
@@ -27,6 +28,7 @@ if not (_here / "trajectories").is_dir() and (_here.parent / "trajectories" / "_
 _LAZY = {
     "scenario": "gradscape.api.core", "run": "gradscape.api.core", "sweep": "gradscape.api.core", "export": "gradscape.api.core",
     "Results": "gradscape.api.core", "register_optimizer": "gradscape.api.core", "register_torch_optimizer": "gradscape.api.core",
+    "Player": "gradscape.api.widget",
 }
 _CATALOGUES = ("landscapes", "optimizers", "schedules")
 __all__ = [*_LAZY, *_CATALOGUES]

@@ -1,4 +1,4 @@
-// Shared by the player and the sweep map: plotly.js loading, base64 decoding, and the components-v2
+// Shared by the player and the sweep map: plotly.js loading, the payload's bytes, and the components-v2
 // host that keeps one view per parent element (Streamlit calls the default export again with new
 // data on every rerun; the view lives on, so camera, zoom and playhead survive updates).
 
@@ -37,7 +37,12 @@ function loadPlotly(url) {
   return PLOTLY.get(url);
 }
 
+// The bytes of one of the payload's arrays, in a buffer of their own (typed arrays are laid over it):
+// base64 text where the data is JSON (a page), or binary where the host's wire carries buffers (the
+// notebook widget's DataViews, which may sit at any offset of a larger message).
 function bytesOf(b64) {
+  if (b64 instanceof ArrayBuffer) return new Uint8Array(b64.slice(0));
+  if (ArrayBuffer.isView(b64)) return new Uint8Array(b64.buffer.slice(b64.byteOffset, b64.byteOffset + b64.byteLength));
   if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
