@@ -1,5 +1,5 @@
-"""gradscape.Player: the app's player in a notebook (JupyterLab, Jupyter Notebook; anywidget, so
-`pip install 'gradscape[notebook]'`).
+"""gradscape.Player: the app's player in a notebook (anywidget, so `pip install 'gradscape[notebook]'`;
+tested in JupyterLab).
 
 The widget is the Playground's own player: its ESM is the player's scripts assembled into one module
 by viz/frontend.py (host `anywidget`), its data the app's payload (viz/player.py `player_data`) with

@@ -38,7 +38,7 @@ export default {
       const data = model.get("_data");
       const mine = ++latest;
       if (!PLOTLY_SOURCES.has("cartesian") || (data.view !== "2d" && !PLOTLY_SOURCES.has("gl3d"))) {
-        message.textContent = "Loading plotly.js from the Python kernel…";
+        message.textContent = "Waiting for plotly.js from the Python kernel (if it is not running, run this cell)…";
       }
       // The 3-D bundle only where a 3-D view shows (the view changes only with new data).
       const [plotly, plotly3d] = await Promise.all([
