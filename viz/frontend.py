@@ -17,7 +17,7 @@ from pathlib import Path
 import plotly
 
 FRONTEND = Path(__file__).resolve().parent.parent / "ui" / "frontend"
-MODULES = ("data", "canvas", "map2d", "map3d", "curves", "boundary", "playhead", "report", "tune", "player")
+MODULES = ("data", "canvas", "map2d", "drag", "map3d", "curves", "boundary", "playhead", "report", "tune", "player")
 HOSTS = ("streamlit", "standalone")
 PLOTLY_SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"  # the full bundle: exports
 PLOTLY_BUNDLES = ("cartesian", "gl3d")  # what the app serves: 2-D plots on every page, 3-D ones once a 3-D view shows
