@@ -22,7 +22,7 @@ from gradscape.ui.export_menu import export_menu
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.ui.frame import page_frame
 from gradscape.ui.handover import PLAYGROUND_PREFIX, to_network
-from gradscape.ui.run_editor import Editor, click_handler
+from gradscape.ui.run_editor import Editor, click_handler, drag_handler
 from gradscape.ui.share import share_box
 from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz.player import run_trace
@@ -97,9 +97,11 @@ if student.asks_click:
     on_click, data["clickHint"] = student.click_handler(PLAYER_KEY), "click where you think the run ends"
 elif editor.mark("start") != FREE:
     data["clickable"] = False
+else:
+    data["draggable"] = True  # the start points are free: their markers can be dragged on the map
 data["play"] = student.play()
 player.render(data, key=PLAYER_KEY, on_click=on_click, on_step=player.follow_playhead(state, PLAYER_KEY),
-              on_tune=player.commit_tune(state, PLAYER_KEY))
+              on_tune=player.commit_tune(state, PLAYER_KEY), on_drag=drag_handler(editor, PLAYER_KEY))
 
 
 def load_config(s: Scenario) -> None:

@@ -4,7 +4,8 @@ Python sends compact data (see viz/player.py); the browser code (ui/frontend/pla
 by viz/frontend.py) draws with plotly.js's partial bundles vendored from npm (the 3-D one loaded only when a
 3-D view is first shown), served by the app from the user cache (ui/assets.py), so it works offline. The component is
 keyed, so a rerun with new data updates it in place: camera, zoom and playhead stay. A click on
-the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}; where the data asks for
+the 2-D map comes back as the trigger value `click` = {"x": …, "y": …}, a start point dragged on it (where
+the data says `draggable`) as `drag` = {"index": …, "x": …, "y": …} on release; where the data asks for
 it, the step the playhead rests on comes back as `step`; where its runs can be scrubbed (the
 Playground), the values a released scrub settled on come back as `tune` (trajectories/families.py).
 """
@@ -86,13 +87,16 @@ def commit_tune(state: ScenarioState, key: str) -> Callable[[], None]:
 
 
 def render(data: dict, *, key: str, on_click: Callable[[], None], on_step: Callable[[], None] | None = None,
-           on_tune: Callable[[], None] | None = None):
+           on_tune: Callable[[], None] | None = None, on_drag: Callable[[], None] | None = None):
     """Mount (or update in place) the player; `on_click` runs when the map was clicked, `on_step` (for
     data with `reportStep`) when the playhead came to rest on a new step (the trigger value `step`),
-    `on_tune` (for data with `tune`) when a scrub was released on new values (the trigger value `tune`)."""
+    `on_tune` (for data with `tune`) when a scrub was released on new values (the trigger value `tune`),
+    `on_drag` (for data with `draggable`) when a start point was dragged and dropped (the trigger value `drag`)."""
     callbacks = {"on_click_change": on_click}
     if on_step is not None:
         callbacks["on_step_change"] = on_step
     if on_tune is not None:
         callbacks["on_tune_change"] = on_tune
+    if on_drag is not None:
+        callbacks["on_drag_change"] = on_drag
     return _component(key=key, data=data, **callbacks)

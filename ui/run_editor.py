@@ -3,7 +3,8 @@ steps, display.
 
 Widgets never own state: before they are drawn, `seed` writes the current scenario into their
 session keys; a change calls back `Editor.changed`, which reads the keys into a new scenario and
-commits it (validated). Structural edits (add, duplicate, remove a run; a map click) are
+commits it (validated). Structural edits (add, duplicate, remove a run; a map click; a start
+point dragged on the map) are
 callbacks that build the new scenario directly. The runs are listed one line each and edited one
 at a time (picked by number), which keeps reruns light. Keys are `<prefix>.<field>` and
 `<prefix>.r<i>.<field>`; optimizer and schedule parameters include the optimizer or schedule in
@@ -246,28 +247,48 @@ class Editor:
         starts = ls.starts if choice == "all" else (ls.starts[choice],)
         self._commit(replace(s, starts=tuple(starts)))
 
-    def set_start(self, x: object, y: object) -> None:
-        """A start point from the map: checked like a link's; replaces the starts or adds one (not where an
-        exercise locks the start points)."""
+    def map_point(self, x: object, y: object, what: str) -> tuple[tuple[float, float], ...] | None:
+        """A point the map sent (by a `what`: click or drag) as a one-start tuple, checked like a link's and
+        rounded to a thousandth of the domain; None, with a note, where it is unreadable, outside the
+        domain, or an exercise locks the start points."""
         s = self.state.current
         if self.mark("start") != FREE:
-            self.note("The start points are locked by your teacher; the click changes nothing.")
-            return
+            self.note(f"The start points are locked by your teacher; the {what} changes nothing.")
+            return None
         try:
             point = (float(x), float(y))
         except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float's range
             self.note(f"The map sent an unreadable point ({x!r}, {y!r}).")
-            return
+            return None
         (x0, x1), (y0, y1) = typed.landscape(s.landscape).domain
         digits = max(0, math.ceil(3 - math.log10(max(x1 - x0, y1 - y0))))  # a thousandth of the domain
         try:
-            starts = SCENARIO.by_key["start"].kind.from_widget(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s)
+            return SCENARIO.by_key["start"].kind.from_widget(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s)
         except ValueError as err:
             self.note(str(err))
+            return None
+
+    def set_start(self, x: object, y: object) -> None:
+        """A start point from a map click: replaces the starts or adds one (per the Map click mode)."""
+        starts = self.map_point(x, y, "click")
+        if starts is None:
             return
+        s = self.state.current
         if st.session_state.get(self.k("click")) == "add":
             starts = (s.start_points + starts)[-MAX_STARTS:]
         self._commit(replace(s, starts=starts))
+
+    def move_start(self, index: object, x: object, y: object) -> None:
+        """A start point dragged on the map: start `index` moves to (x, y), checked as a click's point is;
+        the other starts stay where they are."""
+        s = self.state.current
+        points = s.start_points
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(points):
+            self.note(f"The map moved a start point that is not there ({index!r}).")
+            return
+        moved = self.map_point(x, y, "drag")
+        if moved is not None:
+            self._commit(replace(s, starts=points[:index] + moved + points[index + 1 :]))
 
     # ---- widgets ----
     def landscape_controls(self, s: Scenario, network: Callable[[], None] | None = None, warm: bool = False) -> None:
@@ -289,7 +310,8 @@ class Editor:
         if self.shown("start"):
             st.text_input(key=self.k("start"), on_change=on, placeholder=f"default: {format_starts(ls.starts[:1])}",
                           **self.ctl("start", "Start point(s)",
-                                     f"x, y — several separated by ';' (up to {MAX_STARTS}). Or click the 2-D map."))
+                                     f"x, y — several separated by ';' (up to {MAX_STARTS}). "
+                                     "Or click the 2-D map, or drag a start there."))
         if self.mark("start") == FREE:
             st.selectbox(
                 "Default starts", [*range(len(ls.starts)), "all"], index=None, key=self.k("default_start"),
@@ -414,3 +436,14 @@ def click_handler(editor: Editor, player_key: str) -> Callable[[], None]:
             editor.set_start(click.get("x"), click.get("y"))
 
     return on_click
+
+
+def drag_handler(editor: Editor, player_key: str) -> Callable[[], None]:
+    """The player's drag callback: the dragged start point moves where it was dropped (validated)."""
+
+    def on_drag() -> None:
+        drag = st.session_state[player_key].drag
+        if isinstance(drag, dict):
+            editor.move_start(drag.get("index"), drag.get("x"), drag.get("y"))
+
+    return on_drag

@@ -18,7 +18,7 @@ from pathlib import Path
 import plotly
 
 FRONTEND = Path(__file__).resolve().parent.parent / "ui" / "frontend"
-MODULES = ("data", "canvas", "map2d", "map3d", "curves", "boundary", "playhead", "report", "tune", "player")
+MODULES = ("data", "canvas", "map2d", "drag", "map3d", "curves", "boundary", "playhead", "report", "tune", "player")
 HOSTS = ("streamlit", "standalone", "anywidget")
 SWEEP_MAP_HOSTS = ("streamlit", "standalone")  # the sweep map has no notebook widget
 PLOTLY_SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"  # the full bundle: exports

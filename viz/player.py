@@ -242,8 +242,9 @@ def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss
     `step` the one the playhead goes to when the player opens, or when a later payload asks for another.
     On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it. `tune`: the
     families' URL where the runs can be scrubbed (runs then carry `tune_info`; ui/frontend/player/tune.js).
-    A page may add `clickHint` (what a click does, in the map's title; default: it sets the start) and `play`
-    (a new value plays the run from step 0 once: an exercise's reveal)."""
+    A page may add `clickHint` (what a click does, in the map's title; default: it sets the start), `draggable`
+    (true: a start point's marker can be dragged on the map, ui/frontend/player/drag.js) and `play` (a new value
+    plays the run from step 0 once: an exercise's reveal)."""
     return {"plotly": plotly_url, "plotly3d": plotly_url if plotly_3d_url is None else plotly_3d_url, "landscape": landscape,
             "steps": steps, "view": view, "logLoss": log_loss,
             "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step,

@@ -1,6 +1,7 @@
 // gradscape player, 2-D map: the contour and the landscape's notable points (with a legend of their
 // kinds: what a star or a cross means) drawn once per landscape by plotly; the full paths, the
-// trail up to the playhead and the heads drawn on canvas layers over it.
+// trail up to the playhead and the heads (and a start point being dragged, drag.js) drawn on canvas
+// layers over it.
 
 const CLICK_DELAY_MS = 300; // a second click within this turns the click into a double-click (zoom reset)
 const LEGEND_ROW = 1.9; // a legend row's height in font sizes
@@ -169,23 +170,41 @@ const MAP2D = {
     for (const run of this.runs) {
       for (const path of run.paths) dot(ctx, g.px(sample(path, t, 0)), g.py(sample(path, t, 1)), 6, run.color, "white", 2);
     }
+    this.drawDragged(ctx, g);
     ctx.restore();
   },
 
   onMapClick(ev) {
-    const g = plotGeometry(this.gd.map2d);
     const e = ev && ev.event;
-    if (!g || !e || !this.clickable) return;
-    const rect = this.gd.map2d.getBoundingClientRect();
-    const px = e.clientX - rect.left - g.x0;
-    const py = e.clientY - rect.top - g.y0;
-    if (px < 0 || py < 0 || px > g.w || py > g.h) return;
-    const x = g.xa.p2d(px);
-    const y = g.ya.p2d(py);
+    if (e) this.clickAt(e.clientX, e.clientY);
+  },
+
+  // A click at client point (cx, cy) (plotly's, or a start's marker pressed and released in place): inside
+  // the plot area, its point goes back as `click` after CLICK_DELAY_MS, unless a double-click cancels it.
+  clickAt(cx, cy) {
+    const p = this.clickable && this.mapPoint(cx, cy);
+    if (!p) return;
     clearTimeout(this.clickTimer);
     this.clickTimer = setTimeout(() => {
-      this.root.dataset.clicked = `${x},${y}`;
-      this.setTriggerValue("click", { x, y });
+      this.root.dataset.clicked = `${p.x},${p.y}`;
+      this.setTriggerValue("click", p);
     }, CLICK_DELAY_MS);
+  },
+
+  // The map's data point {x, y} under client point (cx, cy): null outside the plot area, or (`clamp`) the
+  // nearest point on its edge.
+  mapPoint(cx, cy, clamp = false) {
+    const g = plotGeometry(this.gd.map2d);
+    if (!g) return null;
+    const rect = this.gd.map2d.getBoundingClientRect();
+    let px = cx - rect.left - g.x0;
+    let py = cy - rect.top - g.y0;
+    if (clamp) {
+      px = Math.max(0, Math.min(g.w, px));
+      py = Math.max(0, Math.min(g.h, py));
+    } else if (px < 0 || py < 0 || px > g.w || py > g.h) {
+      return null;
+    }
+    return { x: g.xa.p2d(px), y: g.ya.p2d(py) };
   },
 };

@@ -3,7 +3,7 @@
 // one) that one playhead drives.
 //
 // Plotly draws what changes rarely (contour, surface, full curves); the playhead and a scrub move only
-// cheap things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js, tune.js). The host (streamlit.js, standalone.js)
+// cheap things on canvas layers (map2d.js, drag.js, map3d.js, curves.js, boundary.js, tune.js). The host (streamlit.js, standalone.js)
 // calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
 // The plots' type grows with the player's width (common.js, fontForWidth); a resize that changes it
 // redraws them.
@@ -51,6 +51,7 @@ class Player {
     this.tick = this.tick.bind(this);
     this.committed = []; // the runs as the data sent them; `runs` is what is drawn (tune.js: a scrub swaps members in)
     this.initTune();
+    this.initDrag();
     this.bindControls();
     this.root.ovzPlayer = this; // for the benchmarks (benchmarks/scrub.py times its panels' redraws)
     this.resizer = new ResizeObserver(() => this.resize());
@@ -98,6 +99,8 @@ class Player {
     this.logLoss = data.logLoss;
     this.lossFloor = data.lossFloor;
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
+    this.draggable = this.clickable && !!data.draggable; // a page whose start points are free says so
+    if (this.drag && this.drag.sent) this.dropDrag(); // the rerun a drop asked for (a drag still held stays)
     this.reportsStep = !!data.reportStep;
     this.takeAskedStep(data.step);
     this.committed = data.runs.map(decodeRun);
@@ -207,4 +210,4 @@ class Player {
   }
 }
 
-Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT, TUNE);
+Object.assign(Player.prototype, MAP2D, DRAG, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT, TUNE);
