@@ -4,7 +4,7 @@ import streamlit as st
 
 from gradscape.ui import classroom
 from gradscape.ui.frame import page_frame
-from gradscape.ui.markdown import plain
+from gradscape.viz.text import plain
 
 page_frame("Join a class")
 st.title("Join a class")

@@ -26,6 +26,7 @@ from gradscape.ui.share import share_box
 from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz import network as vn
 from gradscape.viz.player import LandscapeAsset
+from gradscape.viz.text import plain
 
 PREFIX = NETWORK_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
@@ -120,12 +121,12 @@ with right:
                 "plane's two directions")
     for j, label in enumerate(labels):
         if record.diverged_at[j] >= 0:
-            st.warning(f"{label}: {record.status_text(j)}")
+            st.warning(f"{plain(label)}: {record.status_text(j)}")
     asset = vn.plane_asset(grid)
     frames = boundary_frames(s.problem, s.net_runs(), s.steps, s.plane)
     try:
         data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url(),
-                              boundary=vn.boundary_data(frames, ui_player.publish(frames)))
+                              plotly_3d_url=assets.plotly_url("gl3d"), boundary=vn.boundary_data(frames, ui_player.publish(frames)))
     except OSError as err:
         st.error(assets.unwritable(err), icon=":material/error:")
         st.stop()

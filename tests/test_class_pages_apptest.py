@@ -17,7 +17,7 @@ from gradscape import landscapes, optimizers
 from gradscape.classroom import board, measure, store
 from gradscape.trajectories.scenario import RunSpec, Scenario, to_query
 from gradscape.ui import class_board, classroom
-from gradscape.ui.markdown import plain
+from gradscape.viz.text import plain
 from tests.test_pages_apptest import open_page
 from tests.postgres import Server
 
@@ -291,14 +291,10 @@ def test_hostile_codes_names_tokens_and_forged_entries_never_crash_a_page_nor_st
     assert board.board(db, other, other_token).entries[0].id == foreign and not board.state(db, other).paused
 
 
-def test_a_class_keeps_its_exercise_link_and_students_are_sent_to_it_once_exercises_exist(db, monkeypatch):
-    """The hook for exercises (built elsewhere): with the module present the start form takes a student link,
-    the class keeps its page and query, and the class bar links it; without one, neither is offered."""
+def test_a_class_keeps_its_exercise_link_and_its_students_are_sent_to_it(db):
+    """A class made with an exercise's student link keeps its page and query (so it opens wherever the app is
+    served), and the class bar links it; a link without an exercise is refused in words."""
     at = open_page("pages/class.py")
-    assert not [t for t in at.text_input if t.key == "class.new.exercise"]
-    monkeypatch.setattr(classroom, "exercises_available", lambda: True)
-    monkeypatch.setattr(class_board, "exercises_available", lambda: True)
-    run(at)
     at.text_input(key="class.new.title").input("Predict, then run")
     at.text_input(key="class.new.exercise").input("http://192.168.1.20:8501/sweeps?ls=peaks")
     run(at.button[0].click())

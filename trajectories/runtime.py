@@ -5,16 +5,22 @@
 - the CPU is split into one XLA device per core so that large batches shard over all cores;
 - compiled programs persist in a user cache directory, so a restarted server does not
   recompile what it compiled before.
+
+A server also lowers the priority of the threads XLA runs sharded programs and compiles on
+(`lower_compute_threads`), below the threads that answer pages.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import threading
 from pathlib import Path
 
 import jax
 
+COMPUTE_NICE = 10  # a CPU share ≈ 1/9 of a normal thread's while both want the CPU, all of it while the pages idle
+_lowered: set[int] = set()
 
 
 def cache_root() -> Path:
@@ -41,3 +47,21 @@ def configure() -> None:
     jax.config.update("jax_compilation_cache_dir", str(CACHE_DIR))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+
+
+def lower_compute_threads() -> None:
+    """Put the threads Python did not start (XLA's pools, which run sharded programs and compile them)
+    at nice COMPUTE_NICE, so that one session's long computation takes the CPU the threads answering
+    everyone's pages leave, rather than half of it. Linux only (elsewhere nothing); threads already
+    lowered are skipped, so calling it often is cheap."""
+    try:
+        tids = {int(t) for t in os.listdir("/proc/self/task")}
+    except OSError:
+        return
+    _lowered.intersection_update(tids)
+    for tid in tids - {t.native_id for t in threading.enumerate()} - _lowered:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, COMPUTE_NICE)
+        except OSError:
+            pass
+        _lowered.add(tid)

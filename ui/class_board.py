@@ -24,14 +24,15 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from gradscape import landscapes, lessons
+from gradscape import lessons
 from gradscape.classroom import board, store
 from gradscape.classroom.errors import ClassError, Invalid
-from gradscape.ui.classroom import (attempt, exercises_available, join_link, lesson_title, note, playground_link,
-                                    qr_svg, show_notes, teacher_link)
-from gradscape.ui.markdown import plain, short_plain
+from gradscape.trajectories import typed
+from gradscape.ui.classroom import attempt, join_link, lesson_title, note, playground_link, show_notes, teacher_link
+from gradscape.ui.exercise import qr_svg
 from gradscape.viz import class_board as figures
 from gradscape.viz.class_board import Drawn
+from gradscape.viz.text import plain, short_plain
 
 TEACHER = "class.teacher"
 FRESH = "class.fresh"  # the teacher link not yet confirmed as saved
@@ -165,9 +166,8 @@ def start_form() -> None:
         slugs = [lesson.slug for lesson in lessons.LESSONS]
         st.selectbox("Lesson (optional)", slugs, index=None, key="class.new.lesson", format_func=lesson_title,
                      placeholder="No lesson")
-        if exercises_available():
-            st.text_input("Exercise link (optional)", key="class.new.exercise", max_chars=board.MAX_QUERY,
-                          help="The student link of an exercise ('Make an exercise' on the Playground or Sweeps page).")
+        st.text_input("Exercise link (optional)", key="class.new.exercise", max_chars=board.MAX_QUERY,
+                      help="The student link of an exercise ('Make an exercise' on the Playground or Sweeps page).")
         st.form_submit_button("Start the class", type="primary", on_click=_create, icon=":material/play_arrow:")
     st.caption("Already started one? Open its teacher link: it holds the key to its controls.")
 
@@ -328,7 +328,7 @@ def _landscape(view: View, rows: list[Drawn]) -> str | None:
         return None
     if len(counted) == 1:
         return counted[0][0]
-    names = {k: f"{landscapes.get(k).name} ({n})" for k, n in counted}
+    names = {k: f"{typed.landscape(k).name} ({n})" for k, n in counted}
     if st.session_state.get("class.landscape") not in names:
         st.session_state["class.landscape"] = counted[0][0]
     return st.radio("Landscape", list(names), key="class.landscape", format_func=names.get, horizontal=True)
@@ -336,7 +336,7 @@ def _landscape(view: View, rows: list[Drawn]) -> str | None:
 
 def _known(key: str) -> bool:
     try:
-        landscapes.get(key)
+        typed.landscape(key)
     except ValueError:
         return False
     return True
@@ -363,7 +363,7 @@ def _answers(view: View, rows: list[Drawn], landscape: str | None) -> None:
         _chart(figures.answers_figure(list(latest.values())), "class.answers")
     elif not s.revealed:
         st.subheader("Predictions")
-        st.caption("No answers yet: they come with an exercise's submissions.")
+        st.caption("No answers yet.")
 
 
 def _entries_table(view: View, rows: list[Drawn]) -> None:
@@ -389,7 +389,7 @@ def _board(view: View) -> None:
         paths, starts = st.columns(2)
         with paths:
             st.subheader("Every path")
-            st.caption(f"{len(drawn)} paths on {landscapes.get(landscape).name}"
+            st.caption(f"{len(drawn)} paths on {typed.landscape(landscape).name}"
                        + (f" (the {figures.MAX_PATHS} most recent)" if len(drawn) == figures.MAX_PATHS else "")
                        + ", coloured by where they ended.")
             _chart(figures.paths_figure(landscape, drawn), "class.paths")

@@ -9,17 +9,15 @@
   every change (`ScenarioState.guard`, which asks the database at the moment of the change, so a
   control that was drawn before the pause does not get through either). A student's page does not
   poll: it learns of a pause, or a resume, at its next rerun (the bar's "Check again" is one).
-- The links a class hands out (`join_link`, `teacher_link`, `playground_link`) and their QR code.
+- The links a class hands out (`join_link`, `teacher_link`, `playground_link`; QR codes: ui/exercise.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 from urllib.parse import urlencode, urljoin
 
-import segno
 import streamlit as st
 
 from gradscape import lessons
@@ -27,7 +25,7 @@ from gradscape.classroom import board, measure, store
 from gradscape.classroom.errors import ClassError, Ended, Forbidden, NotFound, Unavailable
 from gradscape.trajectories.scenario import Scenario, to_query
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
-from gradscape.ui.markdown import plain, short_plain
+from gradscape.viz.text import plain, short_plain
 from gradscape.ui.share import share_link
 from gradscape.ui.state import ScenarioState
 
@@ -35,7 +33,6 @@ SEAT = "class.seat"
 JOINED = "class.joined"  # set by the Join button: the next run goes on to the Playground
 NOTES = "class.notes"
 JOIN_PATH, BOARD_PATH = "join", "class"  # navigation.py's url paths of the Join and Class pages
-EXERCISE_MODULE = "gradscape.classroom.exercise"  # exercises (another room's work): the bar links one once it exists
 PAUSED = "Your teacher has paused the class: look up! Your controls come back when they resume it."
 FREEZE_CSS = """<style>
 section[data-testid="stSidebar"] [data-testid="stSidebarUserContent"], .stMain .ovz, .stMain [class*="st-key-pg-"] {
@@ -91,16 +88,6 @@ def teacher_link(code: str, token: str) -> tuple[str, str]:
 def playground_link(query: dict[str, str]) -> str:
     """The Playground at this browser's address with a submitted run's link."""
     return f"{_page_url('')}?{urlencode(query)}"
-
-
-def qr_svg(link: str) -> str:
-    """The link as a QR code (segno, error correction M), an SVG that scales without blur."""
-    return segno.make(link, error="m").svg_inline(scale=4, border=4, omitsize=True, dark="#000", light="#fff")
-
-
-def exercises_available() -> bool:
-    """Whether this build has exercises (classroom/exercise.py): only then does a class take an exercise link."""
-    return importlib.util.find_spec(EXERCISE_MODULE) is not None
 
 
 def lesson_title(slug: str | None) -> str | None:
@@ -211,7 +198,7 @@ def _links(state: board.State) -> None:
     if title is not None:
         st.page_link("pages/lessons.py", label=f"Open the lesson: {title}", icon=":material/school:",
                      query_params={"lesson": state.lesson})
-    if state.exercise and exercises_available():
+    if state.exercise:
         st.link_button("Answer the exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
 
 

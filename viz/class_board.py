@@ -6,25 +6,24 @@ over as a `Drawn` row.
 An entry's category is where its path ended: the known minimum it came to rest at (the end state
 the engine named, trajectories/ends.py, and a known minimum within viz.sweeps.BASIN_RADIUS of the
 end point), or else its end state itself ("diverged", "at a saddle", …): the map and the charts
-share one legend. Everything a student typed (names, answers) reaches Plotly HTML-escaped: Plotly
-reads tags in its labels and hover texts.
+share one legend. Everything a student typed (names, answers) reaches Plotly through `plotly_text`
+(viz/text.py): Plotly reads tags, entities and templates in its labels and hover texts.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import math
 from collections import Counter
 from typing import NamedTuple, Protocol, Sequence
 
 import numpy as np
 
-from gradscape import landscapes
-from gradscape.trajectories import engine
+from gradscape.trajectories import engine, typed
 from gradscape.viz.axes import log_axis
 from gradscape.viz.figures import landscape_traces
 from gradscape.viz.sweeps import BASIN_RADIUS, DIVERGED, LEFT, STILL, basin_categories, loss_gap
+from gradscape.viz.text import plotly_text
 
 MAX_PATHS = 500  # paths on one map: the most recent
 MAX_BARS = 12  # answers shown as bars; the rest are counted as one
@@ -66,7 +65,7 @@ class Drawn(NamedTuple):
 def _minima(landscape: str) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...], float]:
     """The known minima of a landscape: their points, legend names and colours (as the Sweeps page's basin
     map names and colours them), and the distance within which an end point is at one."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     cats = basin_categories(landscape)[: len(ls.minima)]
     (x0, x1), (y0, y1) = ls.domain
     return (np.array([p.xy for p in ls.minima], float).reshape(-1, 2), tuple(c.name for c in cats),
@@ -112,16 +111,16 @@ def landscapes_by_count(rows: Sequence[Drawn]) -> list[tuple[str, int]]:
 
 def _hover(row: Drawn, landscape: str) -> str:
     s = row.sub
-    parts = [f"#{row.id} · {html.escape(row.who)}", html.escape(f"{s.optimizer or '?'}, η = {s.learning_rate:.3g}")
-             if s.learning_rate is not None else html.escape(s.optimizer or "?")]
+    parts = [f"#{row.id} · {plotly_text(row.who)}", plotly_text(f"{s.optimizer or '?'}, η = {s.learning_rate:.3g}")
+             if s.learning_rate is not None else plotly_text(s.optimizer or "?")]
     if s.final_loss is not None:
         parts.append(f"final loss {s.final_loss:.4g}")
-    parts.append(html.escape(category(landscape, s)))
+    parts.append(plotly_text(category(landscape, s)))
     return "<br>".join(parts)
 
 
 def _map_layout(landscape: str, height: int) -> dict:
-    (x0, x1), (y0, y1) = landscapes.get(landscape).domain
+    (x0, x1), (y0, y1) = typed.landscape(landscape).domain
     return {"height": height, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
             "xaxis": {"range": [x0, x1], "title": {"text": "x"}, "constrain": "domain"},
             "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
@@ -148,7 +147,7 @@ def paths_figure(landscape: str, rows: Sequence[Drawn], highlight: int | None = 
         members = groups[name]
         c = "rgba(255,255,255,0.35)" if highlight is not None else colour(landscape, name)
         xs, ys = _joined([r.sub.path for r in members])
-        data.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "name": f"{html.escape(name)}: {len(members)}",
+        data.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "name": f"{plotly_text(name)}: {len(members)}",
                      "legendgroup": name, "line": {"color": c, "width": 1.5}, "hoverinfo": "skip"})
         data.append({"type": "scatter", "mode": "markers", "x": [r.sub.path[-1][0] for r in members],
                      "y": [r.sub.path[-1][1] for r in members], "legendgroup": name, "showlegend": False,
@@ -174,7 +173,7 @@ def starts_figure(landscape: str, rows: Sequence[Drawn], height: int = 520) -> d
             groups.setdefault(category(landscape, row.sub), []).append(row)
     for name in _ordered(landscape, set(groups)):
         members = groups[name]
-        data.append({"type": "scatter", "mode": "markers", "name": f"{html.escape(name)}: {len(members)}",
+        data.append({"type": "scatter", "mode": "markers", "name": f"{plotly_text(name)}: {len(members)}",
                      "x": [r.sub.start[0] for r in members], "y": [r.sub.start[1] for r in members],
                      "marker": {"size": 11, "color": colour(landscape, name), "line": {"width": 1, "color": "black"}},
                      "hovertext": [_hover(r, landscape) for r in members], "hoverinfo": "text"})
@@ -183,7 +182,7 @@ def starts_figure(landscape: str, rows: Sequence[Drawn], height: int = 520) -> d
 
 def rates_figure(landscape: str, rows: Sequence[Drawn], height: int = 420) -> dict:
     """Learning rate against final loss − f* (log-log), a dot per row with both, coloured by where it ended."""
-    f_star = landscapes.get(landscape).f_star
+    f_star = typed.landscape(landscape).f_star
     groups: dict[str, list[Drawn]] = {}
     for row in rows:
         if row.sub.learning_rate is not None and row.sub.final_loss is not None:
@@ -195,7 +194,7 @@ def rates_figure(landscape: str, rows: Sequence[Drawn], height: int = 420) -> di
         lr = [r.sub.learning_rate for r in members]
         gaps += gap.tolist()
         rates += lr
-        data.append({"type": "scatter", "mode": "markers", "name": f"{html.escape(name)}: {len(members)}", "x": lr,
+        data.append({"type": "scatter", "mode": "markers", "name": f"{plotly_text(name)}: {len(members)}", "x": lr,
                      "y": gap.tolist(), "marker": {"size": 10, "color": colour(landscape, name), "line": {"width": 1, "color": "black"}},
                      "hovertext": [_hover(r, landscape) for r in members], "hoverinfo": "text"})
     title = f"final loss − f* (f* = {f_star:.4g})" if f_star is not None else "final loss − lowest final loss"
@@ -217,7 +216,7 @@ def answer_counts(answers: Sequence[str], most: int = MAX_BARS) -> list[tuple[st
 def answers_figure(answers: Sequence[str], right: frozenset[str] = frozenset(), height: int = 360) -> dict:
     """A bar per answer (answer_counts), the first on top; answers in `right` drawn green and marked ✓."""
     counted = answer_counts(answers)
-    labels = [("✓ " if a in right else "") + html.escape(a) for a, _ in counted]
+    labels = [("✓ " if a in right else "") + plotly_text(a) for a, _ in counted]
     return {"data": [{"type": "bar", "orientation": "h", "x": [n for _, n in counted], "y": labels,
                       "marker": {"color": ["#2ca02c" if a in right else "#4c78a8" for a, _ in counted]},
                       "hoverinfo": "x+y", "text": [str(n) for _, n in counted], "textposition": "auto"}],

@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from gradscape import landscapes
+from gradscape.trajectories import typed
 from gradscape.trajectories.api import RunRecord
 from gradscape.viz.landscape import POINT_STYLES, grid
 
@@ -14,7 +14,7 @@ from gradscape.viz.landscape import POINT_STYLES, grid
 @functools.lru_cache(maxsize=32)
 def landscape_traces(landscape: str, n: int = 160) -> tuple[dict, ...]:
     """The contour (on an n×n grid) and the notable points: built once per landscape, not on every rerun."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     g = grid(landscape, n)
     contour = {
         "type": "contour", "x": g.xs.tolist(), "y": g.ys.tolist(), "z": g.shade.tolist(),
@@ -43,7 +43,7 @@ def _point_traces(points) -> list[dict]:
 
 def contour_figure(landscape: str, paths: list[tuple[str, str, RunRecord]], height: int = 560) -> dict:
     """Filled contour of the landscape with each run's path(s) and the notable points."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     data: list[dict] = list(landscape_traces(landscape))
     for label, color, rec in paths:
         for i, path in enumerate(rec.positions):

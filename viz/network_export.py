@@ -16,6 +16,7 @@ from gradscape.trajectories import net_scenario as ns
 from gradscape.trajectories.network_views import PlaneView
 from gradscape.viz import export
 from gradscape.viz import network as vn
+from gradscape.viz.text import csv_field
 
 NETWORK = export.Codec("network", "a Neural net configuration", ns.from_query, ns.to_query)
 NUMBER_COLUMNS = ("a", "b", "loss", "plane_loss", "distance", "accuracy", "lr")
@@ -33,13 +34,21 @@ def run_columns(view: PlaneView, j: int) -> dict[str, np.ndarray]:
     }
 
 
+def results_rows(s: ns.NetScenario, view: PlaneView) -> list[dict]:
+    """One row per switched-on run: the model's loss and accuracy on all the data after the last
+    update, and whether the run stayed finite."""
+    rec = view.record
+    return [{"run": s.label(i), "optimizer": s.runs[i].optimizer, "final loss": float(rec.loss[j, -1]),
+             "accuracy": float(rec.accuracy[j, -1]), "end": rec.status_text(j)} for j, i in enumerate(s.shown())]
+
+
 def network_csv(s: ns.NetScenario, view: PlaneView) -> str:
     """One row per (run, recorded step)."""
     lines = [",".join(CSV_COLUMNS)]
     for j, i in enumerate(s.shown()):
         cols = run_columns(view, j)
-        head = f"{i + 1},{export.csv_field(s.label(i))},{s.runs[i].optimizer}"
-        status = export.csv_field(view.record.status_text(j))
+        head = f"{i + 1},{csv_field(s.label(i))},{s.runs[i].optimizer}"
+        status = csv_field(view.record.status_text(j))
         numbers = [export.number_texts(cols[c]) for c in NUMBER_COLUMNS]
         lines += [f"{head},{k},{','.join(values)},{status}" for k, *values in zip(cols["step"].tolist(), *numbers)]
     return "\n".join(lines) + "\n"
