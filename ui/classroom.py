@@ -147,11 +147,14 @@ def join_form(code: str) -> None:
     st.caption("Then explore in the Playground and press “Submit my run” to send your run to the class's board.")
 
 
-def _pause_guard(held: Held) -> Callable[[Scenario], None]:
-    """The page's commit guard while in a class: refuses every change while the class is paused (asked at the
-    moment of the change; a database that cannot be reached leaves the student's own page alone)."""
+def _pause_guard(held: Held, before: Callable[[Scenario], None] | None) -> Callable[[Scenario], None]:
+    """The page's commit guard while in a class: `before` (an exercise's lock check, if any), then a refusal of
+    every change while the class is paused (asked at the moment of the change; a database that cannot be
+    reached leaves the student's own page alone)."""
 
-    def guard(_scenario: Scenario) -> None:
+    def guard(scenario: Scenario) -> None:
+        if before is not None:
+            before(scenario)
         now, _ = attempt(board.seat, held.code, held.key)
         if now is not None and now.state.paused and not now.state.ended:
             raise ValueError(PAUSED)
@@ -207,7 +210,8 @@ def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> Non
     held = seat()
     if held is None:
         return
-    state.guard = _pause_guard(held)
+    exercise_guard = state.guard
+    state.guard = _pause_guard(held, exercise_guard)
     with st.container(border=True, key=key):
         show_notes()
         now, err = attempt(board.seat, held.code, held.key)
@@ -221,7 +225,7 @@ def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> Non
             else:
                 info.error(short_plain(str(err)), icon=":material/error:")
                 if isinstance(err, (Forbidden, NotFound, Ended)):
-                    state.guard = None
+                    state.guard = exercise_guard
             return
         c = now.state
         info.markdown(f"**Class {c.code}** · {plain(c.title)}  \nYou are **{plain(now.name)}** · "
@@ -230,7 +234,7 @@ def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> Non
             _links(c)
         if c.ended:
             submit.info("This class has ended.", icon=":material/flag:")
-            state.guard = None
+            state.guard = exercise_guard
             return
         if c.paused:
             st.html(FREEZE_CSS)
