@@ -83,7 +83,7 @@ def test_answers_are_counted_most_first_and_the_tail_is_one_bar():
                                                            cb.MAX_BARS + 3 - (cb.MAX_BARS - 1))
     assert sum(n for _, n in counted) == len(answers)
     bars = cb.answers_figure(["<b>3</b>", "<b>3</b>", "2"], right=frozenset({"2"}))["data"][0]
-    assert bars["y"] == ["&lt;b&gt;3&lt;/b&gt;", "✓ 2"] and bars["x"] == [2, 1]
+    assert bars["y"] == ["&#60;b&#62;3&#60;/b&#62;", "✓ 2"] and bars["x"] == [2, 1]  # Plotly shows "<b>3</b>"
 
 
 def test_the_leaderboard_ranks_each_students_best_run_right_answers_first():
@@ -96,6 +96,6 @@ def test_the_leaderboard_ranks_each_students_best_run_right_answers_first():
 
 
 def test_typed_text_reaches_plotly_escaped():
-    row = Drawn(1, "<img src=x onerror=alert(1)>", entry(1, "x").sub)
+    row = Drawn(1, "<img src=x onerror=alert(1)> 100%{x}", entry(1, "x").sub)
     text = json.dumps([cb.paths_figure(LS, [row]), cb.starts_figure(LS, [row]), cb.rates_figure(LS, [row])])
-    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "<img" not in text and "%{x}" not in text and "&#60;img src=x onerror=alert(1)&#62; 100&#37;{x}" in text
