@@ -104,7 +104,7 @@ def publish(folder: str, name: str, data: bytes) -> str:
     return f"{URL_PREFIX}/{folder}/{name}"
 
 
-@functools.cache
+@functools.lru_cache(maxsize=2)  # one entry per bundle of PLOTLY_BUNDLES
 def plotly_url(bundle: str = "cartesian") -> str:
     """URL of a vendored plotly.js bundle (one of PLOTLY_BUNDLES; copied once per version, behind the
     compile hint). Relative, so that the preload header and the player's script element resolve it
