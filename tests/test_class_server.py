@@ -15,6 +15,7 @@ import pytest
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 import app
+from gradscape.memo import ByteLRU
 from gradscape.ui import warmup
 from gradscape.viz import player
 from gradscape.trajectories.scenario import Scenario
@@ -33,7 +34,7 @@ def test_streamlit_serves_app_py_through_its_app_and_navigation_py_as_its_script
 @pytest.fixture
 def fresh_warmup(monkeypatch):
     """ui.warmup with its once-per-process state reset (the module is reloaded) and an empty run cache."""
-    monkeypatch.setattr(player, "_CACHE", player.TraceCache(player.RUN_CACHE_BYTES))
+    monkeypatch.setattr(player, "_CACHE", ByteLRU(player.RUN_CACHE_BYTES))
     yield importlib.reload(warmup)
     join_warmers()
     importlib.reload(warmup)

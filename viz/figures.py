@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from gradscape import landscapes
+from gradscape.memo import cached
 from gradscape.trajectories.api import RunRecord
 from gradscape.viz.landscape import POINT_STYLES, grid
 
+TRACES_CACHE_BYTES = 16 * 2**20  # ≈ 20 landscapes' contours as lists (≈ 0.8 MB each at 160²)
 
-@functools.lru_cache(maxsize=32)
+
+@cached(TRACES_CACHE_BYTES)
 def _landscape_traces(landscape: str) -> tuple[dict, ...]:
     """The contour and the notable points: built once per landscape, not on every rerun."""
     ls = landscapes.get(landscape)
