@@ -17,13 +17,14 @@ from gradscape.optimizers.base import (
     LearningRate,
     OptimizerInfo,
     Scalar,
-    bias_correction,
+    Updates,
     chain,
     safe_increment,
     scale_by_learning_rate,
     tree_map,
     zeros_like,
 )
+from gradscape.optimizers.moments import bias_correction, update_moment
 
 
 class ScaleByAdamState(NamedTuple):
@@ -43,17 +44,16 @@ def scale_by_adam(b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-8) -> G
     def update(grads, state, params=None):
         del params
         count = safe_increment(state.count)
-        mu = tree_map(lambda m, g: b1 * m + (1 - b1) * g, state.mu, grads)
-        nu = tree_map(lambda v, g: b2 * v + (1 - b2) * g * g, state.nu, grads)
-
-        def direction(m, v):
-            c1 = bias_correction(b1, count, m.dtype)
-            c2 = bias_correction(b2, count, m.dtype)
-            return (m / c1) / (jnp.sqrt(v / c2) + eps)
-
-        return tree_map(direction, mu, nu), ScaleByAdamState(count, mu, nu)
+        mu = update_moment(grads, state.mu, b1, 1)
+        nu = update_moment(grads, state.nu, b2, 2)
+        return adam_step(mu, nu, count, b1, b2, eps), ScaleByAdamState(count, mu, nu)
 
     return GradientTransformation(init, update)
+
+
+def adam_step(mu: Updates, nu: Updates, count: jax.Array, b1: Scalar, b2: Scalar, eps: Scalar) -> Updates:
+    """m̂ / (√v̂ + ε) from the moments after `count` updates (the direction Adam's relatives reuse)."""
+    return tree_map(lambda m, v: m / (jnp.sqrt(v) + eps), bias_correction(mu, b1, count), bias_correction(nu, b2, count))
 
 
 def adam(learning_rate: LearningRate, b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-8) -> GradientTransformation:

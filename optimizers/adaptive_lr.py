@@ -36,6 +36,7 @@ from gradscape.optimizers.base import (
     tree_map,
     zeros_like,
 )
+from gradscape.optimizers.moments import update_moment
 from gradscape.optimizers.sgd import trace
 
 
@@ -74,9 +75,9 @@ def scale_by_adadelta(rho: Scalar = 0.9, eps: Scalar = 1e-6) -> GradientTransfor
 
     def update(grads, state, params=None):
         del params
-        e_g2 = tree_map(lambda e, g: rho * e + (1 - rho) * g * g, state.e_g2, grads)
+        e_g2 = update_moment(grads, state.e_g2, rho, 2)
         delta = tree_map(lambda g, eg, ed: jnp.sqrt(ed + eps) / jnp.sqrt(eg + eps) * g, grads, e_g2, state.e_delta2)
-        e_delta2 = tree_map(lambda e, d: rho * e + (1 - rho) * d * d, state.e_delta2, delta)
+        e_delta2 = update_moment(delta, state.e_delta2, rho, 2)
         return delta, AdadeltaState(e_g2, e_delta2)
 
     return GradientTransformation(init, update)
@@ -103,7 +104,7 @@ def scale_by_rms(rho: Scalar = 0.9, eps: Scalar = 1e-8) -> GradientTransformatio
 
     def update(grads, state, params=None):
         del params
-        nu = tree_map(lambda v, g: rho * v + (1 - rho) * g * g, state.nu, grads)
+        nu = update_moment(grads, state.nu, rho, 2)
         return tree_map(lambda g, v: g / (jnp.sqrt(v) + eps), grads, nu), RmsState(nu)
 
     return GradientTransformation(init, update)
@@ -120,8 +121,8 @@ def scale_by_centered_rms(rho: Scalar = 0.9, eps: Scalar = 1e-8) -> GradientTran
 
     def update(grads, state, params=None):
         del params
-        mu = tree_map(lambda m, g: rho * m + (1 - rho) * g, state.mu, grads)
-        nu = tree_map(lambda v, g: rho * v + (1 - rho) * g * g, state.nu, grads)
+        mu = update_moment(grads, state.mu, rho, 1)
+        nu = update_moment(grads, state.nu, rho, 2)
         out = tree_map(lambda g, m, v: g / (jnp.sqrt(jnp.maximum(v - m * m, 0.0)) + eps), grads, mu, nu)
         return out, CenteredRmsState(mu, nu)
 

@@ -38,7 +38,7 @@ from typing import Callable, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from gradscape.optimizers.adam import B1, B2, EPS, ScaleByAdamState, scale_by_adam
+from gradscape.optimizers.adam import B1, B2, EPS, ScaleByAdamState, adam_step, scale_by_adam
 from gradscape.optimizers.base import (
     GradientTransformation,
     Hyper,
@@ -46,7 +46,6 @@ from gradscape.optimizers.base import (
     OptimizerInfo,
     Scalar,
     add_decayed_weights,
-    bias_correction,
     chain,
     full_like,
     safe_increment,
@@ -54,22 +53,12 @@ from gradscape.optimizers.base import (
     tree_map,
     zeros_like,
 )
-
-
-def _ema(avg: jax.Array, x: jax.Array, decay: Scalar) -> jax.Array:
-    return decay * avg + (1 - decay) * x
+from gradscape.optimizers.moments import bias_correction, bias_denominator, update_moment
 
 
 def _adam_moments(grads, state: ScaleByAdamState, b1: Scalar, b2: Scalar) -> ScaleByAdamState:
     """Adam's (count, m, v) one step on; the Adam direction computed alongside is unused."""
     return scale_by_adam(b1, b2).update(grads, state)[1]
-
-
-def _adam_step(m: jax.Array, v: jax.Array, count: jax.Array, b1: Scalar, b2: Scalar, eps: Scalar) -> jax.Array:
-    """m̂ / (√v̂ + ε)."""
-    c1 = bias_correction(b1, count, m.dtype)
-    c2 = bias_correction(b2, count, m.dtype)
-    return (m / c1) / (jnp.sqrt(v / c2) + eps)
 
 
 def scale_by_adamax(b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-8) -> GradientTransformation:
@@ -81,9 +70,9 @@ def scale_by_adamax(b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-8) ->
     def update(grads, state, params=None):
         del params
         count = safe_increment(state.count)
-        mu = tree_map(lambda m, g: _ema(m, g, b1), state.mu, grads)
+        mu = update_moment(grads, state.mu, b1, 1)
         nu = tree_map(lambda u, g: jnp.maximum(b2 * u, jnp.abs(g) + eps), state.nu, grads)
-        out = tree_map(lambda m, u: m / (bias_correction(b1, count, m.dtype) * u), mu, nu)
+        out = tree_map(lambda m, u: m / (bias_denominator(b1, count, m.dtype) * u), mu, nu)
         return out, ScaleByAdamState(count, mu, nu)
 
     return GradientTransformation(init, update)
@@ -112,7 +101,7 @@ def scale_by_nadam(
         def direction(g, m, v, pr):
             t = adam.count.astype(pr.dtype)
             mu_t, mu_next = momentum_at(t), momentum_at(t + 1)
-            denom = jnp.sqrt(v / bias_correction(b2, adam.count, v.dtype)) + eps
+            denom = jnp.sqrt(bias_correction(v, b2, adam.count)) + eps
             return (mu_next * m / (1 - pr * mu_next) + (1 - mu_t) * g / (1 - pr)) / denom
 
         return tree_map(direction, grads, adam.mu, adam.nu, prod), NadamState(adam, prod)
@@ -138,7 +127,7 @@ def scale_by_amsgrad(b1: Scalar, b2: Scalar, eps: Scalar, *, debiased: bool) -> 
         adam = _adam_moments(grads, state.adam, b1, b2)
         nu_max = tree_map(jnp.maximum, state.nu_max, adam.nu)
         if debiased:
-            out = tree_map(lambda m, v: _adam_step(m, v, adam.count, b1, b2, eps), adam.mu, nu_max)
+            out = adam_step(adam.mu, nu_max, adam.count, b1, b2, eps)
         else:
             out = tree_map(lambda m, v: m / (jnp.sqrt(v) + eps), adam.mu, nu_max)
         return out, AmsgradState(adam, nu_max)
@@ -165,8 +154,8 @@ def scale_by_radam(
             rho_t = rho_inf - 2 * t * b2t / (1 - b2t)
             rectify = rho_t > threshold
             ratio = jnp.where(rectify, (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t), 1.0)
-            m_hat = m / bias_correction(b1, adam.count, m.dtype)
-            return jnp.where(rectify, jnp.sqrt(ratio) * _adam_step(m, v, adam.count, b1, b2, eps), m_hat)
+            m_hat = bias_correction(m, b1, adam.count)
+            return jnp.where(rectify, jnp.sqrt(ratio) * adam_step(m, v, adam.count, b1, b2, eps), m_hat)
 
         return tree_map(direction, adam.mu, adam.nu), adam
 
@@ -185,10 +174,9 @@ def scale_by_yogi(b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-3) -> G
     def update(grads, state, params=None):
         del params
         count = safe_increment(state.count)
-        mu = tree_map(lambda m, g: _ema(m, g, b1), state.mu, grads)
+        mu = update_moment(grads, state.mu, b1, 1)
         nu = tree_map(lambda v, g: v - (1 - b2) * jnp.sign(v - g * g) * g * g, state.nu, grads)
-        out = tree_map(lambda m, v: _adam_step(m, v, count, b1, b2, eps), mu, nu)
-        return out, ScaleByAdamState(count, mu, nu)
+        return adam_step(mu, nu, count, b1, b2, eps), ScaleByAdamState(count, mu, nu)
 
     return GradientTransformation(init, update)
 
@@ -202,10 +190,10 @@ def scale_by_belief(b1: Scalar = 0.9, b2: Scalar = 0.999, eps: Scalar = 1e-16) -
     def update(grads, state, params=None):
         del params
         count = safe_increment(state.count)
-        mu = tree_map(lambda m, g: _ema(m, g, b1), state.mu, grads)
-        nu = tree_map(lambda s, g, m: _ema(s, (g - m) ** 2, b2) + eps, state.nu, grads, mu)
-        out = tree_map(lambda m, s: _adam_step(m, s, count, b1, b2, eps), mu, nu)
-        return out, ScaleByAdamState(count, mu, nu)
+        mu = update_moment(grads, state.mu, b1, 1)
+        squared_surprise = tree_map(lambda g, m: (g - m) ** 2, grads, mu)
+        nu = tree_map(lambda s: s + eps, update_moment(squared_surprise, state.nu, b2, 1))
+        return adam_step(mu, nu, count, b1, b2, eps), ScaleByAdamState(count, mu, nu)
 
     return GradientTransformation(init, update)
 
@@ -222,12 +210,11 @@ def scale_by_qhadam(
         del params
         adam = _adam_moments(grads, state, b1, b2)
 
-        def direction(g, m, v):
-            m_hat = m / bias_correction(b1, adam.count, m.dtype)
-            v_hat = v / bias_correction(b2, adam.count, v.dtype)
+        def direction(g, m_hat, v_hat):
             return ((1 - nu1) * g + nu1 * m_hat) / (jnp.sqrt((1 - nu2) * g * g + nu2 * v_hat) + eps)
 
-        return tree_map(direction, grads, adam.mu, adam.nu), adam
+        m_hat, v_hat = bias_correction(adam.mu, b1, adam.count), bias_correction(adam.nu, b2, adam.count)
+        return tree_map(direction, grads, m_hat, v_hat), adam
 
     return GradientTransformation(init, update)
 
@@ -246,8 +233,8 @@ def scale_by_lion(b1: Scalar = 0.9, b2: Scalar = 0.99) -> GradientTransformation
 
     def update(grads, state, params=None):
         del params
-        out = tree_map(lambda m, g: jnp.sign(_ema(m, g, b1)), state.mu, grads)
-        return out, LionState(tree_map(lambda m, g: _ema(m, g, b2), state.mu, grads))
+        out = tree_map(jnp.sign, update_moment(grads, state.mu, b1, 1))
+        return out, LionState(update_moment(grads, state.mu, b2, 1))
 
     return GradientTransformation(init, update)
 

@@ -154,11 +154,6 @@ def add_decayed_weights(weight_decay: Scalar) -> GradientTransformation:
     return GradientTransformation(init, update)
 
 
-def bias_correction(decay: Scalar, count: jax.Array, dtype: Any) -> jax.Array:
-    """1 - decay^count, the Adam bias-correction denominator, in the params' dtype."""
-    return 1.0 - jnp.asarray(decay, dtype) ** count.astype(dtype)
-
-
 FAMILIES = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers")
 LR_HYPER = Hyper("learning_rate", 1e-2, 1e-5, 10.0, log=True, label="η", help="learning rate η₀")
 
@@ -172,6 +167,9 @@ class OptimizerInfo:
     extracts a second path to draw from the state (Lookahead's slow weights, SWA's average).
     `run_length`, when set, names a build keyword that the engine fills with the run's number
     of steps (Ranger21's warmup and warm-down depend on it), so it is not a user setting.
+    `defined_by`, when set, are the functions that define the optimizer in place of `build`: a
+    wrapped entry's `build` is generic plumbing, its definition the wrapper's transform and the
+    inner optimizer's builder (what a reference page shows as its code).
     """
 
     key: str
@@ -188,10 +186,15 @@ class OptimizerInfo:
     stochastic: bool = False
     options: dict = field(default_factory=dict)
     run_length: str = ""
+    defined_by: tuple[Callable[..., GradientTransformation], ...] = ()
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise ValueError(f"optimizer {self.key}: unknown family {self.family!r} (known: {', '.join(FAMILIES)})")
+
+    def definitions(self) -> tuple[Callable[..., GradientTransformation], ...]:
+        """The functions that define this optimizer: `defined_by`, or else the builder itself."""
+        return self.defined_by or (self.build,)
 
     def defaults(self) -> dict[str, float]:
         return {h.name: h.default for h in self.hypers}

@@ -38,13 +38,13 @@ from gradscape.optimizers.base import (
     OptimizerInfo,
     Params,
     Scalar,
-    bias_correction,
     chain,
     learning_rate_at,
     scale_by_learning_rate,
     tree_map,
     zeros_like,
 )
+from gradscape.optimizers.moments import bias_denominator, update_moment
 
 FAMILY = "adaptive moment"
 
@@ -63,8 +63,8 @@ def _rates(eta: jax.Array, state: ScaleByAdamState, nu: Params, b1: Scalar, b2: 
     """ηₜ = η √(1-β2ᵗ)/(1-β1ᵗ)/(√v + ε), per coordinate."""
 
     def rate(v):
-        c1 = bias_correction(b1, state.count, v.dtype)
-        c2 = bias_correction(b2, state.count, v.dtype)
+        c1 = bias_denominator(b1, state.count, v.dtype)
+        c2 = bias_denominator(b2, state.count, v.dtype)
         return eta * jnp.sqrt(c2) / c1 / (jnp.sqrt(v) + eps)
 
     return tree_map(rate, nu)
@@ -91,7 +91,7 @@ def adamod(
         eta = learning_rate_at(learning_rate, state.adam.count)
         adam = advance(grads, state.adam)
         rates = _rates(eta, adam, adam.nu, b1, b2, eps)
-        bound = tree_map(lambda s, r: b3 * s + (1 - b3) * r, state.bound, rates)
+        bound = update_moment(rates, state.bound, b3, 1)
         updates = tree_map(lambda r, s, m: -jnp.minimum(r, s) * m, rates, bound, adam.mu)
         return updates, AdaModState(adam, bound)
 

@@ -41,6 +41,7 @@ from gradscape.optimizers.base import (
     tree_map,
     zeros_like,
 )
+from gradscape.optimizers.moments import update_moment
 from gradscape.optimizers.sgd import MU, trace
 
 FAMILY = "multi-buffer / wrappers"
@@ -87,7 +88,7 @@ def scale_by_pnm(b1: Scalar = 0.9, b0: Scalar = 1.0) -> GradientTransformation:
         decay = b1 * b1
 
         def advance(buf, g, mine):
-            return jnp.where(mine, decay * buf + (1 - decay) * g, buf)
+            return jnp.where(mine, update_moment(g, buf, decay, 1), buf)
 
         odd = tree_map(lambda b, g: advance(b, g, odd_step), state.odd, grads)
         even = tree_map(lambda b, g: advance(b, g, ~odd_step), state.even, grads)

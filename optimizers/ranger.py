@@ -39,7 +39,6 @@ from gradscape.optimizers.base import (
     OptimizerInfo,
     Params,
     Scalar,
-    bias_correction,
     chain,
     coord_mean,
     coord_norm,
@@ -49,6 +48,7 @@ from gradscape.optimizers.base import (
     zeros_like,
 )
 from gradscape.optimizers.gradient_ops import adaptive_grad_clip, centralize
+from gradscape.optimizers.moments import bias_correction, update_moment
 from gradscape.optimizers.momentum_variants import PNMState, scale_by_pnm
 from gradscape.optimizers.wrappers import WRAPPERS, lookahead, wrap
 
@@ -94,17 +94,17 @@ def scale_by_ranger21(
         eta = learning_rate_at(learning_rate, state.count)
         count = safe_increment(state.count)
         momentum, pnm_state = pnm.update(grads, state.pnm)
-        nu = tree_map(lambda v, g: b2 * v + (1 - b2) * g * g, state.nu, grads)
+        nu = update_moment(grads, state.nu, b2, 2)
         rate = ranger21_rate(eta, count, b2, total_steps)
 
-        def step(n, v, p):
-            v_hat = v / bias_correction(b2, count, v.dtype)
-            adam = n / bias_correction(b1, count, v.dtype) / (jnp.sqrt(v_hat) + eps)
+        def step(n_hat, v_hat, p):
+            adam = n_hat / (jnp.sqrt(v_hat) + eps)
             stable_decay = weight_decay * p / (jnp.sqrt(coord_mean(v_hat)) + eps)
             norm_loss = 2 * normloss * (1 - 1 / (coord_norm(p) + eps)) * p
             return -rate * (adam + stable_decay + norm_loss)
 
-        return tree_map(step, momentum, nu, params), Ranger21State(count, pnm_state, nu)
+        n_hat, v_hat = bias_correction(momentum, b1, count), bias_correction(nu, b2, count)
+        return tree_map(step, n_hat, v_hat, params), Ranger21State(count, pnm_state, nu)
 
     return GradientTransformation(init, update)
 

@@ -30,10 +30,10 @@ from gradscape.optimizers.base import (
     LearningRate,
     OptimizerInfo,
     Scalar,
-    bias_correction,
     learning_rate_at,
     zeros_like,
 )
+from gradscape.optimizers.moments import bias_correction, update_moment
 
 
 class SwatsState(NamedTuple):
@@ -70,8 +70,8 @@ def swats(
         pg = jnp.sum(p * grads, axis=0, keepdims=True)
         projected = pg != 0
         gamma = jnp.sum(p * p, axis=0, keepdims=True) / jnp.where(projected, -pg, 1.0)
-        rate_avg = jnp.where(projected, b2 * state.rate_avg + (1 - b2) * gamma, state.rate_avg)
-        corrected = rate_avg / bias_correction(b2, adam_state.count, grads.dtype)
+        rate_avg = jnp.where(projected, update_moment(gamma, state.rate_avg, b2, 1), state.rate_avg)
+        corrected = bias_correction(rate_avg, b2, adam_state.count)
         settle = projected & (adam_state.count > 1) & (corrected > 0) & (jnp.abs(corrected - gamma) < switch_tol)
         switch_now = settle & ~state.switched
 

@@ -116,6 +116,21 @@ def swa(inner: GradientTransformation, start: Scalar = 0, period: Scalar = 1) ->
     return GradientTransformation(init, update)
 
 
+def with_gradient_noise(inner: GradientTransformation, a: Scalar, gamma: Scalar, seed: Scalar) -> GradientTransformation:
+    """g ← g + N(0, a/(1+t)^γ), then `inner`."""
+    return chain(add_gradient_noise(a, gamma, seed), inner)
+
+
+def with_clip_by_norm(inner: GradientTransformation, max_norm: Scalar) -> GradientTransformation:
+    """g ← g · min(1, c/‖g‖), then `inner`."""
+    return chain(clip_by_norm(max_norm), inner)
+
+
+def with_clip_by_value(inner: GradientTransformation, max_value: Scalar) -> GradientTransformation:
+    """Each coordinate of g into [-c, c], then `inner`."""
+    return chain(clip_by_value(max_value), inner)
+
+
 @dataclass(frozen=True)
 class Wrapper:
     """How to wrap an optimizer: `apply(inner, *values of hypers)` and what a page says about it."""
@@ -176,7 +191,7 @@ WRAPPERS: dict[str, Wrapper] = {
         Wrapper(
             "gradient_noise",
             "Gradient noise",
-            lambda inner, a, gamma, seed: chain(add_gradient_noise(a, gamma, seed), inner),
+            with_gradient_noise,
             (
                 Hyper("noise_a", 1.0, 1e-4, 10.0, log=True, label="a", help="initial noise variance"),
                 Hyper("noise_gamma", 0.55, 0.0, 2.0, label="γ", help="decay exponent of the variance"),
@@ -192,7 +207,7 @@ WRAPPERS: dict[str, Wrapper] = {
         Wrapper(
             "clip_norm",
             "Clip by norm",
-            lambda inner, c: chain(clip_by_norm(c), inner),
+            with_clip_by_norm,
             (Hyper("clip_max_norm", 1.0, 1e-3, 100.0, log=True, label="c", help="largest gradient norm"),),
             r"\tilde g_t = g_t \min\left(1, \frac{c}{\lVert g_t \rVert}\right)",
             "R. Pascanu, T. Mikolov, Y. Bengio. On the difficulty of training recurrent neural networks. "
@@ -202,7 +217,7 @@ WRAPPERS: dict[str, Wrapper] = {
         Wrapper(
             "clip_value",
             "Clip by value",
-            lambda inner, c: chain(clip_by_value(c), inner),
+            with_clip_by_value,
             (Hyper("clip_max_value", 1.0, 1e-3, 100.0, log=True, label="c", help="largest gradient coordinate"),),
             r"\tilde g_{t,i} = \min(c, \max(-c, g_{t,i}))",
             "T. Mikolov. Statistical Language Models Based on Neural Networks. PhD thesis, 2012",
@@ -264,6 +279,7 @@ def wrap(
         stochastic=inner.stochastic or spec.stochastic,
         options=inner.options,
         run_length=inner.run_length,
+        defined_by=(spec.apply, *inner.definitions()),
     )
 
 

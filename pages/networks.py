@@ -24,6 +24,7 @@ from gradscape.ui.net_editor import NetEditor
 from gradscape.ui.share import share_box
 from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz import network as vn
+from gradscape.viz.text import plain
 
 PREFIX = NETWORK_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
@@ -98,7 +99,7 @@ with right:
                 "plane's two directions")
     for j, label in enumerate(labels):
         if record.diverged_at[j] >= 0:
-            st.warning(f"{label}: {record.status_text(j)}")
+            st.warning(f"{plain(label)}: {record.status_text(j)}")
     asset = vn.plane_asset(grid)
     frames = vn.boundary_frames(s)
     try:

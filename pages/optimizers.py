@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import inspect
-import sys
+from itertools import groupby
 
 import streamlit as st
 
 from gradscape import optimizers
+from gradscape.optimizers.source import Source, builder_sources, called_sources
 from gradscape import trajectories as tr
 from gradscape.trajectories.scenario import PALETTE
 from gradscape.ui.frame import page_frame
@@ -29,9 +29,9 @@ def label(key: str) -> str:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def source_of(key: str) -> str:
-    module = sys.modules[optimizers.get(key).build.__module__]
-    return inspect.getsource(module)
+def sources(key: str) -> tuple[tuple[Source, ...], tuple[Source, ...]]:
+    info = optimizers.get(key)
+    return builder_sources(info), called_sources(info)
 
 
 def describe(slot: int, key: str, landscape: str, steps: int) -> None:
@@ -46,8 +46,17 @@ def describe(slot: int, key: str, landscape: str, steps: int) -> None:
     rows += [{"parameter": f"{h.name} {h.label}".strip(), "default": h.default, "range": f"{h.low:g} … {h.high:g}",
               "scale": "log" if h.log else "linear"} for h in info.hypers]
     st.dataframe(rows, hide_index=True, width="stretch")
+    own, called = sources(key)
     with st.expander("Implementation source"):
-        st.code(source_of(key), language="python")
+        if info.defined_by:
+            st.caption("The wrapper's transform, then the builder of the optimizer it wraps.")
+        for part in own:
+            st.caption(f"`{part.qualified}`")
+            st.code(part.code, language="python")
+    with st.expander(f"Code it calls: {len(called)} functions and classes"):
+        for module, parts in groupby(called, key=lambda part: part.module):
+            st.caption(f"`{module}`")
+            st.code("\n\n".join(part.code for part in parts), language="python")
     with st.expander("Hyperparameters for the live run", expanded=False):
         lr = log_slider("η₀", f"ref_{slot}_{key}_lr", *LR_RANGE, default=info.default_lr)
         hyper = tuple((h.name, hyper_slider(h, f"ref_{slot}_{key}_{h.name}")) for h in info.hypers)

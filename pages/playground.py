@@ -18,12 +18,12 @@ from gradscape.ui.export_menu import export_menu
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.ui.frame import page_frame
 from gradscape.ui.handover import PLAYGROUND_PREFIX, to_network
-from gradscape.ui.markdown import plain, short_plain
 from gradscape.ui.run_editor import Editor, click_handler
 from gradscape.ui.share import share_box
 from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz.player import run_trace
 from gradscape.viz.results_table import results_html
+from gradscape.viz.text import plain, short_plain
 
 PREFIX = PLAYGROUND_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
@@ -101,5 +101,5 @@ if traces and not scenario.presentation:
     sweep_links = st.popover("Sweep this run", icon=":material/grid_on:", key=editor.k("sweep.open"), on_change="rerun")
     if sweep_links.open:  # its links are built while it is open only
         for i, _ in traces:
-            sweep_links.page_link("pages/sweeps.py", label=f"{scenario.label(i)}: final loss vs learning rate",
+            sweep_links.page_link("pages/sweeps.py", label=f"{plain(scenario.label(i))}: final loss vs learning rate",
                                   query_params=sweep_query(for_run(scenario, i)))

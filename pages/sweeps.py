@@ -23,6 +23,7 @@ from gradscape.ui.share import share_box
 from gradscape.ui.state import show_link_warnings
 from gradscape.ui.sweep_controls import KIND_NAMES, SweepControls
 from gradscape.viz import sweeps as vs
+from gradscape.viz.text import plain
 
 PREFIX = "sw"
 MAP_KEY = "sw.map"
@@ -98,11 +99,11 @@ if s.kind == "lr":
                "in the band above the chart: ✕ diverged, △ left the map.")
     cols = st.columns(min(4, len(result.curves)))
     for j, curve in enumerate(result.curves):
-        best = curve.best()
+        best, name = curve.best(), plain(curve.label)
         with cols[j % len(cols)]:
             if best is None:
-                st.write(f"**{curve.label}**: every rate diverged")
-            elif st.button(f"Best {curve.label}: η = {curve.rates[best]:.3g}", key=f"sw.best{j}", icon=":material/open_in_new:",
+                st.markdown(f"**{name}**: no final loss at any rate (see the band above the chart)")
+            elif st.button(f"Best {name}: η = {curve.rates[best]:.3g}", key=f"sw.best{j}", icon=":material/open_in_new:",
                            help="Open this run at its best rate in the Playground."):
                 open_in_playground(s.playground(j, learning_rate=float(f"{curve.rates[best]:.6g}")))
 else:

@@ -22,7 +22,7 @@ from gradscape.trajectories.scenario import Scenario
 from gradscape.viz.player import run_trace
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = ("app.py", "navigation.py", "pages", "ui", "viz", "trajectories", "landscapes", "optimizers", "schedules", "lessons")
+APP_PACKAGES = ("app.py", "navigation.py", "pages", "ui", "viz", "trajectories", "landscapes", "optimizers", "schedules", "lessons", "classroom")
 
 
 def test_streamlit_serves_app_py_through_its_app_and_navigation_py_as_its_script():

@@ -13,7 +13,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from gradscape.ui import landscape_picker as picker
-from gradscape.ui.markdown import plain
+from gradscape.viz.text import plain
 from gradscape.landscapes import custom
 from gradscape.landscapes.fair_queue import FairQueue
 from tests.test_fair_queue import held_queue

@@ -25,7 +25,7 @@ from PIL import Image
 from gradscape import landscapes
 from gradscape import lessons
 from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
-from gradscape.viz import animate, export, frontend, render
+from gradscape.viz import animate, export, frontend, render, text
 from gradscape.viz.jobs import DONE, FAILED, Busy, JobRunner
 from gradscape.viz.player import decode_f32, run_trace
 
@@ -72,7 +72,7 @@ def test_a_label_never_becomes_a_spreadsheet_formula(label):
     s = Scenario(runs=(RunSpec("adam", 0.05, label=label),), steps=5)
     rows = list(csv.DictReader(io.StringIO(export.trajectories_csv(s, traces_of(s)))))
     assert {r["label"] for r in rows} == {"'" + label}
-    assert export.csv_field("a=b") == "a=b" and export.csv_field("x, -1") == '"x, -1"'  # only a leading sign counts
+    assert text.csv_field("a=b") == "a=b" and text.csv_field("x, -1") == '"x, -1"'  # only a leading sign counts
 
 
 def test_trajectories_json_holds_the_record_and_the_configuration():
@@ -150,9 +150,9 @@ def test_html_plays_from_one_file_under_6_mb_for_6_runs_of_1000_steps():
 
 def test_embedded_data_cannot_end_or_comment_out_its_script():
     value = {"label": "<!--<script></script>&\u2028\u2029", "gap": float("nan")}
-    text = export.script_json(value)
-    assert not set(text) & set("<>&\u2028\u2029") and "NaN" in text
-    assert json.loads(text)["label"] == value["label"]
+    script = text.script_json(value)
+    assert not set(script) & set("<>&\u2028\u2029") and "NaN" in script
+    assert json.loads(script)["label"] == value["label"]
     s = replace(SMALL, runs=(RunSpec("adam", 0.05, label="<!--<script>"),))
     blob = export.player_html(s, traces_of(s), title="t").split('id="ovz-data">')[1].split("</script>")[0]
     assert "<" not in blob and json.loads(blob)["runs"][0]["label"] == "<!--<script>"
@@ -278,8 +278,8 @@ def test_every_frame_of_an_animation_has_the_key_of_run_colours_and_labels(kind)
         for x, y, color in key_swatches(f):  # each run's line in its own colour
             assert np.abs(frame[y - 1:y + 2, x].astype(int) - color).sum(axis=1).min() < tolerance
         for e in f.legend:  # and its label written beside it
-            text = frame[round(e.y) - 4:round(e.y) + 4, round(e.x + 26 * f.k):round(e.x + 26 * f.k + 30)]
-            assert (text.astype(int).sum(axis=2) < 400).any()
+            ink = frame[round(e.y) - 4:round(e.y) + 4, round(e.x + 26 * f.k):round(e.x + 26 * f.k + 30)]
+            assert (ink.astype(int).sum(axis=2) < 400).any()
 
 
 def test_animation_spec_is_checked_at_the_boundary():

@@ -28,7 +28,7 @@ def test_runs_travel_between_the_playground_and_the_neural_net_page():
     assert s.view == "both" and s.problem == ns.NetScenario().problem
     assert at.selectbox(key="nn.kind").value == "network"
 
-    at.select_slider(key="nn.hidden").set_value(8).run()
+    at.select_slider(key="nn.h").set_value(8).run()
     at.selectbox(key="nn.kind").set_value("rosenbrock").run()
     assert not at.exception and at.title[0].value == "Playground"
     back, warnings = from_query(query(at))

@@ -21,7 +21,7 @@ from gradscape.ui import run_editor
 from gradscape.ui import state as ui_state
 from gradscape.viz import player
 from gradscape.trajectories.scenario import MAX_RUNS, MAX_STARTS, Scenario, from_query
-from gradscape.ui.markdown import plain
+from gradscape.viz.text import plain
 
 APP = Path(__file__).resolve().parent.parent / "navigation.py"
 RUN_TIMEOUT = 10  # seconds per script run: the bound, enforced by AppTest

@@ -2,8 +2,9 @@
 
 Read from the source (every import statement, module level or not): pages → ui → lessons → viz →
 trajectories (the engine) → the catalogues (landscapes, optimizers, schedules), which import none
-of each other; nothing below ui imports Streamlit; and nothing imports a room by its bare folder
-name (`import landscapes`), which in a checkout would load a second copy beside `gradscape.landscapes`.
+of each other; the class board (classroom) sits beside lessons and viz: ui uses it, and it uses
+only the engine (to read and measure a submitted link) and the catalogues; nothing below ui imports
+Streamlit; and nothing imports a room by its bare folder name (`import landscapes`), which in a checkout would load a second copy beside `gradscape.landscapes`.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {"landscapes", "optimizers", "schedules"}
-ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "ui"}
+ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "classroom", "ui"}
 # What each room may import of gradscape besides itself and the package's own modules (gradscape.hyper).
 MAY_IMPORT = {
     "landscapes": set(), "optimizers": set(), "schedules": set(),
     "trajectories": CATALOGUES,
     "viz": CATALOGUES | {"trajectories"},
     "lessons": CATALOGUES | {"trajectories", "viz"},
-    "ui": CATALOGUES | {"trajectories", "viz", "lessons"},
+    "classroom": CATALOGUES | {"trajectories"},
+    "ui": CATALOGUES | {"trajectories", "viz", "lessons", "classroom"},
 }
-NO_STREAMLIT = {"landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons"}
+NO_STREAMLIT = {"landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "classroom"}
 SOURCES = ("app.py", "navigation.py", "pages", "gradscape", "benchmarks", "tests", *sorted(ROOMS))
 
 

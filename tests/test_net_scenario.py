@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradscape.landscapes import networks as nets
-from tests.test_scenario import run_specs
+from tests.test_scenario import draws_every_field, run_specs
 from gradscape.trajectories import net_scenario as ns
 from gradscape.trajectories.network import NetworkProblem
 from gradscape.trajectories.scenario import MAX_RUNS, RunSpec
@@ -16,21 +16,30 @@ def test_default_round_trip_is_exact_and_the_link_is_short():
     assert set(ns.to_query(s)) == {"r1", "r2", "r3", "r4"}
 
 
+@st.composite
+def net_scenarios(draw):
+    """A Neural net state with every field of its link drawn."""
+    problem = NetworkProblem(
+        draw(st.sampled_from(sorted(nets.MODELS))), draw(st.sampled_from(sorted(nets.DATASETS))), draw(st.sampled_from(ns.WIDTHS)),
+        draw(st.sampled_from(ns.POINTS)), None, draw(st.integers(0, ns.MAX_SEED)), draw(st.integers(0, ns.MAX_SEED)),
+        draw(st.sampled_from(ns.BATCHES)),
+    )
+    return ns.NetScenario(
+        problem, draw(st.sampled_from(ns.STEPS)), draw(st.sampled_from(sorted(ns.PLANES))),
+        tuple(draw(st.lists(run_specs(None), min_size=1, max_size=MAX_RUNS))), draw(st.sampled_from(["2d", "3d", "both"])),
+        draw(st.booleans()), draw(st.booleans()),
+    )
+
+
 @settings(max_examples=40, deadline=None)
-@given(
-    choices=st.tuples(*(st.sampled_from(sorted(nets.MODELS)), st.sampled_from(sorted(nets.DATASETS)),
-                        st.sampled_from(ns.POINTS), st.sampled_from(ns.WIDTHS), st.sampled_from(ns.BATCHES),
-                        st.sampled_from(ns.STEPS), st.sampled_from(sorted(ns.PLANES)), st.sampled_from(["2d", "3d", "both"]))),
-    seeds=st.tuples(st.integers(0, ns.MAX_SEED), st.integers(0, ns.MAX_SEED)),
-    runs=st.lists(run_specs(None), min_size=1, max_size=MAX_RUNS),
-    eigen=st.booleans(),
-)
-def test_any_valid_state_round_trips(choices, seeds, runs, eigen):
-    model, dataset, n, h, batch, steps, plane, view = choices
-    problem = NetworkProblem(model, dataset, h, n, None, seeds[0], seeds[1], batch)
-    s = ns.NetScenario(problem, steps, plane, tuple(runs), view, eigen)
+@given(net_scenarios())
+def test_any_valid_state_round_trips(s):
     assert ns.from_query(ns.to_query(s)) == (s, [])  # every field, duplicates and order of runs kept
     assert s.validate() is s
+
+
+def test_the_drawn_states_set_every_field():
+    draws_every_field(net_scenarios(), ns.NET, ns.NetScenario())
 
 
 @settings(max_examples=40, deadline=None)

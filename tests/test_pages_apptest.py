@@ -70,7 +70,13 @@ def test_reference_page_shows_rule_source_and_internals():
     at = open_page("pages/optimizers.py")
     assert any("Adam" in s.value for s in at.subheader)
     assert at.latex and "beta_1" in at.latex[0].value
-    assert any("def scale_by_adam" in c.value for c in at.code)
+    source = next(e for e in at.expander if e.label == "Implementation source")
+    assert [c.value.split("(")[0] for c in source.code] == ["def adam"]  # the builder, not its module
+    called = next(e for e in at.expander if e.label.startswith("Code it calls"))
+    defined = [line.split("(")[0].split(":")[0] for c in called.code for line in c.value.splitlines()
+               if line.startswith(("def ", "class "))]
+    assert called.label == f"Code it calls: {len(defined)} functions and classes"
+    assert {"def scale_by_adam", "def update_moment", "def bias_correction"} <= set(defined)
     titles = [m.value for m in at.markdown]
     assert any("effective learning rate" in t for t in titles) and any("second moment" in t for t in titles)
 
@@ -82,3 +88,6 @@ def test_reference_page_compares_two(pair):
     at.selectbox(key="ref_other").set_value(pair[1]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.subheader) == 2
+    builders = [c.value.split("(")[0] for e in at.expander if e.label == "Implementation source" for c in e.code]
+    wrapped = {"ranger": ["def lookahead", "def radam"], "lookahead": ["def lookahead", "def momentum"]}
+    assert builders == [f"def {pair[0]}", *wrapped[pair[1]]]

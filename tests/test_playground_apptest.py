@@ -85,7 +85,7 @@ def test_run_editor_edits_the_picked_run():
     run(at)
     at.slider(key="pg.r2.h.adam.b1").set_value(0.8)
     run(at)
-    at.selectbox(key="pg.r2.sched").set_value("cosine")
+    at.selectbox(key="pg.r2.s").set_value("cosine")
     run(at)
     at.text_input(key="pg.r2.label").input("fast Adam")
     run(at)
@@ -137,7 +137,7 @@ def test_duplicates_are_told_apart_by_what_differs():
     run(at)
     assert run_column(at) == ["Adam", "Adam (2)", "Adam (3)", "SGD"]  # alike in every setting: numbered, never "(2) (2)"
     assert at.segmented_control(key="pg.edit").value == 2
-    at.selectbox(key="pg.r2.sched").set_value("cosine")
+    at.selectbox(key="pg.r2.s").set_value("cosine")
     run(at)
     assert run_column(at) == ["Adam · constant", "Adam · constant (2)", "Adam · cosine", "SGD"]
     at.segmented_control(key="pg.edit").set_value(1)

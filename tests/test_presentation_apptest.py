@@ -75,7 +75,7 @@ def test_sweeps_present_and_keep_the_rate_adjustable_where_it_counts():
     assert not at.exception
     sweep, warnings = sweep_from_query(link(at))
     assert warnings == [] and sweep.runs[1].lr == 0.002 and sweep.base.presentation
-    at.segmented_control(key="sw.sw.kind").set_value("lr").run()  # the rate sweep sweeps the rate: no rate box
+    at.segmented_control(key="sw.sw.sweep").set_value("lr").run()  # the rate sweep sweeps the rate: no rate box
     assert "sw.pick" not in {w.key for w in _widgets(at.main)} and link(at)["present"] == "1"
 
 

@@ -4,7 +4,7 @@ import math
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from gradscape import landscapes, lessons
@@ -12,8 +12,9 @@ from gradscape.landscapes import custom
 from gradscape import optimizers
 from gradscape import schedules
 from gradscape import trajectories as tr
+from gradscape.trajectories.fields import Table
 from gradscape.trajectories.scenario import (
-    MAX_RUNS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors, run_color, run_labels, to_query,
+    MAX_RUNS, RUN, SCENARIO, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors, run_color, run_labels, to_query,
 )
 
 
@@ -165,3 +166,17 @@ def test_colours_survive_removal_and_new_runs_get_a_free_one():
     assert [run_color(kept, i) for i in range(len(kept))] == colours[1:]
     assert kept_colors(drawn_colors(runs)) == runs  # palette colours at their own positions stay implicit
     assert free_color(kept) == colours[0] and free_color(runs) not in colours
+
+
+
+
+def draws_every_field(strategy, table: Table, default) -> None:
+    """Hypothesis finds, for every field of the table, a drawn state where it is not at its default:
+    the strategy leaves no field out (a field added to the table must be added to the strategy)."""
+    for f in table.fields:
+        find(strategy, lambda s: f.get(s) != f.get(default), settings=settings(max_examples=3000, database=None))
+
+
+def test_the_drawn_scenarios_set_every_field_and_every_run_field():
+    draws_every_field(scenarios(), SCENARIO, Scenario())
+    draws_every_field(run_specs(32), RUN, RunSpec())

@@ -14,8 +14,10 @@ from gradscape import landscapes
 from gradscape import trajectories as tr
 from gradscape.trajectories import engine, sweeps
 from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.trajectories import sweep_scenario as ss
 from gradscape.trajectories.sweep_scenario import Axis, SweepScenario, for_run, from_query, to_query
 from gradscape.viz import sweeps as vs
+from tests.test_scenario import draws_every_field, scenarios, six_digits
 
 HIMMELBLAU_MINIMA = [p.xy for p in landscapes.get("himmelblau").minima]
 
@@ -197,6 +199,40 @@ def test_link_round_trip_and_playground_hand_off():
     sweep = for_run(Scenario(), 2)
     assert sweep.kind == "lr" and sweep.rates[0] < Scenario().runs[2].lr < sweep.rates[1]
     assert sweep.runs == (replace(Scenario().runs[2], color=Scenario().color(2)),)  # the run keeps its colour
+
+
+def window(draw, lo: float, hi: float, log: bool) -> tuple[float, float]:
+    """A range low < high inside [lo, hi], as a link writes it."""
+    a, b = sorted((six_digits(draw, lo, hi, log), six_digits(draw, lo, hi, log)))
+    return (a, b) if a < b else (lo, hi)
+
+
+@hs.composite
+def sweep_scenarios(draw):
+    """A sweep with every field of its link drawn (its base: any Playground scenario without noise or batches)."""
+    base = replace(draw(scenarios()), noise=0.0, batch_size=None)
+    kind = draw(hs.sampled_from(ss.KINDS))
+    optimizer = base.runs[0].optimizer
+    axes = []
+    for _ in "xy":
+        param = draw(hs.sampled_from(ss.sweepable(optimizer)))
+        axes.append(Axis(param, *window(draw, *ss.param_bounds(optimizer, param))))
+    rates = window(draw, *tr.engine.LR_RANGE, True)
+    return SweepScenario(
+        kind=kind, base=base, tol=six_digits(draw, *ss.TOL_RANGE, True), rates=rates, count=draw(hs.integers(*ss.LR_COUNT)),
+        x=axes[0], y=axes[1], resolution=draw(hs.integers(*ss.RESOLUTION.get(kind, ss.RESOLUTION["basin"]))),
+        colour=draw(hs.sampled_from(ss.COLOURINGS)),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(sweep_scenarios())
+def test_any_sweep_survives_its_link_exactly(s):
+    assert from_query(to_query(s)) == (s, [])
+
+
+def test_the_drawn_sweeps_set_every_field():
+    draws_every_field(sweep_scenarios(), ss.SWEEP, SweepScenario())
 
 
 @settings(max_examples=40, deadline=None)

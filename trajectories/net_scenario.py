@@ -5,18 +5,19 @@ Query format (every key optional; a missing key means its default):
   steps=1000
   plane=pca-final|pca-mean|random  view=2d|3d|both  eig=0|1  present=0|1
   r1=adam;lr=0.01;s=cosine;label=…   (runs exactly as the Playground's: trajectories/scenario.py)
-The sizes are a few fixed choices (what the page's sliders offer and what one shared server can
+Each key is one field of the NET table (below; trajectories/fields.py). The sizes are a few fixed choices (what the page's sliders offer and what one shared server can
 train in seconds). `from_query` never raises: a bad value falls back to its default with a
 warning in words; `validate` raises for code that builds the object directly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from gradscape.landscapes import networks as nets
 from gradscape.trajectories import network as nw
-from gradscape.trajectories.scenario import VIEWS, Reader, RunSpec, Tracked, encode_runs, run_color, run_labels
+from gradscape.trajectories.fields import Choice, Field, Flag, Number, Reader, Table, Tracked
+from gradscape.trajectories.scenario import VIEWS, RunSpec, RunsKind, run_color, run_labels
 
 WIDTHS = (4, 8, 16, 32)
 POINTS = (256, 512, 1024)
@@ -73,49 +74,33 @@ class NetScenario:
         return self
 
 
-# (query key, attribute, allowed values or None for a seed), of the problem and of the view.
-PROBLEM_FIELDS = (
-    ("model", "model", tuple(nets.MODELS)), ("data", "dataset", tuple(nets.DATASETS)), ("n", "n_points", POINTS),
-    ("dseed", "data_seed", None), ("iseed", "init_seed", None), ("h", "hidden", WIDTHS), ("batch", "batch_size", BATCHES),
+NET = Table(
+    Field("model", "problem.model", Choice(lambda: tuple(nets.MODELS)), "model"),
+    Field("data", "problem.dataset", Choice(lambda: tuple(nets.DATASETS)), "data set"),
+    Field("n", "problem.n_points", Choice(POINTS), "points"),
+    Field("dseed", "problem.data_seed", Number(0, MAX_SEED, integer=True), "data seed"),
+    Field("iseed", "problem.init_seed", Number(0, MAX_SEED, integer=True), "init seed"),
+    Field("h", "problem.hidden", Choice(WIDTHS), "hidden width"),
+    Field("batch", "problem.batch_size", Choice(BATCHES), "batch size"),
+    Field("steps", "steps", Choice(STEPS), "training steps"),
+    Field("plane", "plane", Choice(tuple(PLANES)), "plane"),
+    Field("view", "view", Choice(VIEWS), "view"),
+    Field("eig", "eigen", Flag(), "top Hessian eigenvalue"),
+    Field("present", "presentation", Flag(), "presentation mode", lockable=False),
+    Field("r", "runs", RunsKind(), "the list of runs", widget=False, always=True),
 )
-VIEW_FIELDS = (("steps", "steps", STEPS), ("plane", "plane", tuple(PLANES)), ("view", "view", VIEWS))
-
-
-def _changed(obj, default, fields) -> dict[str, str]:
-    return {key: str(getattr(obj, attr)) for key, attr, _ in fields if getattr(obj, attr) != getattr(default, attr)}
+"""The Neural net page's state (the data noise is the data set's default, not in the link)."""
 
 
 def to_query(s: NetScenario) -> dict[str, str]:
     """The state as query parameters; defaults are left out to keep links short."""
-    d = NetScenario()
-    q = {**_changed(s.problem, d.problem, PROBLEM_FIELDS), **_changed(s, d, VIEW_FIELDS)}
-    for key, value, default in (("eig", s.eigen, d.eigen), ("present", s.presentation, d.presentation)):
-        if value != default:
-            q[key] = str(int(value))
-    return {**q, **encode_runs(s.runs)}
+    return NET.encode(s, NetScenario())
 
 
 def from_query(query: dict[str, str]) -> tuple[NetScenario, list[str]]:
     """Parse query parameters into a NetScenario; never raises, returns (state, warnings)."""
     query = Tracked(query)
     r = Reader()
-    d = NetScenario()
-
-    def read(default, fields) -> dict:
-        kw = {}
-        for key, attr, options in fields:
-            if key in query:
-                value = getattr(default, attr)
-                kw[attr] = (r.number(key, query[key], value, lo=0, hi=MAX_SEED, integer=True) if options is None
-                            else type(value)(r.choice(key, query[key], tuple(map(str, options)), str(value))))
-        return kw
-
-    kw = {"problem": replace(d.problem, **read(d.problem, PROBLEM_FIELDS)), **read(d, VIEW_FIELDS)}
-    for key, attr in (("eig", "eigen"), ("present", "presentation")):
-        if key in query:
-            kw[attr] = r.flag(key, query[key], getattr(d, attr))
-    runs = r.runs(query)
-    if runs is not None:
-        kw["runs"] = runs or default_runs()
+    s = NET.decode(r, query, NetScenario())
     r.unread(query)
-    return replace(d, **kw), r.warnings
+    return s, r.warnings

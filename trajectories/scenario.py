@@ -9,8 +9,11 @@ Query format (every key optional; a missing key means its default):
   r1=adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=Adam%20fast;color=1f77b4;on=1
   r2=sgd;B=1   (a run's own batch size on a data landscape; `batch` is the default of runs without one)
   r2=… (up to MAX_RUNS runs, numbered from 1)
-`from_query` never raises: a malformed or out-of-range value falls back to its default and
-adds a warning in words; `validate` raises for code paths that build scenarios directly.
+Each key is one field of the SCENARIO table and each run's `name=value` one of the RUN table
+(below; trajectories/fields.py): the link codec, the widgets (ui/fields.py), the compute keys and
+the locks are derived from them. `from_query` never raises: a malformed or out-of-range value
+falls back to its default and adds a warning in words; `validate` raises for code paths that build
+scenarios directly.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Collection
+from typing import Callable, Mapping
 from urllib.parse import quote, unquote
 
 from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
 from gradscape.trajectories import engine
+from gradscape.trajectories.fields import MISSING, Choice, Field, Flag, Kind, Number, Reader, Table, Tracked, fmt
 
 MAX_RUNS = 8
 MAX_STARTS = 16
@@ -183,6 +187,16 @@ class Scenario:
             **self.runs[i].engine_kwargs(),
         )
 
+    def compute_key(self, i: int) -> "Scenario":
+        """Only what decides run i's numbers (the SCENARIO and RUN fields that compute), resolved: the
+        default start, the run's batch and rate, parameters in name order. The cache key of its trace."""
+        run = self.runs[i]
+        run = replace(run, learning_rate=run.lr, batch_size=None, hyper=tuple(sorted(run.hyper)),
+                      schedule_params=tuple(sorted(run.schedule_params)))
+        numbers = RunSpec(**{f.attr: f.get(run) for f in RUN.computing()})
+        resolved = replace(self, starts=self.start_points, batch_size=self.batch_of(i))
+        return Scenario(**{f.attr: f.get(resolved) for f in SCENARIO.computing()}, runs=(numbers,))
+
     def validate(self) -> "Scenario":
         """Raise ValueError naming the first bad field; return self when all is well."""
         _, warnings = from_query(to_query(self))
@@ -191,47 +205,260 @@ class Scenario:
         return self
 
 
-def fmt(v: float) -> str:
-    return f"{v:.6g}"
+class LandscapeKind(Kind):
+    """`ls=<key>`, or a typed landscape as `ls=custom&f=…&dom=…` (landscapes/custom.py)."""
+
+    def read(self, r, key, query, default, ctx, name):
+        if key not in query:
+            return MISSING
+        ls = query[key]
+        if ls == "custom" or landscapes.custom.is_custom(ls):
+            try:
+                if not landscapes.custom.is_custom(ls):
+                    ls = landscapes.custom.key_from_link(query.get("f", ""), query.get("dom"))
+                landscapes.get(ls)
+                return ls
+            except ValueError as err:
+                r.warn(f"custom landscape: {err}; using {landscapes.get(default).name}.")
+                return default
+        if ls not in landscapes.REGISTRY:
+            r.warn(f"unknown landscape '{ls}'; using {landscapes.get(default).name}.")
+            return default
+        return ls
+
+    def write(self, key, value):
+        return {key: "custom", **landscapes.custom.link_fields(value)} if landscapes.custom.is_custom(value) else {key: value}
+
+
+def _read_starts(r: Reader, raw: str, landscape: str) -> tuple[tuple[float, float], ...]:
+    ls = landscapes.get(landscape)
+    out = []
+    for chunk in raw.split(";")[:MAX_STARTS]:
+        try:
+            x, y = (float(v) for v in chunk.split(","))
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise ValueError
+        except ValueError:
+            r.warn(f"start point '{chunk}' is not 'x,y'; ignored.")
+            continue
+        if not ls.contains((x, y)):
+            r.warn(f"start point ({x:g}, {y:g}) is outside the domain of {ls.name}; ignored.")
+            continue
+        out.append((x, y))
+    if len(raw.split(";")) > MAX_STARTS:
+        r.warn(f"only the first {MAX_STARTS} start points are used.")
+    return tuple(out)
+
+
+def format_starts(starts: tuple[tuple[float, float], ...]) -> str:
+    """Start points as the Playground's text box shows them: 'x, y; x, y'."""
+    return "; ".join(f"{x:.6g}, {y:.6g}" for x, y in starts)
+
+
+class StartsKind(Kind):
+    """`start=x,y;x,y` (up to MAX_STARTS, each inside the landscape's domain); typed as 'x, y; x, y'."""
+
+    def parse(self, r, key, raw, default, ctx):
+        return _read_starts(r, raw, ctx["landscape"])
+
+    def format(self, value):
+        return ";".join(f"{fmt(x)},{fmt(y)}" for x, y in value)
+
+    def to_widget(self, value, state):
+        return format_starts(value)
+
+    def from_widget(self, raw, state):
+        r = Reader()
+        text = raw.strip()
+        starts = _read_starts(r, ";".join(c.replace(" ", "") for c in text.split(";")), state.landscape) if text else ()
+        if r.warnings:
+            raise ValueError(" ".join(r.warnings))
+        return starts
+
+
+class BatchKind(Kind):
+    """A mini-batch size of the landscape's data (None: full batch); only data landscapes have one."""
+
+    def read(self, r, key, query, default, ctx, name):
+        if key not in query:
+            return MISSING
+        data = landscapes.get(ctx["landscape"]).data
+        if data is None:
+            r.warn(f"'{key}' applies only to data landscapes; {landscapes.get(ctx['landscape']).name} has none. Ignored.")
+            return MISSING
+        return r.number(key, query[key], None, lo=1, hi=data.size, integer=True)
+
+    def to_widget(self, value, state):
+        data = landscapes.get(state.landscape).data
+        return MISSING if data is None else value or data.size
+
+    def from_widget(self, raw, state):
+        data = landscapes.get(state.landscape).data
+        return None if data is None or int(raw) >= data.size else int(raw)
+
+
+class RunsKind(Kind):
+    """The runs `r1=…`, `r2=…` (at most MAX_RUNS, in number order; the RUN table's format each).
+    `data_size` gives the sample count of the landscape read so far (None: no data, no 'B')."""
+
+    def __init__(self, data_size: Callable[[Mapping], int | None] = lambda ctx: None) -> None:
+        self.data_size = data_size
+
+    def read(self, r, key, query, default, ctx, name):
+        run_keys = sorted((k for k in dict.keys(query) if RUN_KEY.fullmatch(k)), key=lambda k: int(k[1:]))
+        if not run_keys:
+            return MISSING
+        if len(run_keys) > MAX_RUNS:
+            r.warn(f"only the first {MAX_RUNS} runs are used; ignored: {', '.join(run_keys[MAX_RUNS:])}.")
+            query.read.update(run_keys)
+        data_size = self.data_size(ctx)
+        runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := read_run(r, k, query[k], data_size)) is not None)
+        return runs or default
+
+    def write(self, key, value):
+        return encode_runs(value)
+
+
+def _data_size(ctx: Mapping) -> int | None:
+    data = landscapes.get(ctx["landscape"]).data
+    return None if data is None else data.size
+
+
+SCENARIO = Table(
+    Field("ls", "landscape", LandscapeKind(), "landscape", computes=True, widget=False, always=True),
+    Field("start", "starts", StartsKind(), "start points", computes=True),
+    Field("steps", "steps", Number(1, engine.MAX_STEPS, integer=True), "steps", computes=True),
+    Field("noise", "noise", Number(0, engine.MAX_NOISE), "gradient noise", computes=True),
+    Field("batch", "batch_size", BatchKind(), "batch size", computes=True),
+    Field("seed", "seed", Number(0, 2**31 - 1, integer=True), "seed", computes=True),
+    Field("view", "view", Choice(VIEWS), "view"),
+    Field("logy", "log_loss", Flag(), "log loss axis"),
+    Field("present", "presentation", Flag(), "presentation mode", lockable=False),
+    Field("t", "playhead", Number(0, lambda ctx: ctx["steps"], integer=True), "playhead", lockable=False, widget=False),
+    Field("r", "runs", RunsKind(_data_size), "the list of runs", widget=False, always=True),
+    ignored=("lesson",),
+)
+"""The Playground's state (and the Lessons' and the Sweeps' base). `ls` is written first, and read
+before the fields whose ranges depend on it."""
+
+
+class OptimizerKind(Kind):
+    def parse(self, r, key, raw, default, ctx):
+        if raw in optimizers.REGISTRY:
+            return raw
+        r.warn(f"{key.rpartition('.')[0]}: unknown optimizer '{raw}'; using Adam.")
+        return "adam"
+
+
+class ScheduleKind(Kind):
+    def parse(self, r, key, raw, default, ctx):
+        if raw in schedules.REGISTRY:
+            return raw
+        r.warn(f"{key.rpartition('.')[0]}: unknown schedule '{raw}'; using constant.")
+        return "constant"
+
+
+class RateKind(Number):
+    """A learning rate; a bad one falls back to the optimizer's default rate."""
+
+    def parse(self, r, key, raw, default, ctx):
+        return super().parse(r, key, raw, optimizers.get(ctx["optimizer"]).default_lr, ctx)
+
+
+class RunBatchKind(Kind):
+    """A run's own batch size (data landscapes only; None: the scenario's)."""
+
+    def parse(self, r, key, raw, default, ctx):
+        if ctx["data_size"] is None:
+            r.warn(f"{key.rpartition('.')[0]}: 'B' (batch size) applies only to data landscapes; ignored.")
+            return default
+        return r.number(key, raw, None, lo=1, hi=ctx["data_size"], integer=True)
+
+
+@dataclass(frozen=True)
+class ParamsKind(Kind):
+    """Named numbers declared by the catalogue entry read before (an optimizer's hyperparameters,
+    written `b1=0.8`, or a schedule's parameters, written `s.min_ratio=0.1`), in declaration order."""
+
+    declared: Callable[[Mapping], tuple]
+    prefix: str = ""
+
+    def read(self, r, key, query, default, ctx, name):
+        out = []
+        run = name.rpartition(".")[0]
+        for h in self.declared(ctx):
+            link_key = self.prefix + h.name
+            if link_key in query:
+                out.append((h.name, r.number(f"{run}.{link_key}", query[link_key], h.default, lo=h.low, hi=h.high,
+                                             integer=h.integer)))
+        return tuple(out)
+
+    def write(self, key, value):
+        return {self.prefix + k: fmt(v) for k, v in value}
+
+
+class LabelKind(Kind):
+    def parse(self, r, key, raw, default, ctx):
+        text = unquote(raw)
+        if len(text) > MAX_LABEL:
+            r.warn(f"{key.rpartition('.')[0]}: the label is cut to its first {MAX_LABEL} characters.")
+        return text[:MAX_LABEL]
+
+    def format(self, value):
+        return quote(value, safe="")
+
+
+class ColorKind(Kind):
+    def parse(self, r, key, raw, default, ctx):
+        if _COLOR.match(raw):
+            return "#" + raw.lstrip("#")
+        r.warn(f"{key.rpartition('.')[0]}: colour '{raw}' is not a hex colour like 1f77b4; using the palette.")
+        return default
+
+    def format(self, value):
+        return value.lstrip("#")
+
+
+RUN = Table(
+    Field("opt", "optimizer", OptimizerKind(), "optimizer", computes=True, always=True),
+    Field("lr", "learning_rate", RateKind(*engine.LR_RANGE), "learning rate", computes=True),
+    Field("h", "hyper", ParamsKind(lambda ctx: optimizers.get(ctx["optimizer"]).hypers), "hyperparameters", computes=True),
+    Field("B", "batch_size", RunBatchKind(), "batch size", computes=True),
+    Field("s", "schedule", ScheduleKind(), "schedule", computes=True),
+    Field("sp", "schedule_params", ParamsKind(lambda ctx: schedules.get(ctx["schedule"]).params, "s."),
+          "schedule parameters", computes=True),
+    Field("label", "label", LabelKind(), "label"),
+    Field("color", "color", ColorKind(), "colour"),
+    Field("on", "enabled", Flag(), "on/off"),
+)
+"""One run, written `adam;lr=0.01;b1=0.8;s=cosine;s.min_ratio=0.1;label=…;color=1f77b4;on=0`: the
+optimizer first, then `name=value` pairs (hyperparameters and schedule parameters by their own names)."""
 
 
 def encode_run(run: RunSpec) -> str:
-    """One run as a link value: `adam;lr=0.01;b1=0.8;s=cosine;…` (defaults left out)."""
-    parts = [run.optimizer]
-    if run.learning_rate is not None:
-        parts.append(f"lr={fmt(run.learning_rate)}")
-    parts += [f"{k}={fmt(v)}" for k, v in run.hyper]
-    if run.batch_size is not None:
-        parts.append(f"B={run.batch_size}")
-    if run.schedule != "constant":
-        parts.append(f"s={run.schedule}")
-    parts += [f"s.{k}={fmt(v)}" for k, v in run.schedule_params]
-    if run.label:
-        parts.append(f"label={quote(run.label, safe='')}")
-    if run.color:
-        parts.append(f"color={run.color.lstrip('#')}")
-    if not run.enabled:
-        parts.append("on=0")
-    return ";".join(parts)
+    """One run as a link value (defaults left out)."""
+    q = RUN.encode(run, RunSpec())
+    return ";".join([q.pop("opt"), *(f"{k}={v}" for k, v in q.items())])
 
 
-def to_query(s: Scenario) -> dict[str, str]:
-    """The scenario as query parameters; defaults are left out to keep links short."""
-    d = Scenario()
-    q: dict[str, str] = {"ls": s.landscape}
-    if landscapes.custom.is_custom(s.landscape):
-        q = {"ls": "custom", **landscapes.custom.link_fields(s.landscape)}
-    if s.starts:
-        q["start"] = ";".join(f"{fmt(x)},{fmt(y)}" for x, y in s.starts)
-    for key, value, default in [
-        ("steps", s.steps, d.steps), ("noise", s.noise, d.noise), ("batch", s.batch_size, d.batch_size),
-        ("seed", s.seed, d.seed), ("view", s.view, d.view), ("logy", int(s.log_loss), int(d.log_loss)),
-        ("present", int(s.presentation), int(d.presentation)),
-        ("t", s.playhead, d.playhead),
-    ]:
-        if value != default:
-            q[key] = fmt(value) if isinstance(value, float) else str(value)
-    return {**q, **encode_runs(s.runs)}
+def read_run(r: Reader, key: str, raw: str, data_size: int | None = None) -> RunSpec | None:
+    """One run's link value; `data_size` is the landscape's sample count (None: no data, no 'B')."""
+    fields = [f for f in raw.split(";") if f]
+    if not fields:
+        r.warn(f"'{key}' is empty; ignored.")
+        return None
+    pairs = Tracked({"opt": fields[0]})
+    for f in fields[1:]:
+        k, sep, v = f.partition("=")
+        if not sep:
+            r.warn(f"{key}: '{f}' is not name=value; ignored.")
+        else:
+            pairs[k] = v
+    run = RUN.decode(r, pairs, RunSpec(), prefix=f"{key}.", context={"data_size": data_size})
+    for k in sorted(dict.keys(pairs) - pairs.read):
+        owner = f"schedule {schedules.get(run.schedule).name}" if k.startswith("s.") else optimizers.get(run.optimizer).name
+        r.warn(f"{key}: {owner} has no parameter '{k.removeprefix('s.')}'; ignored.")
+    return run
 
 
 def encode_runs(runs: tuple[RunSpec, ...]) -> dict[str, str]:
@@ -239,219 +466,19 @@ def encode_runs(runs: tuple[RunSpec, ...]) -> dict[str, str]:
     return {f"r{i}": encode_run(run) for i, run in enumerate(runs, start=1)}
 
 
-class Reader:
-    """Collects warnings while reading untrusted query values (shared by every view's state object)."""
-
-    def __init__(self) -> None:
-        self.warnings: list[str] = []
-
-    def warn(self, text: str) -> None:
-        self.warnings.append(text)
-
-    def number(self, key: str, raw: str, default, *, lo: float, hi: float, integer: bool = False):
-        try:
-            v = float(raw)
-            if not math.isfinite(v) or (integer and v != int(v)):
-                raise ValueError
-        except ValueError:
-            self.warn(f"'{key}={raw}' is not a {'whole ' if integer else ''}number; using {default}.")
-            return default
-        if not lo <= v <= hi:
-            self.warn(f"'{key}={raw}' is outside [{lo:g}, {hi:g}]; using {default}.")
-            return default
-        return int(v) if integer else v
-
-    def choice(self, key: str, raw: str, options: tuple[str, ...], default: str) -> str:
-        if raw in options:
-            return raw
-        self.warn(f"'{key}={raw}' is not one of {', '.join(options)}; using {default}.")
-        return default
-
-    def flag(self, key: str, raw: str, default: bool) -> bool:
-        if raw in ("0", "1"):
-            return raw == "1"
-        self.warn(f"'{key}={raw}' should be 0 or 1; using {int(default)}.")
-        return default
-
-    def starts(self, raw: str, landscape: str) -> tuple[tuple[float, float], ...]:
-        ls = landscapes.get(landscape)
-        out = []
-        for chunk in raw.split(";")[:MAX_STARTS]:
-            try:
-                x, y = (float(v) for v in chunk.split(","))
-                if not (math.isfinite(x) and math.isfinite(y)):
-                    raise ValueError
-            except ValueError:
-                self.warn(f"start point '{chunk}' is not 'x,y'; ignored.")
-                continue
-            if not ls.contains((x, y)):
-                self.warn(f"start point ({x:g}, {y:g}) is outside the domain of {ls.name}; ignored.")
-                continue
-            out.append((x, y))
-        if len(raw.split(";")) > MAX_STARTS:
-            self.warn(f"only the first {MAX_STARTS} start points are used.")
-        return tuple(out)
-
-    def custom(self, query: dict[str, str], default: str) -> str:
-        """The typed landscape of ls=custom&f=…&dom=… (or of a full ls=custom:… key), parsed and built so
-        that every later use succeeds; `default` with a warning saying what was wrong otherwise."""
-        try:
-            key = query["ls"]
-            if not landscapes.custom.is_custom(key):
-                key = landscapes.custom.key_from_link(query.get("f", ""), query.get("dom"))
-            landscapes.get(key)
-            return key
-        except ValueError as err:
-            self.warn(f"custom landscape: {err}; using {landscapes.get(default).name}.")
-            return default
-
-    def run(self, key: str, raw: str, data_size: int | None = None) -> RunSpec | None:
-        """One run's value; `data_size` is the landscape's sample count (None: no data, no 'B')."""
-        fields = [f for f in raw.split(";") if f]
-        if not fields:
-            self.warn(f"'{key}' is empty; ignored.")
-            return None
-        name = fields[0]
-        if name not in optimizers.REGISTRY:
-            self.warn(f"{key}: unknown optimizer '{name}'; using Adam.")
-            name = "adam"
-        opt = optimizers.get(name)
-        spec: dict = {"optimizer": name}
-        hyper: dict[str, float] = {}
-        sched_params: dict[str, float] = {}
-        sched = "constant"
-        pending: list[tuple[str, str]] = []
-        for f in fields[1:]:
-            k, sep, v = f.partition("=")
-            if not sep:
-                self.warn(f"{key}: '{f}' is not name=value; ignored.")
-            elif k == "s":
-                if v in schedules.REGISTRY:
-                    sched = v
-                else:
-                    self.warn(f"{key}: unknown schedule '{v}'; using constant.")
-            else:
-                pending.append((k, v))
-        for k, v in pending:
-            if k == "lr":
-                lo, hi = engine.LR_RANGE
-                spec["learning_rate"] = self.number(f"{key}.lr", v, opt.default_lr, lo=lo, hi=hi)
-            elif k == "label":
-                spec["label"] = unquote(v)[:MAX_LABEL]
-                if len(unquote(v)) > MAX_LABEL:
-                    self.warn(f"{key}: the label is cut to its first {MAX_LABEL} characters.")
-            elif k == "color":
-                if _COLOR.match(v):
-                    spec["color"] = "#" + v.lstrip("#")
-                else:
-                    self.warn(f"{key}: colour '{v}' is not a hex colour like 1f77b4; using the palette.")
-            elif k == "on":
-                spec["enabled"] = self.flag(f"{key}.on", v, True)
-            elif k == "B":
-                if data_size is None:
-                    self.warn(f"{key}: 'B' (batch size) applies only to data landscapes; ignored.")
-                else:
-                    spec["batch_size"] = self.number(f"{key}.B", v, None, lo=1, hi=data_size, integer=True)
-            elif k.startswith("s."):
-                pname = k[2:]
-                info = schedules.get(sched)
-                hp = {h.name: h for h in info.params}.get(pname)
-                if hp is None:
-                    self.warn(f"{key}: schedule {info.name} has no parameter '{pname}'; ignored.")
-                else:
-                    sched_params[pname] = self.number(f"{key}.{k}", v, hp.default, lo=hp.low, hi=hp.high, integer=hp.integer)
-            else:
-                hp = {h.name: h for h in opt.hypers}.get(k)
-                if hp is None:
-                    self.warn(f"{key}: {opt.name} has no parameter '{k}'; ignored.")
-                else:
-                    hyper[k] = self.number(f"{key}.{k}", v, hp.default, lo=hp.low, hi=hp.high, integer=hp.integer)
-        return RunSpec(
-            hyper=tuple(hyper.items()), schedule=sched, schedule_params=tuple(sched_params.items()), **spec
-        )
-
-    def runs(self, query: dict[str, str], data_size: int | None = None) -> tuple[RunSpec, ...] | None:
-        """The runs r1, r2, … of the link (at most MAX_RUNS, in number order); None when it has none.
-        Runs over the cap are named in a warning; `data_size` as in `run`."""
-        run_keys = sorted((k for k in dict.keys(query) if RUN_KEY.fullmatch(k)), key=lambda k: int(k[1:]))
-        if len(run_keys) > MAX_RUNS:
-            self.warn(f"only the first {MAX_RUNS} runs are used; ignored: {', '.join(run_keys[MAX_RUNS:])}.")
-            if isinstance(query, Tracked):
-                query.read.update(run_keys)
-        runs = tuple(spec for k in run_keys[:MAX_RUNS] if (spec := self.run(k, query[k], data_size)) is not None)
-        return runs if run_keys else None
-
-    def unread(self, query: "Tracked", outer_keys: Collection[str] = ()) -> None:
-        """Name in a warning every key of the link that nothing read (nor reads later: `outer_keys`)."""
-        for k in sorted(dict.keys(query) - query.read - set(outer_keys)):
-            self.warn(f"'{k}' is not a setting of gradscape links; ignored.")
+def to_query(s: Scenario) -> dict[str, str]:
+    """The scenario as query parameters; defaults are left out to keep links short."""
+    return SCENARIO.encode(s, Scenario())
 
 
-class Tracked(dict):
-    """A query whose keys remember being looked up, so that `from_query` can name those it ignored."""
-
-    def __init__(self, query: dict[str, str]) -> None:
-        super().__init__(query)
-        self.read: set[str] = set()
-
-    def __getitem__(self, key: str) -> str:
-        self.read.add(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default=None):
-        self.read.add(key)
-        return super().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        self.read.add(key)
-        return super().__contains__(key)
-
-
-def from_query(query: dict[str, str], outer_keys: Collection[str] = ()) -> tuple[Scenario, list[str]]:
+def from_query(query: dict[str, str]) -> tuple[Scenario, list[str]]:
     """Parse query parameters into a Scenario; never raises, returns (scenario, warnings). Every key
-    neither read here nor in `outer_keys` (those a link format built on this one reads itself, as
-    the Sweeps page's) is named in a warning."""
+    that is not a setting is named in a warning; `lesson=`, which older links carry, is ignored."""
     query = Tracked(query)
     r = Reader()
-    d = Scenario()
-    kw: dict = {}
-    ls = query.get("ls", d.landscape)
-    if ls == "custom" or landscapes.custom.is_custom(ls):
-        ls = r.custom(query, d.landscape)
-    elif ls not in landscapes.REGISTRY:
-        r.warn(f"unknown landscape '{ls}'; using {landscapes.get(d.landscape).name}.")
-        ls = d.landscape
-    kw["landscape"] = ls
-    if "start" in query:
-        kw["starts"] = r.starts(query["start"], ls)
-    if "steps" in query:
-        kw["steps"] = r.number("steps", query["steps"], d.steps, lo=1, hi=engine.MAX_STEPS, integer=True)
-    if "noise" in query:
-        kw["noise"] = r.number("noise", query["noise"], d.noise, lo=0, hi=engine.MAX_NOISE)
-    if "batch" in query:
-        data = landscapes.get(ls).data
-        if data is None:
-            r.warn(f"'batch' applies only to data landscapes; {landscapes.get(ls).name} has none. Ignored.")
-        else:
-            kw["batch_size"] = r.number("batch", query["batch"], None, lo=1, hi=data.size, integer=True)
-    if "seed" in query:
-        kw["seed"] = r.number("seed", query["seed"], d.seed, lo=0, hi=2**31 - 1, integer=True)
-    if "view" in query:
-        kw["view"] = r.choice("view", query["view"], VIEWS, d.view)
-    if "logy" in query:
-        kw["log_loss"] = r.flag("logy", query["logy"], d.log_loss)
-    if "present" in query:
-        kw["presentation"] = r.flag("present", query["present"], d.presentation)
-    query.get("lesson")  # older links name the lesson they came from: read, and ignored
-    if "t" in query:
-        kw["playhead"] = r.number("t", query["t"], d.playhead, lo=0, hi=kw.get("steps", d.steps), integer=True)
-    data = landscapes.get(ls).data
-    runs = r.runs(query, None if data is None else data.size)
-    if runs is not None:
-        kw["runs"] = runs or _default_runs()
-    r.unread(query, outer_keys)
-    return replace(d, **kw), r.warnings
-
+    s = SCENARIO.decode(r, query, Scenario())
+    r.unread(query)
+    return s, r.warnings
 
 def with_run(s: Scenario, i: int, **changes) -> Scenario:
     """A copy of the scenario with run i changed."""

@@ -5,7 +5,8 @@ Query format (every key optional; a missing key means its default):
   r1=adam;lr=0.01;b1=0.8;s=cosine  r2=…           (the Playground's run format)
   rates=0.0001,1,100                               (learning-rate sweep: low, high, rates per curve)
   x=learning_rate,0.0001,1  y=b1,0,0.999  res=128  color=loss|steps   (heat map and trainability)
-The heat map and trainability views sweep run 1's parameters; the basin map runs up to
+Each key is one field of the SWEEP table (below; trajectories/fields.py). The heat map and
+trainability views sweep run 1's parameters; the basin map runs up to
 MAX_BASIN_RUNS runs on a grid of start points over the landscape's domain. `from_query` never
 raises: a bad value falls back to its default with a warning in words.
 """
@@ -13,10 +14,12 @@ raises: a bad value falls back to its default with a warning in words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping
 
 from gradscape import optimizers
 from gradscape.trajectories import engine, scenario
-from gradscape.trajectories.scenario import Reader, RunSpec, Scenario, fmt, kept_colors
+from gradscape.trajectories.fields import Choice, Field, Kind, Number, Reader, Table, Tracked, fmt
+from gradscape.trajectories.scenario import RunSpec, Scenario, kept_colors
 from gradscape.trajectories.sweeps import MAX_WORK
 
 KINDS = ("lr", "heatmap", "basin", "trainability")
@@ -132,21 +135,6 @@ def for_run(s: Scenario, i: int) -> SweepScenario:
     return SweepScenario(kind="lr", base=base, rates=(max(lo, run.lr / 100), min(hi, run.lr * 100)))
 
 
-def to_query(s: SweepScenario) -> dict[str, str]:
-    """The sweep as query parameters (the base scenario's, then the sweep's); defaults are left out."""
-    d = SweepScenario()
-    q: dict[str, str] = {"sweep": s.kind, **scenario.to_query(s.base)}
-    for key, value, default in [("tol", s.tol, d.tol), ("res", s.resolution, d.resolution), ("color", s.colour, d.colour)]:
-        if value != default:
-            q[key] = fmt(value) if isinstance(value, float) else str(value)
-    if (s.rates, s.count) != (d.rates, d.count):
-        q["rates"] = f"{fmt(s.rates[0])},{fmt(s.rates[1])},{s.count}"
-    for name, axis, default in (("x", s.x, d.x), ("y", s.y, d.y)):
-        if axis != default:
-            q[name] = f"{axis.param},{fmt(axis.low)},{fmt(axis.high)}"
-    return q
-
-
 def _range(r: Reader, key: str, raw: str, default: tuple[float, float], lo: float, hi: float, log: bool) -> tuple[float, float]:
     try:
         a, b = (float(v) for v in raw.split(","))
@@ -159,53 +147,92 @@ def _range(r: Reader, key: str, raw: str, default: tuple[float, float], lo: floa
     return a, b
 
 
-def _axis(r: Reader, key: str, raw: str, default: Axis, optimizer: str) -> Axis:
-    """An axis 'param,low,high' of run 1's optimizer; `default` must be sweepable by it."""
-    param, _, rest = raw.partition(",")
-    if param not in sweepable(optimizer):
-        r.warn(f"'{key}': {optimizers.get(optimizer).name} has no sweepable parameter '{param}' "
-               f"(sweepable: {', '.join(sweepable(optimizer))}); using {default.param}.")
-        return default
-    lo, hi, log = param_bounds(optimizer, param)
-    low, high = _range(r, key, rest, DEFAULT_RATES if param == LEARNING_RATE else (lo, hi), lo, hi, log)
-    return Axis(param, low, high)
+class BaseKind(Kind):
+    """The Playground scenario a sweep runs (its keys are the Playground's); gradient noise and
+    mini-batches are off in sweeps."""
+
+    def read(self, r, key, query, default, ctx, name):
+        base = scenario.SCENARIO.decode(r, query, default)
+        if base.noise or base.batch_size is not None:
+            r.warn("sweeps run with exact full-batch gradients; the link's noise and batch size are ignored.")
+            base = replace(base, noise=0.0, batch_size=None)
+        return base
+
+    def write(self, key, value):
+        return scenario.SCENARIO.encode(value, _default_base())
 
 
-SWEEP_KEYS = ("sweep", "tol", "res", "color", "rates", "x", "y")  # what this format adds to the Playground's
+class RatesKind(Kind):
+    """`rates=low,high,count`: the learning-rate sweep's range and rates per curve."""
+
+    def parse(self, r, key, raw, default, ctx):
+        (rates, count) = default
+        low, high, n = (raw.split(",") + ["", "", ""])[:3]
+        rates = _range(r, key, f"{low},{high}", rates, *engine.LR_RANGE, True)
+        return rates, r.number(f"{key} (count)", n or str(count), count, lo=LR_COUNT[0], hi=LR_COUNT[1], integer=True)
+
+    def format(self, value):
+        (low, high), count = value
+        return f"{fmt(low)},{fmt(high)},{count}"
+
+
+@dataclass(frozen=True)
+class AxisKind(Kind):
+    """`x=param,low,high`: a swept parameter of run 1's optimizer. The default axis is moved to one
+    the optimizer has when it has not the default's parameter."""
+
+    name: str
+
+    def read(self, r, key, query, default, ctx, name):
+        optimizer = ctx["base"].runs[0].optimizer
+        if default.param not in sweepable(optimizer):
+            default = Axis(LEARNING_RATE, *DEFAULT_RATES) if self.name == "x" else _first_hyper_axis(optimizer)
+        return self.parse(r, name, query[key], default, ctx) if key in query else default
+
+    def parse(self, r, key, raw, default, ctx):
+        optimizer = ctx["base"].runs[0].optimizer
+        param, _, rest = raw.partition(",")
+        if param not in sweepable(optimizer):
+            r.warn(f"'{key}': {optimizers.get(optimizer).name} has no sweepable parameter '{param}' "
+                   f"(sweepable: {', '.join(sweepable(optimizer))}); using {default.param}.")
+            return default
+        lo, hi, log = param_bounds(optimizer, param)
+        low, high = _range(r, key, rest, DEFAULT_RATES if param == LEARNING_RATE else (lo, hi), lo, hi, log)
+        return Axis(param, low, high)
+
+    def format(self, value):
+        return f"{value.param},{fmt(value.low)},{fmt(value.high)}"
+
+
+def _resolution(end: int) -> Callable[[Mapping], int]:
+    return lambda ctx: RESOLUTION.get(ctx["kind"], RESOLUTION["basin"])[end]
+
+
+SWEEP = Table(
+    Field("sweep", "kind", Choice(KINDS), "sweep", always=True),
+    Field("base", "base", BaseKind(), "the Playground's settings", widget=False, always=True),
+    Field("tol", "tol", Number(*TOL_RANGE), "‖∇f‖ tolerance"),
+    Field("res", "resolution", Number(_resolution(0), _resolution(1), integer=True), "resolution"),
+    Field("color", "colour", Choice(COLOURINGS), "colour by"),
+    Field("rates", ("rates", "count"), RatesKind(), "learning rates", widget=False),
+    Field("x", "x", AxisKind("x"), "x axis", widget=False),
+    Field("y", "y", AxisKind("y"), "y axis", widget=False),
+)
+"""A sweep's state: the kind first, then the Playground's fields (its base), then the sweep's own."""
+
+
+def to_query(s: SweepScenario) -> dict[str, str]:
+    """The sweep as query parameters (the kind, the base scenario's, then the sweep's); defaults are left out."""
+    return SWEEP.encode(s, SweepScenario())
 
 
 def from_query(query: dict[str, str]) -> tuple[SweepScenario, list[str]]:
     """Parse query parameters into a SweepScenario; never raises, returns (sweep, warnings)."""
+    query = Tracked(query)
     r = Reader()
-    d = SweepScenario()
-    kw: dict = {}
-    kind = kw["kind"] = r.choice("sweep", query.get("sweep", d.kind), KINDS, d.kind)
-    base, warnings = scenario.from_query(query, outer_keys=SWEEP_KEYS)
-    r.warnings.extend(warnings)
-    if not any(k[:1] == "r" and k[1:].isdigit() for k in query):
-        base = replace(base, runs=d.runs)
-    if base.noise or base.batch_size is not None:
-        r.warn("sweeps run with exact full-batch gradients; the link's noise and batch size are ignored.")
-        base = replace(base, noise=0.0, batch_size=None)
-    kw["base"] = base
-    if "tol" in query:
-        kw["tol"] = r.number("tol", query["tol"], d.tol, lo=TOL_RANGE[0], hi=TOL_RANGE[1])
-    if "res" in query:
-        lo, hi = RESOLUTION.get(kind, RESOLUTION["basin"])
-        kw["resolution"] = r.number("res", query["res"], min(d.resolution, hi), lo=lo, hi=hi, integer=True)
-    if "color" in query:
-        kw["colour"] = r.choice("color", query["color"], COLOURINGS, d.colour)
-    if "rates" in query:
-        low, high, count = (query["rates"].split(",") + ["", "", ""])[:3]
-        kw["rates"] = _range(r, "rates", f"{low},{high}", d.rates, *engine.LR_RANGE, True)
-        kw["count"] = r.number("rates (count)", count or str(d.count), d.count, lo=LR_COUNT[0], hi=LR_COUNT[1], integer=True)
-    optimizer = base.runs[0].optimizer
-    for name in ("x", "y"):
-        default = getattr(d, name)
-        if default.param not in sweepable(optimizer):
-            default = Axis(LEARNING_RATE, *DEFAULT_RATES) if name == "x" else _first_hyper_axis(optimizer)
-        kw[name] = _axis(r, name, query[name], default, optimizer) if name in query else default
-    return replace(d, **kw), r.warnings
+    s = SWEEP.decode(r, query, SweepScenario())
+    r.unread(query)
+    return s, r.warnings
 
 
 def _first_hyper_axis(optimizer: str) -> Axis:

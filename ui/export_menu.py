@@ -25,11 +25,11 @@ from gradscape.trajectories.net_scenario import NetScenario
 from gradscape.trajectories.network_views import PlaneView
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import SweepScenario
-from gradscape.ui.markdown import short_plain
 from gradscape.viz import animate, export, network_export, render, sweep_export
 from gradscape.viz.jobs import Busy, Job, JobRunner
 from gradscape.viz.player import RunTrace
 from gradscape.viz.sweeps import Maps, RateSweep
+from gradscape.viz.text import short_plain
 
 Traces = Sequence[tuple[int, RunTrace]]
 IMAGE_SIZES = {"1920×1080": (1920, 1080), "1280×720": (1280, 720), "960×540": (960, 540)}

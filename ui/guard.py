@@ -5,7 +5,7 @@ Pages catch `COMPUTE_ERRORS` at the boundary and show `failure` instead of a tra
 
 from __future__ import annotations
 
-from gradscape.ui.markdown import short_plain
+from gradscape.viz.text import short_plain
 
 COMPUTE_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError)
 

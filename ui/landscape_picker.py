@@ -27,7 +27,7 @@ from gradscape.landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE
 from gradscape.landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
 from gradscape.landscapes.fair_queue import Job
 from gradscape.ui.guard import COMPUTE_ERRORS
-from gradscape.ui.markdown import plain
+from gradscape.viz.text import plain
 
 CUSTOM = "custom"
 NETWORK = "network"

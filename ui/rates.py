@@ -18,8 +18,8 @@ from gradscape import landscapes
 from gradscape.trajectories.scenario import Scenario, to_query
 from gradscape.trajectories.suggest import sensible_rate
 from gradscape.ui.guard import COMPUTE_ERRORS
-from gradscape.ui.markdown import plain
 from gradscape.ui.widgets import log_options
+from gradscape.viz.text import plain
 
 LADDER = tuple(log_options(1e-5, 10.0))
 

@@ -13,7 +13,6 @@ the key, so switching optimizer starts from that optimizer's defaults.
 from __future__ import annotations
 
 import functools
-import html
 import math
 from dataclasses import replace
 from typing import Callable
@@ -26,14 +25,16 @@ from gradscape import schedules
 from gradscape.landscapes.base import DataSet
 from gradscape.trajectories import engine
 from gradscape.trajectories.scenario import (
-    MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, VIEWS, RunSpec, Scenario, drawn_colors, free_color, from_query, kept_colors,
+    MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, SCENARIO, VIEWS, RunSpec, Scenario, drawn_colors, format_starts, free_color,
+    kept_colors,
 )
 from gradscape.ui import rates
+from gradscape.ui.fields import read_widgets, seed_widgets
 from gradscape.ui.landscape_picker import landscape_picker, picked, seed_picker
-from gradscape.ui.markdown import plain
 from gradscape.ui.state import ScenarioState
 from gradscape.ui.widgets import hyper_slider, log_slider, rate_input
 from gradscape.viz.player import landscape_asset, run_trace
+from gradscape.viz.text import plain
 
 VIEW_NAMES = {"2d": "2-D", "3d": "3-D", "both": "both"}
 CLICK_MODES = {"set": "sets start", "add": "adds start"}
@@ -52,19 +53,6 @@ def warm_runs(s: Scenario, landscape: str) -> None:
         if run.enabled:
             run_trace(moved, i)
     landscape_asset(landscape)
-
-
-def format_starts(starts: tuple[tuple[float, float], ...]) -> str:
-    return "; ".join(f"{x:.6g}, {y:.6g}" for x, y in starts)
-
-
-def parse_starts(text: str, landscape: str) -> tuple[tuple[tuple[float, float], ...], list[str]]:
-    """Start points typed as 'x, y; x, y', checked like a link's (same rules, same messages)."""
-    text = text.strip()
-    if not text:
-        return (), []
-    scenario, warnings = from_query({"ls": landscape, "start": ";".join(c.replace(" ", "") for c in text.split(";"))})
-    return scenario.starts, warnings
 
 
 class Editor:
@@ -101,18 +89,13 @@ class Editor:
     # ---- scenario -> widget state ----
     def seed(self, s: Scenario) -> None:
         """Write `s` into the widgets' keys (every run, before any widget is drawn)."""
-        ss = st.session_state
-        ls = landscapes.get(s.landscape)
         seed_picker(self.k("ls"), s.landscape)
-        ss[self.k("start")] = format_starts(s.starts)
-        ss[self.k("steps")] = s.steps
-        ss[self.k("noise")] = s.noise
-        ss[self.k("seed")] = s.seed
-        if ls.data is not None:
-            ss[self.k("batch")] = s.batch_size or ls.data.size
-        ss[self.k("view")] = s.view
-        ss[self.k("logy")] = s.log_loss
-        ss[self.k("present")] = s.presentation
+        seed_widgets(SCENARIO, s, self.p)
+        self.seed_run(s)
+
+    def seed_run(self, s: Scenario) -> None:
+        """Write the edited run of `s` into its editor's keys."""
+        ss = st.session_state
         i = self.edited(s)
         run = s.runs[i]
         opt = optimizers.get(run.optimizer)
@@ -121,12 +104,13 @@ class Editor:
         ss[self.rk(i, "label")] = run.label
         ss[self.rk(i, "color")] = s.color(i)
         ss[self.rk(i, "opt")] = run.optimizer
-        if ls.data is not None:
-            ss[self.rk(i, "B")] = s.batch_of(i) or ls.data.size
+        data = self.data_of(s)
+        if data is not None:
+            ss[self.rk(i, "B")] = s.batch_of(i) or data.size
         ss[self.lr_key(i, run.optimizer)] = run.lr
         for name, value in opt.resolve(dict(run.hyper)).items():
             ss[self.hyper_key(i, run.optimizer, name)] = int(value) if opt.hyper(name).integer else value
-        ss[self.rk(i, "sched")] = run.schedule
+        ss[self.rk(i, "s")] = run.schedule
         params = {h.name: h for h in sched.params}
         for name, value in {**sched.defaults(), **dict(run.schedule_params)}.items():
             ss[self.sched_key(i, run.schedule, name)] = int(value) if params[name].integer else value
@@ -161,7 +145,7 @@ class Editor:
             batch = None if b == (s.batch_size or data.size) else b
         opt_key = ss[self.rk(i, "opt")]
         opt = optimizers.get(opt_key)
-        sched_key = ss[self.rk(i, "sched")]
+        sched_key = ss[self.rk(i, "s")]
         sched = schedules.get(sched_key)
         hyper = tuple(
             (h.name, v) for h in opt.hypers if (v := float(ss.get(self.hyper_key(i, opt_key, h.name), h.default))) != h.default
@@ -182,36 +166,18 @@ class Editor:
             batch_size=batch,
         )
 
+    def runs_from_widgets(self, s) -> tuple[RunSpec, ...]:
+        """The runs with the edited one as its editor shows it."""
+        return tuple(self._run_from_widgets(s, i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
+
     def from_widgets(self, s: Scenario) -> Scenario:
-        """The scenario the widgets show; raises ValueError for a bad typed start point."""
-        ss = st.session_state
+        """The scenario the widgets show; raises ValueError for a bad typed start point. On another
+        landscape the start points and batch size are that landscape's defaults."""
         ls_key = picked(self.k("ls"))
-        ls = landscapes.get(ls_key)
-        runs = tuple(self._run_from_widgets(s, i) if i == self.edited(s) else run for i, run in enumerate(s.runs))
+        runs = self.runs_from_widgets(s)
         if ls_key != s.landscape:
-            runs = moved_to(replace(s, runs=runs), ls_key).runs
-            starts, batch = (), None
-        else:
-            starts, warnings = parse_starts(ss[self.k("start")], ls_key)
-            if warnings:
-                raise ValueError(" ".join(warnings))
-            batch = None
-            if ls.data is not None:
-                b = int(ss[self.k("batch")])
-                batch = None if b >= ls.data.size else b
-        return replace(
-            s,
-            landscape=ls_key,
-            starts=starts,
-            steps=int(ss[self.k("steps")]),
-            noise=float(ss[self.k("noise")]),
-            batch_size=batch,
-            seed=int(ss[self.k("seed")]),
-            view=ss[self.k("view")],
-            log_loss=bool(ss[self.k("logy")]),
-            presentation=bool(ss[self.k("present")]),
-            runs=runs,
-        )
+            return moved_to(read_widgets(SCENARIO, replace(s, runs=runs), self.p, skip=("start", "batch")), ls_key)
+        return read_widgets(SCENARIO, replace(s, runs=runs), self.p)
 
     # ---- callbacks ----
     def _commit(self, s: Scenario) -> None:
@@ -276,9 +242,10 @@ class Editor:
             return
         (x0, x1), (y0, y1) = landscapes.get(s.landscape).domain
         digits = max(0, math.ceil(3 - math.log10(max(x1 - x0, y1 - y0))))  # a thousandth of the domain
-        starts, warnings = parse_starts(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s.landscape)
-        if warnings or not starts:
-            self.note(" ".join(warnings) or "That point is not a valid start.")
+        try:
+            starts = SCENARIO.by_key["start"].kind.from_widget(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s)
+        except ValueError as err:
+            self.note(str(err))
             return
         if st.session_state.get(self.k("click")) == "add":
             starts = (s.start_points + starts)[-MAX_STARTS:]
@@ -334,7 +301,7 @@ class Editor:
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
         run = s.runs[i]
-        text = f"**{i + 1}** {plain(html.escape(run.display_label()))} · η={run.lr:.3g}"
+        text = f"**{i + 1}** {plain(run.display_label())} · η={run.lr:.3g}"
         if run.batch_size is not None:
             text += f" · B={run.batch_size}"
         if run.schedule != "constant":
@@ -368,7 +335,7 @@ class Editor:
                                 help="This run's mini-batch; the sidebar's batch size is the default of every run.")
             for h in opt.hypers:
                 hyper_slider(h, self.hyper_key(i, run.optimizer, h.name), on_change=on)
-            st.selectbox("Schedule", list(schedules.REGISTRY), key=self.rk(i, "sched"), on_change=on,
+            st.selectbox("Schedule", list(schedules.REGISTRY), key=self.rk(i, "s"), on_change=on,
                          format_func=lambda k: f"{schedules.get(k).name} · {schedules.get(k).family}")
             for h in sched.params:
                 hyper_slider(h, self.sched_key(i, run.schedule, h.name), on_change=on)

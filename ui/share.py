@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from gradscape.ui.markdown import short_plain
+from gradscape.viz.text import short_plain
 
 PUBLIC_URL_ENV = "GRADSCAPE_PUBLIC_URL"
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}

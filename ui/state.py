@@ -15,7 +15,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from gradscape.trajectories.scenario import Scenario, from_query, to_query
-from gradscape.ui.markdown import short_plain
+from gradscape.viz.text import short_plain
 
 MAX_LINK_WARNINGS = 5  # boxes a link can make; the rest are counted in one more
 

@@ -16,9 +16,10 @@ import streamlit as st
 from gradscape.trajectories import engine
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import (
-    COLOURINGS, DEFAULT_RATES, KINDS, LR_COUNT, RESOLUTION, TOL_RANGE, Axis, SweepScenario, from_query, param_bounds, sweepable,
-    to_query,
+    COLOURINGS, DEFAULT_RATES, KINDS, LR_COUNT, RESOLUTION, SWEEP, TOL_RANGE, Axis, SweepScenario, from_query, param_bounds,
+    sweepable, to_query,
 )
+from gradscape.ui.fields import read_widgets, seed_widgets
 from gradscape.ui.run_editor import Editor
 from gradscape.ui.state import ScenarioState
 from gradscape.ui.widgets import log_options, log_slider
@@ -47,10 +48,10 @@ class SweepControls:
     def __init__(self, prefix: str) -> None:
         self.state = ScenarioState(prefix, parse=from_query, encode=to_query)
         self.editor = Editor(BaseState(self.state), prefix)
-        self.p = prefix
+        self.sw = f"{prefix}.sw"  # the sweep's own widgets: `<prefix>.sw.<link key>`
 
     def k(self, name: str) -> str:
-        return f"{self.p}.sw.{name}"
+        return f"{self.sw}.{name}"
 
     def range_key(self, name: str, low: float, high: float) -> str:
         """Range sliders are keyed by their value and take it as `value=`, not from session state:
@@ -65,11 +66,8 @@ class SweepControls:
     def seed(self, s: SweepScenario) -> None:
         ss = st.session_state
         self.editor.seed(s.base)
-        ss[self.k("kind")] = s.kind
+        seed_widgets(SWEEP, s, self.sw)
         ss[self.k("count")] = s.count
-        ss[self.k("res")] = s.resolution
-        ss[self.k("colour")] = s.colour
-        ss[self.k("tol")] = s.tol
         for name in ("x", "y"):
             axis = getattr(s, name)
             ss[self.k(f"{name}.param")] = axis.param
@@ -92,11 +90,11 @@ class SweepControls:
                 axes[name] = Axis(param, *(DEFAULT_RATES if param == "learning_rate" else (lo, hi)))
             else:
                 axes[name] = Axis(param, *map(float, ss.get(self.range_key(name, old.low, old.high), (old.low, old.high))))
-        kind = ss[self.k("kind")]
-        lo, hi = RESOLUTION.get(kind, RESOLUTION["basin"])
+        s = read_widgets(SWEEP, s, self.sw)
+        lo, hi = RESOLUTION.get(s.kind, RESOLUTION["basin"])
         self.commit(replace(
-            s, kind=kind, rates=tuple(map(float, ss.get(self.range_key("rates", *s.rates), s.rates))), count=int(ss[self.k("count")]),
-            resolution=min(max(int(ss[self.k("res")]), lo), hi), colour=ss[self.k("colour")], tol=float(ss[self.k("tol")]), **axes,
+            s, rates=tuple(map(float, ss.get(self.range_key("rates", *s.rates), s.rates))), count=int(ss[self.k("count")]),
+            resolution=min(max(s.resolution, lo), hi), **axes,
         ))
 
     def window(self, x: object, y: object) -> None:
@@ -134,7 +132,7 @@ class SweepControls:
 
     # ---- widgets ----
     def kind_control(self) -> None:
-        st.segmented_control("Sweep", KINDS, key=self.k("kind"), format_func=KIND_NAMES.get, on_change=self.changed,
+        st.segmented_control("Sweep", KINDS, key=self.k("sweep"), format_func=KIND_NAMES.get, on_change=self.changed,
                              required=True, label_visibility="collapsed")
 
     def base_controls(self, s: SweepScenario) -> None:
@@ -169,7 +167,7 @@ class SweepControls:
             out.button("Zoom out ×4", key=self.k("out"), on_click=self.zoom_out, args=(4.0,), width="stretch")
             reset.button("Whole range", key=self.k("reset"), on_click=self.zoom_out, args=(None,), width="stretch")
         if s.kind == "heatmap":
-            st.segmented_control("Colour by", COLOURINGS, key=self.k("colour"), on_change=on, required=True,
+            st.segmented_control("Colour by", COLOURINGS, key=self.k("color"), on_change=on, required=True,
                                  format_func={"loss": "final loss", "steps": "steps to ‖∇f‖ tolerance"}.get)
         if s.kind == "heatmap" and s.colour == "steps":
             log_slider("‖∇f‖ tolerance", self.k("tol"), *TOL_RANGE, on_change=on)

@@ -16,7 +16,7 @@ from typing import Callable
 import streamlit as st
 
 from gradscape.optimizers.base import Hyper
-from gradscape.ui.markdown import short_plain
+from gradscape.viz.text import short_plain
 
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 NUMBER_HINT = "Type a number such as 0.01 or 3e-4."

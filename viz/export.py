@@ -13,9 +13,7 @@ the Playground's adds its "kind") and is read back through the same validation a
 from __future__ import annotations
 
 import base64
-import csv
 import html
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from gradscape.trajectories.scenario import Scenario, from_query, to_query
 from gradscape.viz import frontend
 from gradscape.viz import player as payload
 from gradscape.viz.player import RunTrace
+from gradscape.viz.text import csv_field, script_json
 
 CONFIG_VERSION = 1
 DEFAULT_APP_URL = "http://localhost:8501/"  # where `streamlit run app.py` serves the app when no address is known
@@ -54,23 +53,12 @@ class Codec:
 PLAYGROUND = Codec(None, "a Playground or lesson configuration", from_query, to_query)
 
 
-FORMULA_START = tuple("=+-@\t\r")  # what makes a spreadsheet read a cell as a formula
-
-
 def number_texts(a: np.ndarray) -> list[str]:
     """Per value, the shortest text that reads back to it in the array's own precision (a float32 0.01
     is '0.01', not '0.009999999776482582'; other arrays as float64); '' where a step has no value."""
     a = np.asarray(a)
     texts = (a if a.dtype == np.float32 else a.astype(np.float64)).astype(str).tolist()
     return ["" if t == "nan" else t for t in texts]
-
-
-def csv_field(text: str) -> str:
-    """`text` as one CSV cell, quoted as the csv module would, and never a spreadsheet formula: text
-    starting with = + - @ (or a tab or return) gets a leading apostrophe, as spreadsheets write it."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(["'" + text if text.startswith(FORMULA_START) else text])
-    return out.getvalue()
 
 
 def _per_step(a: np.ndarray, steps: int) -> np.ndarray:
@@ -208,16 +196,6 @@ def embed_grid(data: dict, asset: payload.LandscapeAsset) -> dict:
     """The player's data with the landscape grid inside it (no URL to fetch)."""
     data["landscape"].update(url=None, grid=base64.b64encode(asset.blob).decode("ascii"))
     return data
-
-
-SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-def script_json(value: Any) -> str:
-    """`value` as JSON (NaN as JavaScript's literal) safe anywhere inside a <script> element: no <, > or &
-    (a label `<!--<script>` would otherwise swallow the next script) and no U+2028/9 (line ends to old JS);
-    they occur only inside strings, where the \\u escapes read back the same."""
-    return json.dumps(value).translate(SCRIPT_ESCAPES)
 
 
 def inline_script(text: str) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 
 from gradscape.trajectories.scenario import PALETTE
 from gradscape.viz.axes import log_axis
+from gradscape.viz.text import plotly_text
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,16 +42,16 @@ def line_figure(
     title: str = "",
 ) -> dict:
     """Overlaid curves (palette colours where a series has none); on a log axis non-positive
-    values are dropped (gaps), not clipped."""
+    values are dropped (gaps), not clipped. Series names (run labels) go in as Plotly text."""
     data = []
     for i, s in enumerate(series):
         y = np.asarray(s.y, float)
         if log_y:
             y = np.where(y > 0, y, np.nan)
         data.append({
-            "type": "scatter", "mode": "lines", "name": s.name, "x": _finite(s.x), "y": _finite(y, 9),
+            "type": "scatter", "mode": "lines", "name": plotly_text(s.name), "x": _finite(s.x), "y": _finite(y, 9),
             "line": {"color": s.color or PALETTE[i % len(PALETTE)], "dash": s.dash, "width": 2},
-            "legendgroup": s.group or s.name,
+            "legendgroup": plotly_text(s.group or s.name),
         })
     layout = {
         "height": height, "margin": {"l": 50, "r": 10, "t": 30 if title else 10, "b": 40},

@@ -16,6 +16,7 @@ from gradscape.trajectories import net_scenario as ns
 from gradscape.trajectories.network_views import PlaneView
 from gradscape.viz import export
 from gradscape.viz import network as vn
+from gradscape.viz.text import csv_field
 
 NETWORK = export.Codec("network", "a Neural net configuration", ns.from_query, ns.to_query)
 NUMBER_COLUMNS = ("a", "b", "loss", "plane_loss", "distance", "accuracy", "lr")
@@ -38,8 +39,8 @@ def network_csv(s: ns.NetScenario, view: PlaneView) -> str:
     lines = [",".join(CSV_COLUMNS)]
     for j, i in enumerate(s.shown()):
         cols = run_columns(view, j)
-        head = f"{i + 1},{export.csv_field(s.label(i))},{s.runs[i].optimizer}"
-        status = export.csv_field(view.record.status_text(j))
+        head = f"{i + 1},{csv_field(s.label(i))},{s.runs[i].optimizer}"
+        status = csv_field(view.record.status_text(j))
         numbers = [export.number_texts(cols[c]) for c in NUMBER_COLUMNS]
         lines += [f"{head},{k},{','.join(values)},{status}" for k, *values in zip(cols["step"].tolist(), *numbers)]
     return "\n".join(lines) + "\n"

@@ -28,7 +28,7 @@ from gradscape import landscapes
 from gradscape.memo import ByteLRU, CacheInfo, cached
 from gradscape import trajectories as tr
 from gradscape.trajectories.api import RunRecord
-from gradscape.trajectories.scenario import RunSpec, Scenario
+from gradscape.trajectories.scenario import Scenario
 from gradscape.viz.landscape import POINT_STYLES, grid
 from gradscape.viz.thinning import kept_steps
 
@@ -108,22 +108,6 @@ class RunTrace:
     digest: str
 
 
-def compute_key(s: Scenario, i: int) -> Scenario:
-    """A scenario holding only what decides run i's numbers: the cache key of its trace."""
-    run = s.runs[i]
-    numbers = RunSpec(
-        optimizer=run.optimizer,
-        learning_rate=run.lr,
-        hyper=tuple(sorted(run.hyper)),
-        schedule=run.schedule,
-        schedule_params=tuple(sorted(run.schedule_params)),
-    )
-    return Scenario(
-        landscape=s.landscape, runs=(numbers,), starts=s.start_points, steps=s.steps,
-        noise=s.noise, batch_size=s.batch_of(i), seed=s.seed,
-    )
-
-
 def _offsets(parts: Sequence[np.ndarray]) -> list[int]:
     return [0, *np.cumsum([len(p) for p in parts]).tolist()]
 
@@ -165,7 +149,7 @@ _CACHE: ByteLRU[Scenario, RunTrace] = ByteLRU(RUN_CACHE_BYTES)
 
 def run_trace(s: Scenario, i: int) -> RunTrace:
     """Run i of the scenario through the engine (cached); raises ValueError for bad settings."""
-    return _CACHE.get(compute_key(s, i), _trace)
+    return _CACHE.get(s.compute_key(i), _trace)
 
 
 def cache_info() -> CacheInfo:

@@ -29,6 +29,7 @@ from gradscape.viz.render import INK, WHITE, Axis, Panel, hex_rgb, mix, panel_fr
 from gradscape.viz.sweeps import (
     KIND_NAMES, Maps, RateSweep, SweepMap, failed_rates, quartiles_over_starts, rate_figure, reference_loss, row_names,
 )
+from gradscape.viz.text import csv_field, script_json
 
 SWEEP = export.Codec("sweep", "a sweep configuration", sweep_scenario.from_query, sweep_scenario.to_query)
 BASE_WIDTH = 960  # type and lines are sized for this width and scaled with the picture
@@ -89,7 +90,7 @@ def table(s: SweepScenario, result: Maps | RateSweep) -> dict[str, Column]:
 
 def _csv_texts(col: Column) -> list[str]:
     if isinstance(col, list):
-        return [export.csv_field(v) for v in col]
+        return [csv_field(v) for v in col]
     if col.dtype.kind in "iu":
         return [str(v) for v in col.tolist()]
     return export.number_texts(col)
@@ -300,11 +301,11 @@ def _view_script(s: SweepScenario, result: Maps | RateSweep) -> str:
     if s.kind == "lr":
         figure = rate_figure(result, s)
         return (frontend.common_js()
-                + f"\nconst FIG = {export.script_json(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
+                + f"\nconst FIG = {script_json(figure)};\n"  # JS, not JSON: NaN (a gap in a curve) is a literal
                 "Plotly.newPlot(document.getElementById('ovz-host'), FIG.data, FIG.layout, CONFIG);")
     data = {"plotly": "", "maps": [m.payload for m in result.maps], "zoomable": False, "clickable": False, "height": 560}
     return (frontend.sweep_map_js("standalone")
-            + f"\nnew SweepView(document.getElementById('ovz-host')).receive({export.script_json(data)}, () => {{}});")
+            + f"\nnew SweepView(document.getElementById('ovz-host')).receive({script_json(data)}, () => {{}});")
 
 
 def shown_labels(s: SweepScenario) -> list[str]:

@@ -24,6 +24,7 @@ from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
 from gradscape.viz.axes import log_axis, log_ticks
 from gradscape.viz.player import encode_array
+from gradscape.viz.text import plotly_text
 
 Progress = Callable[[float], None]
 KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
@@ -434,36 +435,37 @@ def rate_figure(sweep: RateSweep, s: SweepScenario) -> dict:
     several = len(s.start_points) > 1
     quartiles = [quartiles_over_starts(c, several) for c in sweep.curves]
     lo, hi = _log_span([c.median() for c in sweep.curves] + quartiles)
-    names = row_names(sweep.curves)
+    names = [plotly_text(n) for n in row_names(sweep.curves)]
     rows, data = [], []
     for i, (c, q) in enumerate(zip(sweep.curves, quartiles)):
         med = c.median()
+        label = plotly_text(c.label)
         ok = np.isfinite(med)
         if several and ok.any():
             r = c.rates[ok]
             q1, q3 = (np.minimum(v[ok], 10 ** (hi + 1)) for v in q)  # an infinite quartile runs off the top
             data.append({"type": "scatter", "x": np.r_[r, r[::-1]].tolist(), "y": np.r_[q3, q1[::-1]].tolist(),
                          "fill": "toself", "fillcolor": _lighter(c.colour, 0.75), "opacity": 0.5, "line": {"width": 0},
-                         "hoverinfo": "skip", "showlegend": False, "legendgroup": c.label})
-        data.append({"type": "scatter", "mode": "lines+markers", "name": c.label, "legendgroup": c.label,
+                         "hoverinfo": "skip", "showlegend": False, "legendgroup": label})
+        data.append({"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": label,
                      "x": c.rates.tolist(), "y": np.where(ok, med, np.nan).tolist(),
                      "line": {"color": c.colour, "width": 2}, "marker": {"size": 5}, "customdata": [i] * len(c.rates),
-                     "hovertemplate": "η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + c.label + "</extra>"})
+                     "hovertemplate": "η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + label + "</extra>"})
         fails = failed_rates(c)
         if any(hit.any() for hit in fails):
             rows.append(names[i])
         for hit, symbol, word in zip(fails, ("x", "triangle-up"), ("diverged", "left the map")):
             if hit.any():
-                data.append({"type": "scatter", "mode": "markers", "name": f"{c.label}: {word}", "legendgroup": c.label,
+                data.append({"type": "scatter", "mode": "markers", "name": f"{label}: {word}", "legendgroup": label,
                              "showlegend": False, "yaxis": "y2", "x": c.rates[hit].tolist(), "y": [names[i]] * int(hit.sum()),
                              "customdata": [i] * int(hit.sum()), "marker": {"symbol": symbol, "size": 9, "color": c.colour},
-                             "hovertemplate": "η = %{x:.3g}: " + word + "<extra>" + c.label + "</extra>"})
+                             "hovertemplate": "η = %{x:.3g}: " + word + "<extra>" + label + "</extra>"})
         best = c.best()
         if best is not None:
-            data.append({"type": "scatter", "mode": "markers", "name": f"best {c.label}", "legendgroup": c.label,
+            data.append({"type": "scatter", "mode": "markers", "name": f"best {label}", "legendgroup": label,
                          "showlegend": False, "x": [float(c.rates[best])], "y": [float(med[best])], "customdata": [i],
                          "marker": {"symbol": "star", "size": 16, "color": c.colour, "line": {"color": "#000", "width": 1}},
-                         "hovertemplate": "best η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + c.label + "</extra>"})
+                         "hovertemplate": "best η = %{x:.3g}<br>final loss − f* = %{y:.3g}<extra>" + label + "</extra>"})
     rates = np.concatenate([c.rates for c in sweep.curves]) if sweep.curves else np.zeros(0)
     return {"data": data, "layout": _rate_layout(s, rows, (lo, hi), rates)}
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.e2e.harness import wait_for_app
-from gradscape.ui.markdown import ZERO_WIDTH
+from gradscape.viz.text import ZERO_WIDTH
 
 pytestmark = pytest.mark.browser
 

@@ -39,5 +39,7 @@ def test_reference_page_draws_internals(page, app_url):
     wait_for_app(page)
     page.get_by_text("Optimizer reference").first.wait_for(timeout=60_000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60_000)
-    assert page.get_by_text("Implementation source").count() >= 1
+    page.get_by_text("Implementation source").first.click()
+    code = page.locator("[data-testid=stExpander]").filter(has_text="Implementation source").locator("pre").first
+    assert code.inner_text().startswith("def adam(")  # the builder, not the module it lives in
     no_errors(page)

@@ -68,6 +68,13 @@ function fontForWidth(width, presenting = false) {
   return Math.min(FONT_MAX, Math.max(presenting ? FONT_MIN_PRESENTING : FONT_MIN, Math.round(width / PX_PER_FONT_PX)));
 }
 
+// Text from the data (run labels, a typed landscape's name) for a plotly string: plotly.js reads its
+// text as a subset of HTML (<a href>, <b>, <br>) and a hover template's %{…}, so & < > and % go in as
+// numeric entities and show as written. The same rule as viz/text.py's plotly_text.
+function plotlyText(text) {
+  return String(text).replace(/[&<>%]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 // A cartesian plot's margins for tick labels and axis titles in `fs` type (axes with automargin widen
 // them where labels need more): the last x tick's label overhangs the plotting area by half its width,
 // the top y tick's by half its height, and the title sits above.

@@ -19,8 +19,9 @@ const CURVES = {
     const lrTraces = [];
     const lossTraces = [];
     const line = (run, track, y, hover) => ({
-      type: "scatter", mode: "lines", name: run.label, line: { color: run.color, width: 2 },
-      x: Array.from(track.steps), y: Array.from(track.values, y), hovertemplate: `${run.label}<br>step %{x}: ${hover}<extra></extra>`,
+      type: "scatter", mode: "lines", name: plotlyText(run.label), line: { color: run.color, width: 2 },
+      x: Array.from(track.steps), y: Array.from(track.values, y),
+      hovertemplate: `${plotlyText(run.label)}<br>step %{x}: ${hover}<extra></extra>`,
     });
     const lr = { lo: Infinity, hi: 0 };
     const loss = { lo: Infinity, hi: 0 };

@@ -54,9 +54,9 @@ const MAP2D = {
     for (const p of L.points) {
       traces.push({
         type: "scatter", mode: "markers", x: [p.x], y: [p.y], hoverinfo: "text",
-        hovertext: `${p.label} (${p.x.toFixed(3)}, ${p.y.toFixed(3)})`,
+        hovertext: plotlyText(`${p.label} (${p.x.toFixed(3)}, ${p.y.toFixed(3)})`),
         marker: { symbol: p.symbol, size: 13, color: p.fill, line: { width: 1.2, color: "black" } },
-        name: p.legend, legendgroup: p.legend, showlegend: !named.has(p.legend),
+        name: plotlyText(p.legend), legendgroup: p.legend, showlegend: !named.has(p.legend),
       });
       named.add(p.legend);
     }
@@ -66,9 +66,9 @@ const MAP2D = {
     const lines = legendRows([...named], fs, gd.clientWidth - margin.l - margin.r);
     const layout = this.layout({
       uirevision: `${L.key}|${view}`,
-      title: { text: `${L.name}${this.clickable ? " — click to set the start" : ""}`, font: { size: fs + 1 }, x: 0.02 },
-      xaxis: axis(view[0], axisNames(L)[0]),
-      yaxis: axis(view[1], axisNames(L)[1]),
+      title: { text: `${plotlyText(L.name)}${this.clickable ? " — click to set the start" : ""}`, font: { size: fs + 1 }, x: 0.02 },
+      xaxis: axis(view[0], plotlyText(axisNames(L)[0])),
+      yaxis: axis(view[1], plotlyText(axisNames(L)[1])),
       margin: { ...margin, b: margin.b + Math.round(lines * LEGEND_ROW * fs) },
       showlegend: lines > 0,
       legend: {

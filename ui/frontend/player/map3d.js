@@ -59,10 +59,10 @@ const MAP3D = {
     const layout = this.layout({
       uirevision: L.key,
       margin: { l: 0, r: 0, t: marginsFor(this.fontSize).t, b: 0 },
-      title: { text: `${L.name} — drag to rotate`, font: { size: this.fontSize + 1 }, x: 0.02 },
+      title: { text: `${plotlyText(L.name)} — drag to rotate`, font: { size: this.fontSize + 1 }, x: 0.02 },
       scene: { // few ticks: in perspective, the z axis's labels otherwise run into the y axis's
-        xaxis: { range: L.x, title: { text: axisNames(L)[0] }, nticks: 5 },
-        yaxis: { range: L.y, title: { text: axisNames(L)[1] }, nticks: 5 },
+        xaxis: { range: L.x, title: { text: plotlyText(axisNames(L)[0]) }, nticks: 5 },
+        yaxis: { range: L.y, title: { text: plotlyText(axisNames(L)[1]) }, nticks: 5 },
         zaxis: { title: { text: L.log ? "log₁₀(f − min)" : "f" }, nticks: 3 },
         aspectmode: "manual",
         aspectratio: { x: 1, y: 1, z: 0.65 },
