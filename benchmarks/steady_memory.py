@@ -1,16 +1,19 @@
 """Steady-state memory: one server, many different links on every page (not a test).
 
-    python -m benchmarks.steady_memory [--links 240] [--every 20]
+    python -m benchmarks.steady_memory [--links 300] [--every 20] [--in-process]
 
 A loopback `streamlit run app.py` (its own empty cache folder), after its warm-up, is sent `--links`
-links, each different from all before it, over Streamlit's own websocket protocol (benchmarks/
+links, each different from all before it (but for the few lessons and the optimizer reference),
+over Streamlit's own websocket protocol (benchmarks/
 playground.py's driver): one new session per link, which runs the page's script once and closes.
 Of every ten links: four Playground scenarios (a catalogue landscape, 1–4 runs of random optimizers,
 rates, step counts and starts), two typed landscapes of new forms, two sweeps (learning-rate sweeps,
 heat maps, basin and trainability maps at random resolutions), one Neural net setting and one page
 of the optimizer reference or the lessons. Prints the server's resident memory every `--every`
 links, with the session errors so far (exceptions shown, or sessions that failed). The bounded
-caches show as a plateau once the distinct settings outnumber what the bounds keep.
+caches show as a plateau once the distinct settings outnumber what the bounds keep. With
+`--in-process` the same links run through AppTest in this process (no server), and each report
+adds what the bounded caches hold.
 """
 
 from __future__ import annotations
@@ -163,7 +166,7 @@ def in_process(todo: list[tuple[str, dict[str, str]]], every: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--links", type=int, default=240)
+    parser.add_argument("--links", type=int, default=300)
     parser.add_argument("--every", type=int, default=20)
     parser.add_argument("--in-process", action="store_true", help="AppTest in this process, with what each cache holds")
     args = parser.parse_args()
