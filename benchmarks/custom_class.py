@@ -73,7 +73,7 @@ def stage_costs(texts: list[str]) -> dict[str, dict[str, float]]:
     import jax
 
     jax.config.update("jax_enable_compilation_cache", False)
-    from gradscape import landscapes
+    from gradscape.trajectories import typed
     from gradscape.trajectories.scenario import Scenario
     from gradscape.viz.player import landscape_asset, run_trace
 
@@ -96,7 +96,7 @@ def stage_costs(texts: list[str]) -> dict[str, dict[str, float]]:
 
     for text in texts:
         key = stage("parse and check", lambda: make_key(text, DOMAIN))
-        stage("build (finite check, Newton survey)", lambda: landscapes.get(key))
+        stage("build (finite check, Newton survey)", lambda: typed.landscape(key))
         stage("grid for the player", lambda: landscape_asset(key))
         s = Scenario(landscape=key)
         for i, run in enumerate(s.runs):

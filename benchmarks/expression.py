@@ -1,5 +1,7 @@
-"""Typed-landscape benchmark: the cost of parsing the worst inputs a user can send, and of building
-a typed landscape (parse, checks, the Newton survey of its points in NumPy).
+"""Typed-landscape benchmark: the cost of parsing the worst inputs a user can send, of building
+a typed landscape (parse, checks, the Newton survey of its points in NumPy), and of judging what an
+expression would cost per step (the trace of its f and ∇f: trajectories/costs.py), a power tower
+refused that way.
 
   python -m benchmarks.expression
 
@@ -12,10 +14,12 @@ The issue's budget is < 10 ms a parse: the largest time printed must stay well u
 from __future__ import annotations
 
 import json
+import time
 
 from benchmarks.common import fmt, median_seconds
 from gradscape.landscapes import custom
 from gradscape.landscapes.expression import MAX_DEPTH, ExpressionError, parse
+from gradscape.trajectories import costs
 
 INPUTS = {
     "longest sum (499 chars)": "+".join(["x"] * 100) + "+y*" + "+".join(["x"] * 40)[:196],
@@ -48,7 +52,12 @@ def main() -> None:
     key = custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2 + 0.1*sin(3*x*y)", ((-2, 2), (-1.5, 1.5)))
     build = median_seconds(lambda: custom.build(key), repeats=3, warmup=0)
     print(f"build a typed landscape (parse, finite check, Newton survey in NumPy): {fmt(build)}")
-
+    ackley = costs.landscape_cost(costs.COSTLIEST_BUILT_IN)
+    for name, text in (("Rosenbrock typed", "(1-x)^2 + 100*(y-x^2)^2"), ("x^y^x^… tower, 63 characters", "^".join(["x", "y"] * 16))):
+        t0 = time.perf_counter()
+        units = costs.expression_cost(parse(text))  # a new form: traced once
+        print(f"{name}: a step costs {units / ackley:.2f}× Ackley's (refused above {costs.MAX_TYPED_FACTOR:g}×), "
+              f"judged in {fmt(time.perf_counter() - t0)}")
 
 if __name__ == "__main__":
     main()

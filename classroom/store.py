@@ -35,6 +35,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, exc, make_url, text
 
 from gradscape.classroom.errors import ClassError, Unavailable
+from gradscape.classroom.paths import data_dir
 
 DATA_FILE = "classroom.sqlite3"
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another's lock
@@ -44,11 +45,6 @@ MIGRATION_LOCK = 0x67726164  # advisory locks' keys ("grad", "gras"): fixed numb
 CREATE_LOCK = 0x67726173
 _READ = "gradscape_read"  # the execution option that marks a read transaction
 _log = logging.getLogger(__name__)
-
-
-def data_dir() -> Path:
-    """The user data folder: $GRADSCAPE_DATA_DIR, else ~/.local/share/gradscape (read at each call)."""
-    return Path(os.environ.get("GRADSCAPE_DATA_DIR", Path.home() / ".local" / "share" / "gradscape"))
 
 
 def database_url() -> str:

@@ -168,10 +168,11 @@ ONLINE: dict[str, OnlineProblem] = {REDDI.key: REDDI}  # runnable by the engine,
 
 
 def get(key: str) -> Landscape:
-    """The catalogue entry for `key`, or the typed landscape a `custom:` key describes (built once, cached);
-    a clear error otherwise (ExpressionError for a bad custom key, listing the known keys for any other)."""
+    """The catalogue entry for `key`, or the typed landscape a `custom:` key describes, built now (the
+    engine's trajectories/typed.py keeps built ones); a clear error otherwise (ExpressionError for a
+    bad custom key, listing the known keys for any other)."""
     if custom.is_custom(key):
-        return custom.landscape(key)
+        return custom.build(key)
     try:
         return REGISTRY[key]
     except KeyError:

@@ -2,42 +2,26 @@
 `custom:<normalized expression>@x0,x1,y0,y1`, so every cache keyed by a landscape's name (the
 engine's programs, grids, player assets) works for them unchanged.
 
-A key resolves (parse, check, find the notable points: in NumPy, landscapes/jets.py, nothing to
-compile) once and stays in a least-recently-used cache of MAX_CACHED landscapes shared by all
-sessions. A landscape carries its form (the expression with its numbers taken out, over its
-domain): the engine compiles one program per form, so expressions differing in numbers only share
-them. New keys are built by BUILD_WORKERS threads through one fair queue (landscapes/fair_queue.py):
-a class typing at once is served in turn, each session's builds interleaved with the others', and
-a page can show its place in the queue (`submit` answers a job that says how many builds are ahead
-of it); a key asked for while it waits or builds is built once. At most MAX_WAITING builds wait,
-so a flood of distinct expressions cannot keep the server compiling for long; more are refused in
-words. The last MAX_REMEMBERED keys that built are remembered (`was_built`: a page's per-session
-limit does not count them). Nothing here writes the expression into a file name or HTML.
+Here a key is only parsed, checked and built (`build`: the notable points found in NumPy,
+landscapes/jets.py, nothing to compile); a pure function of the key. Keeping built landscapes,
+queueing builds and refusing costly ones is the serving layer's (trajectories/typed.py). A
+landscape carries its form (the expression with its numbers taken out, over its domain): the
+engine compiles one program per form, so expressions differing in numbers only share them.
+Nothing here writes the expression into a file name or HTML.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import os
-import threading
-import time
-from collections import OrderedDict, deque
-from typing import Callable
 
 import numpy as np
 
 from gradscape.landscapes import jets, stationary
 from gradscape.landscapes.base import Form, Landscape
-from gradscape.landscapes.fair_queue import FairQueue, Job, QueueFull
 from gradscape.landscapes.expression import ExpressionError, Node, form_objective, latex, normalize, objective, parse, split_numbers
 
 PREFIX = "custom:"
-MAX_CACHED = 256  # a Landscape is small (tree, points); compiled programs live in the engine's own LRUs
-MAX_REMEMBERED = 4096
-BUILD_WORKERS = max(1, os.cpu_count() or 1)  # builds at a time: one per core (a build compiles on one)
-MAX_WAITING = 256  # builds waiting; a class of 30 typing 2 each needs 60
-WAIT_S = 300.0  # the longest a caller blocks in `landscape` for a build
 MAX_COORDINATE = 1e4
 MIN_WIDTH = 1e-3
 DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
@@ -53,34 +37,6 @@ EXAMPLES: dict[str, tuple[str, Domain]] = {
     "Camel": ("2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2", ((-2.0, 2.0), (-2.0, 2.0))),
 }
 
-
-class SlidingWindow:
-    """At most `limit` admissions per `seconds`, thread-safe; `admit` answers the seconds to wait (0: admitted)."""
-
-    def __init__(self, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.seconds, self.clock = limit, seconds, clock
-        self.times: deque[float] = deque()
-        self.lock = threading.Lock()
-
-    def admit(self) -> float:
-        with self.lock:
-            now = self.clock()
-            while self.times and self.times[0] <= now - self.seconds:
-                self.times.popleft()
-            if len(self.times) >= self.limit:
-                return (self.times[0] + self.seconds - now) if self.times else self.seconds
-            self.times.append(now)
-            return 0.0
-
-
-class BusyError(ValueError):
-    """The build queue is full, or a build took longer than a caller waits; retry later."""
-
-
-_QUEUE = FairQueue(BUILD_WORKERS, MAX_WAITING)
-_CACHE: OrderedDict[str, Landscape] = OrderedDict()
-_BUILT: OrderedDict[str, None] = OrderedDict()
-_LOCK = threading.Lock()
 
 def is_custom(key: str) -> bool:
     return key.startswith(PREFIX)
@@ -218,63 +174,3 @@ def build(key: str) -> Landscape:
         "typed by a user", log_contours=log, z_clip=clip, notes=text, form=form, numbers=numbers,
         numpy_f=numpy_f,
     )
-
-
-def _cached(key: str) -> Landscape | None:
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    return None
-
-
-def _build_and_keep(key: str, then: Callable[[str], object] | None) -> Landscape:
-    """A queued job: build the key (unless it was meanwhile), keep it, then `then(key)` for what a
-    page shows first; `then` failing is left to the page, which computes the same and says why."""
-    ls = _cached(key) or build(key)
-    with _LOCK:
-        _CACHE[key] = ls
-        _BUILT[key] = None
-        _BUILT.move_to_end(key)
-        for table, cap in ((_CACHE, MAX_CACHED), (_BUILT, MAX_REMEMBERED)):
-            while len(table) > cap:
-                table.popitem(last=False)
-    if then is not None:
-        try:
-            then(key)
-        except Exception:  # noqa: BLE001 - the page computes it again and shows the error in words
-            pass
-    return ls
-
-
-def submit(key: str, owner: object, then: Callable[[str], object] | None = None) -> Job:
-    """Queue the key's build for `owner` (a session: builds are served round robin by owner), and
-    `then(key)` after it in the same turn; the job already waiting or building for `key` if there
-    is one. Raises BusyError when MAX_WAITING builds wait."""
-    try:
-        return _QUEUE.submit(key, owner, lambda: _build_and_keep(key, then))
-    except QueueFull:
-        raise BusyError(f"the server has {MAX_WAITING} typed landscapes waiting to be built; try again in a minute") from None
-
-
-def landscape(key: str) -> Landscape:
-    """The landscape for a custom key, from the shared LRU or built now through the queue (the
-    calling thread is the owner; it waits at most WAIT_S)."""
-    ls = _cached(key)
-    if ls is not None:
-        return ls
-    job = submit(key, threading.get_ident())
-    if not job.wait(WAIT_S):
-        raise BusyError(f"the server is still building typed landscapes after {WAIT_S:.0f} s; try again in a minute")
-    return job.value()
-
-
-def is_cached(key: str) -> bool:
-    with _LOCK:
-        return key in _CACHE
-
-
-def was_built(key: str) -> bool:
-    """Whether this key built successfully before (it may have left the cache since)."""
-    with _LOCK:
-        return key in _BUILT

@@ -154,7 +154,8 @@ def add_decayed_weights(weight_decay: Scalar) -> GradientTransformation:
     return GradientTransformation(init, update)
 
 
-FAMILIES = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers")
+FAMILIES = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers", "plug-in")
+"""The families of the catalogue; "plug-in": an optimizer registered at run time (trajectories/plugins.py)."""
 LR_HYPER = Hyper("learning_rate", 1e-2, 1e-5, 10.0, log=True, label="η", help="learning rate η₀")
 
 

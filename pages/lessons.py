@@ -5,7 +5,9 @@ screen, the claim and the verdict in large type). The player is the Playground's
 start (a lesson's starts are its own), but where a lesson's runs start from several points, one
 run's paths can be coloured and labelled by start point (viz/starts.py). "Reset lesson" brings back
 the lesson's own view (camera, zoom, playhead, paths by run); "Open in the Playground" carries the
-lesson's scenario over to play with further.
+lesson's scenario over to play with further. "Use as exercise" gives a teacher the lesson's ready-made
+question as a student link (ui/exercise.py); opened with `ex=`, the page asks it first and shows the
+paths, the claim and the verdict once the student has answered.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import streamlit as st
 from gradscape import lessons
 from gradscape.lessons.base import Finding, Lesson
 from gradscape.lessons.references import cited
+from gradscape.trajectories import budget
 from gradscape.trajectories.net_scenario import to_query as net_query
 from gradscape.ui import player, presentation
+from gradscape.ui.exercise import LessonLink, Student, lesson_dialog
 from gradscape.ui.export_menu import export_menu
 from gradscape.ui.frame import page_frame
 from gradscape.trajectories.scenario import Scenario
@@ -33,6 +37,7 @@ RUN_KEY = "lesson.run"
 RESETS = "lesson.resets"
 BY_START = "start point"
 PRESENT_KEY = "lesson.present"
+SLUG_KEY = "lesson.slug"
 CLAIM_PX = 250  # while presenting, the claim and the verdict stay in view under the player
 VERDICT_STYLE = {"confirmed": ("success", ":material/check_circle:"), "partly confirmed": ("warning", ":material/rule:"),
                  "not confirmed": ("error", ":material/cancel:")}
@@ -42,12 +47,14 @@ page_frame("Lessons")
 
 @st.cache_data(max_entries=32, show_spinner="Running the lesson's experiment…")
 def finding(slug: str) -> Finding:
-    """A lesson's verdict: deterministic, so computed once per server for every visitor."""
-    return lessons.get(slug).check()
+    """A lesson's verdict: deterministic, so computed once per server for every visitor (no session's CPU budget pays)."""
+    with budget.unmetered():
+        return lessons.get(slug).check()
 
 
-def pick() -> Lesson:
-    """The lesson of the link (`lesson=`, and `present=1` for presentation mode) on the session's first run, then the picker's."""
+def pick() -> tuple[Lesson, Student]:
+    """The lesson of the link (`lesson=`, and `present=1` for presentation mode) on the session's first run, then the
+    picker's, or the exercise's (`ex=`), which hides the picker; and the page's exercise."""
     slugs = [lesson.slug for lesson in lessons.LESSONS]
     query, warnings = link_query()
     wanted = query.get("lesson", slugs[0])
@@ -57,15 +64,20 @@ def pick() -> Lesson:
     present = query.get("present", "0")
     if present not in ("0", "1"):
         warnings.append(f"'present={present}' should be 0 or 1; using 0.")
-    show_link_warnings(warnings + unused_keys(query, lambda k: k in ("lesson", "present")))
-    if st.session_state.get("lesson.slug") not in slugs or "lesson.linked" not in st.session_state:
-        st.session_state["lesson.slug"] = wanted
+    holder = LessonLink(query, "lesson", SLUG_KEY)
+    student = Student("lesson", "lessons", holder)
+    show_link_warnings(warnings + holder.warnings + unused_keys(query, lambda k: k in ("lesson", "present", "ex")))
+    if st.session_state.get(SLUG_KEY) not in slugs or "lesson.linked" not in st.session_state:
+        st.session_state[SLUG_KEY] = wanted
         st.session_state[PRESENT_KEY] = present == "1"
         st.session_state["lesson.linked"] = True
-    slug = st.selectbox("Lesson", slugs, key="lesson.slug",
-                        format_func=lambda s: f"{lessons.get(s).number}. {lessons.get(s).title}")
-    st.query_params.from_dict(link(slug))
-    return lessons.get(slug)
+    if student.exercise is not None:
+        slug = st.session_state[SLUG_KEY] = student.exercise.base
+    else:
+        slug = st.selectbox("Lesson", slugs, key=SLUG_KEY,
+                            format_func=lambda s: f"{lessons.get(s).number}. {lessons.get(s).title}")
+    st.query_params.from_dict({**link(slug), **holder.query()})
+    return lessons.get(slug), student
 
 
 def link(slug: str) -> dict[str, str]:
@@ -80,7 +92,8 @@ def presenting() -> dict[str, str]:
 
 def lesson_traces(lesson: Lesson) -> list[tuple[int, RunTrace]]:
     s = lesson.scenario
-    return [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
+    with budget.unmetered():  # fixed runs, computed once per server
+        return [(i, run_trace(s, i)) for i, run in enumerate(s.runs) if run.enabled]
 
 
 def reset_lesson() -> None:
@@ -116,30 +129,46 @@ def show_verdict(result: Finding) -> None:
         st.markdown(f"**Why:** {result.explanation}")
 
 
-picker, opener, reset_box, share, export_box, present = st.columns([3, 1.8, 1.2, 1.2, 1.1, 1.5], vertical_alignment="bottom")
+picker, opener, teach, reset_box, share, export_box, present = st.columns([2.8, 1.8, 1.5, 1.2, 1.2, 1.1, 1.5],
+                                                                         vertical_alignment="bottom")
 with picker:
-    lesson = pick()
+    lesson, student = pick()
 presentation.apply(bool(presenting()), below_px=CLAIM_PX)
 with share.popover("Copy link", icon=":material/link:", width="stretch"):
-    share_box(link(lesson.slug), "this lesson")
+    share_box({**link(lesson.slug), **student.holder.query()}, "this lesson")
 presentation.toggle(present, PRESENT_KEY)
-if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:", width="stretch",
-                                                 help="Play with this scenario further."):
-    st.switch_page("pages/playground.py", query_params={**lesson.query(), **presenting()})
-if lesson.network is not None and opener.button("Open on the Neural net page", icon=":material/open_in_new:", width="stretch",
-                                                help="Train this setting and see its plane."):
-    st.switch_page("pages/networks.py", query_params={**net_query(lesson.network), **presenting()})
+if not student.hiding:  # the other pages show the paths
+    if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:", width="stretch",
+                                                     help="Play with this scenario further."):
+        st.switch_page("pages/playground.py", query_params={**lesson.query(), **presenting()})
+    if lesson.network is not None and opener.button("Open on the Neural net page", icon=":material/open_in_new:",
+                                                    width="stretch", help="Train this setting and see its plane."):
+        st.switch_page("pages/networks.py", query_params={**net_query(lesson.network), **presenting()})
+if student.exercise is None and teach.button("Use as exercise", icon=":material/assignment:", width="stretch",
+                                             help="This lesson's question as a student link with a QR code: students "
+                                                  "answer before they see the run."):
+    lesson_dialog(lesson.slug)
 reset_box.button("Reset lesson", icon=":material/restart_alt:", width="stretch", on_click=reset_lesson,
                  help="Back to the lesson's own view: its camera, zoom and playhead, paths coloured by run.")
 st.subheader(f"{lesson.number}. {lesson.title} — {lesson.question}")
+if student.exercise is not None:
+    if student.hiding:
+        st.markdown(f"**Setup.** {lesson.setup}")
+    student.panel("The runs, the source's claim and the verdict")
 if lesson.scenario is not None:
     traces = lesson_traces(lesson)
     shown, shown_traces = paths_by(replace(lesson.scenario, presentation=bool(presenting())), traces)
-    data = player.player_data(shown, shown_traces, zoom=lesson.zoom)
-    data["clickable"] = False  # a click on a lesson's map sets no start, so the map does not offer it
-    player.render(data, key=f"{PLAYER_KEY}.{st.session_state.get(RESETS, 0)}", on_click=lambda: None)
-    with export_box:
-        export_menu(lesson.scenario, traces, key="lesson.export", title=f"Lesson {lesson.number} {lesson.title}", zoom=lesson.zoom)
+    data = player.player_data(shown, shown_traces, zoom=lesson.zoom, hide_paths=student.hiding)
+    # a click on a lesson's map sets no start, so the map offers one only where it answers an exercise
+    data.update(clickable=student.asks_click, clickHint="click where you think the run ends", play=student.play())
+    key = f"{PLAYER_KEY}.{st.session_state.get(RESETS, 0)}"
+    player.render(data, key=key, on_click=student.click_handler(key) if student.asks_click else lambda: None)
+    if not student.hiding:
+        with export_box:
+            export_menu(lesson.scenario, traces, key="lesson.export", title=f"Lesson {lesson.number} {lesson.title}",
+                        zoom=lesson.zoom)
+if student.hiding:
+    st.stop()
 result = finding(lesson.slug)
 if presenting():  # the claim and the verdict in large type; the rest folded away
     with st.container(key="present-claim"):

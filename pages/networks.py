@@ -104,7 +104,7 @@ with right:
     frames = vn.boundary_frames(s)
     try:
         data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url(),
-                              boundary=vn.boundary_data(frames, ui_player.publish(frames)))
+                              plotly_3d_url=assets.plotly_url("gl3d"), boundary=vn.boundary_data(frames, ui_player.publish(frames)))
     except OSError as err:
         st.error(assets.unwritable(err), icon=":material/error:")
         st.stop()

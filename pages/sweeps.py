@@ -4,19 +4,20 @@ basins of attraction and the trainability boundary. Every cell or point opens in
 The page's state is one SweepScenario (trajectories/sweep_scenario.py), mirrored in the URL;
 results come from viz/sweeps.py (cached per setting), computed in chunks behind a progress bar:
 a new input reruns the script, and Streamlit stops the old run between chunks. The Export menu
-(ui/export_menu.py) offers the view's picture, numbers and configuration, built on click.
+(ui/export_menu.py) offers the view's picture, numbers and configuration, built on click. A link with
+`ex=` is an exercise (ui/exercise.py): its question above the chart, which waits for the answer.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from gradscape import landscapes
-
+from gradscape.trajectories import typed
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.scenario import to_query as playground_query
-from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, to_query
+from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS
 from gradscape.ui import presentation, rates, sweep_map
+from gradscape.ui.exercise import Student, make_button
 from gradscape.ui.export_menu import export_menu
 from gradscape.ui.frame import page_frame
 from gradscape.ui.share import share_box
@@ -32,7 +33,9 @@ PRESENT_CHART_PX = 620
 
 page_frame("Sweeps")
 controls = SweepControls(PREFIX)
-s = controls.load()
+controls.state.load()
+student = Student(PREFIX, "sweeps", controls.state)
+s = controls.start(student.mark)
 
 
 def open_in_playground(target: Scenario) -> None:
@@ -41,16 +44,20 @@ def open_in_playground(target: Scenario) -> None:
 
 
 presentation.apply(s.base.presentation)
-title, link, export_box, present = st.columns([4, 1.3, 1.3, 1.6], vertical_alignment="bottom")
+title, teach, link, export_box, present = st.columns([3.3, 1.3, 1.4, 1.3, 1.6], vertical_alignment="bottom")
 title.title("Sweeps")
+if student.exercise is None:
+    make_button(teach, "sweeps", s, PREFIX)
 with link.popover("Copy link", icon=":material/link:", width="stretch"):
-    share_box(to_query(s), "exactly this sweep")
+    share_box(controls.state.query(), "exactly this sweep")
 presentation.toggle(present, controls.editor.k("present"), controls.editor.changed)
 controls.kind_control()
 show_link_warnings(controls.state.link_warnings())
 for text in controls.editor.pop_notes():
     st.error(text, icon=":material/error:")
 rates.show(PREFIX, controls.editor.state)
+if student.exercise is not None:
+    student.panel("The sweep's results")
 
 if s.base.presentation:
     if s.kind == "basin" or (s.kind != "lr" and LEARNING_RATE not in (s.x.param, s.y.param)):  # where the runs' own rates count
@@ -72,6 +79,8 @@ if s.over_cap():
     st.warning(vs.too_big(s), icon=":material/speed:")
     st.stop()
 st.caption(vs.size_words(s))
+if student.hiding:
+    st.stop()
 
 bar = st.progress(0.0, text="Sweeping…")
 try:
@@ -82,7 +91,7 @@ except ValueError as err:
     st.stop()
 bar.empty()
 with export_box:
-    export_menu(s, result, key="sw.export", title=f"Sweep {KIND_NAMES[s.kind]} {landscapes.get(s.landscape).name}",
+    export_menu(s, result, key="sw.export", title=f"Sweep {KIND_NAMES[s.kind]} {typed.landscape(s.landscape).name}",
                 on_import=controls.commit)
 
 if s.kind == "lr":

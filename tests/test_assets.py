@@ -1,6 +1,6 @@
 """The app's generated files: written into the user cache (never the package), bounded on disk,
-served by the app at app/assets/…; the plotly.js copy (behind V8's compile hint) and the preload
-header for it that every page carries (app.py's middleware)."""
+served by the app at app/assets/…; the plotly.js copies (behind V8's compile hint) and the preload
+header for the cartesian one that every page carries (app.py's middleware)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import app
-from gradscape.ui import assets, routing
-from gradscape.viz.frontend import PLOTLY_SOURCE
+from gradscape.ui import assets, families, routing
+from gradscape.viz.frontend import PLOTLY_BUNDLES, plotly_bundle
 
 PACKAGE_ROOT = Path(assets.__file__).resolve().parent.parent
 
@@ -35,28 +35,31 @@ def test_generated_files_land_in_the_cache_and_not_in_the_package(cache):
     assert not (PACKAGE_ROOT / "static" / "grids" / "abc.u8").exists()  # nothing written beside the code
 
 
-def test_the_plotly_copy_opens_with_the_compile_hint_and_replaces_an_older_copy(cache):
-    url = assets.plotly_url()
+@pytest.mark.parametrize("bundle", PLOTLY_BUNDLES)
+def test_the_plotly_copies_open_with_the_compile_hint_and_replace_an_older_copy(cache, bundle):
+    url = assets.plotly_url(bundle)
     copy = cache / "assets" / "vendor" / Path(url).name
-    assert copy.read_bytes() == assets.COMPILE_EAGERLY + PLOTLY_SOURCE.read_bytes()
-    copy.write_bytes(PLOTLY_SOURCE.read_bytes())  # a copy from before the hint
+    assert copy.name == plotly_bundle(bundle).name
+    assert copy.read_bytes() == assets.COMPILE_EAGERLY + plotly_bundle(bundle).read_bytes()
+    copy.write_bytes(plotly_bundle(bundle).read_bytes())  # a copy from before the hint
     assets.plotly_url.cache_clear()
-    assert assets.plotly_url() == url
+    assert assets.plotly_url(bundle) == url
     assert copy.read_bytes().startswith(assets.COMPILE_EAGERLY)
 
 
 def test_eviction_keeps_the_most_recently_published_files_under_the_bound_and_plotly_always(cache, monkeypatch):
     monkeypatch.setattr(assets, "LIMIT_BYTES", 3000)
-    plotly = cache / "assets" / "vendor" / assets.plotly_name()
-    assets.plotly_url()
-    os.utime(plotly, (0, 0))  # the oldest file of all, and over the bound by itself: not counted
+    copies = [cache / "assets" / "vendor" / assets.plotly_name(bundle) for bundle in PLOTLY_BUNDLES]
+    for bundle, plotly in zip(PLOTLY_BUNDLES, copies):
+        assets.plotly_url(bundle)
+        os.utime(plotly, (0, 0))  # the oldest files of all, and over the bound by themselves: not counted
     for i in range(6):
         assets.publish("grids", f"g{i}.u8", bytes(1000))
         os.utime(cache / "assets" / "grids" / f"g{i}.u8", (100 + i, 100 + i))
     assets.publish("grids", "g1.u8", bytes(1000))  # published again: the newest now
     assets.publish("grids", "g6.u8", bytes(1000))
     grids = sorted(p.name for p in (cache / "assets" / "grids").iterdir())
-    assert plotly.is_file()
+    assert all(plotly.is_file() for plotly in copies)
     assert grids == ["g1.u8", "g5.u8", "g6.u8"]  # the three most recently published fill the bound
 
 
@@ -164,5 +167,6 @@ def test_a_page_is_served_without_the_preload_where_the_cache_cannot_be_written(
     assert b"link" not in dict(response_start(b"text/html")["headers"])
 
 
-def test_the_app_serves_through_the_redirect_assets_and_preload_middleware():
-    assert [m.cls for m in app.app._user_middleware] == [routing.DefaultPageRedirect, assets.ServeAssets, assets.PreloadPlotly]
+def test_the_app_serves_through_the_redirect_assets_families_and_preload_middleware():
+    assert [m.cls for m in app.app._user_middleware] == [routing.DefaultPageRedirect, assets.ServeAssets, families.ServeFamilies,
+                                                         assets.PreloadPlotly]

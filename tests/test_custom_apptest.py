@@ -18,7 +18,8 @@ from gradscape import landscapes
 from gradscape.ui import landscape_picker as picker
 from gradscape.viz.text import plain
 from gradscape.landscapes import custom
-from gradscape.landscapes.fair_queue import FairQueue
+from gradscape.trajectories import typed
+from gradscape.trajectories.fair_queue import FairQueue
 from tests.test_fair_queue import held_queue
 from tests.test_playground_apptest import open_playground, results_table, run, scenario_of
 
@@ -105,7 +106,7 @@ def test_a_build_that_waits_shows_its_place_then_draws(monkeypatch):
     queue, gate = held_queue()  # a build of someone else's is under way ...
     for k in (1, 2):  # ... and two more sessions' builds wait
         queue.submit(f"other-{k}", f"session-{k}", lambda: time.sleep(0.2))
-    monkeypatch.setattr(custom, "_QUEUE", queue)
+    monkeypatch.setattr(typed, "_QUEUE", queue)
     monkeypatch.setattr(picker, "POLL_S", 0.02)
     shown: list[tuple[float, str]] = []
     progress = DeltaGenerator.progress
@@ -146,7 +147,7 @@ def test_a_landscape_beyond_float32_everywhere_says_so_and_one_finite_somewhere_
 def test_a_full_queue_says_so_and_keeps_the_landscape(monkeypatch):
     at = custom_playground()
     before = scenario_of(at)
-    monkeypatch.setattr(custom, "_QUEUE", FairQueue(1, 0))
+    monkeypatch.setattr(typed, "_QUEUE", FairQueue(1, 0))
     at.text_input(key="pg.ls.f").input("x^2 + 11*y^2 + 0.5*x*y")
     run(at)
     assert "typed landscapes waiting to be built; try again in a minute" in at.error[0].value

@@ -19,9 +19,9 @@ from gradscape import landscapes
 from gradscape import trajectories as tr
 from gradscape.landscapes import custom
 from gradscape.landscapes.expression import ExpressionError
-from gradscape.landscapes.fair_queue import FairQueue
+from gradscape.trajectories.fair_queue import FairQueue
 from gradscape.landscapes.stationary import stationary_points
-from gradscape.trajectories import engine
+from gradscape.trajectories import engine, typed
 from gradscape.trajectories.scenario import RunSpec, Scenario, from_query, to_query
 from gradscape.viz import export, figures, landscape as viz_landscape, player, render
 
@@ -148,24 +148,31 @@ def test_a_key_not_in_normal_form_is_refused():
 
 # ---- caches and caps ----
 def test_the_shared_cache_is_a_bounded_lru(monkeypatch):
-    monkeypatch.setattr(custom, "MAX_CACHED", 2)
-    monkeypatch.setattr(custom, "_CACHE", type(custom._CACHE)())
+    monkeypatch.setattr(typed, "MAX_CACHED", 2)
+    monkeypatch.setattr(typed, "_CACHE", type(typed._CACHE)())
     keys = [custom.make_key(f"x^2 + {k}*y^2") for k in (1, 2, 3)]
-    first = landscapes.get(keys[0])
-    assert landscapes.get(keys[0]) is first  # built once
-    landscapes.get(keys[1])
-    landscapes.get(keys[0])  # now the most recent
-    landscapes.get(keys[2])
-    assert [custom.is_cached(k) for k in keys] == [True, False, True]
+    first = typed.landscape(keys[0])
+    assert typed.landscape(keys[0]) is first  # built once
+    typed.landscape(keys[1])
+    typed.landscape(keys[0])  # now the most recent
+    typed.landscape(keys[2])
+    assert [typed.is_cached(k) for k in keys] == [True, False, True]
+
+
+def test_the_catalogue_builds_a_typed_key_afresh_and_the_engine_keeps_it():
+    key = custom.make_key("x^2 + 4*y^2 - 0.5*x*y")
+    assert landscapes.get(key) is not landscapes.get(key) and landscapes.get(key).points == typed.landscape(key).points
+    assert typed.landscape(key) is typed.landscape(key) and typed.problem(key) is typed.landscape(key)
+    assert typed.landscape("rosenbrock") is landscapes.get("rosenbrock") and typed.problem("reddi") is landscapes.REDDI
 
 
 def test_a_full_build_queue_refuses_new_keys_in_words_but_serves_built_ones(monkeypatch):
     cached = custom.make_key("x^2 + y^2")
-    landscapes.get(cached)
-    monkeypatch.setattr(custom, "_QUEUE", FairQueue(1, 0))
-    assert landscapes.get(cached).key == cached
-    with pytest.raises(custom.BusyError, match="typed landscapes waiting to be built; try again in a minute"):
-        landscapes.get(custom.make_key("x^2 + 7*y^2 + 0.5*x"))
+    typed.landscape(cached)
+    monkeypatch.setattr(typed, "_QUEUE", FairQueue(1, 0))
+    assert typed.landscape(cached).key == cached
+    with pytest.raises(typed.BusyError, match="typed landscapes waiting to be built; try again in a minute"):
+        typed.landscape(custom.make_key("x^2 + 7*y^2 + 0.5*x"))
 
 
 def test_sessions_asking_for_one_new_key_at_once_share_one_build(monkeypatch):
@@ -180,32 +187,22 @@ def test_sessions_asking_for_one_new_key_at_once_share_one_build(monkeypatch):
     monkeypatch.setattr(custom, "build", slow_build)
     key = custom.make_key("x^2 + 3*y^2 + 0.25*x*y")
     with ThreadPoolExecutor(5) as pool:
-        got = list(pool.map(lambda _: landscapes.get(key), range(5)))
+        got = list(pool.map(lambda _: typed.landscape(key), range(5)))
     assert calls == [key] and all(ls is got[0] for ls in got)
 
 
 def test_a_queued_build_keeps_the_landscape_then_warms_what_the_page_shows():
     key = custom.make_key("x^2 + 5*y^2 - 0.5*x*y")
     seen = []
-    job = custom.submit(key, "session", lambda k: seen.append((k, custom.is_cached(k))))
-    assert job.wait(60) and job.value() is landscapes.get(key) and seen == [(key, True)]
-    assert custom.was_built(key)
+    job = typed.submit(key, "session", lambda k: seen.append((k, typed.is_cached(k))))
+    assert job.wait(60) and job.value() is typed.landscape(key) and seen == [(key, True)]
+    assert typed.was_built(key)
 
 
 def test_a_failing_warm_up_leaves_the_landscape_built():
     key = custom.make_key("x^2 + 6*y^2 - 0.5*x*y")
-    job = custom.submit(key, "session", lambda k: 1 / 0)
+    job = typed.submit(key, "session", lambda k: 1 / 0)
     assert job.wait(60) and job.value().key == key
-
-
-def test_the_sliding_window_admits_limit_per_period():
-    now = [0.0]
-    window = custom.SlidingWindow(2, 60.0, clock=lambda: now[0])
-    assert [window.admit(), window.admit()] == [0.0, 0.0]
-    now[0] = 10.0
-    assert window.admit() == pytest.approx(50.0)
-    now[0] = 60.0
-    assert window.admit() == 0.0
 
 
 def test_every_cache_keyed_by_landscape_is_bounded():
@@ -220,7 +217,7 @@ def test_every_cache_keyed_by_landscape_is_bounded():
 # ---- consumers ----
 def test_engine_grid_player_and_results_work_on_a_custom_key():
     key = custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", ((-2, 2), (-1.5, 1.5)))
-    ls = landscapes.get(key)
+    ls = typed.landscape(key)
     s = Scenario(landscape=key)
     traces = [(i, player.run_trace(s, i)) for i in range(len(s.runs))]
     pos = traces[2][1].record.positions
@@ -243,11 +240,11 @@ def test_engine_grid_player_and_results_work_on_a_custom_key():
 
 def test_landscapes_differing_in_numbers_only_share_every_compiled_program():
     domain = ((-2, 2), (-1.5, 1.5))
-    first = landscapes.get(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", domain))
+    first = typed.landscape(custom.make_key("(x^2-1)^2 + 0.3*x + 2*y^2", domain))
     runs = [tr.run(first.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
     caches = (engine.compiled,)
     misses = [c.cache_info().misses for c in caches]
-    second = landscapes.get(custom.make_key("(x^2-1)^2 + 0.1*x + 1.5*y^2", domain))
+    second = typed.landscape(custom.make_key("(x^2-1)^2 + 0.1*x + 1.5*y^2", domain))
     assert second.form == first.form and second.numbers == (1.0, 0.1, 1.5)
     again = [tr.run(second.key, opt, learning_rate=0.01, steps=200) for opt in ("sgd", "adam")]
     assert [c.cache_info().misses for c in caches] == misses

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from gradscape.landscapes.fair_queue import FairQueue, QueueFull
+from gradscape.trajectories.fair_queue import FairQueue, QueueFull
 
 WAIT_S = 10.0
 

@@ -1,10 +1,12 @@
 """The rooms' dependencies point one way, and every module has one name.
 
-Read from the source (every import statement, module level or not): pages → ui → lessons → viz →
-trajectories (the engine) → the catalogues (landscapes, optimizers, schedules), which import none
-of each other; the class board (classroom) sits beside lessons and viz: ui uses it, and it uses
-only the engine (to read and measure a submitted link) and the catalogues; nothing below ui imports
-Streamlit; and nothing imports a room by its bare folder name (`import landscapes`), which in a checkout would load a second copy beside `gradscape.landscapes`.
+Read from the source (every import statement, module level or not): pages → ui → classroom →
+lessons → viz → trajectories (the engine) → the catalogues (landscapes, optimizers, schedules), which
+import none of each other: the classroom (the class board and the exercises) reads and measures runs
+through the engine, the viz caches and the lessons, and ui shows it; api (the Python API and the
+command line) sits beside ui, over lessons and below nothing; nothing below ui imports Streamlit;
+and nothing imports a room by its bare folder name (`import landscapes`), which in a checkout would
+load a second copy beside `gradscape.landscapes`.
 """
 
 from __future__ import annotations
@@ -18,15 +20,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {"landscapes", "optimizers", "schedules"}
-ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "classroom", "ui"}
+ROOMS = CATALOGUES | {"trajectories", "viz", "lessons", "classroom", "ui", "api"}
 # What each room may import of gradscape besides itself and the package's own modules (gradscape.hyper).
 MAY_IMPORT = {
     "landscapes": set(), "optimizers": set(), "schedules": set(),
     "trajectories": CATALOGUES,
     "viz": CATALOGUES | {"trajectories"},
     "lessons": CATALOGUES | {"trajectories", "viz"},
-    "classroom": CATALOGUES | {"trajectories"},
+    "classroom": CATALOGUES | {"trajectories", "viz", "lessons"},
     "ui": CATALOGUES | {"trajectories", "viz", "lessons", "classroom"},
+    "api": CATALOGUES | {"trajectories", "viz", "lessons"},
 }
 NO_STREAMLIT = {"landscapes", "optimizers", "schedules", "trajectories", "viz", "lessons", "classroom"}
 SOURCES = ("app.py", "navigation.py", "pages", "gradscape", "benchmarks", "tests", *sorted(ROOMS))

@@ -112,7 +112,7 @@ def test_basin_map_shares_and_request_cap():
     with pytest.raises(ValueError, match="over the cap"):
         vs.basins(big)
     with pytest.raises(ValueError, match="over the cap"):
-        sweeps.check_work(sweeps.MAX_LANES, 5000)
+        sweeps.check_work("rosenbrock", sweeps.MAX_LANES, 5000)
 
 
 def test_swept_values_are_validated_like_a_single_run():

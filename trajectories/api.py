@@ -1,14 +1,15 @@
 """The engine's public calls: validate at the boundary, then run a compiled program.
 
 Every argument is checked here, before any JAX code runs, and a bad one raises ValueError
-naming the parameter. Results come back as NumPy arrays, trajectories first.
+naming the parameter. Results come back as NumPy arrays, trajectories first. The work is
+charged to whoever asked for it (budget.py), who is refused once over their CPU budget.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -17,7 +18,7 @@ import numpy as np
 from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
-from gradscape.trajectories import ends, engine
+from gradscape.trajectories import budget, ends, engine, typed
 from gradscape.trajectories.engine import Inputs, Program
 
 MAX_SEED = 2**31 - 1
@@ -142,7 +143,7 @@ def prepare(
     record_state: bool = False,
 ) -> _Prepared:
     """Validate everything and build the Program key and traced inputs (no JAX compute)."""
-    prob = landscapes.problem(landscape)
+    prob = typed.problem(landscape)
     opt = optimizers.get(optimizer)
     sched = schedules.get(schedule)
     hp = opt.resolve(hyper)
@@ -267,7 +268,8 @@ def run(landscape: str, optimizer: str, **kwargs) -> RunRecord:
     if "tol" in kwargs:
         raise ValueError("tol (the ‖∇f‖ tolerance) applies to final_points and sweep only; a recorded run has none")
     prepared = prepare(landscape, optimizer, record=True, **kwargs)
-    return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
+    with budget.charged():
+        return _to_record(engine.compiled(prepared.program)(prepared.inputs), prepared)
 
 
 def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
@@ -277,12 +279,13 @@ def final_points(landscape: str, optimizer: str, **kwargs) -> FinalRecord:
     sharding = engine.batch_sharding(prepared.n)
     if sharding is not None:
         inputs = inputs._replace(start=jax.device_put(inputs.start, sharding))
-    final = engine.compiled(prepared.program)(inputs)
-    return FinalRecord(
-        positions=np.asarray(final.position).T,
-        status=np.asarray(final.status),
-        event_step=np.asarray(final.event_step),
-    )
+    with budget.charged():
+        final = engine.compiled(prepared.program)(inputs)
+        return FinalRecord(
+            positions=np.asarray(final.position).T,
+            status=np.asarray(final.status),
+            event_step=np.asarray(final.event_step),
+        )
 
 
 def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, record: bool = False, **kwargs):
@@ -319,14 +322,101 @@ def sweep(landscape: str, optimizer: str, vary: dict[str, Sequence[float]], *, r
         else:
             hyper[name] = arr
     inputs = prepared.inputs._replace(hyper=hyper, lr=lr)
-    out = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
-    if record:
-        return [_to_record(jax.tree_util.tree_map(lambda a: a[i], out), prepared) for i in range(m)]
-    return FinalRecord(
-        positions=np.moveaxis(np.asarray(out.position), 1, -1),
-        status=np.asarray(out.status),
-        event_step=np.asarray(out.event_step),
-    )
+    with budget.charged():
+        out = engine.compiled(prepared.program, tuple(sorted(vary)))(inputs)
+        if record:
+            return [_to_record(jax.tree_util.tree_map(lambda a: a[i], out), prepared) for i in range(m)]
+        return FinalRecord(
+            positions=np.moveaxis(np.asarray(out.position), 1, -1),
+            status=np.asarray(out.status),
+            event_step=np.asarray(out.event_step),
+        )
+
+
+def _varied(prepared: _Prepared, optimizer: str, schedule: str, param: str) -> tuple[str, str, Callable[[float], float]]:
+    """Where `param` lives in the traced inputs — ('lr', '', check), ('hyper', name, check) or
+    ('schedule', name, check) — with the check a single run applies to its values."""
+    if param == "learning_rate":
+        return "lr", "", _check_lr
+    if param.startswith("s."):
+        sched = schedules.get(schedule)
+        by_name = {h.name: h for h in sched.params}
+        name = param[2:]
+        if name not in by_name:
+            raise ValueError(f"schedule {sched.name}: unknown parameter '{name}' (known: {', '.join(by_name) or 'none'})")
+        return "schedule", name, lambda v: by_name[name].check(v, f"schedule {sched.name}")
+    opt = optimizers.get(optimizer)
+    if param not in prepared.inputs.hyper:
+        raise ValueError(f"{opt.name}: unknown parameter '{param}' (known: learning_rate, {', '.join(opt.defaults())})")
+    return "hyper", param, lambda v: opt.hyper(param).check(v, opt.name)
+
+
+FAMILY_CHUNK = 2**21  # trajectory-steps judged at once: a family of 16 starts × 5000 steps is judged a few members at a time
+
+
+def family(landscape: str, optimizer: str, param: str, values: Sequence[float], **kwargs) -> Iterator[RunRecord]:
+    """`run` once per value of one setting: 'learning_rate', an optimizer hyperparameter, or a schedule
+    parameter written 's.<name>' as links write it; the other keyword arguments are `run`'s. Yields the
+    records in the order of `values` (everything is validated before the first is computed).
+
+    Each member is the run's own compiled program on the run's own inputs with only that traced value
+    changed, dispatched back to back: bit for bit what `run` returns for that value (a vmapped batch
+    rounds differently in the last bits, which a chaotic path grows into a visibly different one, and
+    compiles a program of its own). The records are judged a chunk of members at a time (FAMILY_CHUNK),
+    in one pass per chunk, so memory stays bounded whatever the run's size.
+    """
+    if "tol" in kwargs:
+        raise ValueError("tol (the ‖∇f‖ tolerance) applies to final_points and sweep only; a recorded run has none")
+    if not 1 <= len(values) <= engine.MAX_SWEEP:
+        raise ValueError(f"number of values must be in [1, {engine.MAX_SWEEP}], got {len(values)}")
+    prepared = prepare(landscape, optimizer, record=True, **kwargs)
+    where, name, check = _varied(prepared, optimizer, kwargs.get("schedule", "constant"), param)
+    inputs, dtype = prepared.inputs, prepared.inputs.lr.dtype
+    checked = [np.asarray(check(v), dtype) for v in values]  # NumPy scalars: a jnp.asarray each costs ≈ 0.1 ms
+    if where == "lr":
+        members = [inputs._replace(lr=v) for v in checked]
+    else:
+        members = [inputs._replace(**{where: {**getattr(inputs, where), name: v}}) for v in checked]
+    return _judged(prepared, members)
+
+
+def _judged(prepared: _Prepared, members: list[Inputs]) -> Iterator[RunRecord]:
+    """Each member's record: a chunk's runs dispatched, read back together and judged in one pass."""
+    fn = engine.compiled(prepared.program)
+    n, inputs = prepared.n, prepared.inputs
+    single = np.ndim(inputs.start) == 1
+    start = np.asarray(inputs.start).reshape(inputs.start.shape[0], -1)
+
+    def stacked(parts, per_run: bool = False):
+        """Members side by side on the trajectory axis (a single start's missing axis added)."""
+        arrays = [np.asarray(a) for a in parts]
+        if per_run:  # one rate row per member: each of its trajectories follows it
+            arrays = [np.broadcast_to(a.reshape(a.shape[:1] + (-1,)), a.shape[:1] + (n,)) for a in arrays]
+        elif single:
+            arrays = [a[..., None] for a in arrays]
+        return np.concatenate(arrays, axis=-1)
+
+    chunk = max(1, FAMILY_CHUNK // (n * (prepared.steps + 1)))
+    for lo in range(0, len(members), chunk):
+        traces = [fn(m) for m in members[lo:lo + chunk]]  # dispatched asynchronously, then read back together
+        first = traces[0]
+        trace = engine.Trace(
+            position=stacked([t.position for t in traces]), loss=stacked([t.loss for t in traces]),
+            grad=stacked([t.grad for t in traces]),
+            used=() if isinstance(first.used, tuple) else stacked([t.used for t in traces]),
+            lr=stacked([t.lr for t in traces], per_run=True),
+            aux=() if isinstance(first.aux, tuple) else stacked([t.aux for t in traces]), state={},
+        )
+        together = replace(prepared, inputs=inputs._replace(start=np.tile(start, (1, len(traces)))), n=n * len(traces))
+        rec = _to_record(trace, together)
+        yield from (_slice(rec, k * n, (k + 1) * n) for k in range(len(traces)))
+
+
+def _slice(rec: RunRecord, lo: int, hi: int) -> RunRecord:
+    """Trajectories lo … hi-1 of a record."""
+    arrays = {f: getattr(rec, f)[lo:hi] for f in ("positions", "losses", "grads", "lrs", "effective", "status", "event_step")}
+    return replace(rec, **arrays, aux=None if rec.aux is None else rec.aux[lo:hi],
+                   state={k: v[lo:hi] for k, v in rec.state.items()})
 
 
 def landscape_grid(key: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,8 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gradscape import landscapes
-from gradscape.trajectories import engine
+from gradscape.trajectories import engine, typed
 
 REST_FRACTION = 1e-3
 REST_SHARE = 0.05
@@ -121,7 +120,7 @@ def end_states(key: str, positions: np.ndarray, status: np.ndarray, event_step: 
     free = status == engine.RUNNING
     if not free.any():
         return status, event_step
-    prob = landscapes.problem(key)
+    prob = typed.problem(key)
     size = prob.size
     since = rest_since(positions, REST_FRACTION * size)
     rested = free & (steps - since >= rest_window(steps))

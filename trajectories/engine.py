@@ -29,11 +29,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
 from gradscape.landscapes.base import Form
 from gradscape.optimizers.base import coord_sum, tree_map
+from gradscape.trajectories import typed
 
 # End states. The first four fit the final-only scan's packed code (4·step + status): STATIONARY is its
 # "‖∇f‖ ≤ tol from step k to the end"; the rest name where a recorded path came to rest (ends.py).
@@ -138,7 +138,7 @@ def objective(name: str, form: Form | None = None) -> Objective:
     landscape's `form` (then `name` is the form's key)."""
     if form is not None:
         return Objective(lambda p, t, numbers: form.f(p, numbers), None, form.domain, None)
-    prob = landscapes.problem(name)
+    prob = typed.problem(name)
     sample = prob.data.weighted_loss if prob.data is not None else None
     return Objective(lambda p, t, numbers: prob.loss(p, t), prob.project, prob.domain, sample)
 
@@ -146,7 +146,7 @@ def objective(name: str, form: Form | None = None) -> Objective:
 def program_of(key: str) -> tuple[str, Form | None, tuple[float, ...]]:
     """What compiled programs know a landscape by: (name, form, numbers) — a typed landscape's form's
     key, the form and its own numbers, else (key, None, ())."""
-    prob = landscapes.problem(key)
+    prob = typed.problem(key)
     if prob.form is not None:
         return prob.form.key, prob.form, prob.numbers
     return key, None, ()
@@ -261,7 +261,7 @@ def _simulate(program: Program, inputs: Inputs):
     def estimate(p, k, g):
         """The gradient the optimizer sees: exact, mini-batch, and/or with added noise."""
         if program.minibatch:
-            n = landscapes.get(program.landscape).data.size
+            n = typed.landscape(program.landscape).data.size
             w = _minibatch_weights(jax.random.fold_in(batch_key, k), n, inputs.batch_size, dtype)
             g = by_rows(obj.sample_loss, with_value=False)(p, w)
         if program.noisy:
@@ -360,14 +360,14 @@ MAX_GRID = 1024
 
 @functools.lru_cache(maxsize=64)
 def _grid_program(key: str, n: int) -> Callable:
-    ls = landscapes.get(key)
+    ls = typed.landscape(key)
     return jax.jit(lambda: ls.grid(n))
 
 
 def landscape_grid(key: str, n: int):
     """The landscape on an n×n grid (float32): one compiled evaluation, or a typed landscape's in
     NumPy (each new expression would otherwise compile a grid of its own)."""
-    ls = landscapes.get(key)
+    ls = typed.landscape(key)
     xs, ys, z = ls.grid(n) if ls.numpy_f is not None else _grid_program(key, n)()
     return xs.astype(jnp.float32), ys.astype(jnp.float32), z.astype(jnp.float32)
 

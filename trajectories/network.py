@@ -35,7 +35,7 @@ from gradscape import optimizers
 from gradscape import schedules
 from gradscape.landscapes import networks as nets
 from gradscape.optimizers.base import tree_map
-from gradscape.trajectories import engine
+from gradscape.trajectories import budget, engine
 
 # Rules that reduce over the whole parameter vector (a norm, a mean or a projection): on the
 # network they act on all P parameters at once, where a per-layer implementation would not.
@@ -291,7 +291,7 @@ def _check_run(run: NetRun, index: int) -> tuple[optimizers.OptimizerInfo, dict,
 
 
 def train(problem: NetworkProblem, runs: Sequence[NetRun], steps: int) -> NetworkRecord:
-    """Train every run (1–8) for `steps` updates (≤ 5000); ValueError on any bad input."""
+    """Train every run (1–8) for `steps` updates (≤ 5000), charged to whoever asks (budget.py); ValueError on any bad input."""
     problem = problem.checked()
     runs = tuple(runs)
     _whole("number of runs", len(runs), 1, MAX_RUNS)
@@ -315,9 +315,9 @@ def train(problem: NetworkProblem, runs: Sequence[NetRun], steps: int) -> Networ
                           batch_bucket(problem.batch_size, problem.n_points))
         calls.append((members, program, per_run))
     # XLA compiles without the GIL: first calls of several new programs compile side by side.
-    with ThreadPoolExecutor(max_workers=min(len(calls), os.cpu_count() or 1)) as pool:
+    with budget.charged(), ThreadPoolExecutor(max_workers=min(len(calls), os.cpu_count() or 1)) as pool:
         traces = list(pool.map(lambda call: compiled(call[1])(shared, call[2]), calls))
-    return _assemble(problem, runs, steps, bucket, [(call[0], trace) for call, trace in zip(calls, traces)])
+        return _assemble(problem, runs, steps, bucket, [(call[0], trace) for call, trace in zip(calls, traces)])
 
 
 def _assemble(problem, runs, steps, bucket, pending) -> NetworkRecord:

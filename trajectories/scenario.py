@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote
 from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
-from gradscape.trajectories import engine
+from gradscape.trajectories import engine, typed
 from gradscape.trajectories.fields import MISSING, Choice, Field, Flag, Kind, Number, Reader, Table, Tracked, fmt
 
 MAX_RUNS = 8
@@ -163,7 +163,7 @@ class Scenario:
 
     @property
     def start_points(self) -> tuple[tuple[float, float], ...]:
-        return self.starts or (landscapes.get(self.landscape).default_start,)
+        return self.starts or (typed.landscape(self.landscape).default_start,)
 
     def color(self, i: int) -> str:
         return run_color(self.runs, i)
@@ -216,13 +216,13 @@ class LandscapeKind(Kind):
             try:
                 if not landscapes.custom.is_custom(ls):
                     ls = landscapes.custom.key_from_link(query.get("f", ""), query.get("dom"))
-                landscapes.get(ls)
+                typed.landscape(ls)
                 return ls
             except ValueError as err:
-                r.warn(f"custom landscape: {err}; using {landscapes.get(default).name}.")
+                r.warn(f"custom landscape: {err}; using {typed.landscape(default).name}.")
                 return default
         if ls not in landscapes.REGISTRY:
-            r.warn(f"unknown landscape '{ls}'; using {landscapes.get(default).name}.")
+            r.warn(f"unknown landscape '{ls}'; using {typed.landscape(default).name}.")
             return default
         return ls
 
@@ -231,7 +231,7 @@ class LandscapeKind(Kind):
 
 
 def _read_starts(r: Reader, raw: str, landscape: str) -> tuple[tuple[float, float], ...]:
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     out = []
     for chunk in raw.split(";")[:MAX_STARTS]:
         try:
@@ -282,18 +282,18 @@ class BatchKind(Kind):
     def read(self, r, key, query, default, ctx, name):
         if key not in query:
             return MISSING
-        data = landscapes.get(ctx["landscape"]).data
+        data = typed.landscape(ctx["landscape"]).data
         if data is None:
-            r.warn(f"'{key}' applies only to data landscapes; {landscapes.get(ctx['landscape']).name} has none. Ignored.")
+            r.warn(f"'{key}' applies only to data landscapes; {typed.landscape(ctx['landscape']).name} has none. Ignored.")
             return MISSING
         return r.number(key, query[key], None, lo=1, hi=data.size, integer=True)
 
     def to_widget(self, value, state):
-        data = landscapes.get(state.landscape).data
+        data = typed.landscape(state.landscape).data
         return MISSING if data is None else value or data.size
 
     def from_widget(self, raw, state):
-        data = landscapes.get(state.landscape).data
+        data = typed.landscape(state.landscape).data
         return None if data is None or int(raw) >= data.size else int(raw)
 
 
@@ -320,7 +320,7 @@ class RunsKind(Kind):
 
 
 def _data_size(ctx: Mapping) -> int | None:
-    data = landscapes.get(ctx["landscape"]).data
+    data = typed.landscape(ctx["landscape"]).data
     return None if data is None else data.size
 
 

@@ -20,7 +20,7 @@ from gradscape import optimizers
 from gradscape.trajectories import engine, scenario
 from gradscape.trajectories.fields import Choice, Field, Kind, Number, Reader, Table, Tracked, fmt
 from gradscape.trajectories.scenario import RunSpec, Scenario, kept_colors
-from gradscape.trajectories.sweeps import MAX_WORK
+from gradscape.trajectories.sweeps import over_work
 
 KINDS = ("lr", "heatmap", "basin", "trainability")
 COLOURINGS = ("loss", "steps")
@@ -100,12 +100,10 @@ class SweepScenario:
         return self.resolution**2 * (min(len(self.runs), MAX_BASIN_RUNS) if self.kind == "basin" else 1)
 
     def over_cap(self) -> str:
-        """Why the request is over the per-request work cap, in words; '' when it is within."""
-        work = self.cells() * self.steps
-        if work <= MAX_WORK:
-            return ""
-        return (f"{self.cells():,} runs × {self.steps:,} steps = {work:,} steps is over the cap of {MAX_WORK:,} per request "
-                "(it keeps one user from stalling a shared server): lower the resolution, the steps or the number of runs.")
+        """Why the request is over the per-request work cap (steps weighed by the landscape's cost), in words; '' when it is within."""
+        problem = over_work(self.landscape, self.cells(), self.steps)
+        return problem and (f"{problem} (it keeps one user from stalling a shared server): lower the resolution, the steps "
+                            "or the number of runs.")
 
     def playground(self, i: int, *, start: tuple[float, float] | None = None, **values: float) -> Scenario:
         """Run i as a Playground scenario from `start` (default: the first start), with `values` set

@@ -20,11 +20,11 @@ import numpy as np
 
 from gradscape import optimizers
 from gradscape import schedules
-from gradscape.trajectories import api, engine
+from gradscape.trajectories import api, budget, costs, engine
 
 CHUNKS = (1024, 16384)  # lanes per compiled call: small sweeps pad to the first, large ones run in the second
 MAX_LANES = 512 * 512
-MAX_WORK = 2**29  # lanes × steps per request (512² starts × 4 optimizers × 500 steps ≈ 2 s on 2 cores): no stalled class server
+MAX_WORK = 2**29  # lanes × steps per request, in steps as costly as costs.SWEEP_REFERENCE's (512² starts × 4 optimizers × 500 steps ≈ 2 s on 2 cores): no stalled class server
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,28 @@ class LaneRecord:
         return LaneRecord(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("positions", "loss", "status", "event_step")))
 
 
-def check_work(lanes: int, steps: int) -> None:
+def work(landscape: str, lanes: int, steps: int) -> float:
+    """What `lanes` runs of `steps` steps on `landscape` weigh against MAX_WORK: a step on a costlier
+    landscape than the reference counts as several (trajectories/costs.py)."""
+    return lanes * steps * costs.relative_cost(landscape)
+
+
+def over_work(landscape: str, lanes: int, steps: int) -> str:
+    """Why `lanes` runs of `steps` steps on `landscape` are over MAX_WORK, in words; '' when they are within."""
+    if work(landscape, lanes, steps) <= MAX_WORK:
+        return ""
+    factor = costs.relative_cost(landscape)
+    costly = f", each as costly as {factor:.2g} steps on most built-in landscapes," if factor > 1 else ""
+    return f"{lanes:,} runs × {steps:,} steps = {lanes * steps:,} steps{costly} is over the cap of {MAX_WORK:,} per request"
+
+
+def check_work(landscape: str, lanes: int, steps: int) -> None:
     """Raise ValueError, in words, when one call is over the per-request caps."""
     if not 1 <= lanes <= MAX_LANES:
         raise ValueError(f"a sweep runs 1 to {MAX_LANES:,} runs at once, asked for {lanes:,}")
-    if lanes * steps > MAX_WORK:
-        raise ValueError(f"{lanes:,} runs × {steps:,} steps = {lanes * steps:,} steps is over the cap of {MAX_WORK:,} per request")
+    problem = over_work(landscape, lanes, steps)
+    if problem:
+        raise ValueError(problem)
 
 
 def _check_values(optimizer: str, name: str, values: np.ndarray) -> np.ndarray:
@@ -110,7 +126,7 @@ def lane_chunks(
     """
     starts = np.asarray(starts, dtype=float)
     n = len(starts)
-    check_work(n, int(kwargs.get("steps", 500)))
+    check_work(landscape, n, int(kwargs.get("steps", 500)))
     values = {name: _check_values(optimizer, name, v) for name, v in vary.items()}
     for name, v in values.items():
         if len(v) != n:
@@ -127,7 +143,9 @@ def lane_chunks(
             start = jax.device_put(start, shardings[0])
             lane = {name: jax.device_put(v, shardings[1]) for name, v in lane.items()}
         keep = min(size, n - lo)
-        yield lo + keep, n, _run_chunk(run, prepared, landscape, start, lane, keep)
+        with budget.charged():  # chunk by chunk: a session over its CPU budget stops between two
+            record = _run_chunk(run, prepared, landscape, start, lane, keep)
+        yield lo + keep, n, record
 
 
 def grid_chunks(
@@ -149,7 +167,7 @@ def grid_chunks(
         raise ValueError(f"both axes sweep '{x_name}': choose two different parameters")
     xv, yv = _check_values(optimizer, x_name, x_values), _check_values(optimizer, y_name, y_values)
     nx, ny = len(xv), len(yv)
-    check_work(nx * ny, int(kwargs.get("steps", 500)))
+    check_work(landscape, nx * ny, int(kwargs.get("steps", 500)))
     prepared, run = _program(landscape, optimizer, np.asarray([start], float), kwargs)
     rows = max(1, min(ny, CHUNKS[1] // nx))
     shardings = engine.lane_sharding(rows, grid=True)
@@ -164,7 +182,9 @@ def grid_chunks(
         if shardings is not None:
             row_values = jax.device_put(row_values, shardings[1])
         keep = min(rows, ny - lo)
-        yield (lo + keep) * nx, ny * nx, _run_chunk(run, prepared, landscape, p0, {x_name: columns, y_name: row_values}, keep * nx)
+        with budget.charged():
+            record = _run_chunk(run, prepared, landscape, p0, {x_name: columns, y_name: row_values}, keep * nx)
+        yield (lo + keep) * nx, ny * nx, record
 
 
 def lanes(landscape: str, optimizer: str, starts: np.ndarray, vary: Mapping[str, Sequence[float]], **kwargs) -> LaneRecord:

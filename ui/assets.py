@@ -1,22 +1,24 @@
 """Files the browser loads that the app generates, served at app/assets/… (`ServeAssets`).
 
 Nothing is written into the package: the files live in the user cache, `assets_dir()` (`assets/`
-under ~/.cache/gradscape or $GRADSCAPE_CACHE_DIR). plotly.js comes from the installed plotly
-package and is copied, under a versioned name, into vendor/ when missing or outdated; landscape
-grids (and the Neural net's boundary frames) are written once, content-addressed, into grids/.
-Writes are atomic (temporary file then rename), so concurrent sessions never serve a half-written
-file. After each write the least recently used files (published, or served as far as the file
-system records reads) are deleted until the folder holds at most `LIMIT_BYTES` besides the current
-plotly.js copy, which is never deleted.
+under ~/.cache/gradscape or $GRADSCAPE_CACHE_DIR). plotly.js is served as two of its official
+partial bundles, vendored from npm (ui/frontend/vendor/, scripts/vendor_plotly.py): the cartesian
+one (contour, heatmap, scatter: every 2-D plot) and the gl3d one (surface, scatter3d), which the
+player loads only once a 3-D view is first shown; each is copied, under a versioned name, into
+vendor/ when missing or outdated. Landscape grids (and the Neural net's boundary frames) are
+written once, content-addressed, into grids/. Writes are atomic (temporary file then rename), so
+concurrent sessions never serve a half-written file. After each write the least recently used
+files (published, or served as far as the file system records reads) are deleted until the folder
+holds at most `LIMIT_BYTES` besides the current plotly.js copies, which are never deleted.
 
-plotly.js is the largest part of a first visit in the browser: fetched only once the player
-mounted (≈ 0.2 s), then ≈ 0.9 s on the page's main thread, about half of it compiling functions
-one by one as plotly's modules register. Two things move that off the path to the first paths:
-every page's HTML comes with a preload header for it (`PreloadPlotly`, the middleware app.py
-installs), so the browser fetches it while Streamlit's own bundle loads; and the copy opens with
-V8's compile hint for the whole file, so it is compiled on a background thread as it streams in
-(Chromium; other browsers ignore the comment). The two work together: without the preload the
-background compile waits for the download, without the hint only the download is saved.
+plotly.js is the largest part of a first visit in the browser: the full bundle took ≈ 0.9 s on the
+page's main thread, about half of it compiling functions one by one as plotly's modules register;
+the cartesian bundle is a third of its size. Two more things move it off the path to the first
+paths: every page's HTML comes with a preload header for the cartesian bundle (`PreloadPlotly`, the
+middleware app.py installs), so the browser fetches it while Streamlit's own bundle loads; and the
+copies open with V8's compile hint for the whole file, so they are compiled on a background thread
+as they stream in (Chromium; other browsers ignore the comment). The two work together: without
+the preload the background compile waits for the download, without the hint only the download is saved.
 """
 
 from __future__ import annotations
@@ -28,14 +30,13 @@ import stat
 import tempfile
 from pathlib import Path
 
-from plotly.offline.offline import get_plotlyjs_version
 from starlette.datastructures import MutableHeaders
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
 from gradscape.trajectories import runtime
-from gradscape.viz.frontend import PLOTLY_SOURCE
+from gradscape.viz.frontend import PLOTLY_BUNDLES, plotly_bundle
 
 URL_PREFIX = "app/assets"
 FOLDERS = ("vendor", "grids")
@@ -55,15 +56,16 @@ def unwritable(err: OSError) -> str:
            f"to a writable folder): {err}"
 
 
-def plotly_name() -> str:
-    return f"plotly-{get_plotlyjs_version()}.min.js"
+def plotly_name(bundle: str = "cartesian") -> str:
+    return plotly_bundle(bundle).name
 
 
 def evict(root: Path, limit: int) -> None:
     """Delete the least recently used files under `root` (published, or read as far as the file system
-    records it: runtime.last_used) until they total at most `limit` bytes, the current plotly.js copy
+    records it: runtime.last_used) until they total at most `limit` bytes, the current plotly.js copies
     and writes under way (hidden temporary files) aside."""
-    runtime.prune((path for path in root.glob("*/*") if NAME.fullmatch(path.name) and path.name != plotly_name()), limit)
+    kept = {plotly_name(bundle) for bundle in PLOTLY_BUNDLES}
+    runtime.prune((path for path in root.glob("*/*") if NAME.fullmatch(path.name) and path.name not in kept), limit)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -90,22 +92,22 @@ def publish(folder: str, name: str, data: bytes) -> str:
     return f"{URL_PREFIX}/{folder}/{name}"
 
 
-@functools.cache
-def plotly_url() -> str:
-    """URL of the plotly.js bundled with the installed plotly package (copied once per version,
-    behind the compile hint). Relative, so that the preload header and the player's script
-    element resolve it alike under any page and base path."""
-    name = plotly_name()
-    path = assets_dir() / "vendor" / name
-    if not path.is_file() or path.stat().st_size != len(COMPILE_EAGERLY) + PLOTLY_SOURCE.stat().st_size:
-        _write_atomic(path, COMPILE_EAGERLY + PLOTLY_SOURCE.read_bytes())
-    return f"{URL_PREFIX}/vendor/{name}"
+@functools.lru_cache(maxsize=2)  # one entry per bundle of PLOTLY_BUNDLES
+def plotly_url(bundle: str = "cartesian") -> str:
+    """URL of a vendored plotly.js bundle (one of PLOTLY_BUNDLES; copied once per version, behind the
+    compile hint). Relative, so that the preload header and the player's script element resolve it
+    alike under any page and base path."""
+    source = plotly_bundle(bundle)
+    path = assets_dir() / "vendor" / source.name
+    if not path.is_file() or path.stat().st_size != len(COMPILE_EAGERLY) + source.stat().st_size:
+        _write_atomic(path, COMPILE_EAGERLY + source.read_bytes())
+    return f"{URL_PREFIX}/vendor/{source.name}"
 
 
 class PreloadPlotly:
     """ASGI middleware: HTML responses (the page Streamlit serves) get a `Link: rel=preload` header
-    for plotly.js, so the browser fetches it with the page instead of after the player mounts. The
-    player's script element then finds it fetched (and compiled); nothing else changes."""
+    for plotly.js's cartesian bundle, so the browser fetches it with the page instead of after the
+    player mounts. The player's script element then finds it fetched (and compiled); nothing else changes."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

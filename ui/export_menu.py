@@ -32,7 +32,7 @@ from gradscape.viz.sweeps import Maps, RateSweep
 from gradscape.viz.text import short_plain
 
 Traces = Sequence[tuple[int, RunTrace]]
-IMAGE_SIZES = {"1920×1080": (1920, 1080), "1280×720": (1280, 720), "960×540": (960, 540)}
+IMAGE_SIZES = {f"{w}×{h}": (w, h) for w, h in render.PNG_SIZES}
 POLL_S = 0.5
 
 
@@ -138,7 +138,7 @@ def _files(s: Scenario, traces: Traces, *, key: str, title: str, stem: str, zoom
     st.markdown("**Picture of one step**")
     step = int(st.number_input("step", 0, s.steps, s.steps, key=f"{key}.step.{s.steps}"))  # a new range, a new widget
     _pictures(key, f"{stem}-step{step}", lambda w, h: render.png(render.layout(s, traces, w, h, zoom), step),
-              lambda: render.svg(render.layout(s, traces, 960, 540, zoom), step))
+              lambda: render.svg(render.layout(s, traces, *render.SVG_SIZE, zoom), step))
     _numbers(s, key, stem, "every step of every start point", lambda: export.trajectories_csv(s, traces),
              lambda: export.trajectories_json(s, traces), export.PLAYGROUND)
 
@@ -151,8 +151,7 @@ def _animation(s: Scenario, traces: Traces, *, key: str, stem: str, zoom) -> Non
     size = size_box.selectbox("size", [f"{w}×{h}" for w, h in animate.SIZES], index=1, key=f"{key}.asize")
     fps_box, stride_box = st.columns(2)
     fps = fps_box.number_input("frames/s", *animate.FPS_RANGE, 20, key=f"{key}.fps")
-    default_stride = max(1, -(-s.steps // 300))
-    stride = stride_box.number_input("one frame every … steps", 1, s.steps, default_stride, key=f"{key}.stride.{s.steps}")
+    stride = stride_box.number_input("one frame every … steps", 1, s.steps, animate.default_stride(s.steps), key=f"{key}.stride.{s.steps}")
     width, height = (int(v) for v in size.split("×"))
     spec = animate.AnimationSpec(fmt, width, height, int(fps), int(stride))
     frames = len(animate.frame_steps(s.steps, spec.stride))

@@ -1,4 +1,5 @@
-"""The frame every page shares: page config and icon, and a way out of Streamlit's legacy page mode.
+"""The frame every page shares: page config and icon, the session's CPU budget (ui/limits.py), and a
+way out of Streamlit's legacy page mode.
 
 Streamlit 1.67 still notices a `pages/` folder: until the public `st.navigation` has run once
 in the server process, a URL naming a page file runs that file directly, bypassing app.py (no
@@ -8,6 +9,8 @@ run goes through app.py like every other.
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+
+from gradscape.ui import limits
 
 
 # The tab's icon: an emoji, not a Material symbol: Streamlit fetches those for the favicon from a
@@ -22,7 +25,8 @@ def app_icon() -> None:
 
 
 def page_frame(title: str) -> None:
-    """Wide layout and tab title; call first in every page."""
+    """Wide layout and tab title, and the engine's work charged to the session; call first in every page."""
+    limits.charge_sessions()
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -8,10 +8,11 @@ State, under session keys starting with `key`: the selectbox itself (`key`: a ca
 (`key.value`, what `picked` returns), the pending error (`key.error`) and the build waiting in the
 server's queue (`key.build`: the typed text and its job). The picker resolves typed text itself and
 calls `on_change` only with a landscape that built, so a page never sees a bad key. A new
-expression is queued (landscapes.custom's fair queue, this session its owner, with the page's
+expression is queued (trajectories/typed.py's fair queue, this session its owner, with the page's
 `warm` for what it shows first); until it is built the editor shows its place ("Building your
 landscape… 2 ahead of you") and then the page reruns with it. Each session may bring at most
-SESSION_NEW_PER_MINUTE expressions the server has not built yet into a minute.
+SESSION_NEW_PER_MINUTE expressions the server has not built yet into a minute; an expression too
+costly to compute, or a session over its CPU budget (ui/limits.py), is refused in words first.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from typing import Callable
 import streamlit as st
 
 from gradscape import landscapes
-from gradscape.landscapes import custom
-from gradscape.landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, SlidingWindow, is_custom, make_key, split_key
+from gradscape.landscapes.custom import DEFAULT_DOMAIN, EXAMPLES, MAX_COORDINATE, is_custom, make_key, split_key
 from gradscape.landscapes.expression import FUNCTIONS, MAX_LENGTH, ExpressionError
-from gradscape.landscapes.fair_queue import Job
+from gradscape.trajectories import budget, typed
+from gradscape.trajectories.fair_queue import Job
 from gradscape.ui.guard import COMPUTE_ERRORS
+from gradscape.ui.limits import SlidingWindow
 from gradscape.viz.text import plain
 
 CUSTOM = "custom"
@@ -88,18 +90,21 @@ def _owner() -> str:
 
 def resolve(expression: str, domain, warm: Callable[[str], object] | None = None) -> str | Job:
     """The landscape key of a typed expression when it is built already, else its queued build (and
-    `warm(key)` after it); raises ExpressionError (bad text, the session's limit) or BusyError."""
+    `warm(key)` after it); raises ExpressionError (bad text, too costly, the session's limit),
+    OverBudget (the session's CPU) or BusyError."""
     ls_key = make_key(expression, domain)
-    if custom.is_cached(ls_key):
+    if typed.is_cached(ls_key):
         return ls_key
-    if not custom.was_built(ls_key):
+    typed.check_cost(ls_key)
+    budget.check()
+    if not typed.was_built(ls_key):
         wait = _session_window().admit()
         if wait:
             raise ExpressionError(
                 f"you tried {SESSION_NEW_PER_MINUTE} new expressions within a minute; wait {wait:.0f} s "
                 "(a limit that keeps the shared server responsive; expressions already drawn are not limited)"
             )
-    return custom.submit(ls_key, _owner(), warm)
+    return typed.submit(ls_key, _owner(), warm)
 
 
 def _apply(key: str, on_change: Callable[[], None] | None, warm: Callable[[str], object] | None = None) -> None:
@@ -237,7 +242,7 @@ def _custom_editor(key: str, on_change: Callable[[], None] | None, warm: Callabl
     if ss.get(f"{key}.build"):
         _await_build(key, on_change)
     if is_custom(picked(key)):
-        st.caption(f"${landscapes.get(picked(key)).latex}$")  # LaTeX built from the tree: no user text, no "$"
+        st.caption(f"${typed.landscape(picked(key)).latex}$")  # LaTeX built from the tree: no user text, no "$"
     error = ss.get(f"{key}.error")
     if error:
         text, message, column = error

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from gradscape import landscapes
+from gradscape.trajectories import typed
 from gradscape.trajectories.scenario import Scenario, to_query
 from gradscape.trajectories.suggest import sensible_rate
 from gradscape.ui.guard import COMPUTE_ERRORS
@@ -50,7 +50,7 @@ def propose(new: Scenario, labels: Sequence[str]) -> tuple[Scenario, RateNotice]
             said.append(f"{label} {run.lr:g} → {rate:g}")
         runs.append(run if rate is None else replace(run, learning_rate=rate))
     s = replace(new, runs=tuple(runs))
-    text = (f"Rates set for {landscapes.get(new.landscape).name}: {'; '.join(said)}. Each is the smallest rate that gets as far "
+    text = (f"Rates set for {typed.landscape(new.landscape).name}: {'; '.join(said)}. Each is the smallest rate that gets as far "
             f"as any calm one within the {new.steps} steps shown from the first start (calm: its loss never climbs well "
             "above the start's).")
     return s, RateNotice(text, to_query(s), tuple(run.learning_rate for run in new.runs))

@@ -3,11 +3,14 @@ steps, display.
 
 Widgets never own state: before they are drawn, `seed` writes the current scenario into their
 session keys; a change calls back `Editor.changed`, which reads the keys into a new scenario and
-commits it (validated). Structural edits (add, duplicate, remove a run; a map click) are
+commits it (validated). Structural edits (add, duplicate, remove a run; a map click; a start
+point dragged on the map) are
 callbacks that build the new scenario directly. The runs are listed one line each and edited one
 at a time (picked by number), which keeps reruns light. Keys are `<prefix>.<field>` and
 `<prefix>.r<i>.<field>`; optimizer and schedule parameters include the optimizer or schedule in
-the key, so switching optimizer starts from that optimizer's defaults.
+the key, so switching optimizer starts from that optimizer's defaults. Where an exercise locks a
+control (`Editor.mark`: a SCENARIO key, "run.<key>" or "r", classroom/exercise.py) it is drawn disabled
+with a lock; where it hides one, it is not drawn. The page's commit guard refuses any change to them.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from typing import Callable
 
 import streamlit as st
 
-from gradscape import landscapes
 from gradscape import optimizers
 from gradscape import schedules
+from gradscape.classroom.exercise import FREE, HIDDEN, LOCKED, RUN_PREFIX, RUNS
 from gradscape.landscapes.base import DataSet
-from gradscape.trajectories import engine
+from gradscape.trajectories import engine, typed
 from gradscape.trajectories.scenario import (
     MAX_LABEL, MAX_RUNS, MAX_STARTS, PALETTE, SCENARIO, VIEWS, RunSpec, Scenario, drawn_colors, format_starts, free_color,
     kept_colors,
@@ -32,7 +35,7 @@ from gradscape.ui import rates
 from gradscape.ui.fields import read_widgets, seed_widgets
 from gradscape.ui.landscape_picker import landscape_picker, picked, seed_picker
 from gradscape.ui.state import ScenarioState
-from gradscape.ui.widgets import hyper_slider, log_slider, rate_input
+from gradscape.ui.widgets import hyper_slider, lockable, log_slider, rate_input
 from gradscape.viz.player import landscape_asset, run_trace
 from gradscape.viz.text import plain
 
@@ -47,7 +50,7 @@ def moved_to(s: Scenario, landscape: str) -> Scenario:
 
 def warm_runs(s: Scenario, landscape: str) -> None:
     """What the Playground draws first when `s` moves to `landscape`: its switched-on runs there and
-    the landscape's grid, into the shared caches (run by the build queue, outside any session)."""
+    the landscape's grid, into the shared caches (run by the build queue, charged to the session that asked)."""
     moved = moved_to(s, landscape)
     for i, run in enumerate(moved.runs):
         if run.enabled:
@@ -62,6 +65,18 @@ class Editor:
         self.state = state
         self.p = prefix
         self.notes_key = f"{prefix}.notes"
+        self.mark: Callable[[str], str] = lambda key: FREE  # an exercise's lock on a control (set by the page)
+
+    # ---- an exercise's locks ----
+    def locked(self, key: str) -> bool:
+        return self.mark(key) == LOCKED
+
+    def shown(self, key: str) -> bool:
+        return self.mark(key) != HIDDEN
+
+    def ctl(self, key: str, label: str, help: str | None = None) -> dict:
+        """A control's label, disabled flag and help, as an exercise's lock on `key` makes them."""
+        return lockable(label, self.locked(key), help)
 
     # ---- keys ----
     def k(self, name: str) -> str:
@@ -132,7 +147,7 @@ class Editor:
     # ---- widget state -> scenario ----
     def data_of(self, s: Scenario) -> DataSet | None:
         """The data set whose mini-batches a run's own batch size picks from (None: no batch sizes)."""
-        return landscapes.get(s.landscape).data
+        return typed.landscape(s.landscape).data
 
     def _run_from_widgets(self, s: Scenario, i: int) -> RunSpec:
         """Run i as its editor shows it (only the edited run has widgets). Its batch size is its
@@ -228,75 +243,116 @@ class Editor:
         st.session_state[self.k("default_start")] = None
         if choice is None:
             return
-        ls = landscapes.get(s.landscape)
+        ls = typed.landscape(s.landscape)
         starts = ls.starts if choice == "all" else (ls.starts[choice],)
         self._commit(replace(s, starts=tuple(starts)))
 
-    def set_start(self, x: object, y: object) -> None:
-        """A start point from the map: checked like a link's; replaces the starts or adds one."""
+    def map_point(self, x: object, y: object, what: str) -> tuple[tuple[float, float], ...] | None:
+        """A point the map sent (by a `what`: click or drag) as a one-start tuple, checked like a link's and
+        rounded to a thousandth of the domain; None, with a note, where it is unreadable, outside the
+        domain, or an exercise locks the start points."""
         s = self.state.current
+        if self.mark("start") != FREE:
+            self.note(f"The start points are locked by your teacher; the {what} changes nothing.")
+            return None
         try:
             point = (float(x), float(y))
         except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float's range
             self.note(f"The map sent an unreadable point ({x!r}, {y!r}).")
-            return
-        (x0, x1), (y0, y1) = landscapes.get(s.landscape).domain
+            return None
+        (x0, x1), (y0, y1) = typed.landscape(s.landscape).domain
         digits = max(0, math.ceil(3 - math.log10(max(x1 - x0, y1 - y0))))  # a thousandth of the domain
         try:
-            starts = SCENARIO.by_key["start"].kind.from_widget(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s)
+            return SCENARIO.by_key["start"].kind.from_widget(f"{point[0]:.{digits}f},{point[1]:.{digits}f}", s)
         except ValueError as err:
             self.note(str(err))
+            return None
+
+    def set_start(self, x: object, y: object) -> None:
+        """A start point from a map click: replaces the starts or adds one (per the Map click mode)."""
+        starts = self.map_point(x, y, "click")
+        if starts is None:
             return
+        s = self.state.current
         if st.session_state.get(self.k("click")) == "add":
             starts = (s.start_points + starts)[-MAX_STARTS:]
         self._commit(replace(s, starts=starts))
+
+    def move_start(self, index: object, x: object, y: object) -> None:
+        """A start point dragged on the map: start `index` moves to (x, y), checked as a click's point is;
+        the other starts stay where they are."""
+        s = self.state.current
+        points = s.start_points
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(points):
+            self.note(f"The map moved a start point that is not there ({index!r}).")
+            return
+        moved = self.map_point(x, y, "drag")
+        if moved is not None:
+            self._commit(replace(s, starts=points[:index] + moved + points[index + 1 :]))
 
     # ---- widgets ----
     def landscape_controls(self, s: Scenario, network: Callable[[], None] | None = None, warm: bool = False) -> None:
         """The landscape picker (with "Neural net…" where `network` leaves for it) and what it teaches;
         `warm`: a new typed landscape's build also computes `s`'s runs on it (see `warm_runs`)."""
-        ls = landscapes.get(s.landscape)
-        landscape_picker(self.k("ls"), self.changed, network=network, warm=functools.partial(warm_runs, s) if warm else None)
+        ls = typed.landscape(s.landscape)
+        if not self.shown("ls"):
+            return
+        if self.locked("ls"):
+            st.selectbox(options=[ls.name], key=self.k("ls.locked"), **self.ctl("ls", "Landscape"))
+        else:
+            landscape_picker(self.k("ls"), self.changed, network=network, warm=functools.partial(warm_runs, s) if warm else None)
         st.caption(ls.teaches)
 
     def start_controls(self, s: Scenario) -> None:
         """Start points, steps, gradient noise, batch size (data landscapes only), seed."""
         on = self.changed
-        ls = landscapes.get(s.landscape)
-        st.text_input(
-            "Start point(s)", key=self.k("start"), on_change=on, placeholder=f"default: {format_starts(ls.starts[:1])}",
-            help=f"x, y — several separated by ';' (up to {MAX_STARTS}). Or click the 2-D map.",
-        )
-        st.selectbox(
-            "Default starts", [*range(len(ls.starts)), "all"], index=None, key=self.k("default_start"),
-            placeholder="Pick a default start…", on_change=self.use_default_start,
-            format_func=lambda c: "all defaults" if c == "all" else format_starts((ls.starts[c],)),
-        )
-        st.number_input("Steps", 1, engine.MAX_STEPS, key=self.k("steps"), step=50, on_change=on)
-        log_slider("Gradient noise σ", self.k("noise"), 1e-3, engine.MAX_NOISE, zero=True, on_change=on,
-                   help="Gaussian noise added to every gradient the optimizers see.")
-        if ls.data is not None:
-            st.number_input(f"Batch size (of {ls.data.size} samples)", 1, ls.data.size, key=self.k("batch"), on_change=on,
-                            help="Mini-batch gradients; the full size means full-batch gradient descent.")
-        st.number_input("Seed", 0, 2**31 - 1, key=self.k("seed"), on_change=on)
+        ls = typed.landscape(s.landscape)
+        if self.shown("start"):
+            st.text_input(key=self.k("start"), on_change=on, placeholder=f"default: {format_starts(ls.starts[:1])}",
+                          **self.ctl("start", "Start point(s)",
+                                     f"x, y — several separated by ';' (up to {MAX_STARTS}). "
+                                     "Or click the 2-D map, or drag a start there."))
+        if self.mark("start") == FREE:
+            st.selectbox(
+                "Default starts", [*range(len(ls.starts)), "all"], index=None, key=self.k("default_start"),
+                placeholder="Pick a default start…", on_change=self.use_default_start,
+                format_func=lambda c: "all defaults" if c == "all" else format_starts((ls.starts[c],)),
+            )
+        if self.shown("steps"):
+            st.number_input(min_value=1, max_value=engine.MAX_STEPS, key=self.k("steps"), step=50, on_change=on,
+                            **self.ctl("steps", "Steps"))
+        if self.shown("noise"):
+            log_slider("Gradient noise σ", self.k("noise"), 1e-3, engine.MAX_NOISE, zero=True, on_change=on,
+                       help="Gaussian noise added to every gradient the optimizers see.", locked=self.locked("noise"))
+        if ls.data is not None and self.shown("batch"):
+            st.number_input(min_value=1, max_value=ls.data.size, key=self.k("batch"), on_change=on,
+                            **self.ctl("batch", f"Batch size (of {ls.data.size} samples)",
+                                       "Mini-batch gradients; the full size means full-batch gradient descent."))
+        if self.shown("seed"):
+            st.number_input(min_value=0, max_value=2**31 - 1, key=self.k("seed"), on_change=on, **self.ctl("seed", "Seed"))
 
     def click_control(self) -> None:
-        """What a click on the 2-D map does: set the start (the default) or add one."""
+        """What a click on the 2-D map does: set the start (the default) or add one (nothing where an exercise locks the start)."""
+        if self.mark("start") != FREE:
+            return
         st.segmented_control("Map click", list(CLICK_MODES), key=self.k("click"), format_func=CLICK_MODES.get,
                              required=True, default="set",
                              help=("Sets start: every run starts from the clicked point instead. "
                                    f"Adds start: one more start point (up to {MAX_STARTS})."))
 
     def display_controls(self, s: Scenario) -> None:
-        st.segmented_control("View", list(VIEWS), key=self.k("view"), format_func=VIEW_NAMES.get, on_change=self.changed,
-                             required=True)
-        st.toggle("Log loss axis", key=self.k("logy"), on_change=self.changed,
-                  help="Plots f − f* on a log axis when the landscape's minimum value f* is known.")
+        if self.shown("view"):
+            st.segmented_control(options=list(VIEWS), key=self.k("view"), format_func=VIEW_NAMES.get, on_change=self.changed,
+                                 required=True, **self.ctl("view", "View"))
+        if self.shown("logy"):
+            st.toggle(key=self.k("logy"), on_change=self.changed,
+                      **self.ctl("logy", "Log loss axis", "Plots f − f* on a log axis when the landscape's minimum value f* is known."))
 
     def rate_control(self, s: Scenario, i: int) -> None:
-        """Run i's learning rate, dragged or typed."""
-        rate_input("Learning rate η", self.lr_key(i, s.runs[i].optimizer), *engine.LR_RANGE, on_change=self.changed,
-                   color=s.color(i))
+        """Run i's learning rate, dragged or typed (not drawn where an exercise hides it)."""
+        if self.shown(RUN_PREFIX + "lr"):
+            rate_input("Learning rate η", self.lr_key(i, s.runs[i].optimizer), *engine.LR_RANGE, on_change=self.changed,
+                       color=s.color(i), locked=self.locked(RUN_PREFIX + "lr"))
 
     def run_summary(self, s: Scenario, i: int) -> str:
         """One line of markdown: colour, number, label, rate, schedule; struck through when off."""
@@ -311,7 +367,10 @@ class Editor:
         return f'<span style="color:{s.color(i)}">●</span> {text}'
 
     def run_controls(self, s: Scenario) -> None:
-        """The runs, one line each, and the editor of the one picked by number."""
+        """The runs, one line each, and the editor of the one picked by number (where an exercise hides the
+        list of runs: nothing; where it locks it: no adding, duplicating or removing)."""
+        if not self.shown(RUNS):
+            return
         on = self.changed
         st.markdown("  \n".join(self.run_summary(s, j) for j in range(len(s.runs))), unsafe_allow_html=True)
         i = st.segmented_control("Edit run", list(range(len(s.runs))), key=self.k("edit"), format_func=lambda j: str(j + 1),
@@ -319,33 +378,53 @@ class Editor:
         run = s.runs[i]
         opt = optimizers.get(run.optimizer)
         sched = schedules.get(run.schedule)
+
+        def shown(key: str) -> bool:
+            return self.shown(RUN_PREFIX + key)
+
+        def ctl(key: str, *args) -> dict:
+            return self.ctl(RUN_PREFIX + key, *args)
+
         with st.container(border=True):
             cols = st.columns([1, 1, 3], vertical_alignment="center")
-            cols[0].toggle("on", key=self.rk(i, "on"), on_change=on, help="Switch the run off to hide it without losing its settings.")
-            cols[1].color_picker("colour", key=self.rk(i, "color"), on_change=on, label_visibility="collapsed")
-            cols[2].text_input("label", key=self.rk(i, "label"), placeholder=s.label(i), on_change=on,
-                               label_visibility="collapsed",
-                               help="The run's name in legends (empty: its optimizer, and what sets it apart from namesakes).")
-            st.selectbox("Optimizer", list(optimizers.REGISTRY), key=self.rk(i, "opt"), on_change=on,
-                         format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}")
+            if shown("on"):
+                cols[0].toggle(key=self.rk(i, "on"), on_change=on,
+                               **ctl("on", "on", "Switch the run off to hide it without losing its settings."))
+            if shown("color"):
+                cols[1].color_picker(key=self.rk(i, "color"), on_change=on, label_visibility="collapsed", **ctl("color", "colour"))
+            if shown("label"):
+                cols[2].text_input(key=self.rk(i, "label"), placeholder=s.label(i), on_change=on, label_visibility="collapsed",
+                                   **ctl("label", "label",
+                                         "The run's name in legends (empty: its optimizer, and what sets it apart from namesakes)."))
+            if shown("opt"):
+                st.selectbox(options=list(optimizers.REGISTRY), key=self.rk(i, "opt"), on_change=on,
+                             format_func=lambda k: f"{optimizers.get(k).name} · {optimizers.get(k).family}", **ctl("opt", "Optimizer"))
             self.rate_control(s, i)
             data = self.data_of(s)
-            if data is not None:
-                st.number_input(f"Batch size B (of {data.size})", 1, data.size, key=self.rk(i, "B"), on_change=on,
-                                help="This run's mini-batch; the sidebar's batch size is the default of every run.")
-            for h in opt.hypers:
-                hyper_slider(h, self.hyper_key(i, run.optimizer, h.name), on_change=on)
-            st.selectbox("Schedule", list(schedules.REGISTRY), key=self.rk(i, "s"), on_change=on,
-                         format_func=lambda k: f"{schedules.get(k).name} · {schedules.get(k).family}")
-            for h in sched.params:
-                hyper_slider(h, self.sched_key(i, run.schedule, h.name), on_change=on)
-            b1, b2 = st.columns(2)
-            b1.button("Duplicate", key=self.k("dup"), on_click=self.duplicate_run, args=(i,),
-                      disabled=len(s.runs) >= MAX_RUNS, width="stretch")
-            b2.button("Remove", key=self.k("del"), on_click=self.remove_run, args=(i,),
-                      disabled=len(s.runs) <= 1, width="stretch")
-        st.button("Add run", key=self.k("add"), on_click=self.add_run, disabled=len(s.runs) >= MAX_RUNS,
-                  icon=":material/add:", width="stretch")
+            if data is not None and shown("B"):
+                st.number_input(min_value=1, max_value=data.size, key=self.rk(i, "B"), on_change=on,
+                                **ctl("B", f"Batch size B (of {data.size})",
+                                      "This run's mini-batch; the sidebar's batch size is the default of every run."))
+            if shown("h"):
+                for h in opt.hypers:
+                    hyper_slider(h, self.hyper_key(i, run.optimizer, h.name), on_change=on, locked=self.locked(RUN_PREFIX + "h"))
+            if shown("s"):
+                st.selectbox(options=list(schedules.REGISTRY), key=self.rk(i, "s"), on_change=on,
+                             format_func=lambda k: f"{schedules.get(k).name} · {schedules.get(k).family}", **ctl("s", "Schedule"))
+            if shown("sp"):
+                for h in sched.params:
+                    hyper_slider(h, self.sched_key(i, run.schedule, h.name), on_change=on, locked=self.locked(RUN_PREFIX + "sp"))
+            if self.mark(RUNS) == FREE:
+                b1, b2 = st.columns(2)
+                b1.button("Duplicate", key=self.k("dup"), on_click=self.duplicate_run, args=(i,),
+                          disabled=len(s.runs) >= MAX_RUNS, width="stretch")
+                b2.button("Remove", key=self.k("del"), on_click=self.remove_run, args=(i,),
+                          disabled=len(s.runs) <= 1, width="stretch")
+        if self.mark(RUNS) == FREE:
+            st.button("Add run", key=self.k("add"), on_click=self.add_run, disabled=len(s.runs) >= MAX_RUNS,
+                      icon=":material/add:", width="stretch")
+        elif self.locked(RUNS):
+            st.caption(":material/lock: The list of runs is locked by your teacher.")
 
 
 def click_handler(editor: Editor, player_key: str) -> Callable[[], None]:
@@ -357,3 +436,14 @@ def click_handler(editor: Editor, player_key: str) -> Callable[[], None]:
             editor.set_start(click.get("x"), click.get("y"))
 
     return on_click
+
+
+def drag_handler(editor: Editor, player_key: str) -> Callable[[], None]:
+    """The player's drag callback: the dragged start point moves where it was dropped (validated)."""
+
+    def on_drag() -> None:
+        drag = st.session_state[player_key].drag
+        if isinstance(drag, dict):
+            editor.move_start(drag.get("index"), drag.get("x"), drag.get("y"))
+
+    return on_drag

@@ -3,16 +3,19 @@
 The runs, landscape, start points and steps are the sweep's base Scenario, edited by the
 Playground's own run editor (ui/run_editor.Editor) through `BaseState`; the sweep's own fields
 (kind, rate range, axes, resolution, colouring, ‖∇f‖ tolerance) are seeded into their widgets before
-they are drawn and read back by `SweepControls.changed`, which commits a validated scenario.
+they are drawn and read back by `SweepControls.changed`, which commits a validated scenario. An
+exercise's locks (the editor's `mark`, on SWEEP keys and the base's) disable or hide them.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Callable
 
 import streamlit as st
 
+from gradscape.classroom.exercise import FREE
 from gradscape.trajectories import engine
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import (
@@ -46,7 +49,7 @@ class SweepControls:
     """Widgets for the sweep's own fields under keys `<prefix>.sw.*`, and the base editor."""
 
     def __init__(self, prefix: str) -> None:
-        self.state = ScenarioState(prefix, parse=from_query, encode=to_query)
+        self.state = ScenarioState(prefix, parse=from_query, encode=to_query, exercises=True)
         self.editor = Editor(BaseState(self.state), prefix)
         self.sw = f"{prefix}.sw"  # the sweep's own widgets: `<prefix>.sw.<link key>`
 
@@ -58,8 +61,11 @@ class SweepControls:
         a select slider seeded through session state alone forgets that it is a range."""
         return self.k(f"{name}.range.{low:.6g},{high:.6g}")
 
-    def load(self) -> SweepScenario:
-        s = self.state.load()
+    def start(self, mark: Callable[[str], str]) -> SweepScenario:
+        """The sweep loaded into `state` (its link read), seeded into the widgets, which honour an exercise's
+        locks (`mark`: ui/exercise.Student.mark)."""
+        self.editor.mark = mark
+        s = self.state.current
         self.seed(s)
         return s
 
@@ -132,54 +138,68 @@ class SweepControls:
 
     # ---- widgets ----
     def kind_control(self) -> None:
-        st.segmented_control("Sweep", KINDS, key=self.k("sweep"), format_func=KIND_NAMES.get, on_change=self.changed,
-                             required=True, label_visibility="collapsed")
+        ed = self.editor
+        if ed.shown("sweep"):
+            st.segmented_control(options=KINDS, key=self.k("sweep"), format_func=KIND_NAMES.get, on_change=self.changed,
+                                 required=True, label_visibility="collapsed", **ed.ctl("sweep", "Sweep"))
 
     def base_controls(self, s: SweepScenario) -> None:
         """Landscape, start point(s) and steps (the engine's exact gradients: no noise, no mini-batches)."""
-        self.editor.landscape_controls(s.base)
-        if s.kind != "basin":
-            st.text_input("Start point(s)", key=self.editor.k("start"), on_change=self.editor.changed,
-                          placeholder="default start",
-                          help="x, y — several separated by ';' (the rate sweep shows their median and spread).")
-        st.number_input("Steps", 1, engine.MAX_STEPS, key=self.editor.k("steps"), step=50, on_change=self.editor.changed)
+        ed = self.editor
+        ed.landscape_controls(s.base)
+        if s.kind != "basin" and ed.shown("start"):
+            st.text_input(key=ed.k("start"), on_change=ed.changed, placeholder="default start",
+                          **ed.ctl("start", "Start point(s)",
+                                   "x, y — several separated by ';' (the rate sweep shows their median and spread)."))
+        if ed.shown("steps"):
+            st.number_input(min_value=1, max_value=engine.MAX_STEPS, key=ed.k("steps"), step=50, on_change=ed.changed,
+                            **ed.ctl("steps", "Steps"))
 
     def sweep_controls(self, s: SweepScenario) -> None:
         on = self.changed
+        ed = self.editor
         if s.kind == "lr":
-            lo, hi = engine.LR_RANGE
-            st.select_slider("Learning rates", options=sorted({*log_options(lo, hi), *s.rates}), value=s.rates,
-                             key=self.range_key("rates", *s.rates), on_change=on, format_func=lambda v: f"{v:g}")
-            st.slider("Rates per curve", *LR_COUNT, key=self.k("count"), on_change=on)
+            if ed.shown("rates"):
+                lo, hi = engine.LR_RANGE
+                st.select_slider(options=sorted({*log_options(lo, hi), *s.rates}), value=s.rates,
+                                 key=self.range_key("rates", *s.rates), on_change=on, format_func=lambda v: f"{v:g}",
+                                 **ed.ctl("rates", "Learning rates"))
+                st.slider(min_value=LR_COUNT[0], max_value=LR_COUNT[1], key=self.k("count"), on_change=on,
+                          **ed.ctl("rates", "Rates per curve"))
             return
         if s.kind in ("heatmap", "trainability"):
             names = sweepable(s.runs[0].optimizer)
             for name in ("x", "y"):
+                if not ed.shown(name):
+                    continue
                 axis = getattr(s, name)
-                st.selectbox(f"{name} axis", names, key=self.k(f"{name}.param"), on_change=on,
-                             format_func=lambda p: axis_label(s.runs[0].optimizer, p))
+                st.selectbox(options=names, key=self.k(f"{name}.param"), on_change=on,
+                             format_func=lambda p: axis_label(s.runs[0].optimizer, p), **ed.ctl(name, f"{name} axis"))
                 self.range_control(s, name, axis)
         lo, hi = RESOLUTION[s.kind]
-        st.select_slider("Resolution (cells per side)", sorted({*(r for r in RESOLUTIONS if lo <= r <= hi), s.resolution}),
-                         key=self.k("res"), on_change=on)
-        if s.kind == "trainability":
+        if ed.shown("res"):
+            st.select_slider(options=sorted({*(r for r in RESOLUTIONS if lo <= r <= hi), s.resolution}), key=self.k("res"),
+                             on_change=on, **ed.ctl("res", "Resolution (cells per side)"))
+        if s.kind == "trainability" and ed.mark("x") == ed.mark("y") == FREE:
             out, reset = st.columns(2)
             out.button("Zoom out ×4", key=self.k("out"), on_click=self.zoom_out, args=(4.0,), width="stretch")
             reset.button("Whole range", key=self.k("reset"), on_click=self.zoom_out, args=(None,), width="stretch")
-        if s.kind == "heatmap":
-            st.segmented_control("Colour by", COLOURINGS, key=self.k("color"), on_change=on, required=True,
-                                 format_func={"loss": "final loss", "steps": "steps to ‖∇f‖ tolerance"}.get)
-        if s.kind == "heatmap" and s.colour == "steps":
-            log_slider("‖∇f‖ tolerance", self.k("tol"), *TOL_RANGE, on_change=on)
+        if s.kind == "heatmap" and ed.shown("color"):
+            st.segmented_control(options=COLOURINGS, key=self.k("color"), on_change=on, required=True,
+                                 format_func={"loss": "final loss", "steps": "steps to ‖∇f‖ tolerance"}.get,
+                                 **ed.ctl("color", "Colour by"))
+        if s.kind == "heatmap" and s.colour == "steps" and ed.shown("tol"):
+            log_slider("‖∇f‖ tolerance", self.k("tol"), *TOL_RANGE, on_change=on, locked=ed.locked("tol"))
 
     def range_control(self, s: SweepScenario, name: str, axis: Axis) -> None:
         lo, hi, log = param_bounds(s.runs[0].optimizer, axis.param)
         key = self.range_key(name, axis.low, axis.high)
         value = (axis.low, axis.high)
+        given = self.editor.ctl(name, f"{name} range")
         if log:
             options = sorted({*log_options(lo, hi), *value})
-            st.select_slider(f"{name} range", options=options, value=value, key=key, on_change=self.changed,
-                             format_func=lambda v: f"{v:g}")
+            st.select_slider(options=options, value=value, key=key, on_change=self.changed, format_func=lambda v: f"{v:g}",
+                             **given)
         else:
-            st.slider(f"{name} range", float(lo), float(hi), value=value, key=key, step=(hi - lo) / 1000, format="%.4g",
-                      on_change=self.changed)
+            st.slider(min_value=float(lo), max_value=float(hi), value=value, key=key, step=(hi - lo) / 1000, format="%.4g",
+                      on_change=self.changed, **given)

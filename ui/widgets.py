@@ -5,6 +5,7 @@ linear ones a plain slider whose precision shows the range ends and the default 
 A widget whose key is not in session state yet starts at the metadata's default.
 The learning rate has a control of its own (`rate_input`): a log slider that commits when it is
 released (keys: after a pause; ui/frontend/rate.js) and a box to type any rate in.
+A control an exercise locks (`locked`) is drawn disabled, with a lock in its label and why in its tooltip.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from gradscape.viz.text import short_plain
 
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 NUMBER_HINT = "Type a number such as 0.01 or 3e-4."
+LOCK_HELP = "Locked by your teacher."
 _FRONTEND = Path(__file__).resolve().parent / "frontend"
 _rate_slider = st.components.v2.component(
     "gradscape_rate",
@@ -46,17 +48,27 @@ def log_options(low: float, high: float, current: float | None = None, *, zero: 
     return sorted(values)
 
 
+def locked_label(label: str, locked: bool) -> str:
+    """A control's label, with a lock icon where an exercise locks it."""
+    return f":material/lock: {label}" if locked else label
+
+
+def lockable(label: str, locked: bool, help: str | None = None) -> dict:
+    """Keyword arguments (label, disabled, help) of a widget that an exercise may lock."""
+    return {"label": locked_label(label, locked), "disabled": locked, "help": LOCK_HELP if locked else help}
+
+
 def _fmt(v: float) -> str:
     return f"{v:.6g}"  # distinct for distinct stops (links carry 6 significant digits)
 
 
 def log_slider(label: str, key: str, low: float, high: float, *, zero: bool = False, help: str | None = None, on_change=None,
-               default: float | None = None) -> float:
+               default: float | None = None, locked: bool = False) -> float:
     """A slider with log-spaced stops; the value in session state is always one of its stops."""
     if default is not None and key not in st.session_state:
         st.session_state[key] = default
     options = log_options(low, high, st.session_state.get(key), zero=zero)
-    return float(st.select_slider(label, options=options, key=key, format_func=_fmt, help=help, on_change=on_change))
+    return float(st.select_slider(options=options, key=key, format_func=_fmt, on_change=on_change, **lockable(label, locked, help)))
 
 
 def _decimals(h: Hyper) -> int:
@@ -67,18 +79,20 @@ def _decimals(h: Hyper) -> int:
     return 5
 
 
-def hyper_slider(h: Hyper, key: str, on_change=None) -> float:
+def hyper_slider(h: Hyper, key: str, on_change=None, locked: bool = False) -> float:
     """A slider from the metadata: log stops when `h.log`, whole numbers when `h.integer`."""
     label = f"{h.label} ({h.name})" if h.label and h.label != h.name else h.name
     help_text = h.help or None
     if key not in st.session_state:
         st.session_state[key] = int(h.default) if h.integer else float(h.default)
     if h.log:
-        return log_slider(label, key, h.low, h.high, help=help_text, on_change=on_change)
+        return log_slider(label, key, h.low, h.high, help=help_text, on_change=on_change, locked=locked)
+    given = lockable(label, locked, help_text)
     if h.integer:
-        return float(st.slider(label, int(h.low), int(h.high), key=key, step=1, help=help_text, on_change=on_change))
+        return float(st.slider(min_value=int(h.low), max_value=int(h.high), key=key, step=1, on_change=on_change, **given))
     d = _decimals(h)
-    return float(st.slider(label, float(h.low), float(h.high), key=key, step=10.0**-d, format=f"%.{d}f", help=help_text, on_change=on_change))
+    return float(st.slider(min_value=float(h.low), max_value=float(h.high), key=key, step=10.0**-d, format=f"%.{d}f",
+                           on_change=on_change, **given))
 
 
 def parse_rate(text: str, low: float, high: float) -> float:
@@ -102,13 +116,17 @@ def _set_rate(key: str, value: object, low: float, high: float, on_change: Calla
     on_change()
 
 
-def rate_input(label: str, key: str, low: float, high: float, *, on_change: Callable[[], None], color: str = "") -> None:
+def rate_input(label: str, key: str, low: float, high: float, *, on_change: Callable[[], None], color: str = "",
+               locked: bool = False) -> None:
     """The rate in session state under `key` (seeded by the page): a log slider to drag, committed when
     released or after a pause between key presses, and a box that takes any typed rate within [low, high].
-    `color` marks the label with the run's colour."""
+    `color` marks the label with the run's colour. Locked, only the box is drawn, disabled."""
     ss = st.session_state
     value = float(ss[key])
     ss[f"{key}.typed"] = _fmt(value)
+    if locked:
+        st.text_input(key=f"{key}.typed", **lockable(label, True))
+        return
     options = log_options(low, high, value)
     slide, box = st.columns([2.4, 1.3], vertical_alignment="bottom", gap="small")
     with slide:

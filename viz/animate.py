@@ -60,6 +60,11 @@ class AnimationSpec:
         return self
 
 
+def default_stride(steps: int) -> int:
+    """One frame every this many steps: at most ≈ 300 frames for any run length."""
+    return max(1, -(-steps // 300))
+
+
 def frame_steps(steps: int, stride: int) -> list[int]:
     """The steps an animation shows: every `stride`-th from 0, and always the last."""
     out = list(range(0, steps + 1, stride))

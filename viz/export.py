@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import numpy as np
 
-from gradscape import landscapes
+from gradscape.trajectories import typed
 from gradscape.trajectories.scenario import Scenario, from_query, to_query
 from gradscape.viz import frontend
 from gradscape.viz import player as payload
@@ -139,23 +139,29 @@ def read_config(data: bytes, codec: Codec = PLAYGROUND) -> tuple[Any | None, lis
 
     Never raises: a file that cannot be read gives (None, [reason]); one whose values are partly
     bad gives the scenario the link rules make of it and their warnings."""
+    return read_any_config(data, (codec,))[1:]
+
+
+def read_any_config(data: bytes, codecs: Sequence[Codec]) -> tuple[Codec | None, Any | None, list[str]]:
+    """`read_config` for a file of any of `codecs`' kinds: (the file's codec, its scenario, warnings);
+    the codec is None when the file could not be read."""
     if len(data) > CONFIG_MAX_BYTES:
-        return None, [f"the file is {len(data) / 1024:.0f} kB; a configuration is at most {CONFIG_MAX_BYTES // 1024} kB "
-                      "(export it with 'Configuration (JSON)')."]
+        return None, None, [f"the file is {len(data) / 1024:.0f} kB; a configuration is at most {CONFIG_MAX_BYTES // 1024} kB "
+                            "(export it with 'Configuration (JSON)')."]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
+        return None, None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
     if (depth := nesting_depth(text)) > CONFIG_MAX_DEPTH:
-        return None, [f"the file nests brackets {depth} deep; a configuration nests at most {CONFIG_MAX_DEPTH}."]
+        return None, None, [f"the file nests brackets {depth} deep; a configuration nests at most {CONFIG_MAX_DEPTH}."]
     try:
         doc = json.loads(text)
     except ValueError:
-        return None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
+        return None, None, ["the file is not JSON: export one with 'Configuration (JSON)'."]
     try:
-        return _read_doc(doc, codec)
+        return _read_doc(doc, codecs)
     except Exception:  # noqa: BLE001 — whatever a user's file does, it never shows a traceback
-        return None, ["the file's values could not be read: export one with 'Configuration (JSON)'."]
+        return None, None, ["the file's values could not be read: export one with 'Configuration (JSON)'."]
 
 
 def nesting_depth(text: str) -> int:
@@ -170,19 +176,20 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _read_doc(doc: Any, codec: Codec) -> tuple[Any | None, list[str]]:
-    """A parsed configuration's checks, then its query through the codec's link rules."""
+def _read_doc(doc: Any, codecs: Sequence[Codec]) -> tuple[Codec | None, Any | None, list[str]]:
+    """A parsed configuration's checks, then its query through its codec's link rules."""
     if not isinstance(doc, dict) or "version" not in doc:
-        return None, ["the file is not an gradscape configuration (no 'version')."]
+        return None, None, ["the file is not an gradscape configuration (no 'version')."]
     if type(doc["version"]) is not int or doc["version"] != CONFIG_VERSION:  # true == 1 in Python, not here
-        return None, [f"configuration version {json.dumps(doc['version'])[:40]} is not supported "
-                      f"(this app reads version {CONFIG_VERSION})."]
-    if doc.get("kind") != codec.kind:
-        return None, [f"the file is {_kind_name(doc.get('kind'))}; this view loads {codec.name}."]
+        return None, None, [f"configuration version {json.dumps(doc['version'])[:40]} is not supported "
+                            f"(this app reads version {CONFIG_VERSION})."]
+    codec = next((c for c in codecs if c.kind == doc.get("kind")), None)
+    if codec is None:
+        return None, None, [f"the file is {_kind_name(doc.get('kind'))}; this view loads {' or '.join(c.name for c in codecs)}."]
     query = doc.get("query")
     if not isinstance(query, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in query.items()):
-        return None, ["the configuration's 'query' must be an object of text values."]
-    return codec.parse(query)
+        return None, None, ["the configuration's 'query' must be an object of text values."]
+    return (codec, *codec.parse(query))
 
 
 def _kind_name(kind: object) -> str:
@@ -248,6 +255,6 @@ def player_html(s: Scenario, traces: Traces, *, title: str, zoom=None, app_url: 
     asset = payload.landscape_asset(s.landscape)
     data = embed_grid(payload.player_data(s, traces, grid_url="", plotly_url="", asset=asset, zoom=zoom), asset)
     runs = [s.label(i) for i, _ in traces]
-    name = landscapes.get(s.landscape).name
+    name = typed.landscape(s.landscape).name
     return player_page(data, heading=title, title=document_title(title, name, runs),
                        caption=f"{name}, {s.steps} steps: {', '.join(runs)}.", link=app_link(app_url, "", to_query(s)))

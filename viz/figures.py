@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradscape import landscapes
 from gradscape.memo import cached
+from gradscape.trajectories import typed
 from gradscape.trajectories.api import RunRecord
 from gradscape.viz.landscape import POINT_STYLES, grid
 
@@ -15,7 +15,7 @@ TRACES_CACHE_BYTES = 16 * 2**20  # ≈ 20 landscapes' contours as lists (≈ 0.8
 @cached(TRACES_CACHE_BYTES)
 def _landscape_traces(landscape: str) -> tuple[dict, ...]:
     """The contour and the notable points: built once per landscape, not on every rerun."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     g = grid(landscape)
     contour = {
         "type": "contour", "x": g.xs.tolist(), "y": g.ys.tolist(), "z": g.shade.tolist(),
@@ -44,7 +44,7 @@ def _point_traces(points) -> list[dict]:
 
 def contour_figure(landscape: str, paths: list[tuple[str, str, RunRecord]], height: int = 560) -> dict:
     """Filled contour of the landscape with each run's path(s) and the notable points."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     data: list[dict] = list(_landscape_traces(landscape))
     for label, color, rec in paths:
         for i, path in enumerate(rec.positions):

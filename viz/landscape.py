@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gradscape import landscapes
 from gradscape.memo import cached
 from gradscape.trajectories import api as engine_api
+from gradscape.trajectories import typed
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def grid(key: str, n: int = 160) -> LandscapeGrid:
     """Sample once per (landscape, resolution) and keep it: every rerun reuses the arrays. Where f is not
     finite (a typed landscape's pole or log of a negative number) the grid holds the highest finite
     value, drawn as a wall, so the browser's colour and surface ranges stay finite."""
-    ls = landscapes.get(key)
+    ls = typed.landscape(key)
     xs, ys, z = engine_api.landscape_grid(key, n)
     if ls.z_clip is not None:
         z = np.minimum(z, ls.z_clip)

@@ -102,10 +102,10 @@ def run_payloads(s: NetScenario, record: NetworkRecord, coords: np.ndarray) -> l
 
 
 def player_data(s: NetScenario, record: NetworkRecord, coords: np.ndarray, asset: LandscapeAsset, *, grid_url: str,
-                plotly_url: str, boundary: dict | None = None) -> dict:
-    """The player's payload for the Neural net page (the plane's grid comes from `grid_url`), with
-    the `boundary_data` panel when given."""
-    data = payload(plotly_url=plotly_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
+                plotly_url: str, plotly_3d_url: str | None = None, boundary: dict | None = None) -> dict:
+    """The player's payload for the Neural net page (the plane's grid comes from `grid_url`; plotly.js as in
+    viz.player.payload), with the `boundary_data` panel when given."""
+    data = payload(plotly_url=plotly_url, plotly_3d_url=plotly_3d_url, landscape={**asset.meta, "url": grid_url, "zoom": None}, steps=record.steps,
                    view=s.view, log_loss=True, presentation=s.presentation, runs=run_payloads(s, record, coords), clickable=False,
                    report_step=True)
     return data if boundary is None else {**data, "boundary": boundary}

@@ -34,6 +34,14 @@ def run_columns(view: PlaneView, j: int) -> dict[str, np.ndarray]:
     }
 
 
+def results_rows(s: ns.NetScenario, view: PlaneView) -> list[dict]:
+    """One row per switched-on run: the model's loss and accuracy on all the data after the last
+    update, and whether the run stayed finite."""
+    rec = view.record
+    return [{"run": s.label(i), "optimizer": s.runs[i].optimizer, "final loss": float(rec.loss[j, -1]),
+             "accuracy": float(rec.accuracy[j, -1]), "end": rec.status_text(j)} for j, i in enumerate(s.shown())]
+
+
 def network_csv(s: ns.NetScenario, view: PlaneView) -> str:
     """One row per (run, recorded step)."""
     lines = [",".join(CSV_COLUMNS)]

@@ -27,10 +27,11 @@ import numpy as np
 from gradscape import landscapes
 from gradscape.memo import ByteLRU, CacheInfo, cached
 from gradscape import trajectories as tr
+from gradscape.trajectories import families, typed
 from gradscape.trajectories.api import RunRecord
 from gradscape.trajectories.scenario import Scenario
 from gradscape.viz.landscape import POINT_STYLES, grid
-from gradscape.viz.thinning import kept_steps
+from gradscape.viz.thinning import SLICES, kept_steps
 
 GRID_N = 160
 RUN_CACHE_BYTES = 128 * 2**20  # ≈ 4000 default runs (≈ 30 kB each), or 32 of 16 starts × 5000 steps (≈ 4 MB)
@@ -76,7 +77,7 @@ def grid_asset(stem: str, z: np.ndarray, shade: np.ndarray, meta: dict) -> Lands
 @cached(ASSET_CACHE_BYTES)
 def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
     """The grid of f and of its shades as one float32 blob, named by its content."""
-    ls = landscapes.get(key)
+    ls = typed.landscape(key)
     g = grid(key, n)
     (x0, x1), (y0, y1) = ls.domain
     meta = {
@@ -133,12 +134,13 @@ def _trace(key: Scenario) -> RunTrace:
     return record_trace(tr.run(key.landscape, key.runs[0].optimizer, **key.engine_kwargs(0)))
 
 
-def record_trace(rec: RunRecord) -> RunTrace:
-    """A run record with its wire form: each trajectory thinned (events kept) and packed, with one rate
-    row: a recorded run's trajectories share their rate (a loss-driven schedule reads their mean loss)."""
+def record_trace(rec: RunRecord, slices: int = SLICES) -> RunTrace:
+    """A run record with its wire form: each trajectory thinned (events kept; `slices` as in
+    viz/thinning.py) and packed, with one rate row: a recorded run's trajectories share their rate (a
+    loss-driven schedule reads their mean loss)."""
     events = [[int(rec.event_step[j])] if rec.status[j] != tr.engine.RUNNING else [] for j in range(len(rec.losses))]
-    paths = [kept_steps(loss, ev) for loss, ev in zip(rec.losses, events)]
-    rates = kept_steps(rec.lrs[0])
+    paths = [kept_steps(loss, ev, slices) for loss, ev in zip(rec.losses, events)]
+    rates = kept_steps(rec.lrs[0], slices=slices)
     arrays, offsets, digest = pack_tracks(paths, [p[k] for p, k in zip(rec.positions, paths)],
                                           [f[k] for f, k in zip(rec.losses, paths)], [rates], [rec.lrs[0][rates]])
     return RunTrace(rec, arrays, offsets, digest)
@@ -155,6 +157,17 @@ def run_trace(s: Scenario, i: int) -> RunTrace:
 def cache_info() -> CacheInfo:
     """Hits, misses, entries and bytes of the per-run cache."""
     return _CACHE.info()
+
+
+HIDDEN_STATUS = "hidden until you answer"
+
+
+def start_only(rec: RunRecord) -> tuple[dict[str, str], dict[str, list[int]], str]:
+    """The wire form of a record's start points and nothing after (step 0 of every path and of its rate):
+    what a student's player holds before they answer an exercise, so the paths are not in the page."""
+    first = [np.zeros(1, np.int64)] * len(rec.losses)
+    return pack_tracks(first, [p[:1] for p in rec.positions], [f[:1] for f in rec.losses], [np.zeros(1, np.int64)],
+                       [rec.lrs[0][:1]])
 
 
 def run_payload(index: int, label: str, color: str, status: Sequence[str], arrays: dict, offsets: dict, digest: str) -> dict:
@@ -174,32 +187,55 @@ def loss_floor(fstar: float | None) -> float:
 
 
 def payload(*, plotly_url: str, landscape: dict, steps: int, view: str, log_loss: bool, presentation: bool,
-            runs: list[dict], clickable: bool = True, report_step: bool = False, step: int = 0) -> dict:
+            runs: list[dict], clickable: bool = True, report_step: bool = False, step: int = 0, tune: str | None = None,
+            plotly_3d_url: str | None = None) -> dict:
     """The component's JSON payload around its landscape metadata (with the grid's `url`, optional `axes`
-    titles) and runs; `clickable` False where a click on the map means nothing (no start points);
+    titles) and runs; `plotly_url` the plotly.js its 2-D plots load ("": the page has plotly.js already),
+    `plotly_3d_url` the one its 3-D view loads when first shown (None: the same, a full bundle);
+    `clickable` False where a click on the map means nothing (no start points);
     `report_step` True where the page wants the step the playhead rests on (ui/frontend/player/report.js);
     `step` the one the playhead goes to when the player opens, or when a later payload asks for another.
-    On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it."""
-    return {"plotly": plotly_url, "landscape": landscape, "steps": steps, "view": view, "logLoss": log_loss,
+    On a log loss axis, gaps below `lossFloor` (loss_floor of the landscape's f*) are drawn on it. `tune`: the
+    families' URL where the runs can be scrubbed (runs then carry `tune_info`; ui/frontend/player/tune.js).
+    A page may add `clickHint` (what a click does, in the map's title; default: it sets the start), `draggable`
+    (true: a start point's marker can be dragged on the map, ui/frontend/player/drag.js) and `play` (a new value
+    plays the run from step 0 once: an exercise's reveal)."""
+    return {"plotly": plotly_url, "plotly3d": plotly_url if plotly_3d_url is None else plotly_3d_url, "landscape": landscape,
+            "steps": steps, "view": view, "logLoss": log_loss,
             "presentation": presentation, "runs": runs, "clickable": clickable, "reportStep": report_step, "step": step,
-            "lossFloor": loss_floor(landscape.get("fstar"))}
+            "lossFloor": loss_floor(landscape.get("fstar")), "tune": tune}
+
+
+def tune_info(s: Scenario, i: int) -> dict:
+    """What the scrub needs of run i: its family request's query and its knobs with their values."""
+    run = s.runs[i]
+    knobs = [{"key": k.key, "label": k.label, "log": k.log, "value": families.value_of(run, k.key)} for k in families.knobs(run)]
+    return {"query": families.run_query(s, i), "knobs": knobs}
 
 
 def player_data(
     s: Scenario, traces: Sequence[tuple[int, RunTrace]], *, grid_url: str, plotly_url: str, asset: LandscapeAsset,
-    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None, report_step: bool = False,
+    zoom: tuple[tuple[float, float], tuple[float, float]] | None = None, report_step: bool = False, hide_paths: bool = False,
+    tune_url: str | None = None, plotly_3d_url: str | None = None,
 ) -> dict:
     """The component's JSON payload: no landscape values (those come from `grid_url`), runs as base64 float32,
     the playhead at the scenario's step. `zoom` ((x0, x1), (y0, y1)) sets the map's initial view (a lesson's
-    camera); None shows the domain. `report_step` as in `payload`."""
-    runs = [
-        run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(t.record.positions.shape[0])],
-                    t.arrays, t.offsets, t.digest)
-        for i, t in traces
-    ]
+    camera); None shows the domain. `report_step`, `tune_url` (the payload's `tune`) and `plotly_3d_url` as in
+    `payload`. `hide_paths`: only the start points go to the browser (`start_only`), the playhead at step 0,
+    each path's end unsaid, and no family to scrub through."""
+    tune_url = None if hide_paths else tune_url
+    runs = []
+    for i, t in traces:
+        n = t.record.positions.shape[0]
+        if hide_paths:
+            runs.append(run_payload(i, s.label(i), s.color(i), [HIDDEN_STATUS] * n, *start_only(t.record)))
+        else:
+            runs.append(run_payload(i, s.label(i), s.color(i), [t.record.status_text(j) for j in range(n)],
+                                    t.arrays, t.offsets, t.digest) | ({"tune": tune_info(s, i)} if tune_url else {}))
     landscape = {**asset.meta, "url": grid_url, "zoom": [list(zoom[0]), list(zoom[1])] if zoom else None}
     return payload(plotly_url=plotly_url, landscape=landscape, steps=s.steps, view=s.view, log_loss=s.log_loss,
-                   presentation=s.presentation, runs=runs, report_step=report_step, step=s.playhead)
+                   presentation=s.presentation, runs=runs, report_step=report_step, step=0 if hide_paths else s.playhead,
+                   tune=tune_url, plotly_3d_url=plotly_3d_url)
 
 
 def _fmt_point(x: float, y: float) -> str:
@@ -210,7 +246,7 @@ def results_rows(s: Scenario, traces: Sequence[tuple[int, RunTrace]]) -> list[di
     """One row per run and start point: final loss, where the path ends (the engine's end state,
     trajectories/ends.py) and the nearest known minimum with its distance (nearest, not reached:
     the end says whether the path is there)."""
-    ls = landscapes.get(s.landscape)
+    ls = typed.landscape(s.landscape)
     minima = np.array([p.xy for p in ls.minima]).reshape(-1, 2)
     rows = []
     for i, t in traces:

@@ -21,7 +21,7 @@ import numpy as np
 import plotly.colors
 from PIL import Image
 
-from gradscape import landscapes
+from gradscape.trajectories import typed
 from gradscape.trajectories.scenario import Scenario
 from gradscape.viz.canvases import Raster, Rgb, Svg, text_width
 from gradscape.viz.landscape import grid
@@ -30,6 +30,8 @@ from gradscape.viz.thinning import kept_steps
 
 CONTOUR_LEVELS = 30
 BASE_WIDTH = 960  # type and lines are sized for this width and scaled with the frame
+PNG_SIZES = ((1920, 1080), (1280, 720), (960, 540))  # a picture's sizes on offer, the first the default
+SVG_SIZE = (960, 540)
 
 
 @functools.cache
@@ -170,7 +172,7 @@ class Frame:
 
 def layout(s: Scenario, traces: Sequence[tuple[int, RunTrace]], width: int, height: int, zoom=None) -> Frame:
     """Panels and data for `traces` at the chosen size; `zoom` ((x0, x1), (y0, y1)) as the player's."""
-    ls = landscapes.get(s.landscape)
+    ls = typed.landscape(s.landscape)
     fstar = landscape_asset(s.landscape).meta["fstar"]
     log_loss = s.log_loss and fstar is not None
     tracks = tuple(
@@ -252,7 +254,7 @@ def draw_map_static(c, f: Frame, thin: bool) -> None:
     """Landscape, notable points, full paths (faint) and start markers; `thin` keeps only drawable steps."""
     k = f.k
     c.picture(f.map.box, landscape_image(f))
-    for p in landscapes.get(f.scenario.landscape).points:
+    for p in typed.landscape(f.scenario.landscape).points:
         c.dot(float(f.map.x.px(p.x)), float(f.map.y.px(p.y)), 5 * k, WHITE, (0, 0, 0), 1.2 * k)
     for width, faint in ((4, True), (1.5, False)):
         for tr in f.tracks:

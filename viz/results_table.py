@@ -32,11 +32,15 @@ STYLE = """<style>
 </style>"""
 
 
-def _cell(column: str, value) -> str:
-    if column == "final loss":
-        return f"{value:.4g}"
+def cell_text(column: str, value) -> str:
+    """A results cell as the tables write it: a final loss to 4 digits, a distance to 3, any other
+    number to 4, nothing known as a dash."""
+    if value is None:
+        return "—"
     if column == "distance":
-        return "—" if value is None else f"{value:.3g}"
+        return f"{value:.3g}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
     return str(value)
 
 
@@ -48,7 +52,7 @@ def results_html(s: Scenario, traces: Sequence[tuple[int, RunTrace]]) -> str:
     for color, row in zip(colors, results_rows(s, traces)):
         cells = []
         for c in COLUMNS:
-            text = html.escape(_cell(c, row[c]))
+            text = html.escape(cell_text(c, row[c]))
             classes = " ".join(name for name, on in (("num", c in NUMERIC), ("none", row[c] is None)) if on)
             attr = f' class="{classes}"' if classes else ""
             dot = f'<span class="dot" style="background: {html.escape(color)}"></span>' if c == "run" else ""

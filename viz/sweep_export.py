@@ -20,8 +20,7 @@ import textwrap
 import numpy as np
 from PIL import Image
 
-from gradscape import landscapes
-from gradscape.trajectories import engine, sweep_scenario
+from gradscape.trajectories import engine, sweep_scenario, typed
 from gradscape.trajectories.sweep_scenario import MAX_BASIN_RUNS, SweepScenario
 from gradscape.viz import export, frontend
 from gradscape.viz.canvases import Raster, Svg, text_width
@@ -86,6 +85,22 @@ def _join(parts: list[dict[str, Column]]) -> dict[str, Column]:
 def table(s: SweepScenario, result: Maps | RateSweep) -> dict[str, Column]:
     """What the view shows, as columns of equal length: one row per rate and start, or per cell."""
     return _rate_table(s, result) if s.kind == "lr" else _map_table(s, result)
+
+
+def summary_rows(result: Maps | RateSweep) -> list[dict]:
+    """The view in a few rows, as the page states it: per run of a rate sweep its best rate (the lowest
+    median final loss − f* over the starts) and how many rates failed (half the starts or more diverged
+    or left the map); per map its title and the sentence under it."""
+    if isinstance(result, Maps):
+        return [{"map": m.title, "summary": m.note} for m in result.maps]
+    rows = []
+    for c in result.curves:
+        best = c.best()
+        diverged, left = failed_rates(c)
+        rows.append({"run": c.label, "best learning rate": None if best is None else float(c.rates[best]),
+                     "median final loss − f*": None if best is None else float(c.median()[best]),
+                     "rates diverged": int(diverged.sum()), "rates left the map": int(left.sum())})
+    return rows
 
 
 def _csv_texts(col: Column) -> list[str]:
@@ -184,7 +199,7 @@ def draw_maps(c, s: SweepScenario, maps: Maps, width: int, height: int) -> None:
     head, left, right, top, below = 34 * k, 70 * k, 20 * k, 48 * k, 62 * k
     legend_h = 0 if n == 1 else 150 * k
     legend_w = 250 * k if n == 1 else 0
-    c.text(20 * k, 10 * k, f"{KIND_NAMES[s.kind]}: {landscapes.get(s.landscape).name}, {s.steps} steps", 17 * k, "la", INK)
+    c.text(20 * k, 10 * k, f"{KIND_NAMES[s.kind]}: {typed.landscape(s.landscape).name}, {s.steps} steps", 17 * k, "la", INK)
     cell_w = (width - legend_w) / n
     side = min(cell_w - left - right, height - head - legend_h - top - below)
     for i, m in enumerate(maps.maps):
@@ -233,7 +248,7 @@ def draw_rates(c, s: SweepScenario, sweep: RateSweep, width: int, height: int) -
     f_star = reference_loss(s.landscape)
     title = f"final loss − f* (f* = {f_star:.4g})" if f_star is not None else "final loss − lowest final loss"
     p = Panel(title, Axis(*s.rates, box[0], box[2], log=True), Axis(lo, hi, box[3], box[1], log=True))
-    c.text(20 * k, 10 * k, f"{KIND_NAMES['lr']}: {landscapes.get(s.landscape).name}, {s.steps} steps", 17 * k, "la", INK)
+    c.text(20 * k, 10 * k, f"{KIND_NAMES['lr']}: {typed.landscape(s.landscape).name}, {s.steps} steps", 17 * k, "la", INK)
     if rows:
         c.text(band[0], band[1] - 6 * k, "No final loss at these rates: ✕ diverged, △ left the map", 12 * k, "ls", INK)
         c.rect(band, (200, 200, 205), 1 * k)
@@ -317,7 +332,7 @@ def shown_labels(s: SweepScenario) -> list[str]:
 def sweep_html(s: SweepScenario, result: Maps | RateSweep, *, title: str, app_url: str = export.DEFAULT_APP_URL) -> str:
     """A self-contained page with the view (hover shows each cell or point), titled by what it shows,
     with a link to the same sweep on the Sweeps page of the app at `app_url`."""
-    name = landscapes.get(s.landscape).name
+    name = typed.landscape(s.landscape).name
     runs = shown_labels(s)
     kind = "module" if s.kind != "lr" else "text/javascript"
     return "\n".join([

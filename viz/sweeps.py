@@ -16,10 +16,9 @@ from typing import Callable
 
 import numpy as np
 
-from gradscape import landscapes
 from gradscape import optimizers
 from gradscape.memo import ByteLRU
-from gradscape.trajectories import engine, sweeps
+from gradscape.trajectories import costs, engine, sweeps, typed
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
 from gradscape.viz.axes import log_axis, log_ticks
@@ -103,7 +102,7 @@ class Maps:
 
 def reference_loss(landscape: str) -> float | None:
     """f* of the landscape (`Landscape.f_star`; None when no minimum is known)."""
-    return landscapes.get(landscape).f_star
+    return typed.landscape(landscape).f_star
 
 
 def loss_gap(landscape: str, loss: np.ndarray) -> np.ndarray:
@@ -189,9 +188,11 @@ def size_words(s: SweepScenario) -> str:
 
 
 def too_big(s: SweepScenario) -> str:
-    """Why a sweep over the per-request limit is not run, and what to lower, in words."""
-    times = math.ceil(10 * s.cells() * s.steps / sweeps.MAX_WORK) / 10
-    return (f"This sweep ({s.cells():,} runs of {s.steps:,} steps each) asks for {times:g}× the work one sweep may take "
+    """Why a sweep over the per-request limit (its steps weighed by the landscape's cost) is not run, and what to lower, in words."""
+    times = math.ceil(10 * sweeps.work(s.landscape, s.cells(), s.steps) / sweeps.MAX_WORK) / 10
+    factor = costs.relative_cost(s.landscape)
+    costly = f"; a step on this landscape costs about {factor:.2g}× one on most others" if factor > 1 else ""
+    return (f"This sweep ({s.cells():,} runs of {s.steps:,} steps each{costly}) asks for {times:g}× the work one sweep may take "
             "on a shared server: lower the resolution, the steps or the number of runs.")
 
 
@@ -220,7 +221,7 @@ def heatmap(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
         label = f"log₁₀(final loss − f*): {lo:.1f} … {hi:.1f}"
         best = int(np.argmin(np.where(cat == 0, gap, np.inf)))
         note = f"best: {x.label} = {X.ravel()[best]:.3g}, {y.label} = {Y.ravel()[best]:.3g} (final loss − f* = {gap[best]:.3g})"
-    title = f"{run.display_label()} on {landscapes.get(s.landscape).name}, {s.steps} steps"
+    title = f"{run.display_label()} on {typed.landscape(s.landscape).name}, {s.steps} steps"
     return Maps((SweepMap(title, note, x, y, cat.reshape(shape).astype(np.uint8), shade.reshape(shape),
                           _steps_taken(rec, s.steps).reshape(shape), gap.reshape(shape), cats, label,
                           status=rec.status.reshape(shape)),))
@@ -239,7 +240,7 @@ def trainability(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     cats = (Category("trainable (stays bounded)", ("#08306b", "#4292c6", "#c6dbef")),
             Category("diverged or left the map", ("#67000d", "#ef3b2c", "#fcbba1")))
     label = f"blue: log₁₀(final loss − f*) {lo:.1f} … {hi:.1f}; red: step it blew up, 0 … {s.steps}"
-    title = f"Trainability of {s.runs[0].display_label()} on {landscapes.get(s.landscape).name}"
+    title = f"Trainability of {s.runs[0].display_label()} on {typed.landscape(s.landscape).name}"
     note = f"{1 - np.mean(bad):.1%} of this window trains; zoom (drag a box) to recompute the window at {s.resolution}²"
     return Maps((SweepMap(title, note, x, y, bad.reshape(shape).astype(np.uint8), np.where(bad, bad_shade, good_shade).reshape(shape),
                           _steps_taken(rec, s.steps).reshape(shape), gap.reshape(shape), cats, label,
@@ -248,7 +249,7 @@ def trainability(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
 
 def basin_grid(landscape: str, n: int) -> tuple[MapAxis, MapAxis, np.ndarray]:
     """Cell-centred n × n start points over the domain, (n², 2), x fastest."""
-    (x0, x1), (y0, y1) = landscapes.get(landscape).domain
+    (x0, x1), (y0, y1) = typed.landscape(landscape).domain
     x, y = MapAxis("x", x0, x1, False, n), MapAxis("y", y0, y1, False, n)
     X, Y = np.meshgrid(x.centres(), y.centres())
     return x, y, np.stack([X.ravel(), Y.ravel()], axis=1)
@@ -257,7 +258,7 @@ def basin_grid(landscape: str, n: int) -> tuple[MapAxis, MapAxis, np.ndarray]:
 def basin_labels(landscape: str, rec: sweeps.LaneRecord) -> np.ndarray:
     """Per lane: index of the known minimum its final point lies within BASIN_RADIUS·width of; else
     M (still moving), M+1 (diverged), M+2 (left the map), for M known minima."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     m = len(ls.minima)
     (x0, x1), (y0, y1) = ls.domain
     label = np.full(len(rec.status), m)
@@ -273,7 +274,7 @@ def basin_labels(landscape: str, rec: sweeps.LaneRecord) -> np.ndarray:
 
 def global_minima(landscape: str) -> np.ndarray:
     """Indices (into minima) of the global ones: loss within GLOBAL_GAP of the lowest known."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     if not ls.minima:
         return np.zeros(0, int)
     values = np.asarray(ls.f(np.array([p.xy for p in ls.minima]).T))
@@ -288,7 +289,7 @@ def _lighter(hex_colour: str, amount: float) -> str:
 
 def basin_categories(landscape: str) -> tuple[Category, ...]:
     """One colour per known minimum (dark: reached fast, light: slowly), then still moving, diverged, left."""
-    ls = landscapes.get(landscape)
+    ls = typed.landscape(landscape)
     cats = []
     for i, p in enumerate(ls.minima):
         c = MINIMA_COLOURS[i % len(MINIMA_COLOURS)]
@@ -303,7 +304,7 @@ def basins(s: SweepScenario, progress: Progress = lambda f: None) -> Maps:
     runs = s.runs[:MAX_BASIN_RUNS]
     cats = basin_categories(s.landscape)
     glob = global_minima(s.landscape)
-    marks = tuple((p.x, p.y, p.label or p.kind) for p in landscapes.get(s.landscape).minima)
+    marks = tuple((p.x, p.y, p.label or p.kind) for p in typed.landscape(s.landscape).minima)
     n, shape, maps = len(starts), (s.resolution, s.resolution), []
     for i, run in enumerate(runs):
         rec = _run_lanes(s, i, starts, {}, progress, i * n, n * len(runs))

@@ -1,4 +1,4 @@
-// Shared by the player and the sweep map: plotly.js loading, base64 decoding, and the components-v2
+// Shared by the player and the sweep map: plotly.js loading, the payload's bytes, and the components-v2
 // host that keeps one view per parent element (Streamlit calls the default export again with new
 // data on every rerun; the view lives on, so camera, zoom and playhead survive updates).
 
@@ -11,28 +11,38 @@ const CONFIG = {
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "hoverCompareCartesian"],
 };
 
-let plotlyLoading = null;
+// plotly.js by URL: the app serves two partial bundles (ui/assets.py), each of which sets window.Plotly
+// as it runs, so each instance is kept under its own URL (the cartesian one must not answer for the 3-D
+// surface: a trace type missing from a bundle draws nothing, silently). No URL: the page carries
+// plotly.js itself (an exported file inlines the full bundle).
+const PLOTLY = new Map(); // URL -> Promise<Plotly>
 
 function loadPlotly(url) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!plotlyLoading) {
-    plotlyLoading = new Promise((resolve, reject) => {
+  if (!url) return window.Plotly ? Promise.resolve(window.Plotly) : Promise.reject(new Error("the page has no plotly.js"));
+  if (!PLOTLY.has(url)) {
+    const loading = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = url;
       script.async = true;
-      script.onload = () => resolve(window.Plotly);
+      script.onload = () => resolve(window.Plotly); // the load event follows the script's own run at once
       script.onerror = () => {
-        plotlyLoading = null;
+        PLOTLY.delete(url);
         script.remove();
         reject(new Error(`could not load plotly.js from ${url}`));
       };
       document.head.appendChild(script);
     });
+    PLOTLY.set(url, loading);
   }
-  return plotlyLoading;
+  return PLOTLY.get(url);
 }
 
+// The bytes of one of the payload's arrays, in a buffer of their own (typed arrays are laid over it):
+// base64 text where the data is JSON (a page), or binary where the host's wire carries buffers (the
+// notebook widget's DataViews, which may sit at any offset of a larger message).
 function bytesOf(b64) {
+  if (b64 instanceof ArrayBuffer) return new Uint8Array(b64.slice(0));
+  if (ArrayBuffer.isView(b64)) return new Uint8Array(b64.buffer.slice(b64.byteOffset, b64.byteOffset + b64.byteLength));
   if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);

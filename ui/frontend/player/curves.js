@@ -29,9 +29,11 @@ const CURVES = {
       if (v > 0 && v < range.lo) range.lo = v;
       if (v > range.hi && Number.isFinite(v)) range.hi = v;
     };
-    for (const run of this.runs) {
+    this.curveRuns = { lr: [], loss: [] }; // each plotly trace's run (tune.js fades a scrubbed run's)
+    this.committed.forEach((run, r) => {
       for (const rate of run.rates) {
         lrTraces.push(line(run, rate, (v) => v, "η = %{y:.3g}"));
+        this.curveRuns.lr.push(r);
         rate.values.forEach((v) => extend(lr, v));
       }
       for (const track of run.losses) {
@@ -39,8 +41,9 @@ const CURVES = {
         if (this.lossLog) trace.text = trace.y.map((y) => (y <= this.lossFloor ? "≤ " : ""));
         trace.y.forEach((v) => extend(loss, v));
         lossTraces.push(trace);
+        this.curveRuns.loss.push(r);
       }
-    }
+    });
     const pixels = this.panels.lr.clientHeight - 5.6 * fs; // the panel less its top and bottom margins
     const axisTitle = (text) => ({ text, standoff: Math.round(0.5 * fs) });
     const xaxis = { range: [0, T], title: axisTitle("step"), zeroline: false, automargin: true };
@@ -92,14 +95,41 @@ const CURVES = {
     ctx.lineTo(x, g.y0 + g.h);
     ctx.stroke();
     ctx.setLineDash([]);
+    const y = (v) => g.py(which === "lr" ? v : this.curveY(v));
+    for (const run of this.runs) {
+      if (run.ghost) this.drawScrubbedCurves(ctx, g, run, which === "lr" ? run.rates : run.losses, y);
+    }
     for (const run of this.runs) {
       for (const track of which === "lr" ? run.rates : run.losses) {
-        const v = sample(track, k);
-        const y = g.py(which === "lr" ? v : this.curveY(v));
-        if (Number.isFinite(y)) dot(ctx, x, y, 5, run.color, "white", 1.5);
+        const py = y(sample(track, k));
+        if (Number.isFinite(py)) dot(ctx, x, py, 5, run.color, "white", 1.5);
       }
     }
     ctx.restore();
     this.panels[which].dataset.step = String(t);
+  },
+
+  // A scrubbed run's whole curves, over its faded plotly ones (tune.js), with a white edge.
+  drawScrubbedCurves(ctx, g, run, tracks, y) {
+    ctx.lineJoin = "round";
+    for (const [width, color] of [[4, "rgba(255,255,255,0.8)"], [2.2, run.color]]) {
+      ctx.lineWidth = width;
+      ctx.strokeStyle = color;
+      for (const track of tracks) {
+        ctx.beginPath();
+        let drawing = false;
+        for (let i = 0; i < track.steps.length; i++) {
+          const py = y(track.values[i]);
+          if (!Number.isFinite(py)) {
+            drawing = false;
+            continue;
+          }
+          if (drawing) ctx.lineTo(g.px(track.steps[i]), py);
+          else ctx.moveTo(g.px(track.steps[i]), py);
+          drawing = true;
+        }
+        ctx.stroke();
+      }
+    }
   },
 };

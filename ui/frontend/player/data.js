@@ -50,22 +50,27 @@ function split(steps, values, offsets, width) {
   return out;
 }
 
+// A run's (or a family member's) tracks: positions, losses and rate rows, each split per trajectory.
+function decodeTracks(run) {
+  const keep = new Uint16Array(bytesOf(run.keep).buffer);
+  const lrKeep = new Uint16Array(bytesOf(run.lrKeep).buffer);
+  const pos = new Float32Array(bytesOf(run.pos).buffer);
+  return {
+    pos,
+    paths: split(keep, pos, run.keepAt, 2),
+    losses: split(keep, new Float32Array(bytesOf(run.loss).buffer), run.keepAt, 1),
+    rates: split(lrKeep, new Float32Array(bytesOf(run.lr).buffer), run.lrKeepAt, 1),
+  };
+}
+
 function decodeRun(run) {
   let arrays = DECODED.get(run.digest);
   if (!arrays) {
-    const keep = new Uint16Array(bytesOf(run.keep).buffer);
-    const lrKeep = new Uint16Array(bytesOf(run.lrKeep).buffer);
-    const pos = new Float32Array(bytesOf(run.pos).buffer);
-    arrays = {
-      pos,
-      paths: split(keep, pos, run.keepAt, 2),
-      losses: split(keep, new Float32Array(bytesOf(run.loss).buffer), run.keepAt, 1),
-      rates: split(lrKeep, new Float32Array(bytesOf(run.lr).buffer), run.lrKeepAt, 1),
-    };
+    arrays = decodeTracks(run);
     DECODED.set(run.digest, arrays);
     if (DECODED.size > DECODED_MAX) DECODED.delete(DECODED.keys().next().value);
   }
-  return { label: run.label, color: run.color, digest: run.digest, n: run.n, status: run.status, ...arrays };
+  return { index: run.index, label: run.label, color: run.color, digest: run.digest, n: run.n, status: run.status, tune: run.tune, ...arrays };
 }
 
 // Index of the last kept step ≤ k.

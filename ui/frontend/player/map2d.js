@@ -1,6 +1,7 @@
 // gradscape player, 2-D map: the contour and the landscape's notable points (with a legend of their
 // kinds: what a star or a cross means) drawn once per landscape by plotly; the full paths, the
-// trail up to the playhead and the heads drawn on canvas layers over it.
+// trail up to the playhead and the heads (and a start point being dragged, drag.js) drawn on canvas
+// layers over it.
 
 const CLICK_DELAY_MS = 300; // a second click within this turns the click into a double-click (zoom reset)
 const LEGEND_ROW = 1.9; // a legend row's height in font sizes
@@ -33,7 +34,8 @@ const MAP2D = {
   async drawMap2d() {
     const L = this.L;
     const view = L.zoom || [L.x, L.y]; // a lesson's default camera, else the whole domain
-    const key = `${L.url || L.digest}|${this.fontSize}|${view}`;
+    const hint = this.clickable ? ` — ${this.data.clickHint || "click to set the start"}` : ""; // what a click does
+    const key = `${L.url || L.digest}|${this.fontSize}|${view}|${hint}`;
     if (this.drawn.map2d === key) return;
     const gd = this.gd.map2d;
     const n = L.n;
@@ -66,7 +68,7 @@ const MAP2D = {
     const lines = legendRows([...named], fs, gd.clientWidth - margin.l - margin.r);
     const layout = this.layout({
       uirevision: `${L.key}|${view}`,
-      title: { text: `${plotlyText(L.name)}${this.clickable ? " — click to set the start" : ""}`, font: { size: fs + 1 }, x: 0.02 },
+      title: { text: `${plotlyText(L.name)}${hint}`, font: { size: fs + 1 }, x: 0.02 },
       xaxis: axis(view[0], plotlyText(axisNames(L)[0])),
       yaxis: axis(view[1], plotlyText(axisNames(L)[1])),
       margin: { ...margin, b: margin.b + Math.round(lines * LEGEND_ROW * fs) },
@@ -87,7 +89,8 @@ const MAP2D = {
     this.drawn.map2d = key;
   },
 
-  // Full paths, faint: redrawn when data, zoom or size change.
+  // Full paths, faint: redrawn when data, zoom or size change, and on every frame of a scrub (tune.js),
+  // where the run's committed paths stay as a dashed ghost under the scrubbed member's.
   drawPaths() {
     if (!this.visible("map2d") || !this.drawn.map2d) return;
     const g = plotGeometry(this.gd.map2d);
@@ -96,7 +99,19 @@ const MAP2D = {
     ctx.save();
     clipTo(ctx, g);
     ctx.lineJoin = "round";
-    for (const [width, style] of [[4, () => "rgba(255,255,255,0.35)"], [1.5, (run) => rgba(run.color, 0.75)]]) {
+    ctx.setLineDash([3, 4]);
+    ctx.lineWidth = 1.2;
+    for (const run of this.runs) {
+      if (!run.ghost) continue;
+      ctx.strokeStyle = rgba(run.color, 0.6);
+      for (const path of run.ghost.paths) {
+        ctx.beginPath();
+        tracePath(ctx, g, path, 0, this.T);
+        ctx.stroke();
+      }
+    }
+    ctx.setLineDash([]);
+    for (const [width, style] of [[4, () => "rgba(255,255,255,0.35)"], [1.5, (run) => rgba(run.color, run.ghost ? 1 : 0.75)]]) {
       ctx.lineWidth = width;
       for (const run of this.runs) {
         ctx.strokeStyle = style(run);
@@ -155,23 +170,41 @@ const MAP2D = {
     for (const run of this.runs) {
       for (const path of run.paths) dot(ctx, g.px(sample(path, t, 0)), g.py(sample(path, t, 1)), 6, run.color, "white", 2);
     }
+    this.drawDragged(ctx, g);
     ctx.restore();
   },
 
   onMapClick(ev) {
-    const g = plotGeometry(this.gd.map2d);
     const e = ev && ev.event;
-    if (!g || !e || !this.clickable) return;
-    const rect = this.gd.map2d.getBoundingClientRect();
-    const px = e.clientX - rect.left - g.x0;
-    const py = e.clientY - rect.top - g.y0;
-    if (px < 0 || py < 0 || px > g.w || py > g.h) return;
-    const x = g.xa.p2d(px);
-    const y = g.ya.p2d(py);
+    if (e) this.clickAt(e.clientX, e.clientY);
+  },
+
+  // A click at client point (cx, cy) (plotly's, or a start's marker pressed and released in place): inside
+  // the plot area, its point goes back as `click` after CLICK_DELAY_MS, unless a double-click cancels it.
+  clickAt(cx, cy) {
+    const p = this.clickable && this.mapPoint(cx, cy);
+    if (!p) return;
     clearTimeout(this.clickTimer);
     this.clickTimer = setTimeout(() => {
-      this.root.dataset.clicked = `${x},${y}`;
-      this.setTriggerValue("click", { x, y });
+      this.root.dataset.clicked = `${p.x},${p.y}`;
+      this.setTriggerValue("click", p);
     }, CLICK_DELAY_MS);
+  },
+
+  // The map's data point {x, y} under client point (cx, cy): null outside the plot area, or (`clamp`) the
+  // nearest point on its edge.
+  mapPoint(cx, cy, clamp = false) {
+    const g = plotGeometry(this.gd.map2d);
+    if (!g) return null;
+    const rect = this.gd.map2d.getBoundingClientRect();
+    let px = cx - rect.left - g.x0;
+    let py = cy - rect.top - g.y0;
+    if (clamp) {
+      px = Math.max(0, Math.min(g.w, px));
+      py = Math.max(0, Math.min(g.h, py));
+    } else if (px < 0 || py < 0 || px > g.w || py > g.h) {
+      return null;
+    }
+    return { x: g.xa.p2d(px), y: g.ya.p2d(py) };
   },
 };

@@ -1,5 +1,6 @@
-// gradscape player, 3-D surface: drawn once per landscape, paths once per data update; the heads
-// are projected with the scene's own camera onto a canvas, so playback never redraws WebGL.
+// gradscape player, 3-D surface: drawn once per landscape, paths once per data update, by plotly.js's
+// gl3d bundle (loaded the first time a 3-D view is shown); the heads are projected with the scene's
+// own camera onto a canvas, so playback never redraws WebGL.
 
 const PATH3D_POINTS = 800;
 const SURFACE_N = 80;
@@ -42,7 +43,7 @@ const MAP3D = {
       };
     }
     const traces = [this.surface.trace];
-    for (const run of this.runs) {
+    for (const run of this.committed) {
       run.paths.forEach((path, j) => {
         const idx = strided(path.steps.length, PATH3D_POINTS);
         const loss = run.losses[j].values;
@@ -71,8 +72,9 @@ const MAP3D = {
     });
     const gd = this.gd.map3d;
     const config = { ...CONFIG, plotGlPixelRatio: window.devicePixelRatio || 1 }; // plotly's default 2 quadruples the pixels to render
-    if (!this.drawn.map3d) await this.Plotly.newPlot(gd, traces, layout, config);
-    else await this.Plotly.react(gd, traces, layout, config);
+    this.Plotly3d = await loadPlotly(this.data.plotly3d); // the gl3d bundle, fetched when a 3-D view is first shown
+    if (!this.drawn.map3d) await this.Plotly3d.newPlot(gd, traces, layout, config);
+    else await this.Plotly3d.react(gd, traces, layout, config);
     this.drawn.map3d = key;
     this.followCamera();
   },
@@ -131,18 +133,52 @@ const MAP3D = {
     const dom = gd._fullLayout.scene.domain;
     const ds = scene.dataScale;
     const ctx = prepareCanvas(this.layers.heads3d, gd);
+    // A point of the scene on the canvas, or null behind the camera.
+    const screen = (x, y, z) => {
+      const v = project(cam, [x * ds[0], y * ds[1], z * ds[2]]);
+      if (!(v[3] > 0)) return null;
+      return [size.l + dom.x[0] * size.w + 0.5 * (1 + v[0] / v[3]) * size.w * (dom.x[1] - dom.x[0]),
+        size.t + (1 - dom.y[1]) * size.h + 0.5 * (1 - v[1] / v[3]) * size.h * (dom.y[1] - dom.y[0])];
+    };
+    for (const run of this.runs) {
+      if (run.ghost) this.drawScrubbed3d(ctx, run, screen);
+    }
     for (const run of this.runs) {
       run.paths.forEach((path, j) => {
         const x = sample(path, t, 0);
         const y = sample(path, t, 1);
-        const z = this.lifted(x, y, sample(run.losses[j], t)) + this.surface.lift;
-        const v = project(cam, [x * ds[0], y * ds[1], z * ds[2]]);
-        if (!(v[3] > 0)) return;
-        const px = size.l + dom.x[0] * size.w + 0.5 * (1 + v[0] / v[3]) * size.w * (dom.x[1] - dom.x[0]);
-        const py = size.t + (1 - dom.y[1]) * size.h + 0.5 * (1 - v[1] / v[3]) * size.h * (dom.y[1] - dom.y[0]);
-        dot(ctx, px, py, 6, run.color, "white", 2);
+        const p = screen(x, y, this.lifted(x, y, sample(run.losses[j], t)) + this.surface.lift);
+        if (p) dot(ctx, p[0], p[1], 6, run.color, "white", 2);
       });
     }
     this.panels.map3d.dataset.step = String(t);
+  },
+
+  // A scrubbed run's paths (tune.js), projected like the heads: drawn over the surface, no WebGL redraw.
+  drawScrubbed3d(ctx, run, screen) {
+    ctx.lineJoin = "round";
+    const points = run.paths.map((path, j) => {
+      const v = path.values;
+      const loss = run.losses[j].values;
+      return strided(path.steps.length, PATH3D_POINTS).map((i) => screen(v[2 * i], v[2 * i + 1], this.lifted(v[2 * i], v[2 * i + 1], loss[i])));
+    });
+    for (const [width, color] of [[5, "rgba(255,255,255,0.8)"], [3, run.color]]) {
+      ctx.lineWidth = width;
+      ctx.strokeStyle = color;
+      for (const line of points) {
+        ctx.beginPath();
+        let drawing = false;
+        for (const p of line) {
+          if (!p) {
+            drawing = false;
+            continue;
+          }
+          if (drawing) ctx.lineTo(p[0], p[1]);
+          else ctx.moveTo(p[0], p[1]);
+          drawing = true;
+        }
+        ctx.stroke();
+      }
+    }
   },
 };

@@ -2,8 +2,8 @@
 // 3-D surface, learning-rate and loss curves; a network's decision boundary where the data has
 // one) that one playhead drives.
 //
-// Plotly draws what changes rarely (contour, surface, full curves); the playhead moves only cheap
-// things on canvas layers (map2d.js, map3d.js, curves.js, boundary.js). The host (streamlit.js, standalone.js)
+// Plotly draws what changes rarely (contour, surface, full curves); the playhead and a scrub move only
+// cheap things on canvas layers (map2d.js, drag.js, map3d.js, curves.js, boundary.js, tune.js). The host (streamlit.js, standalone.js)
 // calls `receive` with new data; the player lives on, so camera, zoom and playhead survive updates.
 // The plots' type grows with the player's width (common.js, fontForWidth); a resize that changes it
 // redraws them.
@@ -46,9 +46,14 @@ class Player {
     this.reportTimer = null;
     this.reported = null; // the last step sent back (report.js)
     this.asked = null; // the last step the data asked for (report.js)
+    this.played = null; // the last playback a page asked for (`play` in its data)
     this.setTriggerValue = () => {};
     this.tick = this.tick.bind(this);
+    this.committed = []; // the runs as the data sent them; `runs` is what is drawn (tune.js: a scrub swaps members in)
+    this.initTune();
+    this.initDrag();
     this.bindControls();
+    this.root.ovzPlayer = this; // for the benchmarks (benchmarks/scrub.py times its panels' redraws)
     this.resizer = new ResizeObserver(() => this.resize());
     Object.values(this.panels).forEach((panel) => this.resizer.observe(panel));
   }
@@ -94,9 +99,13 @@ class Player {
     this.logLoss = data.logLoss;
     this.lossFloor = data.lossFloor;
     this.clickable = this.hostClickable && data.clickable !== false; // a view whose map clicks mean nothing says so
+    this.draggable = this.clickable && !!data.draggable; // a page whose start points are free says so
+    if (this.drag && this.drag.sent) this.dropDrag(); // the rerun a drop asked for (a drag still held stays)
     this.reportsStep = !!data.reportStep;
     this.takeAskedStep(data.step);
-    this.runs = data.runs.map(decodeRun);
+    this.committed = data.runs.map(decodeRun);
+    this.receiveTune(data);
+    this.runs = this.shownRuns();
     this.root.classList.remove("ovz-view-2d", "ovz-view-3d", "ovz-view-both");
     this.root.classList.add(`ovz-view-${data.view}`);
     this.root.classList.toggle("ovz-present", !!data.presentation);
@@ -106,7 +115,7 @@ class Player {
     this.presenting = !!data.presentation;
     this.fontSize = this.chartFont();
     this.root.style.setProperty("--ovz-font", `${this.fontSize}px`);
-    this.runsKey = this.runs.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
+    this.runsKey = this.committed.map((r) => `${r.digest}:${r.color}:${r.label}`).join("|") + `|${this.T}`;
     this.t = Math.min(this.t, this.T);
     this.tf = this.t;
     this.ui.scrub.max = String(this.T);
@@ -118,10 +127,17 @@ class Player {
     this.drawPaths();
     this.renderStep(this.t);
     this.drawLegend();
+    if (data.play && data.play !== this.played) { // a page asks for one playback from the start (an exercise's reveal)
+      this.played = data.play;
+      this.seek(0);
+      this.play();
+    }
     this.root.dataset.paths = this.checksum();
+    this.markTuned();
     this.root.dataset.start = this.runs.length ? `${this.runs[0].pos[0]},${this.runs[0].pos[1]}` : "";
     this.root.dataset.view = this.view;
     this.root.dataset.ready = "1";
+    this.fetchFamilies(); // after the first paths: a family never delays them
   }
 
   visible(name) {
@@ -153,7 +169,7 @@ class Player {
         const swatch = document.createElement("i");
         swatch.style.background = run.color;
         const note = document.createElement("small");
-        note.textContent = run.n === 1 ? run.status[0] : `${run.n} starts`;
+        note.textContent = [run.note, run.n === 1 ? run.status[0] : `${run.n} starts`].filter(Boolean).join(" · ");
         item.append(swatch, document.createTextNode(run.label), note);
         return item;
       }),
@@ -176,7 +192,7 @@ class Player {
     }
     for (const name of ["map2d", "map3d", "lr", "loss", "boundary"]) {
       const gd = this.gd[name];
-      if (gd._fullLayout && gd.offsetParent !== null) this.Plotly.Plots.resize(gd);
+      if (gd._fullLayout && gd.offsetParent !== null) this.plotlyOf(name).Plots.resize(gd);
     }
   }
 
@@ -185,8 +201,13 @@ class Player {
     clearTimeout(this.clickTimer);
     clearTimeout(this.reportTimer);
     this.resizer.disconnect();
-    if (this.Plotly) Object.values(this.gd).forEach((gd) => this.Plotly.purge(gd));
+    Object.entries(this.gd).forEach(([name, gd]) => this.plotlyOf(name) && this.plotlyOf(name).purge(gd));
+  }
+
+  // The plotly.js instance that draws panel `name`: the gl3d bundle's for the 3-D surface.
+  plotlyOf(name) {
+    return name === "map3d" ? this.Plotly3d : this.Plotly;
   }
 }
 
-Object.assign(Player.prototype, MAP2D, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT);
+Object.assign(Player.prototype, MAP2D, DRAG, MAP3D, CURVES, BOUNDARY, PLAYHEAD, REPORT, TUNE);

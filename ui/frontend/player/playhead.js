@@ -106,7 +106,7 @@ const PLAYHEAD = {
     // A select keeps its arrows; a click anywhere else (a plot) gives the player the focus.
     this.root.addEventListener("keydown", (e) => {
       const name = PLAYER_KEYS[e.key];
-      if (!name || e.altKey || e.ctrlKey || e.metaKey || e.target.tagName === "SELECT") return;
+      if (!name || e.altKey || e.ctrlKey || e.metaKey || e.target.tagName === "SELECT" || e.target.closest(".ovz-tune")) return;
       e.preventDefault();
       if (!e.repeat || name !== "play") act(name);
     });
