@@ -109,6 +109,19 @@ def _start_candidates(domain: Domain) -> np.ndarray:
     return np.stack([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])
 
 
+def _rounded(p: np.ndarray) -> np.ndarray:
+    """Coordinates at the 6 significant digits a start is kept and linked with."""
+    return np.vectorize(lambda v: float(_fmt(v)))(p)
+
+
+def _startable(tree: Node, p: np.ndarray) -> np.ndarray:
+    """Which points (2, N) a run can start from: at their float32 values, f and ∇f finite in float32,
+    what runs compute in."""
+    f, g, _ = jets.derivatives(tree)(p.astype(np.float32).astype(np.float64))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.isfinite(f.astype(np.float32)) & np.isfinite(g.astype(np.float32)).all(axis=0)
+
+
 def _looks(z: np.ndarray) -> tuple[bool, float | None]:
     """(log colours?, clip): log for a flat floor under steep walls; clip far outliers and poles."""
     finite = z[np.isfinite(z)]
@@ -136,14 +149,20 @@ def build(key: str) -> Landscape:
     (x0, x1), (y0, y1) = domain
     X, Y = np.meshgrid(np.linspace(x0, x1, FINITE_CHECK_N), np.linspace(y0, y1, FINITE_CHECK_N))
     grid = np.stack([X.ravel(), Y.ravel()])
-    cand = _start_candidates(domain)
-    values = jets.values(tree, np.concatenate([grid, cand], axis=1))
-    z, at_cand = values[: grid.shape[1]], values[grid.shape[1]:]
+    z = jets.values(tree, grid)
     if not np.any(np.isfinite(z)):
         raise ExpressionError("f is not finite anywhere on the domain (e.g. log or sqrt of negative numbers, or 1/0): "
                               "change the expression or the domain")
-    starts = tuple((float(_fmt(x)), float(_fmt(y))) for (x, y), v in zip(cand.T, at_cand) if np.isfinite(v))
-    starts = starts or (tuple(float(_fmt(v)) for v in grid[:, np.flatnonzero(np.isfinite(z))[0]]),)
+    cand = _rounded(_start_candidates(domain))
+    starts = tuple((float(x), float(y)) for (x, y), ok in zip(cand.T, _startable(tree, cand)) if ok)
+    if not starts:
+        seeds = _rounded(grid)
+        ok = np.flatnonzero(_startable(tree, seeds))
+        if not ok.size:
+            raise ExpressionError("f or its gradient exceeds float32's range (±3.4e38, the precision runs compute in) "
+                                  "everywhere on the domain, so every run would stop where it starts: scale the "
+                                  "expression down or change the domain")
+        starts = (tuple(float(v) for v in seeds[:, ok[0]]),)
     numpy_f = functools.partial(jets.values, tree)
     points = stationary.stationary_points(jets.derivatives(tree), numpy_f, domain)
     log, clip = _looks(z)

@@ -1,10 +1,11 @@
 """Neural net: a small network's loss landscape, with every optimizer's path on ONE shared plane.
 
 The page's whole setting is one NetScenario kept in the link (ui/state.ScenarioState). Training
-goes through trajectories.network (cached per setting); the shared player draws the plane's loss
-as its landscape and the projected paths as its runs, with the rates and losses on the same
-playhead, and the model's decision boundary at the playhead's step in a panel of its own. Below it,
-the curves of what the plane hides follow the step the player's playhead stops on (or a slider).
+goes through trajectories.network (viz/network.py keeps the results per setting, bounded in
+bytes); the shared player draws the plane's loss as its landscape and the projected paths as its
+runs, with the rates and losses on the same playhead, and the model's decision boundary at the
+playhead's step in a panel of its own. Below it, the curves of what the plane hides follow the
+step the player's playhead stops on (or a slider).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import numpy as np
 import streamlit as st
 
 from gradscape.trajectories import net_scenario as ns
-from gradscape.trajectories import network as nw
-from gradscape.trajectories import network_views as nv
 from gradscape.ui import assets, presentation
 from gradscape.ui import player as ui_player
 from gradscape.ui.export_menu import export_menu
@@ -25,33 +24,11 @@ from gradscape.ui.net_editor import NetEditor
 from gradscape.ui.share import share_box
 from gradscape.ui.state import ScenarioState, show_link_warnings
 from gradscape.viz import network as vn
-from gradscape.viz.player import LandscapeAsset
 from gradscape.viz.text import plain
 
 PREFIX = NETWORK_PREFIX
 PLAYER_KEY = f"{PREFIX}.player"
-EIGEN_POINTS = 40
 PLANE_LINE_PX = 45  # the line naming the plane, above the player
-
-
-# A record holds ≤ 8 runs × 1001 snapshots × P floats (38 MB at width 32): a few settings, not many.
-@st.cache_data(max_entries=8, show_spinner="Training…")
-def compute(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str) -> nv.PlaneView:
-    """The record on the chosen plane, with the plane's 100×100 grid and the loss at each projected point."""
-    return nv.plane_view(nw.train(problem, runs, steps), plane_kind)
-
-
-@st.cache_data(max_entries=16, show_spinner="Hessian-vector products…")
-def eigenvalues(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str):
-    record = compute(problem, runs, steps, plane_kind).record
-    idx = np.unique(np.linspace(0, len(record.snapshot_steps) - 1, EIGEN_POINTS).astype(int))
-    return idx, np.stack([nv.top_hessian_eigenvalues(record.problem, record.snapshots[i, idx]) for i in range(len(runs))])
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def boundary_frames(problem: nw.NetworkProblem, runs: tuple[nw.NetRun, ...], steps: int, plane_kind: str) -> LandscapeAsset:
-    """The player's decision-boundary frames of the record (≈ 30–120 ms of images: not once per rerun)."""
-    return vn.boundary_asset(compute(problem, runs, steps, plane_kind).record)
 
 
 def follow_player(slider_key: str, steps: int):
@@ -109,7 +86,8 @@ with right:
         st.info("Switch on at least one run.")
         st.stop()
     try:
-        view = compute(s.problem, s.net_runs(), s.steps, s.plane)
+        with st.spinner("Training…"):
+            view = vn.trained_view(s)
     except ValueError as err:
         st.error(str(err))
         st.stop()
@@ -123,7 +101,7 @@ with right:
         if record.diverged_at[j] >= 0:
             st.warning(f"{plain(label)}: {record.status_text(j)}")
     asset = vn.plane_asset(grid)
-    frames = boundary_frames(s.problem, s.net_runs(), s.steps, s.plane)
+    frames = vn.boundary_frames(s)
     try:
         data = vn.player_data(s, record, coords, asset, grid_url=ui_player.publish(asset), plotly_url=assets.plotly_url(),
                               plotly_3d_url=assets.plotly_url("gl3d"), boundary=vn.boundary_data(frames, ui_player.publish(frames)))
@@ -137,7 +115,11 @@ with right:
                 "or set the step here.")
     at = st.slider("Step of the curves", 0, int(record.steps), int(record.steps), key=step_key)
     k = int(np.searchsorted(record.snapshot_steps, at))
-    eig = eigenvalues(s.problem, s.net_runs(), s.steps, s.plane) if s.eigen else None
+    if s.eigen:
+        with st.spinner("Hessian-vector products…"):
+            eig = vn.eigen_series(s)
+    else:
+        eig = None
     for title, figure in vn.curve_figures(record, labels, colors, distance, plane_loss, int(record.snapshot_steps[k]), eig).items():
         st.markdown(f"**{title}**")
         st.plotly_chart(figure, key=f"{PREFIX}.{title[:12]}", width="stretch")

@@ -17,7 +17,7 @@ from gradscape.ui.state import warn_unused_link
 from gradscape.trajectories.engine import LR_RANGE
 from gradscape.ui.widgets import hyper_slider, log_slider
 from gradscape.viz.figures import contour_figure
-from gradscape.viz.internals import internals_figures
+from gradscape.viz.internals import internals_figures, internals_run
 
 FAMILY_ORDER = ("gradient descent", "adaptive learning rate", "adaptive moment", "multi-buffer / wrappers")
 KEYS = sorted(optimizers.REGISTRY, key=lambda k: (FAMILY_ORDER.index(optimizers.get(k).family) if optimizers.get(k).family in FAMILY_ORDER else 9, optimizers.get(k).name))
@@ -32,11 +32,6 @@ def label(key: str) -> str:
 def sources(key: str) -> tuple[tuple[Source, ...], tuple[Source, ...]]:
     info = optimizers.get(key)
     return builder_sources(info), called_sources(info)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def live_run(landscape: str, key: str, lr: float, hyper: tuple, steps: int) -> tr.RunRecord:
-    return tr.run(landscape, key, learning_rate=lr, hyper=dict(hyper), steps=steps, record_state=True)
 
 
 def describe(slot: int, key: str, landscape: str, steps: int) -> None:
@@ -66,7 +61,7 @@ def describe(slot: int, key: str, landscape: str, steps: int) -> None:
         lr = log_slider("η₀", f"ref_{slot}_{key}_lr", *LR_RANGE, default=info.default_lr)
         hyper = tuple((h.name, hyper_slider(h, f"ref_{slot}_{key}_{h.name}")) for h in info.hypers)
     try:
-        record = live_run(landscape, key, lr, hyper, steps)
+        record = internals_run(landscape, key, lr, hyper, steps)
     except COMPUTE_ERRORS as err:
         st.error(failure(err))
         return

@@ -15,6 +15,7 @@ import pytest
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 import app
+from gradscape.memo import ByteLRU
 from gradscape.ui import warmup
 from gradscape.viz import player
 from gradscape.trajectories.scenario import Scenario
@@ -33,7 +34,7 @@ def test_streamlit_serves_app_py_through_its_app_and_navigation_py_as_its_script
 @pytest.fixture
 def fresh_warmup(monkeypatch):
     """ui.warmup with its once-per-process state reset (the module is reloaded) and an empty run cache."""
-    monkeypatch.setattr(player, "_CACHE", player.TraceCache(player.RUN_CACHE_BYTES))
+    monkeypatch.setattr(player, "_CACHE", ByteLRU(player.RUN_CACHE_BYTES))
     yield importlib.reload(warmup)
     join_warmers()
     importlib.reload(warmup)
@@ -119,10 +120,11 @@ def _decorated_functions():
     for package in APP_PACKAGES:
         path = ROOT / package
         for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
-            for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            tree = ast.parse(file.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     for deco in node.decorator_list:
-                        yield file.relative_to(ROOT), node, deco
+                        yield file.relative_to(ROOT), tree, node, deco
 
 
 def _name(node: ast.expr) -> str:
@@ -138,17 +140,33 @@ def _keyword(deco: ast.expr, name: str):
     return None
 
 
+def _first_arg(deco: ast.expr, name: str):
+    given = _keyword(deco, name)
+    return given if given is not None else (deco.args[0] if isinstance(deco, ast.Call) and deco.args else None)
+
+
+def _is_size(tree: ast.Module, node: ast.expr | None) -> bool:
+    """A whole number written out, or a module-level name assigned arithmetic of them (MAX_PROGRAMS = 64,
+    CACHE_BYTES = 64 * 2**20)."""
+    if isinstance(node, ast.Name):
+        values = [a.value for a in tree.body if isinstance(a, ast.Assign) and any(getattr(t, "id", "") == node.id for t in a.targets)]
+        return len(values) == 1 and _is_size(tree, values[0])
+    if isinstance(node, ast.BinOp):
+        return _is_size(tree, node.left) and _is_size(tree, node.right)
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
 def test_every_cache_in_the_app_is_bounded():
-    """lru_cache and st.cache_data need a size; functools.cache and st.cache_resource only on
-    functions without arguments (one entry each)."""
+    """lru_cache needs a size, memo's `cached` a budget in bytes and st.cache_data a number of entries;
+    functools.cache and st.cache_resource only on functions without arguments (one entry each)."""
     unbounded = []
-    for file, fn, deco in _decorated_functions():
+    for file, tree, fn, deco in _decorated_functions():
         kind = _name(deco)
         has_args = bool(fn.args.args or fn.args.kwonlyargs or fn.args.vararg or fn.args.kwarg)
         if kind == "lru_cache":
-            size = _keyword(deco, "maxsize")
-            size = size if size is not None else (deco.args[0] if isinstance(deco, ast.Call) and deco.args else None)
-            bad = not isinstance(size, ast.Constant) or not isinstance(size.value, int)
+            bad = not _is_size(tree, _first_arg(deco, "maxsize"))
+        elif kind == "cached":
+            bad = not _is_size(tree, _first_arg(deco, "budget"))
         elif kind == "cache_data":
             bad = _keyword(deco, "max_entries") is None
         elif kind in ("cache", "cache_resource"):
@@ -161,9 +179,14 @@ def test_every_cache_in_the_app_is_bounded():
 
 
 def test_caches_found_by_the_scan():
-    """The scan sees the caches the README lists (so that the test above cannot pass by missing them)."""
-    found = {(str(file), fn.name) for file, fn, deco in _decorated_functions() if _name(deco) in ("lru_cache", "cache_data", "cache")}
-    assert {("trajectories/engine.py", "compiled"), ("viz/player.py", "landscape_asset"), ("pages/lessons.py", "finding")} <= found
+    """The scan sees the caches the README lists (so that the test above cannot pass by missing them),
+    and reads sizes as sizes."""
+    found = {(str(file), fn.name) for file, _, fn, deco in _decorated_functions()
+             if _name(deco) in ("lru_cache", "cached", "cache_data", "cache")}
+    assert {("trajectories/engine.py", "compiled"), ("viz/player.py", "landscape_asset"), ("viz/network.py", "_trained_view"),
+            ("pages/lessons.py", "finding")} <= found
+    tree = ast.parse("A = 64 * 2**20\nB = None\n")
+    assert _is_size(tree, ast.Name("A")) and not _is_size(tree, ast.Name("B")) and not _is_size(tree, ast.Name("C"))
 
 
 def test_load_drivers_refuse_remote_servers_and_too_many_sessions():

@@ -5,13 +5,16 @@ per-session cap and a full queue answer in words."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+from gradscape import landscapes
 from gradscape.ui import landscape_picker as picker
 from gradscape.viz.text import plain
 from gradscape.landscapes import custom
@@ -125,6 +128,20 @@ def test_a_build_that_fails_in_the_queue_is_shown_in_words():
     at.text_input(key="pg.ls.f").input("log(-1 - x^2 - y^2)")
     run(at)
     assert "not finite anywhere on the domain" in at.error[0].value and scenario_of(at) == before
+
+
+def test_a_landscape_beyond_float32_everywhere_says_so_and_one_finite_somewhere_starts_there():
+    at = custom_playground()
+    before = scenario_of(at)
+    at.text_input(key="pg.ls.f").input("exp(x^2 + y^2 + 100)")
+    run(at)
+    assert "exceeds float32's range" in at.error[0].value and scenario_of(at) == before
+    at.text_input(key="pg.ls.f").input("exp(50*(x^2 + y^2))")
+    run(at)
+    assert not at.error and not at.exception and len(results_table(at).rows) == len(scenario_of(at).runs)
+    starts = landscapes.get(scenario_of(at).landscape).starts
+    # f = e^(50 r²) and ∇f = 100 (x, y) f fit float32 only where 50 r² < ln(3.4e38) ≈ 88.7
+    assert starts and all(50 * (x * x + y * y) < math.log(np.finfo(np.float32).max) for x, y in starts)
 
 
 def test_a_full_queue_says_so_and_keeps_the_landscape(monkeypatch):

@@ -4,6 +4,7 @@ consumer of a landscape key — engine, grids, player asset, results table, figu
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -119,6 +120,27 @@ def test_non_finite_everywhere_is_rejected_at_build_time():
         landscapes.get(custom.make_key("log(-1 - x^2 - y^2)"))
 
 
+@pytest.mark.parametrize("expression", ["exp(100*x^2)", "exp(50*(x^2 + y^2)) + y", "(x^2 + y^2)^40"])
+def test_default_starts_have_a_finite_value_and_slope_in_float32(expression):
+    """Where f or ∇f overflows float32 (the engine's precision) at a usual start, that start is left out."""
+    ls = landscapes.get(custom.make_key(expression))
+    big = float(np.finfo(np.float32).max)
+    value, slope = jax.value_and_grad(lambda q: ls.f(q))(jnp.asarray((-2.1, 2.1), jnp.float64))
+    assert max(abs(float(value)), float(jnp.abs(slope).max())) > big and (-2.1, 2.1) not in ls.starts  # overflows there
+    for start in ls.starts:
+        p = jnp.asarray(start, jnp.float32)
+        value, slope = jax.value_and_grad(lambda q: ls.f(q))(p)
+        assert value.dtype == jnp.float32 and np.isfinite(float(value)) and np.all(np.isfinite(np.asarray(slope)))
+    rec = tr.run(ls.key, "sgd", learning_rate=1e-6, starts=list(ls.starts), steps=10)
+    assert np.all(np.isfinite(rec.losses[:, 0]))
+
+
+def test_no_start_with_a_finite_value_in_float32_is_said_in_words():
+    assert math.exp(100.0) < float(np.finfo(np.float64).max) and math.exp(100.0) > float(np.finfo(np.float32).max)
+    with pytest.raises(ExpressionError, match="exceeds float32's range .* everywhere on the domain"):
+        landscapes.get(custom.make_key("exp(x^2 + y^2 + 100)"))
+
+
 def test_a_key_not_in_normal_form_is_refused():
     with pytest.raises(ExpressionError, match="normal form"):
         landscapes.get("custom:x**2+y@-3,3,-3,3")
@@ -184,10 +206,12 @@ def test_a_failing_warm_up_leaves_the_landscape_built():
 
 
 def test_every_cache_keyed_by_landscape_is_bounded():
-    """A flood of custom keys cannot grow the process: each per-landscape cache evicts."""
-    for cached in (engine.objective, engine.compiled, engine._grid_program, viz_landscape.grid, player.landscape_asset,
-                   figures.landscape_traces, class_board._minima):
+    """A flood of custom keys cannot grow the process: each per-landscape cache evicts (programs by
+    count, results by bytes)."""
+    for cached in (engine.objective, engine.compiled, engine._grid_program, engine._loss_program, class_board._minima):
         assert cached.cache_info().maxsize is not None
+    for cached in (viz_landscape.grid, player.landscape_asset, figures.landscape_traces):
+        assert 0 < cached.cache.budget <= 64 * 2**20
 
 
 # ---- consumers ----

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from gradscape import landscapes
 from gradscape import trajectories as tr
+from gradscape.memo import nbytes
 from gradscape.trajectories import engine
 from gradscape.trajectories.scenario import MAX_RUNS, MAX_STARTS, RunSpec, Scenario, with_run
 from gradscape.viz import player, thinning
@@ -183,24 +184,14 @@ def test_results_rows():
     assert row["nearest minimum"] == "none known" and row["distance"] is None
 
 
-def test_run_cache_is_bounded_in_bytes():
-    class Sized:
-        nbytes = 40
-
-    cache = player.TraceCache(budget=100)
-    made = []
-
-    def make(key):
-        made.append(key)
-        return Sized()
-
-    for key in ("a", "b", "a", "c"):  # 'a' is used again, so 'b' is the least recent when 'c' arrives
-        cache.get(key, make)
-    assert made == ["a", "b", "c"]
-    assert cache.info() == player.CacheInfo(hits=1, misses=3, entries=2, nbytes=80)
-    cache.get("b", make)
-    assert made[-1] == "b"
-    assert player.run_trace(Scenario(steps=50), 0).nbytes > 0
+def test_the_run_cache_weighs_a_trace_by_its_arrays_and_wire_text():
+    """The cache's law is tests/test_memo.py's; here, that a trace's weight is what it holds."""
+    trace = player.run_trace(Scenario(steps=50), 0)
+    arrays = sum(v.nbytes for v in vars(trace.record).values() if isinstance(v, np.ndarray))
+    text = sum(len(v) for v in trace.arrays.values())
+    assert arrays > 0 and text > 0
+    assert arrays + text <= nbytes(trace) <= arrays + text + 4096  # plus small objects: offsets, labels
+    assert player._CACHE.budget == player.RUN_CACHE_BYTES
 
 
 @pytest.mark.parametrize("key, floor", [("rosenbrock", 1e-12), ("plateau", 1e-10), ("peaks", 1e-6), ("styblinski_tang", 1e-5)])

@@ -246,9 +246,13 @@ def _train_one(program: Program, shared: Shared, run: PerRun):
     return Trace(snapshots, loss, accuracy.astype(DTYPE), batch_loss.reshape(-1), lrs.reshape(-1), carry[3])
 
 
-@functools.lru_cache(maxsize=128)
+MAX_PROGRAMS = 16  # a training program holds ≈ 5–10 MB once compiled (measured); 8 runs' worth for 2 settings
+
+
+@functools.lru_cache(maxsize=MAX_PROGRAMS)
 def compiled(program: Program) -> Callable[[Shared, PerRun], Trace]:
-    """The jitted training program, vmapped over the runs of one (optimizer, schedule) group."""
+    """The jitted training program, vmapped over the runs of one (optimizer, schedule) group (at most
+    MAX_PROGRAMS kept, the least recently used dropped)."""
     fn = jax.vmap(functools.partial(_train_one, program), in_axes=(None, 0))
     return jax.jit(fn)
 

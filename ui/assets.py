@@ -7,9 +7,9 @@ one (contour, heatmap, scatter: every 2-D plot) and the gl3d one (surface, scatt
 player loads only once a 3-D view is first shown; each is copied, under a versioned name, into
 vendor/ when missing or outdated. Landscape grids (and the Neural net's boundary frames) are
 written once, content-addressed, into grids/. Writes are atomic (temporary file then rename), so
-concurrent sessions never serve a half-written file. After each write the oldest files (by when
-they were last published) are deleted until the folder holds at most `LIMIT_BYTES` besides the
-current plotly.js copies, which are never deleted.
+concurrent sessions never serve a half-written file. After each write the least recently used
+files (published, or served as far as the file system records reads) are deleted until the folder
+holds at most `LIMIT_BYTES` besides the current plotly.js copies, which are never deleted.
 
 plotly.js is the largest part of a first visit in the browser: the full bundle took ≈ 0.9 s on the
 page's main thread, about half of it compiling functions one by one as plotly's modules register;
@@ -61,23 +61,11 @@ def plotly_name(bundle: str = "cartesian") -> str:
 
 
 def evict(root: Path, limit: int) -> None:
-    """Delete the least recently published files under `root` until they total at most `limit` bytes,
-    the current plotly.js copy and writes under way (hidden temporary files) aside. Files another
-    process deletes meanwhile are skipped."""
-    files = []
-    for path in root.glob("*/*"):
-        try:
-            files.append((path.stat(), path))
-        except FileNotFoundError:
-            continue
+    """Delete the least recently used files under `root` (published, or read as far as the file system
+    records it: runtime.last_used) until they total at most `limit` bytes, the current plotly.js copies
+    and writes under way (hidden temporary files) aside."""
     kept = {plotly_name(bundle) for bundle in PLOTLY_BUNDLES}
-    files = [(info, path) for info, path in files if NAME.fullmatch(path.name) and path.name not in kept]
-    total = sum(info.st_size for info, _ in files)
-    for info, path in sorted(files, key=lambda f: f[0].st_mtime):
-        if total <= limit:
-            break
-        path.unlink(missing_ok=True)
-        total -= info.st_size
+    runtime.prune((path for path in root.glob("*/*") if NAME.fullmatch(path.name) and path.name not in kept), limit)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

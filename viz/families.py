@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradscape.memo import ByteLRU
 from gradscape.trajectories import engine, families
 from gradscape.trajectories.scenario import Scenario
-from gradscape.viz.player import TraceCache, record_trace
+from gradscape.viz.player import record_trace
 
 MEMBER_SLICES = 96  # per member, shared among the run's starts (viz/thinning.py); a run's own payload has 256 per start
 MIN_SLICES = 16
-FAMILY_CACHE_BYTES = 64 * 2**20
+FAMILY_CACHE_BYTES = 64 * 2**20  # a family of 64 values × 1000 steps of one run, one start ≈ 0.3 MB (its JSON, plain and gzipped)
 LOST = (engine.DIVERGED, engine.LEFT_DOMAIN)
 
 
@@ -34,10 +35,6 @@ class FamilyTrace:
     index: int
     body: bytes
     gzipped: bytes
-
-    @property
-    def nbytes(self) -> int:
-        return self.values.nbytes + len(self.body) + len(self.gzipped)
 
 
 def member_slices(starts: int) -> int:
@@ -68,7 +65,7 @@ def _family(key: tuple[Scenario, str, str]) -> FamilyTrace:
     return FamilyTrace(values, index, body, gzip.compress(body, compresslevel=1, mtime=0))
 
 
-_CACHE = TraceCache(FAMILY_CACHE_BYTES)
+_CACHE = ByteLRU(FAMILY_CACHE_BYTES)
 
 
 def family_trace(s: Scenario, i: int, knob: str, span: str) -> FamilyTrace:

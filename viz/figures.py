@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
+from gradscape.memo import cached
 from gradscape.trajectories import typed
 from gradscape.trajectories.api import RunRecord
 from gradscape.viz.landscape import POINT_STYLES, grid
 
+TRACES_CACHE_BYTES = 16 * 2**20  # ≈ 20 landscapes' contours as lists (≈ 0.8 MB each at 160²)
 
-@functools.lru_cache(maxsize=32)
+
+
+@cached(TRACES_CACHE_BYTES)
 def landscape_traces(landscape: str, n: int = 160) -> tuple[dict, ...]:
     """The contour (on an n×n grid) and the notable points: built once per landscape, not on every rerun."""
     ls = typed.landscape(landscape)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradscape import trajectories as tr
+from gradscape.memo import cached
 from gradscape.trajectories.api import RunRecord
 from gradscape.viz.lines import Series, line_figure
+
+RUN_CACHE_BYTES = 16 * 2**20  # runs with their optimizer state recorded: ≈ 30–100 bytes a step (≤ 0.5 MB a run)
 
 COORDS = ("x", "y")
 DASHES = ("solid", "dot")
@@ -16,6 +20,13 @@ BUFFER_NAMES = {
     "slow": "slow weights",
     "vhat": "max second moment v̂",
 }
+
+
+@cached(RUN_CACHE_BYTES)
+def internals_run(landscape: str, key: str, lr: float, hyper: tuple, steps: int) -> RunRecord:
+    """One run of optimizer `key` from the landscape's default start with its state recorded (cached
+    across sessions); raises ValueError for bad settings."""
+    return tr.run(landscape, key, learning_rate=lr, hyper=dict(hyper), steps=steps, record_state=True)
 
 
 def buffer_label(path: str) -> str:

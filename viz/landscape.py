@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
 
+from gradscape.memo import cached
 from gradscape.trajectories import api as engine_api
 from gradscape.trajectories import typed
 
@@ -34,7 +34,10 @@ class LandscapeGrid:
         return v.astype(np.float32)
 
 
-@functools.lru_cache(maxsize=64)
+GRID_CACHE_BYTES = 16 * 2**20  # ≈ 80 grids at the player's 160² (≈ 210 kB each)
+
+
+@cached(GRID_CACHE_BYTES)
 def grid(key: str, n: int = 160) -> LandscapeGrid:
     """Sample once per (landscape, resolution) and keep it: every rerun reuses the arrays. Where f is not
     finite (a typed landscape's pole or log of a negative number) the grid holds the highest finite

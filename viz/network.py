@@ -9,9 +9,12 @@ import base64
 
 import numpy as np
 
+from gradscape.memo import cached
+from gradscape.trajectories import network as nw
 from gradscape.trajectories import network_views as nv
 from gradscape.trajectories.net_scenario import NetScenario
 from gradscape.trajectories.network import NetworkRecord, problem_arrays
+from gradscape.trajectories.scenario import RUN, RunSpec
 from gradscape.viz.landscape import LandscapeGrid
 from gradscape.viz.lines import Series, line_figure
 from gradscape.viz.player import LandscapeAsset, content_asset, encode_array, grid_asset, pack_tracks, payload, run_payload
@@ -20,6 +23,53 @@ from gradscape.viz.thinning import kept_steps
 PLANE_KEY = "network-plane"
 BOUNDARY_FRAMES = 41
 BOUNDARY_N = 64
+EIGEN_POINTS = 40
+# A trained setting on its plane holds ≤ 8 runs × 1001 snapshots × P floats: ≈ 5 MB the default one,
+# ≈ 50 MB 8 runs at width 32; a few large settings or many small ones, shared by every session.
+VIEW_CACHE_BYTES = 96 * 2**20
+BOUNDARY_CACHE_BYTES = 16 * 2**20  # 41 frames × 64² bytes per run: ≤ 1.4 MB a setting
+EIGEN_CACHE_BYTES = 2**20  # 40 snapshots × 2 eigenvalues per run: < 3 kB a setting
+
+
+def training(s: NetScenario) -> NetScenario:
+    """What decides the runs' numbers and the plane, and nothing else (no labels, colours, switched-off
+    runs or view): the key the cached results below are kept under."""
+    runs = tuple(RunSpec(**{f.attr: f.get(s.runs[i]) for f in RUN.computing()}) for i in s.shown())
+    return NetScenario(problem=s.problem, steps=s.steps, plane=s.plane, runs=runs)
+
+
+def trained_view(s: NetScenario) -> nv.PlaneView:
+    """The switched-on runs trained, on the chosen plane with its grid and the loss at each projected
+    point (cached across sessions); raises ValueError for bad settings."""
+    return _trained_view(training(s))
+
+
+def eigen_series(s: NetScenario) -> tuple[np.ndarray, np.ndarray]:
+    """(snapshot indices, the Hessian's top eigenvalues there (runs, points, 2)) at EIGEN_POINTS snapshots
+    spread over each switched-on run (cached)."""
+    return _eigen_series(training(s))
+
+
+def boundary_frames(s: NetScenario) -> LandscapeAsset:
+    """The player's decision-boundary frames of the switched-on runs (cached: ≈ 30–120 ms of images)."""
+    return _boundary_frames(training(s))
+
+
+@cached(VIEW_CACHE_BYTES)
+def _trained_view(s: NetScenario) -> nv.PlaneView:
+    return nv.plane_view(nw.train(s.problem, s.net_runs(), s.steps), s.plane)
+
+
+@cached(EIGEN_CACHE_BYTES)
+def _eigen_series(s: NetScenario) -> tuple[np.ndarray, np.ndarray]:
+    record = _trained_view(s).record
+    idx = np.unique(np.linspace(0, len(record.snapshot_steps) - 1, EIGEN_POINTS).astype(int))
+    return idx, np.stack([nv.top_hessian_eigenvalues(record.problem, record.snapshots[i, idx]) for i in range(len(s.runs))])
+
+
+@cached(BOUNDARY_CACHE_BYTES)
+def _boundary_frames(s: NetScenario) -> LandscapeAsset:
+    return boundary_asset(_trained_view(s).record)
 
 
 def plane_asset(grid: tuple[np.ndarray, np.ndarray, np.ndarray]) -> LandscapeAsset:

@@ -17,17 +17,15 @@ relabelling or recolouring a run recomputes nothing. No Streamlit here.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from gradscape import landscapes
+from gradscape.memo import ByteLRU, CacheInfo, cached
 from gradscape import trajectories as tr
 from gradscape.trajectories import families, typed
 from gradscape.trajectories.api import RunRecord
@@ -36,7 +34,8 @@ from gradscape.viz.landscape import POINT_STYLES, grid
 from gradscape.viz.thinning import SLICES, kept_steps
 
 GRID_N = 160
-RUN_CACHE_BYTES = 256 * 2**20
+RUN_CACHE_BYTES = 128 * 2**20  # ≈ 4000 default runs (≈ 30 kB each), or 32 of 16 starts × 5000 steps (≈ 4 MB)
+ASSET_CACHE_BYTES = 16 * 2**20  # ≈ 80 landscapes' player grids (≈ 200 kB each at GRID_N)
 
 
 def encode_array(a: np.ndarray, dtype: str = "<f4") -> str:
@@ -75,7 +74,7 @@ def grid_asset(stem: str, z: np.ndarray, shade: np.ndarray, meta: dict) -> Lands
     return content_asset(f"{stem}-{n}", ".f32", blob, {**meta, "n": n})
 
 
-@functools.lru_cache(maxsize=32)
+@cached(ASSET_CACHE_BYTES)
 def landscape_asset(key: str, n: int = GRID_N) -> LandscapeAsset:
     """The grid of f and of its shades as one float32 blob, named by its content."""
     ls = typed.landscape(key)
@@ -108,50 +107,6 @@ class RunTrace:
     arrays: dict[str, str]
     offsets: dict[str, list[int]]
     digest: str
-
-    @property
-    def nbytes(self) -> int:
-        arrays = (v for v in vars(self.record).values() if isinstance(v, np.ndarray))
-        return sum(a.nbytes for a in arrays) + sum(len(v) for v in self.arrays.values())
-
-
-class CacheInfo(NamedTuple):
-    hits: int
-    misses: int
-    entries: int
-    nbytes: int
-
-
-class TraceCache:
-    """Least-recently-used RunTraces, bounded by their size in bytes (a run of 16 starts × 5000
-    steps weighs ≈ 4 MB, a default one ≈ 30 kB). Thread-safe: sessions share it."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.items: OrderedDict[Scenario, RunTrace] = OrderedDict()
-        self.nbytes = 0
-        self.hits = self.misses = 0
-        self.lock = threading.Lock()
-
-    def get(self, key: Scenario, make: Callable[[Scenario], RunTrace]) -> RunTrace:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                self.hits += 1
-                return self.items[key]
-            self.misses += 1
-        value = make(key)
-        with self.lock:
-            if key not in self.items:
-                self.items[key] = value
-                self.nbytes += value.nbytes
-                while self.nbytes > self.budget and len(self.items) > 1:
-                    self.nbytes -= self.items.popitem(last=False)[1].nbytes
-        return value
-
-    def info(self) -> CacheInfo:
-        with self.lock:
-            return CacheInfo(self.hits, self.misses, len(self.items), self.nbytes)
 
 
 def _offsets(parts: Sequence[np.ndarray]) -> list[int]:
@@ -191,7 +146,7 @@ def record_trace(rec: RunRecord, slices: int = SLICES) -> RunTrace:
     return RunTrace(rec, arrays, offsets, digest)
 
 
-_CACHE = TraceCache(RUN_CACHE_BYTES)
+_CACHE: ByteLRU[Scenario, RunTrace] = ByteLRU(RUN_CACHE_BYTES)
 
 
 def run_trace(s: Scenario, i: int) -> RunTrace:

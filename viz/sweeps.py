@@ -17,17 +17,18 @@ from typing import Callable
 import numpy as np
 
 from gradscape import optimizers
+from gradscape.memo import ByteLRU
 from gradscape.trajectories import costs, engine, sweeps, typed
 from gradscape.trajectories.scenario import Scenario
 from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS, Axis, SweepScenario
 from gradscape.viz.axes import log_axis, log_ticks
-from gradscape.viz.player import TraceCache, encode_array
+from gradscape.viz.player import encode_array
 from gradscape.viz.text import plotly_text
 
 Progress = Callable[[float], None]
 KIND_NAMES = {"lr": "Loss vs learning rate", "heatmap": "Hyperparameter heat map", "basin": "Basins of attraction",
               "trainability": "Trainability boundary"}
-CACHE_BYTES = 128 * 2**20
+CACHE_BYTES = 64 * 2**20  # sweep results: 14 bytes a map cell (4 basin maps at 512² ≈ 15 MB), a rate sweep ≈ 5–50 kB
 BASIN_RADIUS = 0.02  # a final point within this fraction of the domain's width of a known minimum has reached it
 GLOBAL_GAP = 1e-6  # minima whose loss is within this of the lowest known are global
 LOSS_FLOOR = 1e-12  # final loss − f* is drawn no lower than this on log axes
@@ -79,10 +80,6 @@ class SweepMap:
     marks: tuple[tuple[float, float, str], ...] = ()  # points drawn on the map (a basin map's known minima)
     status: np.ndarray | None = None  # engine status per cell, for the exports (the browser reads `cat`)
 
-    @property
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.cat, self.shade, self.step, self.loss, self.status) if a is not None)
-
     @functools.cached_property
     def payload(self) -> dict:
         """The map for the browser (computed once per map: a cached result is sent again on every rerun)."""
@@ -101,10 +98,6 @@ class SweepMap:
 @dataclass(frozen=True, eq=False)
 class Maps:
     maps: tuple[SweepMap, ...]
-
-    @property
-    def nbytes(self) -> int:
-        return sum(m.nbytes for m in self.maps)
 
 
 def reference_loss(landscape: str) -> float | None:
@@ -338,10 +331,6 @@ class RateCurve:
     status: np.ndarray
     event_step: np.ndarray
 
-    @property
-    def nbytes(self) -> int:
-        return self.gap.nbytes * 4
-
     def median(self) -> np.ndarray:
         """Median over starts; a diverged or departed start counts as +∞."""
         bad = np.isin(self.status, (engine.DIVERGED, engine.LEFT_DOMAIN))
@@ -356,10 +345,6 @@ class RateCurve:
 @dataclass(frozen=True, eq=False)
 class RateSweep:
     curves: tuple[RateCurve, ...]
-
-    @property
-    def nbytes(self) -> int:
-        return sum(c.nbytes for c in self.curves)
 
 
 def cell_target(s: SweepScenario, maps: Maps, click: dict) -> Scenario | None:
@@ -514,10 +499,20 @@ def _rate_layout(s: SweepScenario, rows: list[str], y_range: tuple[float, float]
     return layout
 
 
-_CACHE = TraceCache(CACHE_BYTES)
+_CACHE = ByteLRU(CACHE_BYTES)
 COMPUTE = {"lr": rate_sweep, "heatmap": heatmap, "basin": basins, "trainability": trainability}
 
 
+def _complete(s: SweepScenario, progress: Progress) -> RateSweep | Maps:
+    """The result with each map's browser payload made now: what the cache keeps is weighed whole."""
+    result = COMPUTE[s.kind](s, progress)
+    if isinstance(result, Maps):
+        for m in result.maps:
+            m.payload
+    return result
+
+
 def compute(s: SweepScenario, progress: Progress = lambda f: None):
-    """The sweep's result (RateSweep or Maps), cached per setting across sessions; raises ValueError for bad settings."""
-    return _CACHE.get(s, lambda key: COMPUTE[key.kind](key, progress))
+    """The sweep's result (RateSweep or Maps), cached per setting across sessions (at most CACHE_BYTES
+    in all, least recently used out); raises ValueError for bad settings."""
+    return _CACHE.get(s, lambda key: _complete(key, progress))
