@@ -7,6 +7,7 @@ committed and takes new entries after. One deployment for the module (≈ 20 s t
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import threading
 import time
@@ -43,7 +44,10 @@ def cluster():
 
 
 def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 240))
+    """Run `coro` to its end in a thread of its own: a browser test before it in this worker may have left
+    Playwright's event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, 240)).result()
 
 
 async def seated(tabs: AsyncExitStack, url: str, code: str, k: int) -> Tab:

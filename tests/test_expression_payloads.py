@@ -124,7 +124,8 @@ def test_division_by_zero_builds_or_says_not_finite(text):
     try:
         ls = custom.build(custom.make_key(text))
     except ExpressionError as err:
-        assert "not finite anywhere on the domain" in err.message
+        # NaN everywhere, or finite only where the gradient is not (sqrt's at 0): either is said
+        assert "not finite anywhere on the domain" in err.message or "exceeds float32's range" in err.message
         return
     grid = np.asarray(ls.f(jnp.asarray(np.mgrid[-3:3:41j, -3:3:41j], jnp.float64)))
     assert np.isfinite(grid).any() and ls.starts
