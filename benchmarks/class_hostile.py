@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -31,7 +30,7 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.playground import LR_KEY, connect, load, percentile, process_cpu_s, rerun_request, until_finished, wait_until_warm
+from benchmarks.playground import connect, load, percentile, process_cpu_s, slider_session, wait_until_warm
 from gradscape.trajectories import costs, sweeps
 from gradscape.trajectories.scenario import RunSpec, Scenario
 from gradscape.trajectories.sweep_scenario import SweepScenario
@@ -123,21 +122,6 @@ async def hostile_session(url: str, hostile: Hostile, stop: asyncio.Event) -> No
             await asyncio.sleep(HOSTILE_PAUSE_S)
 
 
-async def ordinary_session(url: str, k: int, n: int, rounds: int, barrier: asyncio.Barrier, values: list[str],
-                           times: list[float], errors: list[int]) -> None:
-    async with connect(url) as ws:
-        await ws.send(rerun_request())
-        ids, _ = await until_finished(ws, (LR_KEY,))
-        for r in range(rounds):
-            await barrier.wait()
-            t0 = time.perf_counter()
-            await ws.send(rerun_request({ids[LR_KEY]: values[(r * n + k) % len(values)]}))
-            _, failed = await until_finished(ws)
-            times.append(time.perf_counter() - t0)
-            errors.append(failed)
-            await asyncio.sleep(PAUSE_S)
-
-
 async def phase(url: str, n: int, rounds: int, offset: int, hostile: Hostile | None) -> tuple[list[float], int]:
     """n ordinary sessions × rounds (their values start at `offset`, so no phase repeats another's runs),
     beside the hostile session when one is given: their times and errors."""
@@ -153,7 +137,7 @@ async def phase(url: str, n: int, rounds: int, offset: int, hostile: Hostile | N
         await asyncio.sleep(LEAD_S)
     try:
         results = await asyncio.wait_for(asyncio.gather(
-            *(ordinary_session(url, k, n, rounds, barrier, values, times, errors) for k in range(n)), return_exceptions=True), LIMIT_S)
+            *(slider_session(url, k, n, barrier, values, times, errors, rounds, PAUSE_S) for k in range(n)), return_exceptions=True), LIMIT_S)
     finally:
         stop.set()
         if attacker is not None:

@@ -184,17 +184,21 @@ def connect(url: str, cookie: str | None = None):
                               additional_headers={"Cookie": cookie} if cookie else None)
 
 
-async def _session(url: str, k: int, n: int, barrier: asyncio.Barrier, values: list[str], times: list[float], errors: list[int]) -> None:
+async def slider_session(url: str, k: int, n: int, barrier: asyncio.Barrier, values: list[str], times: list[float],
+                         errors: list[int], rounds: int = ROUNDS, pause_s: float = 0.0) -> None:
+    """Session k of n: opens the Playground, then `rounds` times (all sessions together, at the barrier) moves
+    the learning-rate box to a new value and records the response time and whether the script failed."""
     async with connect(url) as ws:
         await ws.send(rerun_request())
         ids, _ = await until_finished(ws, (LR_KEY,))
-        for r in range(ROUNDS):
+        for r in range(rounds):
             await barrier.wait()
             t0 = time.perf_counter()
             await ws.send(rerun_request({ids[LR_KEY]: values[(r * n + k) % len(values)]}))
             _, failed = await until_finished(ws)
             times.append(time.perf_counter() - t0)
             errors.append(failed)
+            await asyncio.sleep(pause_s)
 
 
 async def concurrent_sessions(url: str, n: int = SESSIONS, limit_s: float = 300.0) -> tuple[list[float], int]:
@@ -208,7 +212,7 @@ async def concurrent_sessions(url: str, n: int = SESSIONS, limit_s: float = 300.
     times: list[float] = []
     errors: list[int] = []
     results = await asyncio.wait_for(
-        asyncio.gather(*(_session(url, k, n, barrier, values, times, errors) for k in range(n)), return_exceptions=True), limit_s
+        asyncio.gather(*(slider_session(url, k, n, barrier, values, times, errors) for k in range(n)), return_exceptions=True), limit_s
     )
     return times, sum(errors) + sum(isinstance(r, BaseException) for r in results)
 

@@ -342,20 +342,20 @@ SCENARIO = Table(
 before the fields whose ranges depend on it."""
 
 
-class OptimizerKind(Kind):
-    def parse(self, r, key, raw, default, ctx):
-        if raw in optimizers.REGISTRY:
-            return raw
-        r.warn(f"{key.rpartition('.')[0]}: unknown optimizer '{raw}'; using Adam.")
-        return "adam"
+@dataclass(frozen=True)
+class EntryKind(Kind):
+    """A catalogue entry by key; an unknown one falls back to `fallback` (called `fallback_name`) with a warning."""
 
+    registry: Mapping
+    what: str
+    fallback: str
+    fallback_name: str
 
-class ScheduleKind(Kind):
     def parse(self, r, key, raw, default, ctx):
-        if raw in schedules.REGISTRY:
+        if raw in self.registry:
             return raw
-        r.warn(f"{key.rpartition('.')[0]}: unknown schedule '{raw}'; using constant.")
-        return "constant"
+        r.warn(f"{key.rpartition('.')[0]}: unknown {self.what} '{raw}'; using {self.fallback_name}.")
+        return self.fallback
 
 
 class RateKind(Number):
@@ -420,11 +420,12 @@ class ColorKind(Kind):
 
 
 RUN = Table(
-    Field("opt", "optimizer", OptimizerKind(), "optimizer", computes=True, always=True),
+    Field("opt", "optimizer", EntryKind(optimizers.REGISTRY, "optimizer", "adam", "Adam"), "optimizer", computes=True,
+          always=True),
     Field("lr", "learning_rate", RateKind(*engine.LR_RANGE), "learning rate", computes=True),
     Field("h", "hyper", ParamsKind(lambda ctx: optimizers.get(ctx["optimizer"]).hypers), "hyperparameters", computes=True),
     Field("B", "batch_size", RunBatchKind(), "batch size", computes=True),
-    Field("s", "schedule", ScheduleKind(), "schedule", computes=True),
+    Field("s", "schedule", EntryKind(schedules.REGISTRY, "schedule", "constant", "constant"), "schedule", computes=True),
     Field("sp", "schedule_params", ParamsKind(lambda ctx: schedules.get(ctx["schedule"]).params, "s."),
           "schedule parameters", computes=True),
     Field("label", "label", LabelKind(), "label"),
