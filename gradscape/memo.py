@@ -78,6 +78,14 @@ class ByteLRU(Generic[K, V]):
         self.hits = self.misses = 0
         self.lock = threading.Lock()
 
+    def find(self, key: K) -> V | None:
+        """The value kept for `key` (now the most recently used), else None; `make` nothing."""
+        with self.lock:
+            if key not in self.items:
+                return None
+            self.items.move_to_end(key)
+            return self.items[key][0]
+
     def get(self, key: K, make: Callable[[K], V]) -> V:
         """The value kept for `key`, else `make(key)` (kept if it fits)."""
         with self.lock:

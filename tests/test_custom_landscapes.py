@@ -148,8 +148,7 @@ def test_a_key_not_in_normal_form_is_refused():
 
 # ---- caches and caps ----
 def test_the_shared_cache_is_a_bounded_lru(monkeypatch):
-    monkeypatch.setattr(typed, "MAX_CACHED", 2)
-    monkeypatch.setattr(typed, "_CACHE", type(typed._CACHE)())
+    monkeypatch.setattr(typed, "_CACHE", type(typed._CACHE)(2, size=typed.count))
     keys = [custom.make_key(f"x^2 + {k}*y^2") for k in (1, 2, 3)]
     first = typed.landscape(keys[0])
     assert typed.landscape(keys[0]) is first  # built once

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from typing import Callable
 
 from gradscape import landscapes
 from gradscape.landscapes import custom
 from gradscape.landscapes.base import Landscape, Problem
 from gradscape.landscapes.expression import parse
+from gradscape.memo import ByteLRU
 from gradscape.trajectories import budget, costs
 from gradscape.trajectories.fair_queue import FairQueue, Job, QueueFull
 
@@ -42,9 +42,15 @@ class BusyError(ValueError):
 
 
 _QUEUE = FairQueue(BUILD_WORKERS, MAX_WAITING)
-_CACHE: OrderedDict[str, Landscape] = OrderedDict()
-_BUILT: OrderedDict[str, None] = OrderedDict()
-_LOCK = threading.Lock()
+
+
+def count(_: object) -> int:
+    """Every entry weighs one: these LRUs are bounded by their number of entries (a landscape is a few kB)."""
+    return 1
+
+
+_CACHE: ByteLRU[str, Landscape] = ByteLRU(MAX_CACHED, size=count)
+_BUILT: ByteLRU[str, bool] = ByteLRU(MAX_REMEMBERED, size=count)
 
 
 def check_cost(key: str) -> None:
@@ -53,29 +59,16 @@ def check_cost(key: str) -> None:
     costs.check_expression(parse(custom.split_key(key)[0]))
 
 
-def _cached(key: str) -> Landscape | None:
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    return None
-
-
 def _build_and_keep(key: str, then: Callable[[str], object] | None) -> Landscape:
     """A queued job: build the key (unless it was meanwhile), keep it, then `then(key)` for what a
     page shows first; `then` failing is left to the page, which computes the same and says why."""
-    ls = _cached(key)
+    ls = _CACHE.find(key)
     if ls is None:
         with budget.charged():
             check_cost(key)
             ls = custom.build(key)
-    with _LOCK:
-        _CACHE[key] = ls
-        _BUILT[key] = None
-        _BUILT.move_to_end(key)
-        for table, cap in ((_CACHE, MAX_CACHED), (_BUILT, MAX_REMEMBERED)):
-            while len(table) > cap:
-                table.popitem(last=False)
+        _CACHE.put(key, ls)
+        _BUILT.put(key, True)
     if then is not None:
         try:
             then(key)
@@ -97,7 +90,7 @@ def submit(key: str, owner: object, then: Callable[[str], object] | None = None)
 def _typed(key: str) -> Landscape:
     """A typed landscape from the shared LRU or built now through the queue (the calling thread is
     the owner; it waits at most WAIT_S)."""
-    ls = _cached(key)
+    ls = _CACHE.find(key)
     if ls is not None:
         return ls
     job = submit(key, threading.get_ident())
@@ -119,11 +112,9 @@ def problem(key: str) -> Problem:
 
 
 def is_cached(key: str) -> bool:
-    with _LOCK:
-        return key in _CACHE
+    return key in _CACHE
 
 
 def was_built(key: str) -> bool:
     """Whether this key built successfully before (it may have left the cache since)."""
-    with _LOCK:
-        return key in _BUILT
+    return key in _BUILT

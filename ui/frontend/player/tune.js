@@ -205,19 +205,7 @@ const TUNE = {
       this.applyTune();
       this.fetchFamilies();
     });
-    const track = document.createElement("div");
-    track.className = "ovz-tune-track";
-    const input = document.createElement("input");
-    input.type = "range";
-    input.className = "ovz-tune-range";
-    input.min = "0";
-    input.step = "1";
-    input.setAttribute("aria-label", `Scrub ${run.label}`);
-    const strip = document.createElement("canvas");
-    strip.className = "ovz-tune-strip";
-    track.append(input, strip);
-    const value = document.createElement("output");
-    value.className = "ovz-tune-value";
+    const { track, input, value } = this.makeTrack(`Scrub ${run.label}`, true);
     row.append(name, select, track, value);
     this.bindRange(input, (e) => {
       const st = this.tuneStates[r];
@@ -236,17 +224,7 @@ const TUNE = {
     name.className = "ovz-tune-name";
     name.textContent = "All runs";
     const spacer = document.createElement("span");
-    const track = document.createElement("div");
-    track.className = "ovz-tune-track";
-    const input = document.createElement("input");
-    input.type = "range";
-    input.className = "ovz-tune-range";
-    input.step = "1";
-    input.value = "0";
-    input.setAttribute("aria-label", "Scrub all runs together");
-    track.append(input);
-    const value = document.createElement("output");
-    value.className = "ovz-tune-value";
+    const { track, input, value } = this.makeTrack("Scrub all runs together", false);
     row.append(name, spacer, track, value);
     this.bindRange(input, (e) => {
       const offset = Number(input.value);
@@ -257,6 +235,28 @@ const TUNE = {
       this.scheduleTune(e.timeStamp);
     }, () => this.commitTune(this.tuneStates.map((_, r) => r)));
     return row;
+  },
+
+  // A scrub's track: a whole-step range (its bounds set when drawn), under it the sweep strip where
+  // `withStrip`, and the output that shows the value under the pointer.
+  makeTrack(label, withStrip) {
+    const track = document.createElement("div");
+    track.className = "ovz-tune-track";
+    const input = document.createElement("input");
+    input.type = "range";
+    input.className = "ovz-tune-range";
+    input.step = "1";
+    input.value = "0";
+    input.setAttribute("aria-label", label);
+    track.append(input);
+    if (withStrip) {
+      const strip = document.createElement("canvas");
+      strip.className = "ovz-tune-strip";
+      track.append(strip);
+    }
+    const value = document.createElement("output");
+    value.className = "ovz-tune-value";
+    return { track, input, value };
   },
 
   // A drag shows each member at once and commits on release; arrow keys commit after a pause.
