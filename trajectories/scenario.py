@@ -219,7 +219,7 @@ class LandscapeKind(Kind):
                 typed.landscape(ls)
                 return ls
             except ValueError as err:
-                r.warn(f"custom landscape: {err}; using {typed.landscape(default).name}.")
+                r.warn(f"custom landscape: {str(err).rstrip('.')}; using {typed.landscape(default).name}.")
                 return default
         if ls not in landscapes.REGISTRY:
             r.warn(f"unknown landscape '{ls}'; using {typed.landscape(default).name}.")
