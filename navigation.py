@@ -7,7 +7,7 @@ scenario at server start; tests (AppTest) run this script directly.
 import streamlit as st
 
 from gradscape.trajectories import runtime
-from gradscape.ui.classroom import BOARD_PATH, JOIN_PATH
+from gradscape.ui import classroom
 from gradscape.ui.frame import app_icon
 from gradscape.ui.routing import DEFAULT_PAGE_PATH
 
@@ -21,9 +21,10 @@ navigation = st.navigation(
         st.Page("pages/schedules.py", title="Schedules", icon=":material/show_chart:", url_path="schedules"),
         st.Page("pages/optimizers.py", title="Optimizer reference", icon=":material/menu_book:", url_path="optimizers"),
         st.Page("pages/networks.py", title="Neural net", icon=":material/hub:", url_path="networks"),
-        st.Page("pages/class.py", title="Class", icon=":material/groups:", url_path=BOARD_PATH),
-        st.Page("pages/join.py", title="Join", icon=":material/login:", url_path=JOIN_PATH),
+        st.Page("pages/class.py", title="Class", icon=":material/groups:", url_path=classroom.BOARD_PATH),
+        st.Page("pages/join.py", title="Join", icon=":material/login:", url_path=classroom.JOIN_PATH),
     ],
     position="top",
 )
 navigation.run()
+classroom.keep_cookie()  # after the page: a page that switches to another leaves it to that one

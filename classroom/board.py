@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, up
 from gradscape.classroom.errors import Ended, Forbidden, Invalid, NotFound, Refused
 from gradscape.classroom.schema import entries, pins, sessions, students
 from gradscape.classroom.store import CREATE_LOCK, exclusive, reading, writing
+from gradscape.viz.text import FORMULA_START
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: a code read off a projector is typed right
 CODE_LENGTH = 6
@@ -55,6 +56,9 @@ MAX_QUERY = 4000  # characters of a submitted link's JSON, or of an exercise's l
 MAX_PATH = 200  # points of a submitted path (measure.py thins a run to fewer)
 MAX_SECRET = 128  # longer tokens and keys are refused unread
 MAX_SESSIONS = 1000  # live classes on one database
+MAX_PER_CREATOR = 20  # classes not ended that one client (address) may run
+CREATOR_BURST = (5, 600.0)  # and at most 5 new ones in 10 minutes
+MAX_VERDICT = 1000  # characters of a grade's words
 MAX_STUDENTS = 500  # per class
 MAX_PER_STUDENT = 200  # entries per student per class
 MAX_ENTRIES = 10_000  # entries per class
@@ -90,6 +94,9 @@ class Submission:
     final_loss: float | None = None
     end_state: str | None = None
     path: tuple[tuple[float, float], ...] | None = None  # the path thinned for a map, start to end
+    right: bool | None = None  # an answer's grade (questions.grade on the server), kept from the board until the reveal
+    off: float | None = None  # how far the answer is from the engine's, 0 when right (the leaderboard's order)
+    verdict: str | None = None  # the grade in words
 
 
 @dataclass(frozen=True)
@@ -135,13 +142,24 @@ class Board:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """A student's answer to the class's exercise as they may see it: its grade only once revealed."""
+
+    answer: str
+    right: bool | None
+    verdict: str | None
+
+
+@dataclass(frozen=True)
 class Seat:
-    """A student's view of the class: its state, their name, how many they submitted, when they may next."""
+    """A student's view of the class: its state, their name, how many they submitted, when they may next,
+    and their answer to the class's exercise (None before they answer)."""
 
     state: State
     name: str
     submitted: int
     next_at: float
+    answered: Answered | None = None
 
 
 def _digest(secret: str) -> str:
@@ -258,9 +276,32 @@ def purge_expired(db: Engine) -> int:
         return _delete_expired(conn)
 
 
-def create_session(db: Engine, title: str, *, exercise: str | None = None, lesson: str | None = None) -> Created:
-    """A new class, open and not paused: its code and the teacher's token (shown once: only its hash is kept)."""
+def creator_key(address: str, key: bytes) -> str:
+    """What a class keeps of the address that created it: a keyed hash (HMAC-SHA-256 under the app's secret),
+    so the database never holds the address and a stolen one cannot be reversed by trying every address."""
+    return hmac.new(key, address.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def _creator_caps(conn: Connection, creator: str) -> None:
+    """Refused when this client runs MAX_PER_CREATOR classes not ended, or made CREATOR_BURST's many lately."""
+    burst, window = CREATOR_BURST
+    mine = sessions.c.creator == creator
+    live = conn.execute(select(func.count()).select_from(sessions).where(mine, sessions.c.ended_at.is_(None))).scalar_one()
+    if live >= MAX_PER_CREATOR:
+        raise Refused(f"You already run {MAX_PER_CREATOR} classes on this server: end one first.")
+    recent = conn.execute(select(func.count()).select_from(sessions)
+                          .where(mine, sessions.c.created_at > clock() - window)).scalar_one()
+    if recent >= burst:
+        raise Refused(f"At most {burst} new classes in {window / 60:g} minutes from one computer: try again later.")
+
+
+def create_session(db: Engine, title: str, *, exercise: str | None = None, lesson: str | None = None,
+                   creator: str | None = None) -> Created:
+    """A new class, open and not paused: its code and the teacher's token (shown once: only its hash is kept).
+    `creator` (creator_key of the client's address) caps the classes one client makes."""
     title = clean_text(title, MAX_TITLE, "title")
+    if creator is not None and not (isinstance(creator, str) and len(creator) <= 64):
+        raise Invalid("A creator is a key of at most 64 characters.")
     exercise = clean_text(exercise, MAX_QUERY, "exercise link", required=False)
     lesson = clean_text(lesson, MAX_LINK, "lesson", required=False)
     token = secrets.token_urlsafe(32)
@@ -269,13 +310,15 @@ def create_session(db: Engine, title: str, *, exercise: str | None = None, lesso
         _delete_expired(conn)
         if conn.execute(select(func.count()).select_from(sessions)).scalar_one() >= MAX_SESSIONS:
             raise Refused(f"This server already holds {MAX_SESSIONS} classes; end one or try again later.")
+        if creator is not None:
+            _creator_caps(conn, creator)
         code = next(c for c in iter(new_code, None)
                     if conn.execute(select(sessions.c.id).where(sessions.c.code == c)).first() is None)
         now = clock()
         conn.execute(insert(sessions).values(
             code=code, title=title, token_hash=_digest(token), exercise=exercise, lesson=lesson, created_at=now,
             expires_at=now + lifetime_s(), paused=False, open=True, revealed=False, names_shown=False, ended_at=None,
-            version=1))
+            version=1, creator=creator))
     return Created(code, token)
 
 
@@ -337,15 +380,30 @@ def _entry_values(sub: Submission) -> dict:
     for name, (value, limit) in texts.items():
         if value is not None and not (isinstance(value, str) and len(value) <= limit and value.isprintable()):
             raise Invalid(f"A submitted {name.replace('_', ' ')} must be plain text of at most {limit} characters.")
+    if answer is None and (sub.right is not None or sub.verdict is not None):
+        raise Invalid("A grade comes with an answer.")
+    if sub.right is not None and not isinstance(sub.right, bool):
+        raise Invalid("A grade is right or not.")
+    off = _finite(sub.off)
+    verdict = clean_text(sub.verdict, MAX_VERDICT, "grade", required=False)
     (start_x, start_y), (end_x, end_y) = _point(sub.start), _point(sub.end)
     return dict(query=query, answer=answer, landscape=sub.landscape, optimizer=sub.optimizer,
                 learning_rate=_finite(sub.learning_rate), start_x=start_x, start_y=start_y, end_x=end_x, end_y=end_y,
-                final_loss=_finite(sub.final_loss), end_state=sub.end_state, path=_path(sub.path))
+                final_loss=_finite(sub.final_loss), end_state=sub.end_state, path=_path(sub.path),
+                right=sub.right, off=None if off is None else abs(off), verdict=verdict)
+
+
+def _first_answer(conn: Connection, student_id: int) -> Row | None:
+    """A student's first answer to the class's exercise that the teacher has not removed."""
+    return conn.execute(select(entries.c.answer, entries.c.right, entries.c.verdict)
+                        .where(entries.c.student_id == student_id, entries.c.answer.is_not(None),
+                               entries.c.removed.is_(False)).order_by(entries.c.id)).first()
 
 
 def submit(db: Engine, code: str, student: str, submission: Submission) -> int:
     """Add a student's entry to an open, running class; its id. Refused while paused or closed, within
-    SUBMIT_GAP_S of their last, or past a cap (MAX_PER_STUDENT, MAX_ENTRIES)."""
+    SUBMIT_GAP_S of their last, past a cap (MAX_PER_STUDENT, MAX_ENTRIES), or for a second answer: a
+    student's first answer is their prediction (the teacher may remove it to let them answer again)."""
     values = _entry_values(submission)
     with writing(db) as conn:
         row = _running(_session(conn, code, lock=True))
@@ -361,6 +419,8 @@ def submit(db: Engine, code: str, student: str, submission: Submission) -> int:
             raise Refused(f"One submission every {SUBMIT_GAP_S:g} s: try again in a moment.")
         if mine >= MAX_PER_STUDENT:
             raise Refused(f"You have sent this class its limit of {MAX_PER_STUDENT} submissions.")
+        if values["answer"] is not None and _first_answer(conn, who.id) is not None:
+            raise Refused("You have answered already: your first answer is the one the class counts.")
         if conn.execute(select(func.count()).where(entries.c.session_id == row.id)).scalar_one() >= MAX_ENTRIES:
             raise Refused(f"Class {row.code} is full: it holds {MAX_ENTRIES} submissions.")
         version = _touch(conn, row)
@@ -471,7 +531,10 @@ def seat(db: Engine, code: str, student: str) -> Seat:
         who = _student(conn, row, student)
         last, mine = conn.execute(select(func.max(entries.c.created_at), func.count())
                                   .where(entries.c.student_id == who.id)).one()
-    return Seat(_state(row), who.name, mine, 0.0 if last is None else last + SUBMIT_GAP_S)
+        first = _first_answer(conn, who.id)
+    answered = None if first is None else Answered(first.answer, first.right if row.revealed else None,
+                                                   first.verdict if row.revealed else None)
+    return Seat(_state(row), who.name, mine, 0.0 if last is None else last + SUBMIT_GAP_S, answered)
 
 
 def _entry(row: Row) -> Entry:
@@ -482,7 +545,8 @@ def _entry(row: Row) -> Entry:
                      landscape=row.landscape, optimizer=row.optimizer, learning_rate=row.learning_rate,
                      start=None if sx is None else (sx, sy), end=None if ex is None else (ex, ey),
                      final_loss=row.final_loss, end_state=row.end_state,
-                     path=None if row.path is None else tuple(map(tuple, json.loads(row.path)))))
+                     path=None if row.path is None else tuple(map(tuple, json.loads(row.path))),
+                     right=row.right, off=row.off, verdict=row.verdict))
 
 
 def board(db: Engine, code: str, token: str, since: int = 0) -> Board:
@@ -501,8 +565,8 @@ def board(db: Engine, code: str, token: str, since: int = 0) -> Board:
     return Board(_state(row), tuple(_entry(e) for e in changed), tuple(pinned), len(people), names)
 
 
-EXPORT_COLUMNS = ("entry", "student", "name", "submitted", "answer", "landscape", "optimizer", "learning_rate",
-                  "start_x", "start_y", "end_x", "end_y", "final_loss", "end_state", "pinned", "link")
+EXPORT_COLUMNS = ("entry", "student", "name", "submitted", "answer", "right", "off", "verdict", "landscape", "optimizer",
+                  "learning_rate", "start_x", "start_y", "end_x", "end_y", "final_loss", "end_state", "pinned", "link")
 
 
 def export_rows(db: Engine, code: str, token: str) -> list[dict]:
@@ -521,7 +585,7 @@ def export_rows(db: Engine, code: str, token: str) -> list[dict]:
         rows.append(dict(
             entry=e.id, student=e.student_id, name=e.name,
             submitted=datetime.fromtimestamp(e.created_at, timezone.utc).isoformat(timespec="seconds"),
-            answer=e.answer, landscape=e.landscape, optimizer=e.optimizer, learning_rate=e.learning_rate,
+            answer=e.answer, right=e.right, off=e.off, verdict=e.verdict, landscape=e.landscape, optimizer=e.optimizer, learning_rate=e.learning_rate,
             start_x=e.start_x, start_y=e.start_y, end_x=e.end_x, end_y=e.end_y, final_loss=e.final_loss,
             end_state=e.end_state, pinned=place.get(e.id),
             link=None if query is None else urlencode(query)))
@@ -530,7 +594,7 @@ def export_rows(db: Engine, code: str, token: str) -> list[dict]:
 
 def _cell(value: object) -> object:
     """A CSV cell that a spreadsheet shows as text: a leading = + - @ or tab would start a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return "" if value is None else value
 

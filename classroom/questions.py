@@ -95,8 +95,12 @@ class Solution:
 
 @dataclass(frozen=True)
 class Grade:
+    """Right or not, in words, and how far off (a class's leaderboard ranks by it): a number's share of
+    the engine's (a learning rate's: |ln(ratio)|), a click's distance from the end, a choice 0 or 1."""
+
     right: bool
     text: str
+    off: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -452,7 +456,8 @@ def _grade_number(q: Question, truth: float, answer: float) -> Grade:
         right = answer > 0 and max(ratio, 1 / ratio) <= q.factor
         far = "exactly it" if ratio == 1 else (f"{ratio:.3g}× it" if answer > 0 else "not a learning rate (it must be > 0)")
         rule = f"within a factor {q.factor:g} counts"
-        return Grade(right, f"The sweep's answer is η = {truth:.3g}; yours, {answer:.4g}, is {far} ({rule}).")
+        return Grade(right, f"The sweep's answer is η = {truth:.3g}; yours, {answer:.4g}, is {far} ({rule}).",
+                     abs(math.log(ratio)))
     if q.kind == "lesson":
         right = abs(answer - truth) <= q.atol
         rule = f"within ±{q.atol:g} counts"
@@ -462,7 +467,9 @@ def _grade_number(q: Question, truth: float, answer: float) -> Grade:
     else:
         right = abs(answer - truth) <= q.rtol * abs(truth)
         rule = f"within ±{q.rtol:.0%} counts"
-    return Grade(right, f"The engine's answer is {truth:.4g}; yours, {answer:.4g}, is {_how_far(answer, truth)} ({rule}).")
+    off = abs(answer - truth) / abs(truth) if truth else abs(answer - truth)
+    return Grade(right, f"The engine's answer is {truth:.4g}; yours, {answer:.4g}, is {_how_far(answer, truth)} ({rule}).",
+                 off)
 
 
 def option_label(q: Question, e: Experiment, option: Any) -> str:
@@ -502,21 +509,36 @@ def grade(q: Question, e: Experiment, answer: Any) -> Grade:
         where = f"your click ({answer[0]:.3g}, {answer[1]:.3g}) is {far:.3g} from where the run ends, ({end[0]:.3g}, {end[1]:.3g})"
         truth = option_label(q, e, solution.answer)
         if picked == solution.answer:
-            return Grade(True, f"It ends at the {truth}, the known minimum nearest your click; {where}.")
+            return Grade(True, f"It ends at the {truth}, the known minimum nearest your click; {where}.", far)
         return Grade(False, f"It ends at the {truth}, but the known minimum nearest your click is the "
-                            f"{option_label(q, e, picked)}; {where}.")
+                            f"{option_label(q, e, picked)}; {where}.", far)
+    return _choice_grade(q, e, solution, answer, kind)
+
+
+def _choice_grade(q: Question, e: Experiment, solution: Solution, answer: Any, kind: str) -> Grade:
+    """A picked option against the engine's: off 0 when right, else 1."""
     right = answer == solution.answer
     truth = option_label(q, e, solution.answer)
+    off = 0.0 if right else 1.0
     if kind == "end":
         chose = "" if right else f" You chose “{ENDS[answer]}”."
-        return Grade(right, f"The engine says the run ends “{solution.facts[solution.answer]}”.{chose}")
+        return Grade(right, f"The engine says the run ends “{solution.facts[solution.answer]}”.{chose}", off)
     if kind == "minimum":
         if right:
-            return Grade(True, f"It ends at the {truth}: {solution.facts[solution.answer]}.")
-        return Grade(False, f"It ends at the {truth}, not the {option_label(q, e, answer)}: {solution.facts[answer]}.")
+            return Grade(True, f"It ends at the {truth}: {solution.facts[solution.answer]}.", off)
+        return Grade(False, f"It ends at the {truth}, not the {option_label(q, e, answer)}: {solution.facts[answer]}.", off)
     if right:
-        return Grade(True, f"{truth} {solution.facts[answer]}.")
-    return Grade(False, f"{truth} {solution.facts[solution.answer]}; {option_label(q, e, answer)} {solution.facts[answer]}.")
+        return Grade(True, f"{truth} {solution.facts[answer]}.", off)
+    return Grade(False, f"{truth} {solution.facts[solution.answer]}; {option_label(q, e, answer)} {solution.facts[answer]}.",
+                 off)
+
+
+def answer_label(q: Question, e: Experiment, answer: Any) -> str:
+    """A student's answer as a class's board counts it: a choice's name, a number to 4 digits, a click as
+    the known minimum nearest it (so clicks group by basin)."""
+    if KINDS[q.kind].answer == "click":
+        return option_label(q, e, nearest_minimum(e, answer)[0])
+    return option_label(q, e, answer)
 
 
 def answer_words(q: Question, e: Experiment, solution: Solution) -> str:

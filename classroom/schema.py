@@ -30,6 +30,7 @@ sessions = Table(
     Column("names_shown", Boolean, nullable=False),
     Column("ended_at", Double),
     Column("version", Integer, nullable=False),  # raised by every change; entries carry the version that wrote them
+    Column("creator", String(64), index=True),  # keyed hash of the creating client's address (board.create_session)
 )
 
 students = Table(
@@ -63,6 +64,9 @@ entries = Table(
     Column("final_loss", Double),
     Column("end_state", String(40)),
     Column("path", Text),  # the path thinned for a map (classroom/measure.py): a JSON list of [x, y]
+    Column("right", Boolean),  # an exercise answer's grade, given on the server; shown after the reveal
+    Column("off", Double),  # how far the answer is from the engine's (0 when right): the leaderboard's order
+    Column("verdict", Text),  # the grade in words
     Index("ix_class_entries_session_version", "session_id", "version"),
     Index("ix_class_entries_student_created", "student_id", "created_at"),
 )

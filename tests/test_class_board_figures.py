@@ -82,17 +82,41 @@ def test_answers_are_counted_most_first_and_the_tail_is_one_bar():
     assert len(counted) == cb.MAX_BARS and counted[-1] == (f"{cb.MAX_BARS + 3 - (cb.MAX_BARS - 1)} other answers",
                                                            cb.MAX_BARS + 3 - (cb.MAX_BARS - 1))
     assert sum(n for _, n in counted) == len(answers)
-    bars = cb.answers_figure(["<b>3</b>", "<b>3</b>", "2"], right=frozenset({"2"}))["data"][0]
+    bars = cb.answers_figure(["<b>3</b>", "<b>3</b>", "2"], right=[False, False, True])["data"][0]
     assert bars["y"] == ["&#60;b&#62;3&#60;/b&#62;", "✓ 2"] and bars["x"] == [2, 1]  # Plotly shows "<b>3</b>"
+    assert bars["marker"]["color"] == ["#4c78a8", "#2ca02c"]
+    assert "✓" not in json.dumps(cb.answers_figure(["3", "3", "2+"], right=None))  # before the reveal: no marks
 
 
-def test_the_leaderboard_ranks_each_students_best_run_right_answers_first():
+def test_number_answers_are_a_histogram_whose_bins_hold_every_answer_and_split_by_grade():
+    answers = ["120", "118", "300", "95.5", "120"]
+    before = cb.answers_figure(answers)
+    assert [t["type"] for t in before["data"]] == ["histogram"] and sorted(before["data"][0]["x"]) == sorted(map(float, answers))
+    bins = before["data"][0]["xbins"]
+    assert bins["start"] < 95.5 and bins["end"] > 300 and bins["size"] > 0
+    after = cb.answers_figure(answers, right=[True, True, False, False, True])
+    right, wrong = after["data"]
+    assert sorted(right["x"]) == [118.0, 120.0, 120.0] and sorted(wrong["x"]) == [95.5, 300.0]
+    assert right["xbins"] == wrong["xbins"] and after["layout"]["barmode"] == "stack"
+
+
+def test_the_leaderboard_ranks_each_students_best_run():
     rows = [entry(1, "Ana", loss=0.5, state="still moving"), entry(2, "Ana", loss=1e-6), entry(3, "Ben", loss=1e-3),
             entry(4, "Cy", loss=2.0, state="still moving")]
     assert [(r["rank"], r["who"], r["entry"], r["final loss − f*"]) for r in cb.leaderboard(LS, rows)] == [
         (1, "Ana", 2, 1e-6), (2, "Ben", 3, 1e-3), (3, "Cy", 4, 2.0)]
-    graded = cb.leaderboard(LS, rows, right=frozenset({4}))
-    assert [(r["who"], r["right"]) for r in graded] == [("Cy", True), ("Ana", False), ("Ben", False)]
+
+
+def graded(i: int, who: str, answer: str, right: bool, off: float) -> Drawn:
+    return Drawn(i, who, Submission(answer=answer, right=right, off=off))
+
+
+def test_the_answer_board_counts_first_answers_right_first_then_closest_then_earliest():
+    rows = [graded(1, "Ana", "130", False, 0.3), graded(2, "Ben", "101", True, 0.01), graded(3, "Ana", "100", True, 0.0),
+            graded(4, "Cy", "99", True, 0.01), graded(5, "Dee", "7", False, 0.93), entry(6, "Eve", loss=0.1)]
+    table = cb.answer_board(rows)
+    assert [(r["rank"], r["who"], r["entry"], r["right"]) for r in table] == [
+        (1, "Ben", 2, True), (2, "Cy", 4, True), (3, "Ana", 1, False), (4, "Dee", 5, False)]  # Ana's second answer is not counted
 
 
 def test_typed_text_reaches_plotly_escaped():

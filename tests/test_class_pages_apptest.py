@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -305,5 +306,56 @@ def test_a_class_keeps_its_exercise_link_and_its_students_are_sent_to_it(db):
     assert board.state(db, code).exercise == "sweeps?ls=peaks&ex=abc.def"
     assert "With an exercise" in texts(at)
     bar = student(code, "Ana")
-    (button,) = [b for b in bar.get("link_button") if b.proto.label == "Answer the exercise"]
+    (button,) = [b for b in bar.get("link_button") if b.proto.label == "Answer the class's exercise"]
     assert button.proto.url.endswith("/sweeps?ls=peaks&ex=abc.def")
+
+
+def test_a_class_exercise_takes_each_students_first_answer_and_grades_it_on_the_board_after_the_reveal(db, monkeypatch):
+    """Two students answer the class's exercise from the class bar's link: each sees their answer sent, not its
+    grade (paths still hidden), and cannot answer again; the board shows the predictions unmarked; after the
+    reveal it marks the answer the NumPy oracle finds right, ranks it first, and the student sees the grade."""
+    from gradscape.classroom import links
+    from gradscape.classroom.questions import Question, option_label, Experiment
+    from tests.test_exercise_apptest import SECRET, answer, graded, paths_hidden, student_link
+    from tests.test_exercise_questions import PEAKS, oracle_answer
+
+    monkeypatch.setenv(links.SECRET_ENV, SECRET)
+    q = Question("minimum", run=0)
+    truth = oracle_answer(PEAKS, q)
+    wrong = next(k for k in range(len(landscapes.get("peaks").minima)) if k != truth)
+    code, token = board.create_session(db, "Where does SGD end?", exercise="?" + urlencode(student_link("playground", PEAKS, q)))
+    pages = {}
+    for name, pick in (("Ana", truth), ("Ben", wrong)):
+        at = student(code, name)
+        (link,) = [b for b in at.get("link_button") if b.proto.label == "Answer the class's exercise"]
+        at.query_params.clear()  # the link, in this session (a browser opens a new tab that takes the seat from its cookie)
+        for k, v in parse_qs(urlsplit(link.proto.url).query).items():
+            at.query_params[k] = v[0]
+        run(at)
+        assert paths_hidden(at) and "your first answer goes to your class's board" in texts(at)
+        at = answer(at, "pg", "minimum", pick)
+        assert f"is on class {code}'s board" in texts(at) and paths_hidden(at)
+        assert not [m for m in at.success if "Right." in m.value] and "pg.ex.submit" not in {b.key for b in at.button}
+        pages[name] = at
+    label = option_label(q, Experiment(scenario=PEAKS), truth)
+    before = teacher_board(code, token)
+    assert "Predictions" in texts(before) and "Exercise leaderboard" not in texts(before)
+    charts = json.dumps([json.loads(c.proto.spec) for c in before.get("plotly_chart")], ensure_ascii=False)
+    assert "✓" not in charts and plain_label(label) in charts
+    board.set_flags(db, code, token, revealed=True)
+    after = teacher_board(code, token)
+    (ranked,) = [d.value for d in after.dataframe if "answer" in d.value.columns and "rank" in d.value.columns]
+    assert list(ranked["who"]) == ["Student 1", "Student 2"] and list(ranked["right"]) == [True, False]
+    assert list(ranked["answer"])[0] == label
+    assert f"✓ {plain_label(label)}" in json.dumps([json.loads(c.proto.spec) for c in after.get("plotly_chart")],
+                                                 ensure_ascii=False)
+    ana = run(pages["Ana"].button(key="pg.ex.check").click())
+    assert graded(ana)[0] is True and not paths_hidden(ana)
+    assert graded(run(pages["Ben"].button(key="pg.ex.check").click()))[0] is False
+
+
+def plain_label(text: str) -> str:
+    """A label as Plotly receives it (viz/text.plotly_text)."""
+    from gradscape.viz.text import plotly_text
+
+    return json.dumps(plotly_text(text), ensure_ascii=False)[1:-1]

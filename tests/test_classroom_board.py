@@ -331,9 +331,9 @@ def test_the_export_holds_every_entry_and_a_spreadsheet_reads_it_as_text(db, clo
     ben = board.join(db, code, "Ben").student
     a = board.submit(db, code, ana, run_of(1))
     clock.now += 1
-    b = board.submit(db, code, ben, Submission(answer="-1+2"))
+    b = board.submit(db, code, ben, Submission(answer="-1+2", right=False, off=0.5, verdict="=1 too low"))
     clock.now += board.SUBMIT_GAP_S
-    board.remove_entry(db, code, token, board.submit(db, code, ben, Submission(answer="oops")))
+    board.remove_entry(db, code, token, board.submit(db, code, ben, run_of(2)))
     board.pin(db, code, token, b)
     rows = board.export_rows(db, code, token)
     assert [r["entry"] for r in rows] == [a, b]
@@ -344,6 +344,7 @@ def test_the_export_holds_every_entry_and_a_spreadsheet_reads_it_as_text(db, clo
     assert list(parsed[0]) == list(board.EXPORT_COLUMNS)
     assert parsed[0]["name"] == "'=HYPERLINK(\"x\")" and parsed[1]["answer"] == "'-1+2"
     assert parsed[0]["start_x"] == "0.5" and parsed[1]["start_x"] == "" and float(parsed[0]["final_loss"]) == 1e-9
+    assert (rows[1]["right"], rows[1]["off"], parsed[1]["verdict"]) == (False, 0.5, "'=1 too low") and rows[0]["right"] is None
     assert json.loads(board.export_json(rows)) == rows
 
 
@@ -428,3 +429,51 @@ def test_hostile_codes_names_tokens_and_entries_get_words_never_a_crash_or_a_tea
         except ClassError:
             pass
     assert board.board(db, real, real_token) == before
+
+
+def test_a_students_first_answer_counts_and_its_grade_stays_hidden_from_them_until_the_reveal(db, clock):
+    code, token = board.create_session(db, "Predict", exercise="?ls=peaks&ex=a.b")
+    ana = board.join(db, code, "Ana").student
+    assert board.seat(db, code, ana).answered is None
+    first = board.submit(db, code, ana, Submission(answer="global minimum", right=True, off=0.0, verdict="It ends there."))
+    clock.now += board.SUBMIT_GAP_S
+    with pytest.raises(Refused, match="answered already"):
+        board.submit(db, code, ana, Submission(answer="local minimum", right=False, off=1.0))
+    board.submit(db, code, ana, run_of(1))  # runs are still welcome
+    assert board.seat(db, code, ana).answered == board.Answered("global minimum", None, None)
+    (entry,) = [e for e in board.board(db, code, token).entries if e.id == first]
+    assert (entry.submission.right, entry.submission.off) == (True, 0.0)  # the teacher's board holds the grade
+    board.set_flags(db, code, token, revealed=True)
+    assert board.seat(db, code, ana).answered == board.Answered("global minimum", True, "It ends there.")
+    board.remove_entry(db, code, token, first)  # the teacher lets Ana answer again
+    clock.now += board.SUBMIT_GAP_S
+    board.submit(db, code, ana, Submission(answer="local minimum", right=False, off=1.0))
+    assert board.seat(db, code, ana).answered.answer == "local minimum"
+
+
+@pytest.mark.parametrize("sub", [Submission(right=True), Submission(verdict="right"), Submission(answer="a", right=1),
+                                 Submission(answer="a", verdict="v" * (board.MAX_VERDICT + 1))])
+def test_a_grade_without_an_answer_or_of_the_wrong_kind_is_refused(db, sub):
+    code, _ = board.create_session(db, "Class")
+    with pytest.raises(Invalid):
+        board.submit(db, code, board.join(db, code, "Ana").student, sub)
+
+
+def test_one_client_cannot_fill_the_server_with_classes(db, clock):
+    me, other = board.creator_key("203.0.113.7", b"k" * 32), board.creator_key("198.51.100.2", b"k" * 32)
+    assert me != other and "203" not in me and len(me) == 64
+    burst, window = board.CREATOR_BURST
+    made = [board.create_session(db, f"Class {i}", creator=me) for i in range(burst)]
+    with pytest.raises(Refused, match="new classes"):
+        board.create_session(db, "One more", creator=me)
+    board.create_session(db, "Someone else's", creator=other)
+    board.create_session(db, "The server's own", creator=None)
+    while len(made) < board.MAX_PER_CREATOR:
+        clock.now += window
+        made += [board.create_session(db, f"Class {len(made) + i}", creator=me)
+                 for i in range(min(burst, board.MAX_PER_CREATOR - len(made)))]
+    clock.now += window
+    with pytest.raises(Refused, match="end one first"):
+        board.create_session(db, "Too many", creator=me)
+    board.end(db, made[0].code, made[0].teacher_token)
+    board.create_session(db, "After ending one", creator=me)

@@ -27,7 +27,7 @@ from tests.postgres import Server
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = {"class_sessions", "class_students", "class_entries", "class_pins"}
-HEAD = "0002"  # the newest revision in classroom/migrations/versions/
+HEAD = "0003"  # the newest revision in classroom/migrations/versions/
 
 
 def test_the_data_lives_in_the_user_data_folder_unless_a_url_says_otherwise(monkeypatch, tmp_path):

@@ -25,10 +25,11 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from gradscape import lessons
-from gradscape.classroom import board, store
+from gradscape.classroom import board, links, store
 from gradscape.classroom.errors import ClassError, Invalid
 from gradscape.trajectories import typed
-from gradscape.ui.classroom import attempt, join_link, lesson_title, note, playground_link, show_notes, teacher_link
+from gradscape.ui.classroom import (EXERCISE_PAGES, attempt, join_link, lesson_title, note, playground_link, show_notes,
+                                    teacher_link)
 from gradscape.ui.exercise import qr_svg
 from gradscape.viz import class_board as figures
 from gradscape.viz.class_board import Drawn
@@ -134,7 +135,22 @@ def exercise_target(link: str) -> str | None:
     parts = urlsplit(link)
     if "ex=" not in parts.query:
         raise Invalid("An exercise link is the student link an exercise dialog gives (it holds ex=…).")
-    return f"{parts.path.rstrip('/').rsplit('/', 1)[-1]}?{parts.query}"
+    page = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return f"{page if page in EXERCISE_PAGES else ''}?{parts.query}"
+
+
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+def creator() -> str | None:
+    """Who creates a class, as the class keeps it (board.creator_key of their address); None for the server's
+    own machine, which is not capped. Behind the deploy's nginx on this machine, the address it forwards."""
+    address = st.context.ip_address
+    if not isinstance(address, str) or address in LOOPBACK:
+        address = st.context.headers.get("X-Real-IP")
+    if not isinstance(address, str) or not address or address in LOOPBACK:
+        return None
+    return board.creator_key(address[:64], links.secret())
 
 
 def _create() -> None:
@@ -145,7 +161,7 @@ def _create() -> None:
         note(str(err))
         return
     created, err = attempt(board.create_session, ss.get("class.new.title", ""), lesson=ss.get("class.new.lesson"),
-                           exercise=exercise)
+                           exercise=exercise, creator=creator())
     if err is not None:
         note(str(err))
         return
@@ -297,7 +313,7 @@ def _header(t: Teacher, view: View) -> None:
     if lesson:
         words.caption(plain(f"Lesson: {lesson}"))
     if s.exercise:
-        words.caption("With an exercise: students answer it and submit.")
+        words.caption("With an exercise: students open it from their class bar; each one's first answer counts.")
     if show_code:
         link, warning = join_link(t.code)
         where = urlsplit(link)
@@ -347,8 +363,9 @@ def _chart(figure: dict, key: str) -> None:
 
 
 def _answers(view: View, rows: list[Drawn], landscape: str | None) -> None:
+    """Before the reveal, the class's predictions (each student's first answer) without a grade; after it, the
+    answers with the right ones green, the exercise's leaderboard, and the runs' leaderboard."""
     s = view.state
-    latest = {r.who: r.sub.answer for r in rows if r.sub.answer}  # each student's last answer
     if s.revealed and landscape is not None:
         st.subheader("Leaderboard")
         st.caption("Each student's lowest final loss − f* on this landscape, lowest first.")
@@ -357,20 +374,32 @@ def _answers(view: View, rows: list[Drawn], landscape: str | None) -> None:
                      column_order=["rank", "who", "entry", "optimizer", "learning rate", "final loss − f*", "ended"],
                      column_config={"learning rate": st.column_config.NumberColumn(format="%.3g"),
                                     "final loss − f*": st.column_config.NumberColumn(format="%.3e")})
-    if latest:
-        st.subheader("Answers" if s.revealed else "Predictions")
-        st.caption(f"{len(latest)} students' latest answers.")
-        _chart(figures.answers_figure(list(latest.values())), "class.answers")
-    elif not s.revealed:
-        st.subheader("Predictions")
-        st.caption("No answers yet.")
+    answered = figures.first_answers(rows)
+    if not answered:
+        if not s.revealed:
+            st.subheader("Predictions")
+            st.caption("No answers yet.")
+        return
+    st.subheader("Answers" if s.revealed else "Predictions")
+    st.caption((f"{len(answered)} students' first answers" if len(answered) != 1 else "1 student's first answer")
+               + (": the right ones green." if s.revealed else "; which are right stays hidden until you reveal."))
+    grades = [r.sub.right is True for r in answered] if s.revealed else None
+    _chart(figures.answers_figure([r.sub.answer for r in answered], grades), "class.answers")
+    if s.revealed:
+        st.subheader("Exercise leaderboard")
+        st.caption("Right answers first, then the closest to the engine's, then the earliest.")
+        st.dataframe(figures.answer_board(rows), hide_index=True, width="stretch", key="class.answer_board",
+                     column_order=["rank", "who", "answer", "right", "off", "entry"],
+                     column_config={"right": st.column_config.CheckboxColumn("right"),
+                                    "off": st.column_config.NumberColumn("how far off", format="%.3g",
+                                                                         help="0: the engine's answer exactly")})
 
 
 def _entries_table(view: View, rows: list[Drawn]) -> None:
     st.subheader("Entries")
     table = [{"#": r.id, "student": r.who, "optimizer": r.sub.optimizer, "η": r.sub.learning_rate,
               "ended": figures.category(r.sub.landscape, r.sub) if r.sub.landscape and _known(r.sub.landscape) else r.sub.end_state,
-              "final loss": r.sub.final_loss, "answer": r.sub.answer,
+              "final loss": r.sub.final_loss, "answer": r.sub.answer, **({"right": r.sub.right} if view.state.revealed else {}),
               "snapshot": view.pins.index(r.id) + 1 if r.id in view.pins else None,
               "open": playground_link(r.sub.query) if r.sub.query else None} for r in rows[::-1]]
     st.dataframe(table, hide_index=True, width="stretch", key="class.entries", column_config={

@@ -4,7 +4,10 @@
   of raised (every refusal is a ClassError; it may quote what someone typed, so it is shown plain).
   While the database cannot be reached, the pages say so and keep working; the next call tries again.
 - A student's seat (the class's code, their key, their name) lives in their session, set by the Join
-  page; the Playground's class bar (`bar`) submits their run, and freezes the page while the teacher
+  page, and in a cookie of their browser (`gradscape_seat`: the code and key, for the class's
+  lifetime; "Leave class" deletes it), so a reload or a second tab keeps their seat and their name:
+  a new session takes the seat from the cookie once the database confirms the key. The Playground's
+  class bar (`bar`) submits their run, and freezes the page while the teacher
   has paused the class: the controls are greyed and do not take clicks, and the page's state refuses
   every change (`ScenarioState.guard`, which asks the database at the moment of the change, so a
   control that was drawn before the pause does not get through either). A student's page does not
@@ -16,7 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, TypeVar
-from urllib.parse import urlencode, urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import json
 
 import streamlit as st
 
@@ -30,6 +35,9 @@ from gradscape.ui.share import share_link
 from gradscape.ui.state import ScenarioState
 
 SEAT = "class.seat"
+SEAT_COOKIE = "gradscape_seat"
+COOKIE = "class.cookie"  # what the browser's cookie must become at the next chance: the seat, or None to delete it
+LEFT = "class.left"  # the student left: this session no longer takes a seat from the cookie it started with
 JOINED = "class.joined"  # set by the Join button: the next run goes on to the Playground
 NOTES = "class.notes"
 JOIN_PATH, BOARD_PATH = "join", "class"  # navigation.py's url paths of the Join and Class pages
@@ -105,16 +113,52 @@ class Held:
     name: str
 
 
+def _from_cookie() -> Held | None | bool:
+    """The seat the browser's cookie names, if the database confirms it; None for none; False when the
+    database cannot say now (the next run asks again)."""
+    value = st.context.cookies.get(SEAT_COOKIE)
+    code, _, key = value.partition(".") if isinstance(value, str) else ("", "", "")
+    if not key:
+        return None
+    now, err = attempt(board.seat, code, key)
+    if isinstance(err, Unavailable):
+        return False
+    return None if now is None or now.state.ended else Held(now.state.code, key, now.name)
+
+
 def seat() -> Held | None:
-    return st.session_state.get(SEAT)
+    """The student's seat: this session's, else (once per session) the one their browser's cookie holds."""
+    ss = st.session_state
+    if SEAT not in ss and not ss.get(LEFT):
+        found = _from_cookie()
+        if found is False:
+            return None
+        ss[SEAT] = found
+    return ss.get(SEAT)
 
 
 def take_seat(held: Held) -> None:
     st.session_state[SEAT] = held
+    st.session_state[COOKIE] = held
 
 
 def leave() -> None:
-    st.session_state.pop(SEAT, None)
+    ss = st.session_state
+    ss[SEAT] = None
+    ss[LEFT] = True
+    ss[COOKIE] = None
+
+
+def keep_cookie() -> None:
+    """Write the seat's cookie in the browser (or delete it) when it changed: a script of no height, once."""
+    ss = st.session_state
+    if COOKIE not in ss:
+        return
+    held = ss.pop(COOKIE)
+    value, age = ("", 0) if held is None else (f"{held.code}.{held.key}", int(board.lifetime_s()))
+    cookie = f"{SEAT_COOKIE}={value}; path=/; max-age={age}; SameSite=Lax"
+    st.html(f"<script>document.cookie = {json.dumps(cookie)} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+            unsafe_allow_javascript=True, width=1)
 
 
 def just_joined() -> bool:
@@ -195,14 +239,46 @@ def _pickers(scenario: Scenario, key: str) -> tuple[int, int] | None:
     return run, start
 
 
+EXERCISE_PAGES = {"": "pages/playground.py", "lessons": "pages/lessons.py", "sweeps": "pages/sweeps.py"}
+
+
+def exercise_page(target: str) -> tuple[str, dict[str, str]] | None:
+    """The page script and query of a class's exercise ('sweeps?…&ex=…', as the Class page keeps it);
+    None for a page that takes no exercise."""
+    parts = urlsplit(target)
+    page = EXERCISE_PAGES.get(parts.path.strip("/"))
+    return None if page is None else (page, dict(parse_qsl(parts.query)))
+
+
+@dataclass(frozen=True)
+class InClass:
+    """A student answering their class's exercise: their seat and the class as they see it now."""
+
+    held: Held
+    now: board.Seat
+
+
+def answering(token: str | None) -> InClass | None:
+    """The student's class, when it is running and its exercise is the one whose token `token` is."""
+    held = seat()
+    if held is None or token is None:
+        return None
+    now, _ = attempt(board.seat, held.code, held.key)
+    if now is None or now.state.ended or not now.state.exercise:
+        return None
+    found = exercise_page(now.state.exercise)
+    return InClass(held, now) if found is not None and found[1].get("ex") == token else None
+
+
 def _links(state: board.State) -> None:
-    """The lesson and the exercise the class is about, as links."""
+    """The lesson and the exercise the class is about, as links (the exercise in a new tab, which takes the
+    student's seat from its cookie)."""
     title = lesson_title(state.lesson)
     if title is not None:
         st.page_link("pages/lessons.py", label=f"Open the lesson: {title}", icon=":material/school:",
                      query_params={"lesson": state.lesson})
-    if state.exercise:
-        st.link_button("Answer the exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
+    if state.exercise and exercise_page(state.exercise) is not None:
+        st.link_button("Answer the class's exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
 
 
 def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> None:
@@ -229,7 +305,7 @@ def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> Non
             return
         c = now.state
         info.markdown(f"**Class {c.code}** · {plain(c.title)}  \nYou are **{plain(now.name)}** · "
-                      f"{now.submitted} run{'s' * (now.submitted != 1)} sent")
+                      f"{now.submitted} sent to the board")
         with info:
             _links(c)
         if c.ended:

@@ -9,6 +9,10 @@ exercise is on, the holder's guard refuses changes to its locked controls. Until
 `hiding` is true: the page sends the player the start points only and leaves out what gives the
 answer away (results, exports, the sweep's chart). Submitting grades the answer on the server from
 the engine's run of the teacher's settings (set back where the student changed them), and the run plays.
+
+A student seated in a class whose exercise this is (ui/classroom.answering) sends the graded answer to
+the class instead: their first answer is their prediction, and its grade, the paths and the run stay
+hidden from them as from the board until the teacher reveals (the class's database holds the grade).
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from typing import Any, Callable, Protocol
 import segno
 import streamlit as st
 
-from gradscape.classroom import exercise, links, questions
+from gradscape.classroom import board, exercise, links, questions
 from gradscape.classroom.exercise import FREE, HIDDEN, LOCKED, PAGES, QUERY_KEY, Exercise
 from gradscape.classroom.lesson_questions import LESSON_QUESTIONS
 from gradscape.classroom.questions import KINDS, MAX_EXPLANATION, MAX_WORDING, Question
+from gradscape.ui import classroom
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.viz.text import plain, short_plain
 from gradscape.ui.share import share_link
@@ -104,6 +109,7 @@ class Student:
         self.page = PAGES[page]
         self.holder = holder
         self.exercise: Exercise | None = self._load()
+        self.klass = classroom.answering(holder.token) if self.exercise is not None else None
         if self.exercise is not None:
             holder.guard = self.exercise.check
 
@@ -151,6 +157,12 @@ class Student:
 
     @property
     def grade(self) -> questions.Grade | None:
+        """The student's grade: in a class, the one the class holds, once the teacher has revealed."""
+        if self.klass is not None:
+            answered = self.klass.now.answered
+            if answered is None or answered.right is None:
+                return None
+            return questions.Grade(answered.right, answered.verdict or "")
         graded = st.session_state.get(self.k("graded"))
         return graded[1] if graded and graded[0] == self.holder.token else None
 
@@ -206,11 +218,21 @@ class Student:
         ss = st.session_state
         ex = self.exercise
         try:
-            graded = questions.grade(ex.question, ex.experiment, self._answer())
+            answer = self._answer()
+            graded = questions.grade(ex.question, ex.experiment, answer)
         except COMPUTE_ERRORS as err:
             ss[self.k("error")] = str(err) if isinstance(err, ValueError) else failure(err)
             return
-        ss[self.k("graded")] = (self.holder.token, graded)
+        klass = classroom.answering(self.holder.token)
+        if klass is None:
+            ss[self.k("graded")] = (self.holder.token, graded)
+        else:
+            sent = board.Submission(answer=questions.answer_label(ex.question, ex.experiment, answer),
+                                    right=graded.right, off=graded.off, verdict=graded.text)
+            _, err = classroom.attempt(board.submit, klass.held.code, klass.held.key, sent)
+            if err is not None:
+                ss[self.k("error")] = str(err)
+                return
         ss[self.k("plays")] = ss.get(self.k("plays"), 0) + 1
         if self.changed():
             self.holder.restore(ex.base)
@@ -233,10 +255,22 @@ class Student:
         with st.container(border=True, key=f"{self.p}-exercise"):
             st.markdown(f"**:material/quiz: Exercise.** {plain(questions.wording(q, e))}")
             graded = self.grade
-            if graded is None:
-                self._ask(q, e, hidden_words)
-            else:
+            if graded is not None:
                 self._reveal(q, graded)
+            elif self.klass is not None and self.klass.now.answered is not None:
+                self._waiting(self.klass, hidden_words)
+            else:
+                if self.klass is not None:
+                    st.caption(plain(f"Class {self.klass.held.code}: your first answer goes to your class's board. "
+                                     "Your teacher reveals the right one."))
+                self._ask(q, e, hidden_words)
+
+    def _waiting(self, klass: classroom.InClass, hidden_words: str) -> None:
+        """A class's answer sent and not yet revealed: what the student sent, and a way to ask again."""
+        st.info(plain(f"Your answer “{klass.now.answered.answer}” is on class {klass.held.code}'s board. "
+                      f"{hidden_words} and your grade appear here when your teacher reveals the answer."),
+                icon=":material/hourglass_top:")
+        st.button("Check again", key=self.k("check"), icon=":material/refresh:")
 
     def _ask(self, q: Question, e: questions.Experiment, hidden_words: str) -> None:
         ss = st.session_state

@@ -51,6 +51,9 @@ class Submitted(Protocol):
     final_loss: float | None
     end_state: str | None
     path: tuple[tuple[float, float], ...] | None
+    answer: str | None
+    right: bool | None
+    off: float | None
 
 
 class Drawn(NamedTuple):
@@ -213,8 +216,39 @@ def answer_counts(answers: Sequence[str], most: int = MAX_BARS) -> list[tuple[st
     return [*counted[: most - 1], (f"{len(rest)} other answers", sum(n for _, n in rest))]
 
 
-def answers_figure(answers: Sequence[str], right: frozenset[str] = frozenset(), height: int = 360) -> dict:
-    """A bar per answer (answer_counts), the first on top; answers in `right` drawn green and marked ✓."""
+def _numbers(answers: Sequence[str]) -> list[float] | None:
+    """The answers as finite numbers, when every one is one (a number question's), else None."""
+    try:
+        values = [float(a) for a in answers]
+    except ValueError:
+        return None
+    return values if values and all(map(math.isfinite, values)) else None
+
+
+def _histogram(values: Sequence[float], right: Sequence[bool] | None, height: int) -> dict:
+    """A number question's answers as a histogram over bins shared by both traces, right ones green
+    once `right` (one flag per value) is given."""
+    groups = [("answers", "#4c78a8", list(values))] if right is None else [
+        ("✓ right", "#2ca02c", [v for v, r in zip(values, right) if r]),
+        ("not right", "#4c78a8", [v for v, r in zip(values, right) if not r])]
+    lo, hi = min(values), max(values)
+    size = (hi - lo) / 20 if hi > lo else max(abs(lo), 1.0) / 10
+    bins = {"start": lo - size / 2, "end": hi + size / 2, "size": size}
+    return {"data": [{"type": "histogram", "x": xs, "name": name, "marker": {"color": colour}, "xbins": bins,
+                      "autobinx": False, "hovertemplate": "%{x}: %{y}<extra></extra>"} for name, colour, xs in groups],
+            "layout": {"height": height, "barmode": "stack", "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+                       "showlegend": right is not None, "legend": {"orientation": "h", "y": 1.1},
+                       "xaxis": {"title": {"text": "answer"}}, "yaxis": {"title": {"text": "students"}, "rangemode": "tozero"}}}
+
+
+def answers_figure(answers: Sequence[str], right: Sequence[bool] | None = None, height: int = 360) -> dict:
+    """The class's answers: a histogram when every answer is a number (a number question), else a bar per
+    answer (answer_counts), the first on top. With `right` (one grade per answer, after the reveal), the
+    right ones are green and an answer some got right is marked ✓."""
+    numbers = _numbers(answers)
+    if numbers is not None and len(set(numbers)) > 1:
+        return _histogram(numbers, right, height)
+    right = frozenset(a for a, r in zip(answers, right or ()) if r)
     counted = answer_counts(answers)
     labels = [("✓ " if a in right else "") + plotly_text(a) for a, _ in counted]
     return {"data": [{"type": "bar", "orientation": "h", "x": [n for _, n in counted], "y": labels,
@@ -225,19 +259,37 @@ def answers_figure(answers: Sequence[str], right: frozenset[str] = frozenset(), 
                        "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"}}}
 
 
-def leaderboard(landscape: str, rows: Sequence[Drawn], right: frozenset[int] = frozenset()) -> list[dict]:
-    """Each sender's best row on `landscape` (lowest final loss − f*), right answers (`right`: entry numbers)
-    first, then by that gap, lowest first: rank, who, entry, optimizer, η, the gap and where it ended."""
-    best: dict[str, tuple[bool, float, Drawn]] = {}
+def leaderboard(landscape: str, rows: Sequence[Drawn]) -> list[dict]:
+    """Each sender's best run on `landscape` (lowest final loss − f*, then the earliest), lowest first:
+    rank, who, entry, optimizer, η, the gap and where it ended."""
+    best: dict[str, tuple[float, int, Drawn]] = {}
     for row in rows:
         if row.sub.landscape != landscape or row.sub.final_loss is None:
             continue
-        gap = float(loss_gap(landscape, np.array([row.sub.final_loss]))[0])
-        key = (row.id not in right, gap, row.id)
-        if row.who not in best or key < (best[row.who][0], best[row.who][1], best[row.who][2].id):
-            best[row.who] = (row.id not in right, gap, row)
-    ranked = sorted(best.values(), key=lambda b: (b[0], b[1], b[2].id))
-    return [{"rank": k, "who": row.who, "entry": row.id, "right": not wrong if right else None,
-             "optimizer": row.sub.optimizer, "learning rate": row.sub.learning_rate, "final loss − f*": gap,
-             "ended": category(landscape, row.sub)}
-            for k, (wrong, gap, row) in enumerate(ranked, start=1)]
+        key = (float(loss_gap(landscape, np.array([row.sub.final_loss]))[0]), row.id, row)
+        if row.who not in best or key[:2] < best[row.who][:2]:
+            best[row.who] = key
+    ranked = sorted(best.values(), key=lambda b: b[:2])
+    return [{"rank": k, "who": row.who, "entry": row.id, "optimizer": row.sub.optimizer,
+             "learning rate": row.sub.learning_rate, "final loss − f*": gap, "ended": category(landscape, row.sub)}
+            for k, (gap, _, row) in enumerate(ranked, start=1)]
+
+
+def first_answers(rows: Sequence[Drawn]) -> list[Drawn]:
+    """Each sender's first answer (their prediction; the class refuses a second), oldest first."""
+    first: dict[str, Drawn] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        if row.sub.answer:
+            first.setdefault(row.who, row)
+    return list(first.values())
+
+
+def answer_board(rows: Sequence[Drawn]) -> list[dict]:
+    """The exercise's leaderboard: each sender's first answer, right ones first, then the closest to the
+    engine's (the grade's `off`), then the earliest: rank, who, entry, answer, right, off."""
+    def order(row: Drawn) -> tuple:
+        off = row.sub.off
+        return (row.sub.right is not True, math.inf if off is None else off, row.id)
+
+    return [{"rank": k, "who": row.who, "entry": row.id, "answer": row.sub.answer, "right": row.sub.right,
+             "off": row.sub.off} for k, row in enumerate(sorted(first_answers(rows), key=order), start=1)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import urlencode
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,74 @@ def test_a_class_on_the_projector(page, browser, app_url):
     assert board.errors == ana.errors == ben.errors == []
     ana_context.close()
     ben_context.close()
+
+
+def test_a_seat_survives_a_reload_and_the_class_exercise_is_graded_at_the_reveal(page, browser, app_url, app_data, monkeypatch):
+    """A student reloads and keeps their seat (a cookie); answers the class's exercise from the class bar and waits
+    for the reveal while the board shows the predictions; after it, both see the grade; leaving deletes the seat."""
+    from gradscape.classroom import exercise, links
+    from gradscape.classroom.questions import Experiment, Question, option_label
+    from tests.test_exercise_questions import PEAKS, oracle_answer
+
+    SHOTS.mkdir(exist_ok=True)
+    monkeypatch.setenv("GRADSCAPE_DATA_DIR", str(app_data))  # the server's secret, which signs its exercises
+    monkeypatch.delenv(links.SECRET_ENV, raising=False)
+    q = Question("minimum", run=0)
+    made = exercise.make("playground", PEAKS, {}, q)
+    link = f"{app_url}/?{urlencode(made.link(made.page.clean(PEAKS), links.secret()))}"
+    right = option_label(q, Experiment(scenario=PEAKS), oracle_answer(PEAKS, q))
+
+    board = page
+    board.set_viewport_size({"width": 1600, "height": 1000})
+    board.goto(f"{app_url}/class")
+    wait_for_app(board)
+    board.get_by_role("textbox", name="Title").fill("Predict: where does SGD end?")
+    board.get_by_role("textbox", name="Exercise link (optional)").fill(link)
+    board.get_by_role("button", name="Start the class").click()
+    board.wait_for_url(re.compile(r"code=[2-9A-Z]{6}$"))
+    code = board.url.rsplit("=", 1)[1]
+    board.get_by_role("button", name="I saved it").click()
+
+    context, ana = student(browser, app_url, code, "Ana")
+    ana.reload()
+    wait_for_app(ana)
+    ana.get_by_text("You are Ana").wait_for(timeout=60_000)  # the seat came back from the cookie
+    with context.expect_page() as opened:  # a new tab: it takes the seat from the cookie too
+        ana.get_by_text("Answer the class's exercise").click()
+    playground, ana = ana, opened.value
+    ana.errors = []
+    ana.on("pageerror", lambda err: ana.errors.append(str(err)))
+    ana.get_by_text("your first answer goes to your class's board").wait_for(timeout=60_000)
+    wait_for_app(ana)
+    ana.get_by_text(right, exact=True).click()
+    ana.get_by_role("button", name="Submit answer").click()
+    ana.get_by_text(f"is on class {code}'s board").wait_for(timeout=60_000)
+    assert ana.get_by_text("Right.").count() == 0 and ana.get_by_role("button", name="Submit answer").count() == 0
+    ana.screenshot(path=str(SHOTS / "exercise-sent.png"))
+
+    board.get_by_text("1 student · 1 entry").wait_for(timeout=10_000)
+    board.get_by_text("Predictions").wait_for()
+    wait_for_app(board)
+    plots = "".join(board.evaluate(PLOTS))
+    assert right.split(" (")[0] in plots and "✓" not in plots
+    board.screenshot(path=str(SHOTS / "board-predictions.png"))
+    board.get_by_text("Reveal the answers").click()
+    board.get_by_text("Exercise leaderboard").wait_for(timeout=10_000)
+    wait_for_app(board)
+    assert "✓" in "".join(board.evaluate(PLOTS))
+    board.screenshot(path=str(SHOTS / "board-revealed.png"))
+
+    ana.get_by_role("button", name="Check again").click()
+    ana.get_by_text("Right.").wait_for(timeout=60_000)
+    wait_for_app(ana)
+    ana.screenshot(path=str(SHOTS / "exercise-revealed.png"))
+    ana.goto(f"{app_url}/join")
+    wait_for_app(ana)
+    ana.get_by_role("button", name="Leave this class").click()
+    ana.get_by_role("textbox", name="Your name, as the class will see it").wait_for()
+    ana.wait_for_function("() => !document.cookie.includes('gradscape_seat=')", timeout=10_000)
+    ana.reload()
+    wait_for_app(ana)
+    ana.get_by_role("textbox", name="Your name, as the class will see it").wait_for()
+    assert board.errors == ana.errors == playground.errors == []
+    context.close()
