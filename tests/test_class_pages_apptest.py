@@ -359,3 +359,24 @@ def plain_label(text: str) -> str:
     from gradscape.viz.text import plotly_text
 
     return json.dumps(plotly_text(text), ensure_ascii=False)[1:-1]
+
+
+@pytest.mark.parametrize("cookie", [None, "", ".", "K7Q2MX", "K7Q2MX.", "K7Q2MX.forged", "<script>.x", "é" * 5000,
+                                    "K7Q2MX.key.with.dots", 12])
+def test_a_seat_cookie_takes_a_seat_only_when_the_database_confirms_it(db, monkeypatch, cookie):
+    code, token = board.create_session(db, "Class")
+    joined = board.join(db, code, "Ana")
+    genuine = f"{code}.{joined.student}"
+
+    class Context:
+        cookies = {classroom.SEAT_COOKIE: cookie}
+
+    monkeypatch.setattr(classroom.st, "context", Context)
+    monkeypatch.setattr(classroom.st, "session_state", {})
+    assert classroom.seat() is None  # forged, foreign or empty: no seat, no exception
+    Context.cookies = {classroom.SEAT_COOKIE: genuine}
+    monkeypatch.setattr(classroom.st, "session_state", {})
+    assert classroom.seat() == classroom.Held(code, joined.student, "Ana")
+    board.end(db, code, token)
+    monkeypatch.setattr(classroom.st, "session_state", {})
+    assert classroom.seat() is None  # an ended class seats no one
