@@ -43,8 +43,12 @@ AT = "class.present.at"
 PICKED = "class.entry"
 SHOW_CODE = "class.show_code"
 POLL_S = 1.0
-CODE_CSS = ("font: 700 4.6rem/1 ui-monospace, 'DejaVu Sans Mono', monospace; letter-spacing: 0.12em; "
-            "padding: 0.2rem 0.6rem; border: 3px solid currentColor; border-radius: 0.6rem; display: inline-block;")
+# The code in type as large as its column allows (a 1280-pixel projector gives it ~300 px), never clipped:
+# its size follows the column's width (container query units), at most 4.6rem.
+CODE_BOX_CSS = "text-align: center; container-type: inline-size;"
+CODE_CSS = ("font: 700 min(4.6rem, 19cqi)/1 ui-monospace, 'DejaVu Sans Mono', monospace; letter-spacing: 0.12em; "
+            "padding: 0.2rem 0.6rem; border: 3px solid currentColor; border-radius: 0.6rem; display: inline-block; "
+            "white-space: nowrap;")
 FLAGS = {"paused": "Pause the class", "open": "Submissions open", "revealed": "Reveal the answers", "names_shown": "Show names"}
 FLAG_HELP = {
     "paused": "Freezes every student's controls and Submit button, with a message, until you resume.",
@@ -269,13 +273,15 @@ def controls(t: Teacher, view: View) -> None:
     ids = sorted(view.entries)
     if ids:
         picked = st.selectbox("Entry", ids[::-1], key=PICKED, format_func=lambda e: _entry_words(view, e))
-        pin, unpin, remove = st.columns(3)
-        pin.button("Pin", key="class.pin", on_click=_on_picked, args=(t, board.pin), disabled=s.ended or picked in view.pins,
-                   width="stretch", help="Adds it to the snapshots, after the others.")
-        unpin.button("Unpin", key="class.unpin", on_click=_on_picked, args=(t, board.unpin),
-                     disabled=s.ended or picked not in view.pins, width="stretch")
+        pin, remove = st.columns(2)
+        if picked in view.pins:
+            pin.button("Unpin", key="class.unpin", on_click=_on_picked, args=(t, board.unpin), disabled=s.ended,
+                       width="stretch", icon=":material/keep_off:", help="Takes it out of the snapshots.")
+        else:
+            pin.button("Pin", key="class.pin", on_click=_on_picked, args=(t, board.pin), disabled=s.ended,
+                       width="stretch", icon=":material/keep:", help="Adds it to the snapshots, after the others.")
         remove.button("Remove", key="class.remove", on_click=_on_picked, args=(t, board.remove_entry), disabled=s.ended,
-                      width="stretch", help="Takes it off the board and out of the downloads.")
+                      width="stretch", icon=":material/delete:", help="Takes it off the board and out of the downloads.")
         if picked in view.pins and len(view.pins) > 1:
             earlier, later = st.columns(2)
             earlier.button("Earlier", key="class.earlier", on_click=_move, args=(t, -1), disabled=s.ended,
@@ -317,7 +323,7 @@ def _header(t: Teacher, view: View) -> None:
     if show_code:
         link, warning = join_link(t.code)
         where = urlsplit(link)
-        code.html(f'<div style="text-align:center">Join at <b>{html.escape(where.netloc + where.path)}</b><br>'
+        code.html(f'<div style="{CODE_BOX_CSS}">Join at <b>{html.escape(where.netloc + where.path)}</b><br>'
                   f'<span style="{CODE_CSS}" data-testid="class-code">{t.code}</span></div>')
         qr.image(qr_svg(link), width="stretch")
         if warning:
