@@ -130,6 +130,8 @@ Examples:
   gradscape run {EXAMPLE_LINK}
   gradscape run 'http://localhost:8501/lessons?lesson=saddle-points' --html saddle.html
   gradscape run 'http://localhost:8501/networks?data=moons&steps=500' --csv net.csv
+  gradscape run '/lessons?lesson=saddle-points'
+  gradscape run '?ls=rosenbrock&r1=adam;lr=0.05'
   gradscape run playground-config.json --gif race.gif --png last.png --step 100
 """)
 @click.argument("link_or_file")
@@ -139,8 +141,9 @@ Examples:
 def run(link_or_file: str, step: int | None, plugin: tuple[str, ...], **outputs: str | None) -> None:
     """Compute a Playground, Lesson or Neural net view headless and print its results table.
 
-    LINK_OR_FILE is a full link of the app (its page from the path: /, /playground, /lessons,
-    /networks) or a configuration file exported from the app. A lesson also prints its verdict.
+    LINK_OR_FILE is a link of the app as Copy link gives it (its page from the path: /, /playground,
+    /lessons, /networks), or its path and query alone (/lessons?lesson=…), or its query alone (?ls=…),
+    or a configuration file exported from the app. A lesson also prints its verdict.
     """
     _compute(link_or_file, plugin, {fmt: outputs[f"out_{fmt}"] for fmt in EXPORTS_RUN}, step, sweep=False)
 
@@ -158,7 +161,8 @@ def sweep(link_or_file: str, plugin: tuple[str, ...], **outputs: str | None) -> 
     """Compute a Sweeps view headless (learning-rate curves, heat map, basins, trainability) and print
     one row per run or map.
 
-    LINK_OR_FILE is a full link of the app's /sweeps page or a sweep configuration file.
+    LINK_OR_FILE is a link of the app's /sweeps page (whole, its path and query, or ?sweep=… alone)
+    or a sweep configuration file.
     """
     _compute(link_or_file, plugin, {fmt: outputs[f"out_{fmt}"] for fmt in EXPORTS_SWEEP}, None, sweep=True)
 

@@ -86,8 +86,9 @@ def _run_spec(run: str | Mapping[str, Any] | RunSpec) -> RunSpec:
 
 
 def scenario(source: Source | View | None = None, /, **settings) -> View:
-    """What a view shows, checked: from a full link of the app (its page from the path), an exported
-    configuration file, or keywords of a Playground `Scenario` (`landscape`, `runs` — optimizer keys,
+    """What a view shows, checked: from a link of the app (whole, as Copy link gives it, its path and
+    query alone, or its query alone: gradscape.api.links), an exported configuration file (an existing
+    file is always read as one), or keywords of a Playground `Scenario` (`landscape`, `runs` — optimizer keys,
     RunSpecs or dicts —, `starts`, `steps`, `noise`, `batch_size`, `seed`, …). A Lessons link gives the
     `Lesson`. ValueError names the first problem.
 
@@ -97,6 +98,8 @@ def scenario(source: Source | View | None = None, /, **settings) -> View:
     [('adam', 0.1, {}), ('momentum', 0.001, {'momentum': 0.95})]
     >>> scenario("http://localhost:8501/lessons?lesson=saddle-points").title
     'Saddle points'
+    >>> scenario("/lessons?lesson=saddle-points") is scenario("?lesson=saddle-points")
+    True
     >>> scenario(landscape="rosenbrock", steps=9000)
     Traceback (most recent call last):
     ...

@@ -74,8 +74,48 @@ def test_a_link_opens_its_page_behind_any_base_path():
     assert links.read_link("http://h/sweeps?sweep=basin&res=16").value.kind == "basin"
 
 
+FORMS = {  # a page's link as Copy link gives it, and the forms a user may paste of it
+    "Playground": ("http://localhost:8501/?ls=peaks&r1=adam;lr=0.05&steps=40", "localhost:8501/?ls=peaks&r1=adam;lr=0.05&steps=40",
+                   "/?ls=peaks&r1=adam;lr=0.05&steps=40", "/playground?ls=peaks&r1=adam;lr=0.05&steps=40", "?ls=peaks&r1=adam;lr=0.05&steps=40"),
+    "Lessons": ("http://localhost:8501/lessons?lesson=saddle-points&present=1", "/lessons?lesson=saddle-points&present=1",
+                "?lesson=saddle-points&present=1"),
+    "Neural net": ("http://localhost:8501/networks?data=moons&h=4&r1=adam;lr=0.02", "/networks?data=moons&h=4&r1=adam;lr=0.02",
+                   "?data=moons&h=4&r1=adam;lr=0.02"),
+    "Sweeps": ("http://localhost:8501/sweeps?sweep=basin&res=16&ls=peaks", "/sweeps?sweep=basin&res=16&ls=peaks", "?sweep=basin&res=16&ls=peaks"),
+}
+
+
+@pytest.mark.parametrize("page", FORMS)
+def test_every_form_of_a_link_reads_as_the_whole_link(page):
+    whole, *forms = FORMS[page]
+    expected = links.read_link(whole)
+    assert expected.page == page and expected.app_url == "http://localhost:8501/"
+    for form in forms:
+        assert links.read(form) == expected, form
+        assert core.scenario(form) == expected.value
+    base = links.read(whole.replace("http://localhost:8501", "/class/gradscape"))
+    assert base.value == expected.value and base.app_url == "http://localhost:8501/class/gradscape/"
+
+
+def test_an_existing_file_reads_as_a_file_whatever_its_name(tmp_path, monkeypatch):
+    """A file named like a link is a configuration file; a name that is neither is refused naming both."""
+    monkeypatch.chdir(tmp_path)
+    view = Scenario(landscape="himmelblau", steps=70)
+    for name in ("?ls=peaks", "lessons", "localhost:8501"):
+        (tmp_path / name).write_text(export.config_json(view))
+        assert links.read(name) == links.Read(view, "Playground")
+    assert links.read(str(tmp_path / "lessons")).value == view
+    for name in ("missing.json", "/no/such/dir/config.json", "lessons?lesson", "/no/such/dir/"):
+        with pytest.raises(ValueError, match="is neither an existing file nor a link of the app"):
+            links.read(name)
+    with pytest.raises(ValueError, match="cannot be read"):
+        links.read(str(tmp_path))
+
+
 @pytest.mark.parametrize("link, words", [
-    ("localhost:8501/?ls=peaks", "is not a full link"),
+    ("ftp://localhost:8501/?ls=peaks", "is not a link of the app (http://host:port/page?…, /page?… or ?…)"),
+    ("/lesson?lesson=saddle-points", "page '/lesson' is not one of the app's pages"),
+    ("?ls=peaks&bogus=1", "'bogus' is not a setting of gradscape links"),
     ("http://h/lesson?lesson=saddle-points", "page '/lesson' is not one of the app's pages"),
     ("http://h/schedules?s=cosine", "the Schedules page, which has no runs to compute"),
     ("http://h/?ls=peaks&ls=rosenbrock", "'ls' appears more than once"),
@@ -88,7 +128,7 @@ def test_a_link_opens_its_page_behind_any_base_path():
 ])
 def test_a_link_the_app_would_change_is_refused_naming_the_change(link, words):
     with pytest.raises(ValueError) as err:
-        links.read_link(link)
+        links.read(link)
     assert words in str(err.value)
 
 

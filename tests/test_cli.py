@@ -104,13 +104,30 @@ def test_a_configuration_file(capsys, tmp_path):
     assert status == 0 and len(out) == 5 and cells(out[1])[:2] == ["Adam", "(0, 0)"]
 
 
+@pytest.mark.parametrize("whole, forms", [
+    (PLAYGROUND, ["/?" + PLAYGROUND.partition("?")[2], "?" + PLAYGROUND.partition("?")[2], "localhost:8501/?" + PLAYGROUND.partition("?")[2]]),
+    (LESSON, ["/lessons?lesson=adagrad-vanishing-step", "?lesson=adagrad-vanishing-step"]),
+    (NETWORK, ["/networks?" + NETWORK.partition("?")[2], "/class/networks?" + NETWORK.partition("?")[2]]),
+], ids=["playground", "lesson", "network"])
+def test_a_link_without_its_address_prints_what_the_whole_link_prints(capsys, whole, forms):
+    """The path and query alone, or the query alone, as a user pastes them: the same table as the whole link."""
+    status, expected, err = gradscape(capsys, "run", whole)
+    assert status == 0 and len(expected) > 2, err
+    for form in forms:
+        assert gradscape(capsys, "run", form) == (0, expected, []), form
+
+
 @pytest.mark.parametrize("args, words", [
     (["run", PLAYGROUND, "--bogus", "x"], "No such option '--bogus'. (see 'gradscape run --help')"),
     (["run"], "Missing argument 'LINK_OR_FILE'."),
     (["serve", "--port", "70000"], "Invalid value for '--port'"),
     (["run", "http://localhost:8501/lesson?lesson=saddle-points"], "page '/lesson' is not one of the app's pages"),
     (["run", "http://localhost:8501/?r1=adamm"], "r1: unknown optimizer 'adamm'; using Adam. Not run"),
-    (["run", "no-such-config.json"], "no-such-config.json: cannot be read"),
+    (["run", "no-such-config.json"], "'no-such-config.json' is neither an existing file nor a link of the app"),
+    (["run", "/no/such/config.json"], "'/no/such/config.json' is neither an existing file nor a link of the app"),
+    (["run", "/lesson?lesson=saddle-points"], "page '/lesson' is not one of the app's pages"),
+    (["run", "?ls=peaks&r1=adamm"], "r1: unknown optimizer 'adamm'; using Adam. Not run"),
+    (["run", "?sweep=lr"], "this is a Sweeps view: compute it with sweep() (gradscape sweep)"),
     (["run", "http://localhost:8501/sweeps?sweep=lr"], "this is a Sweeps view: compute it with sweep() (gradscape sweep)"),
     (["sweep", PLAYGROUND], "this is not a Sweeps view"),
     (["run", NETWORK, "--png", "n.png"], "n.png: this view exports .csv, .json, .html files, not .png"),

@@ -97,6 +97,12 @@ def test_the_esm_is_one_module_of_the_players_files():
 def test_the_example_notebook_runs_and_saves_small():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    check_example(nb)
+
+
+def check_example(nb: nbformat.NotebookNode) -> None:
+    """The example notebook as executed: the widget's arrays saved as binary buffers, its runs, the redraw
+    from Python, and no plotly.js in the saved file (tests/test_package.py checks it run from the wheel too)."""
     view = nb.cells[1].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
     state = nb.metadata["widgets"][WIDGET_STATE]["state"][view["model_id"]]
     paths = {tuple(b["path"]) for b in state["buffers"]}
