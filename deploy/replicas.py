@@ -95,14 +95,29 @@ def start_replica(port: int, env: dict[str, str], folder: Path) -> Replica:
     return Replica(port, proc, log)
 
 
-def nginx_config(listen: int, ports: list[int], folder: Path) -> str:
-    """deploy/nginx.conf for replicas on loopback `ports`, listening on 127.0.0.1:`listen`, its files in `folder`."""
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
-    fields = {"run": str(folder), "servers": servers, "listen": f"127.0.0.1:{listen}"}
+def render_nginx(listen: str, servers: list[str], folder: str) -> str:
+    """deploy/nginx.conf with its fields filled: nginx listens on `listen`, proxies to `servers` (host:port),
+    and keeps its pid, logs and temporary files in `folder`."""
+    lines = "\n".join(f"        server {s} max_fails=1 fail_timeout=5s;" for s in servers)
     text = TEMPLATE.read_text(encoding="utf-8")
-    for name, value in fields.items():
+    for name, value in {"run": folder, "servers": lines, "listen": listen}.items():
         text = text.replace("{{" + name + "}}", value)
     return text
+
+
+def nginx_config(listen: int, ports: list[int], folder: Path) -> str:
+    """deploy/nginx.conf for replicas on loopback `ports`, listening on 127.0.0.1:`listen`, its files in `folder`."""
+    return render_nginx(f"127.0.0.1:{listen}", [f"127.0.0.1:{p}" for p in ports], str(folder))
+
+
+COMPOSE_NGINX = Path(__file__).resolve().parent / "compose" / "nginx.conf"
+COMPOSE_REPLICAS = ("app1", "app2")  # compose.yaml's replica services
+
+
+def compose_nginx() -> str:
+    """deploy/compose/nginx.conf: the template for compose.yaml's nginx (port 80, its files in /tmp)."""
+    header = "# Made from deploy/nginx.conf by `python -m deploy.replicas --write-compose-nginx`: edit that, not this.\n"
+    return header + render_nginx("80", [f"{name}:8501" for name in COMPOSE_REPLICAS], "/tmp")
 
 
 def nginx_binary() -> str:
@@ -169,7 +184,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080, help="nginx's port; the replicas take the next ones")
     parser.add_argument("--database-url", default=os.environ.get("GRADSCAPE_DATABASE_URL"),
                         help="postgresql+psycopg://… (default: $GRADSCAPE_DATABASE_URL, else the SQLite file)")
+    parser.add_argument("--write-compose-nginx", action="store_true",
+                        help=f"write {COMPOSE_NGINX.relative_to(ROOT)} from the template and stop")
     args = parser.parse_args()
+    if args.write_compose_nginx:
+        COMPOSE_NGINX.write_text(compose_nginx(), encoding="utf-8")
+        return
     if not 1 <= args.replicas <= 16:
         parser.error("--replicas: 1 … 16")
     with deployment(args.replicas, args.port, args.database_url) as d:

@@ -380,3 +380,21 @@ def test_a_seat_cookie_takes_a_seat_only_when_the_database_confirms_it(db, monke
     board.end(db, code, token)
     monkeypatch.setattr(classroom.st, "session_state", {})
     assert classroom.seat() is None  # an ended class seats no one
+
+
+@pytest.mark.parametrize("peer, forwarded, trusted, expected", [
+    ("203.0.113.7", None, class_board.DEFAULT_TRUSTED, "203.0.113.7"),  # a student's laptop, straight to the app
+    ("203.0.113.7", "198.51.100.1", class_board.DEFAULT_TRUSTED, "203.0.113.7"),  # a header from a client is not believed
+    ("127.0.0.1", "198.51.100.1", class_board.DEFAULT_TRUSTED, "198.51.100.1"),  # the deploy's nginx on this machine
+    (None, "198.51.100.1", class_board.DEFAULT_TRUSTED, "198.51.100.1"),  # Streamlit says None for localhost
+    ("127.0.0.1", None, class_board.DEFAULT_TRUSTED, None),  # the server's own machine: not capped
+    ("::1", "::1", class_board.DEFAULT_TRUSTED, None),
+    ("172.28.0.10", "198.51.100.1", "172.28.0.10", "198.51.100.1"),  # compose's nginx, named trusted
+    ("172.28.0.11", "198.51.100.1", "172.28.0.0/30", "172.28.0.11"),  # outside the trusted network
+    ("127.0.0.1", "not an address", class_board.DEFAULT_TRUSTED, None),
+    ("127.0.0.1", "198.51.100.1, 10.0.0.1", class_board.DEFAULT_TRUSTED, None),  # a list is not one address
+    ("garbage", "2001:db8::1", "nonsense,::1", "2001:db8::1"),
+])
+def test_a_class_is_counted_against_the_client_that_created_it(monkeypatch, peer, forwarded, trusted, expected):
+    monkeypatch.setenv(class_board.TRUSTED_ENV, trusted)
+    assert class_board.client_address(peer, forwarded, class_board.trusted_proxies()) == expected

@@ -18,7 +18,9 @@
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -143,18 +145,44 @@ def exercise_target(link: str) -> str | None:
     return f"{page if page in EXERCISE_PAGES else ''}?{parts.query}"
 
 
-LOOPBACK = ("127.0.0.1", "::1")
+TRUSTED_ENV = "GRADSCAPE_TRUSTED_PROXIES"  # comma-separated addresses or networks whose X-Real-IP is believed
+DEFAULT_TRUSTED = "127.0.0.1/8,::1/128"  # the deploy's nginx on this machine
+
+
+def trusted_proxies() -> list[IPv4Network | IPv6Network]:
+    """The proxies whose X-Real-IP header names the client (GRADSCAPE_TRUSTED_PROXIES, else loopback);
+    an entry that is not an address or a network is left out."""
+    nets = []
+    for entry in os.environ.get(TRUSTED_ENV, DEFAULT_TRUSTED).split(","):
+        try:
+            nets.append(ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return nets
+
+
+def _ip(value: object) -> IPv4Address | IPv6Address | None:
+    try:
+        return ip_address(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def client_address(peer: object, forwarded: object, trusted: list[IPv4Network | IPv6Network]) -> str | None:
+    """The address that creates a class: the connection's peer, or, when the peer is a trusted proxy (or
+    unknown), the X-Real-IP it forwarded; None for the server's own machine (loopback) and for anything
+    that is not an address."""
+    at = _ip(peer)
+    if at is None or any(at in net for net in trusted):
+        at = _ip(forwarded)
+    return None if at is None or at.is_loopback else str(at)
 
 
 def creator() -> str | None:
-    """Who creates a class, as the class keeps it (board.creator_key of their address); None for the server's
-    own machine, which is not capped. Behind the deploy's nginx on this machine, the address it forwards."""
-    address = st.context.ip_address
-    if not isinstance(address, str) or address in LOOPBACK:
-        address = st.context.headers.get("X-Real-IP")
-    if not isinstance(address, str) or not address or address in LOOPBACK:
-        return None
-    return board.creator_key(address[:64], links.secret())
+    """Who creates a class, as the class keeps it (board.creator_key of their address, client_address);
+    None for the server's own machine, which is not capped."""
+    address = client_address(st.context.ip_address, st.context.headers.get("X-Real-IP"), trusted_proxies())
+    return None if address is None else board.creator_key(address, links.secret())
 
 
 def _create() -> None:
