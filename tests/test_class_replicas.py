@@ -141,12 +141,23 @@ def test_a_replica_killed_mid_class_loses_no_entry_and_the_other_keeps_serving(c
         rejoined = await seated(tabs, d.url, code, 3)  # through nginx: whichever replica its cookie names, B answers
         acknowledged.append((await rejoined.send(trigger=SUBMIT)).entry())
         await board_counts(teacher, 4)
+        # A student whose browser holds their seat's cookie reconnects through nginx: a new session on B
+        # takes the seat from it (no second join) and submits as them.
+        held = board.join(engine, code, "Dee")
+        cookie = f"gradscape_replica={uuid.uuid4().hex}; gradscape_seat={code}.{held.student}"
+        back = Tab(await tabs.enter_async_context(connect(d.url, cookie)))
+        await back.open("", urlencode(to_query(student_scenario(4))))
+        assert SUBMIT in back.ids, "the seat's cookie did not seat the student"
+        acknowledged.append((await back.send(trigger=SUBMIT)).entry())
+        await board_counts(teacher, 5)
         return acknowledged
 
     acknowledged = run(scene())
     try:
         assert None not in acknowledged
-        assert sorted(r["entry"] for r in board.export_rows(engine, code, token)) == sorted(acknowledged)
+        rows = board.export_rows(engine, code, token)
+        assert sorted(r["entry"] for r in rows) == sorted(acknowledged)
+        assert [r["name"] for r in rows if r["entry"] == acknowledged[-1]] == ["Dee"]
     finally:
         d.replicas[0] = start_replica(a.port, d.env, d.folder)
         wait_healthy(d.replicas[0].url, d.replicas[0].process)
