@@ -398,3 +398,35 @@ def test_a_seat_cookie_takes_a_seat_only_when_the_database_confirms_it(db, monke
 def test_a_class_is_counted_against_the_client_that_created_it(monkeypatch, peer, forwarded, trusted, expected):
     monkeypatch.setenv(class_board.TRUSTED_ENV, trusted)
     assert class_board.client_address(peer, forwarded, class_board.trusted_proxies()) == expected
+
+
+def test_an_answer_waits_while_the_class_database_is_unreachable_and_is_neither_graded_nor_lost(monkeypatch):
+    from gradscape.classroom import links
+    from gradscape.classroom.questions import Question
+    from gradscape.ui.exercise import OFFLINE
+    from tests.test_exercise_apptest import SECRET, answer, paths_hidden, student_link
+    from tests.test_exercise_questions import PEAKS, oracle_answer
+
+    monkeypatch.setenv(links.SECRET_ENV, SECRET)
+    server = Server()
+    try:
+        monkeypatch.setenv("GRADSCAPE_DATABASE_URL", server.new_database())
+        db = store.connect()
+        q = Question("minimum", run=0)
+        link = student_link("playground", PEAKS, q)
+        code, token = board.create_session(db, "Outage", exercise="?" + urlencode(link))
+        at = student(code, "Ana")
+        at.query_params.clear()
+        for k, v in link.items():
+            at.query_params[k] = v
+        run(at)
+        server.stop()
+        at = answer(at, "pg", "minimum", oracle_answer(PEAKS, q))
+        assert OFFLINE in texts(at) and paths_hidden(at) and not [m for m in at.success if "Right." in m.value]
+        server.start()
+        run(at.button(key="pg.ex.check").click())
+        at = answer(at, "pg", "minimum", oracle_answer(PEAKS, q))
+        assert f"is on class {code}'s board" in texts(at) and paths_hidden(at)
+        assert [e.submission.right for e in board.board(db, code, token).entries] == [True]
+    finally:
+        server.close()

@@ -259,11 +259,14 @@ class InClass:
 
 
 def answering(token: str | None) -> InClass | None:
-    """The student's class, when it is running and its exercise is the one whose token `token` is."""
+    """The student's class, when it is running and its exercise is the one whose token `token` is; raises
+    Unavailable when the student holds a seat and the database cannot say (an answer must wait for it)."""
     held = seat()
     if held is None or token is None:
         return None
-    now, _ = attempt(board.seat, held.code, held.key)
+    now, err = attempt(board.seat, held.code, held.key)
+    if isinstance(err, Unavailable):
+        raise err
     if now is None or now.state.ended or not now.state.exercise:
         return None
     found = exercise_page(now.state.exercise)

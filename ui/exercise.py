@@ -25,6 +25,7 @@ import segno
 import streamlit as st
 
 from gradscape.classroom import board, exercise, links, questions
+from gradscape.classroom.errors import Unavailable
 from gradscape.classroom.exercise import FREE, HIDDEN, LOCKED, PAGES, QUERY_KEY, Exercise
 from gradscape.classroom.lesson_questions import LESSON_QUESTIONS
 from gradscape.classroom.questions import KINDS, MAX_EXPLANATION, MAX_WORDING, Question
@@ -36,6 +37,8 @@ from gradscape.ui.share import share_link
 DAMAGED = "This exercise link was changed or damaged, so it cannot be checked: ask your teacher for the link again."
 UNUSABLE = "This exercise link cannot be used ({reason}): ask your teacher for a new link."
 UNAVAILABLE = "Exercises cannot be checked on this server ({reason}); the page works as usual."
+OFFLINE = ("Your class's board cannot be reached right now, so your answer cannot be sent; it is not graded "
+           "until it is. Try again in a moment.")
 RESET = ("This exercise link was edited by hand ({what} differed from your teacher's): the whole exercise is back as "
          "your teacher set it.")
 TOLERANCES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
@@ -109,7 +112,12 @@ class Student:
         self.page = PAGES[page]
         self.holder = holder
         self.exercise: Exercise | None = self._load()
-        self.klass = classroom.answering(holder.token) if self.exercise is not None else None
+        self.klass, self.offline = None, False
+        if self.exercise is not None:
+            try:
+                self.klass = classroom.answering(holder.token)
+            except Unavailable:
+                self.offline = True
         if self.exercise is not None:
             holder.guard = self.exercise.check
 
@@ -223,7 +231,11 @@ class Student:
         except COMPUTE_ERRORS as err:
             ss[self.k("error")] = str(err) if isinstance(err, ValueError) else failure(err)
             return
-        klass = classroom.answering(self.holder.token)
+        try:
+            klass = classroom.answering(self.holder.token)
+        except Unavailable:
+            ss[self.k("error")] = OFFLINE
+            return
         if klass is None:
             ss[self.k("graded")] = (self.holder.token, graded)
         else:
@@ -257,6 +269,8 @@ class Student:
             graded = self.grade
             if graded is not None:
                 self._reveal(q, graded)
+            elif self.offline:
+                self._offline()
             elif self.klass is not None and self.klass.now.answered is not None:
                 self._waiting(self.klass, hidden_words)
             else:
@@ -264,6 +278,12 @@ class Student:
                     st.caption(plain(f"Class {self.klass.held.code}: your first answer goes to your class's board. "
                                      "Your teacher reveals the right one."))
                 self._ask(q, e, hidden_words)
+
+    def _offline(self) -> None:
+        """A seated student while the class's database cannot be reached: no answer until it can (it would
+        be graded here and never reach the class)."""
+        st.warning(OFFLINE, icon=":material/cloud_off:")
+        st.button("Check again", key=self.k("check"), icon=":material/refresh:")
 
     def _waiting(self, klass: classroom.InClass, hidden_words: str) -> None:
         """A class's answer sent and not yet revealed: what the student sent, and a way to ask again."""
