@@ -24,7 +24,7 @@ from gradscape.trajectories.net_scenario import to_query as net_query
 from gradscape.ui import player, presentation
 from gradscape.ui.exercise import LessonLink, Student, lesson_dialog
 from gradscape.ui.export_menu import export_menu
-from gradscape.ui.frame import page_frame
+from gradscape.ui.frame import page_frame, title_row
 from gradscape.trajectories.scenario import Scenario
 from gradscape.ui.share import share_box
 from gradscape.ui.state import link_query, show_link_warnings, unused_keys
@@ -38,6 +38,7 @@ RESETS = "lesson.resets"
 BY_START = "start point"
 PRESENT_KEY = "lesson.present"
 SLUG_KEY = "lesson.slug"
+PICKER_PX = 300  # the lesson picker in the title row: a short title whole, a long one cut in the box (whole in its list)
 CLAIM_PX = 250  # while presenting, the claim and the verdict stay in view under the player
 VERDICT_STYLE = {"confirmed": ("success", ":material/check_circle:"), "partly confirmed": ("warning", ":material/rule:"),
                  "not confirmed": ("error", ":material/cancel:")}
@@ -74,7 +75,7 @@ def pick() -> tuple[Lesson, Student]:
     if student.exercise is not None:
         slug = st.session_state[SLUG_KEY] = student.exercise.base
     else:
-        slug = st.selectbox("Lesson", slugs, key=SLUG_KEY,
+        slug = st.selectbox("Lesson", slugs, key=SLUG_KEY, width=PICKER_PX,
                             format_func=lambda s: f"{lessons.get(s).number}. {lessons.get(s).title}")
     st.query_params.from_dict({**link(slug), **holder.query()})
     return lessons.get(slug), student
@@ -129,26 +130,25 @@ def show_verdict(result: Finding) -> None:
         st.markdown(f"**Why:** {result.explanation}")
 
 
-picker, opener, teach, reset_box, share, export_box, present = st.columns([2.8, 1.8, 1.5, 1.2, 1.2, 1.1, 1.5],
-                                                                         vertical_alignment="bottom")
+picker, opener, teach, reset_box, share, export_box, present = title_row(None, 7)
 with picker:
     lesson, student = pick()
 presentation.apply(bool(presenting()), below_px=CLAIM_PX)
-with share.popover("Copy link", icon=":material/link:", width="stretch"):
+with share.popover("Copy link", icon=":material/link:"):
     share_box({**link(lesson.slug), **student.holder.query()}, "this lesson")
 presentation.toggle(present, PRESENT_KEY)
 if not student.hiding:  # the other pages show the paths
-    if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:", width="stretch",
+    if lesson.scenario is not None and opener.button("Open in the Playground", icon=":material/open_in_new:",
                                                      help="Play with this scenario further."):
         st.switch_page("pages/playground.py", query_params={**lesson.query(), **presenting()})
     if lesson.network is not None and opener.button("Open on the Neural net page", icon=":material/open_in_new:",
-                                                    width="stretch", help="Train this setting and see its plane."):
+                                                    help="Train this setting and see its plane."):
         st.switch_page("pages/networks.py", query_params={**net_query(lesson.network), **presenting()})
-if student.exercise is None and teach.button("Use as exercise", icon=":material/assignment:", width="stretch",
+if student.exercise is None and teach.button("Use as exercise", icon=":material/assignment:",
                                              help="This lesson's question as a student link with a QR code: students "
                                                   "answer before they see the run."):
     lesson_dialog(lesson.slug)
-reset_box.button("Reset lesson", icon=":material/restart_alt:", width="stretch", on_click=reset_lesson,
+reset_box.button("Reset lesson", icon=":material/restart_alt:", on_click=reset_lesson,
                  help="Back to the lesson's own view: its camera, zoom and playhead, paths coloured by run.")
 st.subheader(f"{lesson.number}. {lesson.title} — {lesson.question}")
 if student.exercise is not None:

@@ -17,7 +17,7 @@ from gradscape.trajectories import net_scenario as ns
 from gradscape.ui import assets, presentation
 from gradscape.ui import player as ui_player
 from gradscape.ui.export_menu import export_menu
-from gradscape.ui.frame import page_frame
+from gradscape.ui.frame import page_frame, title_row
 from gradscape.ui.handover import NETWORK_PREFIX, to_playground
 from gradscape.ui.landscape_picker import leave_network
 from gradscape.ui.net_editor import NetEditor
@@ -56,9 +56,8 @@ editor = NetEditor(state, PREFIX)
 s = state.load()
 editor.seed(s)
 presentation.apply(s.presentation, below_px=PLANE_LINE_PX)
-title, share, export_box, present = st.columns([5, 1.2, 1.2, 1.6], vertical_alignment="bottom")
-title.title("A neural network's loss landscape")
-with share.popover("Share", icon=":material/link:", width="stretch"):
+share, export_box, present = title_row("A neural network's loss landscape", 3)
+with share.popover("Share", icon=":material/link:"):
     share_box(ns.to_query(s))
 presentation.toggle(present, editor.k("present"), editor.changed)
 if not s.presentation:

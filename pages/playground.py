@@ -21,7 +21,7 @@ from gradscape.ui import assets, classroom, player, presentation, rates, warmup
 from gradscape.ui.exercise import Student, make_button
 from gradscape.ui.export_menu import export_menu
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
-from gradscape.ui.frame import page_frame
+from gradscape.ui.frame import page_frame, title_row
 from gradscape.ui.handover import PLAYGROUND_PREFIX, to_network
 from gradscape.ui.run_editor import Editor, click_handler, drag_handler
 from gradscape.ui.share import share_box
@@ -46,14 +46,13 @@ editor.seed(scenario)
 presentation.apply(scenario.presentation)
 ls = typed.landscape(scenario.landscape)
 
-title, click, teach, link, export_box, present = st.columns([2.7, 2.0, 1.4, 1.4, 1.3, 1.6], vertical_alignment="bottom")
-title.title("Playground")
+click, teach, link, export_box, present = title_row("Playground", 5)
 if not scenario.presentation and not student.asks_click:  # presenting, the run bar has it
     with click:
         editor.click_control()
 if student.exercise is None:
     make_button(teach, "playground", scenario, PREFIX)
-with link.popover("Copy link", icon=":material/link:", width="stretch"):
+with link.popover("Copy link", icon=":material/link:"):
     share_box(state.query())
 presentation.toggle(present, editor.k("present"), editor.changed)
 classroom.bar(state, scenario)

@@ -19,7 +19,7 @@ from gradscape.trajectories.sweep_scenario import LEARNING_RATE, MAX_BASIN_RUNS
 from gradscape.ui import presentation, rates, sweep_map
 from gradscape.ui.exercise import Student, make_button
 from gradscape.ui.export_menu import export_menu
-from gradscape.ui.frame import page_frame
+from gradscape.ui.frame import page_frame, title_row
 from gradscape.ui.share import share_box
 from gradscape.ui.state import show_link_warnings
 from gradscape.ui.sweep_controls import KIND_NAMES, SweepControls
@@ -44,11 +44,10 @@ def open_in_playground(target: Scenario) -> None:
 
 
 presentation.apply(s.base.presentation)
-title, teach, link, export_box, present = st.columns([3.3, 1.3, 1.4, 1.3, 1.6], vertical_alignment="bottom")
-title.title("Sweeps")
+teach, link, export_box, present = title_row("Sweeps", 4)
 if student.exercise is None:
     make_button(teach, "sweeps", s, PREFIX)
-with link.popover("Copy link", icon=":material/link:", width="stretch"):
+with link.popover("Copy link", icon=":material/link:"):
     share_box(controls.state.query(), "exactly this sweep")
 presentation.toggle(present, controls.editor.k("present"), controls.editor.changed)
 controls.kind_control()

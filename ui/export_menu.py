@@ -67,7 +67,7 @@ def export_menu(scenario: AnyScenario, shown: Traces | Maps | RateSweep | PlaneV
     a sweep's result (maps or rate curves) of a SweepScenario, or the plane view of a NetScenario."""
     stem = _stem(title)
     codec = export.PLAYGROUND
-    menu = st.popover("Export", icon=":material/download:", width="stretch", key=f"{key}.open", on_change="rerun")
+    menu = st.popover("Export", icon=":material/download:", key=f"{key}.open", on_change="rerun")
     if not menu.open:
         return
     with menu:
