@@ -141,7 +141,8 @@ def test_the_app_serves_published_files_under_its_base_path(cache, monkeypatch):
 
 
 @pytest.mark.parametrize("accept, packed", [(b"gzip, deflate, br, zstd", True), (b"br;q=1.0, GZIP;q=0.5", True), (b"*", True),
-                                             (None, False), (b"br, zstd", False), (b"gzip;q=0", False), (b"gzip;q=x", False)])
+                                             (None, False), (b"br, zstd", False), (b"gzip;q=0", False), (b"gzip;q=x", False),
+                                             (b"gzip;q=0, *", False), (b"br, *;q=0.1", True)])
 def test_plotly_is_served_gzipped_to_a_browser_that_accepts_it_and_plain_to_others(cache, accept, packed):
     url = assets.plotly_url()
     sent = run_asgi(assets.ServeAssets, http(f"/{url}", accept_encoding=accept))

@@ -133,19 +133,19 @@ def _gzip_size(path: Path) -> int | None:
 
 
 def accepts_gzip(scope: Scope) -> bool:
-    """Whether the request's Accept-Encoding names gzip (or *) with a weight above 0."""
+    """Whether the request's Accept-Encoding gives gzip a weight above 0 (by name, else through `*`)."""
+    weights: dict[str, float] = {}
     for name, value in scope.get("headers", ()):
         if name.lower() != b"accept-encoding":
             continue
         for item in value.decode("latin-1").split(","):
             coding, _, params = item.partition(";")
-            weight = params.strip()
+            params = params.strip()
             try:
-                if coding.strip().lower() in ("gzip", "*") and (not weight.startswith("q=") or float(weight[2:]) > 0):
-                    return True
+                weights[coding.strip().lower()] = float(params[2:]) if params.startswith("q=") else 1.0
             except ValueError:
-                continue
-    return False
+                weights[coding.strip().lower()] = 0.0  # an unreadable weight accepts nothing
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 class PreloadPlotly:
