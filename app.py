@@ -28,7 +28,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from gradscape.trajectories import plugins, runtime
-from gradscape.ui import assets, families, routing
+from gradscape.ui import assets, families, routing, sockets
 from gradscape.viz.frontend import PLOTLY_BUNDLES
 
 runtime.configure()
@@ -63,6 +63,7 @@ def _warm() -> None:
 
 @asynccontextmanager
 async def warm_at_start(_app):
+    sockets.no_delay(st.get_option("server.port"))
     import_app_modules()
     try:
         for bundle in PLOTLY_BUNDLES:

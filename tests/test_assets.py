@@ -5,6 +5,7 @@ header for the cartesian one that every page carries (app.py's middleware)."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -47,6 +48,18 @@ def test_the_plotly_copies_open_with_the_compile_hint_and_replace_an_older_copy(
     assert copy.read_bytes().startswith(assets.COMPILE_EAGERLY)
 
 
+@pytest.mark.parametrize("bundle", PLOTLY_BUNDLES)
+def test_each_plotly_copy_has_a_gzip_copy_of_the_same_bytes_rewritten_when_it_is_stale(cache, bundle):
+    copy = cache / "assets" / "vendor" / Path(assets.plotly_url(bundle)).name
+    packed = copy.with_name(copy.name + ".gz")
+    assert gzip.decompress(packed.read_bytes()) == copy.read_bytes()
+    assert packed.stat().st_size < copy.stat().st_size / 2
+    packed.write_bytes(gzip.compress(plotly_bundle(bundle).read_bytes()))  # from a copy before the hint
+    assets.plotly_url.cache_clear()
+    assets.plotly_url(bundle)
+    assert gzip.decompress(packed.read_bytes()) == copy.read_bytes()
+
+
 def test_eviction_keeps_the_most_recently_published_files_under_the_bound_and_plotly_always(cache, monkeypatch):
     monkeypatch.setattr(assets, "LIMIT_BYTES", 3000)
     copies = [cache / "assets" / "vendor" / assets.plotly_name(bundle) for bundle in PLOTLY_BUNDLES]
@@ -59,7 +72,7 @@ def test_eviction_keeps_the_most_recently_published_files_under_the_bound_and_pl
     assets.publish("grids", "g1.u8", bytes(1000))  # published again: the newest now
     assets.publish("grids", "g6.u8", bytes(1000))
     grids = sorted(p.name for p in (cache / "assets" / "grids").iterdir())
-    assert all(plotly.is_file() for plotly in copies)
+    assert all(plotly.is_file() and plotly.with_name(plotly.name + ".gz").is_file() for plotly in copies)
     assert grids == ["g1.u8", "g5.u8", "g6.u8"]  # the three most recently published fill the bound
 
 
@@ -107,8 +120,9 @@ def run_asgi(middleware, scope: dict) -> list[dict]:
     return sent
 
 
-def http(path: str, method: str = "GET") -> dict:
-    return {"type": "http", "method": method, "path": path, "query_string": b"", "headers": []}
+def http(path: str, method: str = "GET", accept_encoding: bytes | None = None) -> dict:
+    headers = [] if accept_encoding is None else [(b"accept-encoding", accept_encoding)]
+    return {"type": "http", "method": method, "path": path, "query_string": b"", "headers": headers}
 
 
 def body(sent: list[dict]) -> bytes:
@@ -124,6 +138,26 @@ def test_the_app_serves_published_files_under_its_base_path(cache, monkeypatch):
     assert body(js).startswith(assets.COMPILE_EAGERLY)
     assert assets.asset_path(f"/class/{url}", "/class/") == cache / "assets" / "grids" / "abc.u8"
     assert assets.asset_path(f"/{url}", "class") is None
+
+
+@pytest.mark.parametrize("accept, packed", [(b"gzip, deflate, br, zstd", True), (b"br;q=1.0, GZIP;q=0.5", True), (b"*", True),
+                                             (None, False), (b"br, zstd", False), (b"gzip;q=0", False), (b"gzip;q=x", False),
+                                             (b"gzip;q=0, *", False), (b"br, *;q=0.1", True)])
+def test_plotly_is_served_gzipped_to_a_browser_that_accepts_it_and_plain_to_others(cache, accept, packed):
+    url = assets.plotly_url()
+    sent = run_asgi(assets.ServeAssets, http(f"/{url}", accept_encoding=accept))
+    headers = dict(sent[0]["headers"])
+    assert sent[0]["status"] == 200 and headers[b"vary"] == b"Accept-Encoding"
+    assert headers[b"content-type"].startswith(b"text/javascript")
+    assert (headers.get(b"content-encoding") == b"gzip") == packed
+    assert (gzip.decompress(body(sent)) if packed else body(sent)) == (cache / "assets" / "vendor" / Path(url).name).read_bytes()
+
+
+def test_served_files_are_cacheable_for_good_and_a_grid_is_never_gzipped(cache):
+    for url in (assets.plotly_url(), assets.publish("grids", "abc.f32", bytes(4000))):
+        headers = dict(run_asgi(assets.ServeAssets, http(f"/{url}", accept_encoding=b"gzip"))[0]["headers"])
+        assert headers[b"cache-control"] == b"public, max-age=31536000, immutable"
+    assert b"content-encoding" not in headers and b"vary" not in headers
 
 
 def test_an_absent_file_is_not_found(cache):

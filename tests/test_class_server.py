@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import gc
 import importlib
 import subprocess
 import sys
@@ -33,10 +34,13 @@ def test_streamlit_serves_app_py_through_its_app_and_navigation_py_as_its_script
 
 @pytest.fixture
 def fresh_warmup(monkeypatch):
-    """ui.warmup with its once-per-process state reset (the module is reloaded) and an empty run cache."""
+    """ui.warmup with its once-per-process state reset (the module is reloaded), an empty run cache and
+    nothing frozen out of the garbage collector (the warm-up freezes what the process holds: undone after)."""
     monkeypatch.setattr(player, "_CACHE", ByteLRU(player.RUN_CACHE_BYTES))
+    gc.unfreeze()
     yield importlib.reload(warmup)
     join_warmers()
+    gc.unfreeze()
     importlib.reload(warmup)
 
 
@@ -71,6 +75,7 @@ def test_lifespan_hook_warms_the_default_scenario_once(fresh_warmup, monkeypatch
     run_coroutine(start_and_stop())
     join_warmers()
     assert default_hits_and_misses() == (len(Scenario().runs), 0)
+    assert gc.get_freeze_count() > 0  # what the process held is out of the collector's full passes
     fresh_warmup.before_first_paths()  # the first visit waits for the warm-up instead of redoing it
     fresh_warmup.warm()
     assert calls == ["later"]
