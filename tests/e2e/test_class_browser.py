@@ -153,13 +153,15 @@ def test_a_seat_survives_a_reload_and_the_class_exercise_is_graded_at_the_reveal
     board.get_by_text("1 student · 1 entry").wait_for(timeout=10_000)
     board.get_by_text("Predictions").wait_for()
     wait_for_app(board)
+    board.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=30_000)
     plots = "".join(board.evaluate(PLOTS))
     assert right.split(" (")[0] in plots and "✓" not in plots
     board.screenshot(path=str(SHOTS / "board-predictions.png"))
     board.get_by_text("Reveal the answers").click()
     board.get_by_text("Exercise leaderboard").wait_for(timeout=10_000)
     wait_for_app(board)
-    assert "✓" in "".join(board.evaluate(PLOTS))
+    board.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some((p) => JSON.stringify(p.data).includes('✓'))",
+                            timeout=30_000)
     board.screenshot(path=str(SHOTS / "board-revealed.png"))
 
     ana.get_by_role("button", name="Check again").click()
