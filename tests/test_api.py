@@ -57,7 +57,8 @@ def test_the_link_pages_are_navigations():
     tree = ast.parse((ROOT / "navigation.py").read_text())
     values = [kw.value for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"
               for kw in node.keywords if kw.arg == "url_path"]
-    paths = {named[v.id] if isinstance(v, ast.Name) else v.value for v in values} - {classroom.BOARD_PATH, classroom.JOIN_PATH}
+    paths = {v.value if isinstance(v, ast.Constant) else named[getattr(v, "id", getattr(v, "attr", None))]
+             for v in values} - {classroom.BOARD_PATH, classroom.JOIN_PATH}
     assert len(paths) == 6 and len(values) == 8
     assert set(links.PAGES) == paths | {""}
 
