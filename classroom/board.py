@@ -56,8 +56,10 @@ MAX_QUERY = 4000  # characters of a submitted link's JSON, or of an exercise's l
 MAX_PATH = 200  # points of a submitted path (measure.py thins a run to fewer)
 MAX_SECRET = 128  # longer tokens and keys are refused unread
 MAX_SESSIONS = 1000  # live classes on one database
-MAX_PER_CREATOR = 20  # classes not ended that one client (address) may run
-CREATOR_BURST = (5, 600.0)  # and at most 5 new ones in 10 minutes
+MAX_PER_CREATOR = 20  # classes active in the last day and not ended that one network address may run
+CREATOR_ENV = "GRADSCAPE_CLASSES_PER_ADDRESS"  # another cap (a school behind one NAT shares an address); 0: none
+ACTIVE_S = 86400.0  # "active": changed within this
+CREATOR_BURST = (5, 600.0)  # and at most 5 new ones in 10 minutes (under a cap)
 MAX_VERDICT = 1000  # characters of a grade's words
 MAX_STUDENTS = 500  # per class
 MAX_PER_STUDENT = 200  # entries per student per class
@@ -277,22 +279,39 @@ def purge_expired(db: Engine) -> int:
 
 
 def creator_key(address: str, key: bytes) -> str:
-    """What a class keeps of the address that created it: a keyed hash (HMAC-SHA-256 under the app's secret),
-    so the database never holds the address and a stolen one cannot be reversed by trying every address."""
-    return hmac.new(key, address.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    """What a class keeps of the address that created it: a keyed hash (HMAC-SHA-256 under the app's secret,
+    for this use only), so the database never holds the address and a stolen one cannot be reversed by
+    trying every address."""
+    return hmac.new(key, b"class creator\0" + address.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def per_creator() -> int:
+    """How many active classes one address may run: GRADSCAPE_CLASSES_PER_ADDRESS (0: no cap), else MAX_PER_CREATOR."""
+    try:
+        cap = int(os.environ.get(CREATOR_ENV, MAX_PER_CREATOR))
+    except ValueError:
+        cap = MAX_PER_CREATOR
+    return max(cap, 0)
 
 
 def _creator_caps(conn: Connection, creator: str) -> None:
-    """Refused when this client runs MAX_PER_CREATOR classes not ended, or made CREATOR_BURST's many lately."""
+    """Refused when this address runs per_creator() classes active in the last day and not ended, or made
+    CREATOR_BURST's many in its window."""
+    cap = per_creator()
+    if cap == 0:
+        return
     burst, window = CREATOR_BURST
     mine = sessions.c.creator == creator
-    live = conn.execute(select(func.count()).select_from(sessions).where(mine, sessions.c.ended_at.is_(None))).scalar_one()
-    if live >= MAX_PER_CREATOR:
-        raise Refused(f"You already run {MAX_PER_CREATOR} classes on this server: end one first.")
+    live = conn.execute(select(func.count()).select_from(sessions).where(
+        mine, sessions.c.ended_at.is_(None), sessions.c.expires_at > clock() + lifetime_s() - ACTIVE_S)).scalar_one()
+    if live >= cap:
+        raise Refused(f"Your network address already runs {cap} classes active today on this server: end one "
+                      f"first (a school behind one address: the server's operator can raise {CREATOR_ENV}).")
     recent = conn.execute(select(func.count()).select_from(sessions)
                           .where(mine, sessions.c.created_at > clock() - window)).scalar_one()
     if recent >= burst:
-        raise Refused(f"At most {burst} new classes in {window / 60:g} minutes from one computer: try again later.")
+        raise Refused(f"At most {burst} new classes in {window / 60:g} minutes from one network address: "
+                      "try again in a few minutes.")
 
 
 def create_session(db: Engine, title: str, *, exercise: str | None = None, lesson: str | None = None,
@@ -402,8 +421,9 @@ def _first_answer(conn: Connection, student_id: int) -> Row | None:
 
 def submit(db: Engine, code: str, student: str, submission: Submission) -> int:
     """Add a student's entry to an open, running class; its id. Refused while paused or closed, within
-    SUBMIT_GAP_S of their last, past a cap (MAX_PER_STUDENT, MAX_ENTRIES), or for a second answer: a
-    student's first answer is their prediction (the teacher may remove it to let them answer again)."""
+    SUBMIT_GAP_S of their last, past a cap (MAX_PER_STUDENT, MAX_ENTRIES), or for an answer after the reveal
+    or a second one: a student's first answer is their prediction (the teacher may remove it to let them
+    answer again before revealing)."""
     values = _entry_values(submission)
     with writing(db) as conn:
         row = _running(_session(conn, code, lock=True))
@@ -419,6 +439,8 @@ def submit(db: Engine, code: str, student: str, submission: Submission) -> int:
             raise Refused(f"One submission every {SUBMIT_GAP_S:g} s: try again in a moment.")
         if mine >= MAX_PER_STUDENT:
             raise Refused(f"You have sent this class its limit of {MAX_PER_STUDENT} submissions.")
+        if values["answer"] is not None and row.revealed:
+            raise Refused("Your teacher has revealed the answer, so the class takes no more answers.")
         if values["answer"] is not None and _first_answer(conn, who.id) is not None:
             raise Refused("You have answered already: your first answer is the one the class counts.")
         if conn.execute(select(func.count()).where(entries.c.session_id == row.id)).scalar_one() >= MAX_ENTRIES:

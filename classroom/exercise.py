@@ -34,6 +34,7 @@ MAX_BASE_VALUE = 4096
 RUN_PREFIX = "run."
 RUNS = "r"
 TOKEN_KEYS = {"v", "page", "base", "locks", "question"}
+CLASS_KEY = "class"  # a class's copy of an exercise: answered only by a student seated in a class that hands it out
 
 
 class ExerciseError(ValueError):
@@ -146,6 +147,7 @@ class Exercise:
     base_query: dict[str, str]
     locks: dict[str, str]
     question: Question
+    in_class: bool = False  # a class's copy (for_class): answered through a seat in that class only
 
     def mark(self, key: str) -> str:
         """'free', 'locked' or 'hidden'."""
@@ -171,7 +173,7 @@ class Exercise:
 
     def payload(self) -> dict[str, Any]:
         return {"v": VERSION, "page": self.page.name, "base": self.base_query, "locks": self.locks,
-                "question": questions.to_dict(self.question)}
+                "question": questions.to_dict(self.question), **({CLASS_KEY: True} if self.in_class else {})}
 
     def token(self, key: bytes) -> str:
         return links.sign(self.payload(), key)
@@ -216,6 +218,12 @@ def _validated(page: Page, base_query: Any, locks: Any, question: Any) -> Exerci
     return Exercise(page, base, dict(base_query), normalize(page, locks), q)
 
 
+def for_class(ex: Exercise) -> Exercise:
+    """The class's copy of an exercise: its page grades an answer only for a student seated in a class whose
+    exercise it is (the answer goes to the class), so the link a class hands out shows no one the answer early."""
+    return replace(ex, in_class=True)
+
+
 def read(token: str, key: bytes) -> Exercise:
     """The exercise a link's token holds; TokenError when it is not a token of this server's,
     ExerciseError when its content is not a usable exercise (a question that does not fit its runs
@@ -224,13 +232,14 @@ def read(token: str, key: bytes) -> Exercise:
         payload = links.open_token(token, key)
     except links.ContentError as err:
         raise ExerciseError(str(err)) from None
-    if set(payload) != TOKEN_KEYS:
+    if set(payload) - {CLASS_KEY} != TOKEN_KEYS or payload.get(CLASS_KEY, True) is not True:
         raise ExerciseError("it does not hold the parts of an exercise (v, page, base, locks, question)")
     if payload["v"] != VERSION or isinstance(payload["v"], bool):
         raise ExerciseError(f"it is an exercise of another version ({str(payload['v'])[:20]}), not {VERSION}")
     if not isinstance(payload["page"], str) or payload["page"] not in PAGES:
         raise ExerciseError(f"it is for a page '{str(payload['page'])[:40]}' that gradscape has no exercises on")
-    ex = _validated(PAGES[payload["page"]], payload["base"], payload["locks"], payload["question"])
+    ex = replace(_validated(PAGES[payload["page"]], payload["base"], payload["locks"], payload["question"]),
+                 in_class=CLASS_KEY in payload)
     try:
         questions.solve(ex.question, ex.experiment)
     except ValueError as err:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -292,30 +292,50 @@ def test_hostile_codes_names_tokens_and_forged_entries_never_crash_a_page_nor_st
     assert board.board(db, other, other_token).entries[0].id == foreign and not board.state(db, other).paused
 
 
-def test_a_class_keeps_its_exercise_link_and_its_students_are_sent_to_it(db):
+def test_a_class_keeps_its_own_copy_of_its_exercise_and_its_students_are_sent_to_it(db, monkeypatch):
     """A class made with an exercise's student link keeps its page and query (so it opens wherever the app is
-    served), and the class bar links it; a link without an exercise is refused in words."""
+    served) with the token signed again as the class's, and the class bar links it; a link without an exercise,
+    a damaged one and one of another server are refused in words."""
+    from gradscape.classroom import exercise, links
+    from tests.test_exercise_apptest import SECRET, student_link
+    from tests.test_exercise_questions import RATES
+    from gradscape.classroom.questions import Question
+
+    monkeypatch.setenv(links.SECRET_ENV, SECRET)
+    link = student_link("sweeps", RATES, Question("rate", run=0), locks={})
     at = open_page("pages/class.py")
     at.text_input(key="class.new.title").input("Predict, then run")
-    at.text_input(key="class.new.exercise").input("http://192.168.1.20:8501/sweeps?ls=peaks")
-    run(at.button[0].click())
-    assert "holds ex=" in texts(at) and "code" not in at.query_params
-    at.text_input(key="class.new.exercise").input("http://192.168.1.20:8501/sweeps?ls=peaks&ex=abc.def")
+    refusals = {"http://192.168.1.20:8501/sweeps?ls=peaks": "holds ex=",
+                "http://192.168.1.20:8501/sweeps?ls=peaks&ex=abc.def": "changed or damaged",
+                f"http://h/sweeps?{urlencode({**link, 'ex': link['ex'][:-3] + 'AAA'})}": "changed or damaged"}
+    for pasted, words in refusals.items():
+        at.text_input(key="class.new.exercise").input(pasted)
+        run(at.button[0].click())
+        assert words in texts(at) and "code" not in at.query_params
+    at.text_input(key="class.new.exercise").input(f"http://192.168.1.20:8501/base/sweeps?{urlencode(link)}")
     run(at.button[0].click())
     code = at.query_params["code"]
-    assert board.state(db, code).exercise == "sweeps?ls=peaks&ex=abc.def"
+    kept = board.state(db, code).exercise
+    page, _, query = kept.partition("?")
+    held = dict(parse_qsl(query))
+    assert page == "sweeps" and {k: v for k, v in held.items() if k != "ex"} == {k: v for k, v in link.items() if k != "ex"}
+    copy, original = exercise.read(held["ex"], SECRET.encode()), exercise.read(link["ex"], SECRET.encode())
+    assert copy.in_class and not original.in_class and copy.question == original.question and copy.base == original.base
     assert "With an exercise" in texts(at)
     bar = student(code, "Ana")
     (button,) = [b for b in bar.get("link_button") if b.proto.label == "Answer the class's exercise"]
-    assert button.proto.url.endswith("/sweeps?ls=peaks&ex=abc.def")
+    assert button.proto.url.endswith("/" + kept)
 
 
 def test_a_class_exercise_takes_each_students_first_answer_and_grades_it_on_the_board_after_the_reveal(db, monkeypatch):
     """Two students answer the class's exercise from the class bar's link: each sees their answer sent, not its
-    grade (paths still hidden), and cannot answer again; the board shows the predictions unmarked; after the
-    reveal it marks the answer the NumPy oracle finds right, ranks it first, and the student sees the grade."""
+    grade (paths still hidden, the bar sends no run meanwhile), and cannot answer again; someone not seated is
+    told to join and graded nothing; the board shows the predictions unmarked; after the reveal it marks the
+    answer the NumPy oracle finds right, ranks it first, the students see their grades, and a late student's
+    answer is refused."""
     from gradscape.classroom import links
     from gradscape.classroom.questions import Question, option_label, Experiment
+    from gradscape.ui.exercise import JOIN_FIRST
     from tests.test_exercise_apptest import SECRET, answer, graded, paths_hidden, student_link
     from tests.test_exercise_questions import PEAKS, oracle_answer
 
@@ -323,7 +343,11 @@ def test_a_class_exercise_takes_each_students_first_answer_and_grades_it_on_the_
     q = Question("minimum", run=0)
     truth = oracle_answer(PEAKS, q)
     wrong = next(k for k in range(len(landscapes.get("peaks").minima)) if k != truth)
-    code, token = board.create_session(db, "Where does SGD end?", exercise="?" + urlencode(student_link("playground", PEAKS, q)))
+    given = f"http://192.168.1.20:8501/?{urlencode(student_link('playground', PEAKS, q))}"
+    code, token = board.create_session(db, "Where does SGD end?", exercise=class_board.exercise_target(given))
+    outsider = open_page("pages/playground.py", dict(parse_qsl(urlsplit(board.state(db, code).exercise).query)))
+    assert JOIN_FIRST in texts(outsider) and paths_hidden(outsider) and not outsider.success
+    assert not {"pg.ex.submit", "pg.ex.pick"} & {w.key for w in [*outsider.button, *outsider.radio]}
     pages = {}
     for name, pick in (("Ana", truth), ("Ben", wrong)):
         at = student(code, name)
@@ -333,6 +357,7 @@ def test_a_class_exercise_takes_each_students_first_answer_and_grades_it_on_the_
             at.query_params[k] = v[0]
         run(at)
         assert paths_hidden(at) and "your first answer goes to your class's board" in texts(at)
+        assert "class.bar.submit" not in {b.key for b in at.button} and "the board does not take this page's run" in texts(at)
         at = answer(at, "pg", "minimum", pick)
         assert f"is on class {code}'s board" in texts(at) and paths_hidden(at)
         assert not [m for m in at.success if "Right." in m.value] and "pg.ex.submit" not in {b.key for b in at.button}
@@ -352,6 +377,13 @@ def test_a_class_exercise_takes_each_students_first_answer_and_grades_it_on_the_
     ana = run(pages["Ana"].button(key="pg.ex.check").click())
     assert graded(ana)[0] is True and not paths_hidden(ana)
     assert graded(run(pages["Ben"].button(key="pg.ex.check").click()))[0] is False
+    late = student(code, "Cy")
+    late.query_params.clear()
+    for k, v in parse_qsl(urlsplit(board.state(db, code).exercise).query):
+        late.query_params[k] = v
+    run(late)
+    assert "takes no more answers" in texts(late) and "pg.ex.submit" not in {b.key for b in late.button}
+    assert paths_hidden(late)
 
 
 def plain_label(text: str) -> str:
@@ -393,7 +425,8 @@ def test_a_seat_cookie_takes_a_seat_only_when_the_database_confirms_it(db, monke
     ("172.28.0.11", "198.51.100.1", "172.28.0.0/30", "172.28.0.11"),  # outside the trusted network
     ("127.0.0.1", "not an address", class_board.DEFAULT_TRUSTED, None),
     ("127.0.0.1", "198.51.100.1, 10.0.0.1", class_board.DEFAULT_TRUSTED, None),  # a list is not one address
-    ("garbage", "2001:db8::1", "nonsense,::1", "2001:db8::1"),
+    ("garbage", "2001:db8::1", "nonsense,::1", "2001:db8::/64"),  # an IPv6 host is its /64
+    ("2001:db8:0:0:ffff::7", None, class_board.DEFAULT_TRUSTED, "2001:db8::/64"),
 ])
 def test_a_class_is_counted_against_the_client_that_created_it(monkeypatch, peer, forwarded, trusted, expected):
     monkeypatch.setenv(class_board.TRUSTED_ENV, trusted)
@@ -413,11 +446,11 @@ def test_an_answer_waits_while_the_class_database_is_unreachable_and_is_neither_
         monkeypatch.setenv("GRADSCAPE_DATABASE_URL", server.new_database())
         db = store.connect()
         q = Question("minimum", run=0)
-        link = student_link("playground", PEAKS, q)
-        code, token = board.create_session(db, "Outage", exercise="?" + urlencode(link))
+        kept = class_board.exercise_target(f"http://h/?{urlencode(student_link('playground', PEAKS, q))}")
+        code, token = board.create_session(db, "Outage", exercise=kept)
         at = student(code, "Ana")
         at.query_params.clear()
-        for k, v in link.items():
+        for k, v in parse_qsl(urlsplit(kept).query):
             at.query_params[k] = v
         run(at)
         server.stop()

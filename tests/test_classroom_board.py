@@ -443,12 +443,16 @@ def test_a_students_first_answer_counts_and_its_grade_stays_hidden_from_them_unt
     assert board.seat(db, code, ana).answered == board.Answered("global minimum", None, None)
     (entry,) = [e for e in board.board(db, code, token).entries if e.id == first]
     assert (entry.submission.right, entry.submission.off) == (True, 0.0)  # the teacher's board holds the grade
-    board.set_flags(db, code, token, revealed=True)
-    assert board.seat(db, code, ana).answered == board.Answered("global minimum", True, "It ends there.")
     board.remove_entry(db, code, token, first)  # the teacher lets Ana answer again
     clock.now += board.SUBMIT_GAP_S
-    board.submit(db, code, ana, Submission(answer="local minimum", right=False, off=1.0))
-    assert board.seat(db, code, ana).answered.answer == "local minimum"
+    board.submit(db, code, ana, Submission(answer="local minimum", right=False, off=1.0, verdict="It does not."))
+    assert board.seat(db, code, ana).answered == board.Answered("local minimum", None, None)
+    board.set_flags(db, code, token, revealed=True)
+    assert board.seat(db, code, ana).answered == board.Answered("local minimum", False, "It does not.")
+    ben = board.join(db, code, "Ben").student
+    with pytest.raises(Refused, match="revealed"):  # the projector shows the answer now
+        board.submit(db, code, ben, Submission(answer="global minimum", right=True, off=0.0))
+    board.submit(db, code, ben, run_of(2))
 
 
 @pytest.mark.parametrize("sub", [Submission(right=True), Submission(verdict="right"), Submission(answer="a", right=1),
@@ -461,7 +465,7 @@ def test_a_grade_without_an_answer_or_of_the_wrong_kind_is_refused(db, sub):
 
 def test_one_client_cannot_fill_the_server_with_classes(db, clock):
     me, other = board.creator_key("203.0.113.7", b"k" * 32), board.creator_key("198.51.100.2", b"k" * 32)
-    assert me != other and "203" not in me and len(me) == 64
+    assert me == hmac.new(b"k" * 32, b"class creator\x00203.0.113.7", hashlib.sha256).hexdigest() and me != other
     burst, window = board.CREATOR_BURST
     made = [board.create_session(db, f"Class {i}", creator=me) for i in range(burst)]
     with pytest.raises(Refused, match="new classes"):
@@ -477,3 +481,19 @@ def test_one_client_cannot_fill_the_server_with_classes(db, clock):
         board.create_session(db, "Too many", creator=me)
     board.end(db, made[0].code, made[0].teacher_token)
     board.create_session(db, "After ending one", creator=me)
+
+
+def test_the_cap_per_address_counts_active_classes_and_the_operator_can_set_it(db, clock, monkeypatch):
+    me = board.creator_key("203.0.113.7", b"k" * 32)
+    monkeypatch.setenv(board.CREATOR_ENV, "2")
+    board.create_session(db, "One", creator=me)
+    board.create_session(db, "Two", creator=me)
+    with pytest.raises(Refused, match="2 classes active today"):
+        board.create_session(db, "Three", creator=me)
+    clock.now += board.ACTIVE_S + 1  # a day later the two are idle: they do not count
+    board.create_session(db, "Three", creator=me)
+    monkeypatch.setenv(board.CREATOR_ENV, "0")  # no cap (the burst goes with it)
+    for i in range(board.CREATOR_BURST[0] + 2):
+        board.create_session(db, f"Uncapped {i}", creator=me)
+    monkeypatch.setenv(board.CREATOR_ENV, "many")  # not a number: the default
+    assert board.per_creator() == board.MAX_PER_CREATOR

@@ -217,3 +217,14 @@ def _refusal(token: str) -> Exception:
     except (TokenError, ExerciseError) as err:
         return err
     raise AssertionError("the token was accepted")
+
+
+@pytest.mark.parametrize("mark", [1, "yes", False, None, [True]])
+def test_a_class_copy_says_so_in_its_token_and_only_as_true(valid, mark):
+    copy = exercise.for_class(valid)
+    payload = links.open_token(copy.token(KEY), KEY)
+    assert payload == {**valid.payload(), "class": True}  # the teacher's settings and question, unchanged
+    back = exercise.read(copy.token(KEY), KEY)
+    assert back.in_class and not exercise.read(valid.token(KEY), KEY).in_class and back.question == valid.question
+    with pytest.raises(ExerciseError, match="parts of an exercise"):
+        exercise.read(signed({**valid.payload(), "class": mark}), KEY)

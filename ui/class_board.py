@@ -22,16 +22,17 @@ import os
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 
 from gradscape import lessons
-from gradscape.classroom import board, links, store
+from gradscape.classroom import board, exercise, links, store
 from gradscape.classroom.errors import ClassError, Invalid
 from gradscape.trajectories import typed
-from gradscape.ui.classroom import (EXERCISE_PAGES, attempt, join_link, lesson_title, note, playground_link, show_notes,
-                                    teacher_link)
+from gradscape.ui.classroom import attempt, join_link, lesson_title, note, playground_link, show_notes, teacher_link
+from gradscape.ui.guard import COMPUTE_ERRORS, failure
+from gradscape.ui.routing import DEFAULT_PAGE_PATH
 from gradscape.ui.exercise import qr_svg
 from gradscape.viz import class_board as figures
 from gradscape.viz.class_board import Drawn
@@ -133,16 +134,30 @@ def _same_code(typed: str, code: str) -> bool:
 
 
 def exercise_target(link: str) -> str | None:
-    """The part of a pasted exercise link the class keeps: its page and query ('sweeps?…&ex=…'), so that the
-    student's link opens this app wherever it is served; None for none, Invalid for a link without an exercise."""
+    """The class's copy of a pasted exercise link: its page's path and query, the token read and signed again
+    as the class's (exercise.for_class: answered through a seat only), so that the link opens this app
+    wherever it is served and shows no one the answer before the reveal; None for none, Invalid in words
+    for a link that holds no usable exercise of this server."""
     link = link.strip()
     if not link:
         return None
-    parts = urlsplit(link)
-    if "ex=" not in parts.query:
+    query = dict(parse_qsl(urlsplit(link).query))
+    token = query.get(exercise.QUERY_KEY)
+    if not token:
         raise Invalid("An exercise link is the student link an exercise dialog gives (it holds ex=…).")
-    page = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    return f"{page if page in EXERCISE_PAGES else ''}?{parts.query}"
+    try:
+        key = links.secret()
+        ex = exercise.read(token, key)
+    except links.TokenError:
+        raise Invalid("This exercise link was changed or damaged, or made on another server: make it again here.") from None
+    except exercise.ExerciseError as err:
+        raise Invalid(f"This exercise link cannot be used ({err}).") from None
+    except OSError as err:
+        raise Invalid(f"Exercises cannot be checked on this server ({err}).") from None
+    except COMPUTE_ERRORS as err:
+        raise Invalid(f"This exercise link cannot be used ({failure(err)}).") from None
+    path = "" if ex.page.name == DEFAULT_PAGE_PATH else ex.page.name
+    return f"{path}?{urlencode({**query, exercise.QUERY_KEY: exercise.for_class(ex).token(key)})}"
 
 
 TRUSTED_ENV = "GRADSCAPE_TRUSTED_PROXIES"  # comma-separated addresses or networks whose X-Real-IP is believed
@@ -170,19 +185,26 @@ def _ip(value: object) -> IPv4Address | IPv6Address | None:
 
 def client_address(peer: object, forwarded: object, trusted: list[IPv4Network | IPv6Network]) -> str | None:
     """The address that creates a class: the connection's peer, or, when the peer is a trusted proxy (or
-    unknown), the X-Real-IP it forwarded; None for the server's own machine (loopback) and for anything
-    that is not an address."""
+    unknown), the X-Real-IP it forwarded; an IPv6 address as its /64 (what one host can rotate through);
+    None for the server's own machine (loopback) and for anything that is not an address."""
     at = _ip(peer)
     if at is None or any(at in net for net in trusted):
         at = _ip(forwarded)
-    return None if at is None or at.is_loopback else str(at)
+    if at is None or at.is_loopback:
+        return None
+    return str(ip_network((at, 64), strict=False)) if at.version == 6 else str(at)  # one IPv6 host holds a /64
 
 
 def creator() -> str | None:
     """Who creates a class, as the class keeps it (board.creator_key of their address, client_address);
     None for the server's own machine, which is not capped."""
     address = client_address(st.context.ip_address, st.context.headers.get("X-Real-IP"), trusted_proxies())
-    return None if address is None else board.creator_key(address, links.secret())
+    if address is None:
+        return None
+    try:
+        return board.creator_key(address, links.secret())
+    except OSError:  # no secret can be read or made: the class is made, uncapped (the global cap holds)
+        return None
 
 
 def _create() -> None:

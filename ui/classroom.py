@@ -4,11 +4,11 @@
   of raised (every refusal is a ClassError; it may quote what someone typed, so it is shown plain).
   While the database cannot be reached, the pages say so and keep working; the next call tries again.
 - A student's seat (the class's code, their key, their name) lives in their session, set by the Join
-  page, and in a cookie of their browser (`gradscape_seat`: the code and key, for the class's
-  lifetime; "Leave class" deletes it), so a reload or a second tab keeps their seat and their name:
-  a new session takes the seat from the cookie once the database confirms the key. The Playground's
-  class bar (`bar`) submits their run, and freezes the page while the teacher
-  has paused the class: the controls are greyed and do not take clicks, and the page's state refuses
+  page, and in a cookie of their browser (`gradscape_seat`: the code and key, for a class's lifetime
+  after the student's last visit; "Leave class" deletes it), so a reload or a second tab keeps their
+  seat and their name: a new session takes the seat from the cookie once the database confirms the
+  key. The Playground's class bar (`bar`) submits their run (not while the page holds an exercise's
+  answer back), and freezes the page while the teacher has paused the class: the controls are greyed and do not take clicks, and the page's state refuses
   every change (`ScenarioState.guard`, which asks the database at the moment of the change, so a
   control that was drawn before the pause does not get through either). A student's page does not
   poll: it learns of a pause, or a resume, at its next rerun (the bar's "Check again" is one).
@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from typing import Callable, TypeVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-import json
-
 import streamlit as st
 
 from gradscape import lessons
@@ -30,7 +28,7 @@ from gradscape.classroom import board, measure, store
 from gradscape.classroom.errors import ClassError, Ended, Forbidden, NotFound, Unavailable
 from gradscape.trajectories.scenario import Scenario, to_query
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
-from gradscape.viz.text import plain, short_plain
+from gradscape.viz.text import plain, script_json, short_plain
 from gradscape.ui.share import share_link
 from gradscape.ui.state import ScenarioState
 
@@ -115,7 +113,8 @@ class Held:
 
 def _from_cookie() -> Held | None | bool:
     """The seat the browser's cookie names, if the database confirms it; None for none; False when the
-    database cannot say now (the next run asks again)."""
+    database cannot say now (the next run asks again). A confirmed cookie is written again (its lifetime
+    starts over), one that seats no one is deleted."""
     value = st.context.cookies.get(SEAT_COOKIE)
     code, _, key = value.partition(".") if isinstance(value, str) else ("", "", "")
     if not key:
@@ -123,7 +122,9 @@ def _from_cookie() -> Held | None | bool:
     now, err = attempt(board.seat, code, key)
     if isinstance(err, Unavailable):
         return False
-    return None if now is None or now.state.ended else Held(now.state.code, key, now.name)
+    held = None if now is None or now.state.ended else Held(now.state.code, key, now.name)
+    st.session_state[COOKIE] = held
+    return held
 
 
 def seat() -> Held | None:
@@ -157,7 +158,7 @@ def keep_cookie() -> None:
     held = ss.pop(COOKIE)
     value, age = ("", 0) if held is None else (f"{held.code}.{held.key}", int(board.lifetime_s()))
     cookie = f"{SEAT_COOKIE}={value}; path=/; max-age={age}; SameSite=Lax"
-    st.html(f"<script>document.cookie = {json.dumps(cookie)} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+    st.html(f"<script>document.cookie = {script_json(cookie)} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
             unsafe_allow_javascript=True, width=1)
 
 
@@ -239,15 +240,9 @@ def _pickers(scenario: Scenario, key: str) -> tuple[int, int] | None:
     return run, start
 
 
-EXERCISE_PAGES = {"": "pages/playground.py", "lessons": "pages/lessons.py", "sweeps": "pages/sweeps.py"}
-
-
-def exercise_page(target: str) -> tuple[str, dict[str, str]] | None:
-    """The page script and query of a class's exercise ('sweeps?…&ex=…', as the Class page keeps it);
-    None for a page that takes no exercise."""
-    parts = urlsplit(target)
-    page = EXERCISE_PAGES.get(parts.path.strip("/"))
-    return None if page is None else (page, dict(parse_qsl(parts.query)))
+def exercise_token(target: str) -> str | None:
+    """The exercise token of a class's exercise link ('sweeps?…&ex=…', as the Class page keeps it)."""
+    return dict(parse_qsl(urlsplit(target).query)).get("ex")
 
 
 @dataclass(frozen=True)
@@ -269,8 +264,7 @@ def answering(token: str | None) -> InClass | None:
         raise err
     if now is None or now.state.ended or not now.state.exercise:
         return None
-    found = exercise_page(now.state.exercise)
-    return InClass(held, now) if found is not None and found[1].get("ex") == token else None
+    return InClass(held, now) if exercise_token(now.state.exercise) == token else None
 
 
 def _links(state: board.State) -> None:
@@ -280,12 +274,13 @@ def _links(state: board.State) -> None:
     if title is not None:
         st.page_link("pages/lessons.py", label=f"Open the lesson: {title}", icon=":material/school:",
                      query_params={"lesson": state.lesson})
-    if state.exercise and exercise_page(state.exercise) is not None:
+    if state.exercise:
         st.link_button("Answer the class's exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
 
 
-def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> None:
-    """The Playground's class bar for a student in a class (nothing otherwise); see the module's text."""
+def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar", hiding: bool = False) -> None:
+    """The Playground's class bar for a student in a class (nothing otherwise); see the module's text.
+    `hiding`: the page holds an exercise's answer back, so its run is not sent (the board would show it)."""
     held = seat()
     if held is None:
         return
@@ -322,6 +317,10 @@ def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar") -> Non
             return
         if not c.open:
             submit.info("Submissions to this class are closed.", icon=":material/block:")
+            return
+        if hiding:
+            submit.caption("Answer the exercise below first: until then, the board does not take this page's run "
+                           "(it would show everyone the answer).")
             return
         with submit:
             picked = _pickers(scenario, key)

@@ -37,6 +37,8 @@ from gradscape.ui.share import share_link
 DAMAGED = "This exercise link was changed or damaged, so it cannot be checked: ask your teacher for the link again."
 UNUSABLE = "This exercise link cannot be used ({reason}): ask your teacher for a new link."
 UNAVAILABLE = "Exercises cannot be checked on this server ({reason}); the page works as usual."
+JOIN_FIRST = ("This is a class's exercise: it is answered on the class's board. Join the class with the code your "
+              "teacher shows, then open the exercise from the class bar.")
 OFFLINE = ("Your class's board cannot be reached right now, so your answer cannot be sent; it is not graded "
            "until it is. Try again in a moment.")
 RESET = ("This exercise link was edited by hand ({what} differed from your teacher's): the whole exercise is back as "
@@ -236,6 +238,9 @@ class Student:
         except Unavailable:
             ss[self.k("error")] = OFFLINE
             return
+        if klass is None and ex.in_class:
+            ss[self.k("error")] = JOIN_FIRST
+            return
         if klass is None:
             ss[self.k("graded")] = (self.holder.token, graded)
         else:
@@ -266,18 +271,38 @@ class Student:
         q, e = ex.question, ex.experiment
         with st.container(border=True, key=f"{self.p}-exercise"):
             st.markdown(f"**:material/quiz: Exercise.** {plain(questions.wording(q, e))}")
+            error = st.session_state.pop(self.k("error"), None)
+            if error:
+                st.error(short_plain(error), icon=":material/error:")
             graded = self.grade
+            klass = self.klass
             if graded is not None:
                 self._reveal(q, graded)
             elif self.offline:
                 self._offline()
-            elif self.klass is not None and self.klass.now.answered is not None:
-                self._waiting(self.klass, hidden_words)
+            elif klass is None and ex.in_class:
+                self._outside()
+            elif klass is not None and klass.now.answered is not None:
+                self._waiting(klass, hidden_words)
+            elif klass is not None and klass.now.state.revealed:
+                self._closed()
             else:
                 if self.klass is not None:
                     st.caption(plain(f"Class {self.klass.held.code}: your first answer goes to your class's board. "
                                      "Your teacher reveals the right one."))
                 self._ask(q, e, hidden_words)
+
+    def _outside(self) -> None:
+        """A class's copy of an exercise opened by someone not seated in that class: nothing to answer here."""
+        st.info(JOIN_FIRST, icon=":material/groups:")
+        st.button("Check again", key=self.k("check"), icon=":material/refresh:")
+
+    def _closed(self) -> None:
+        """The class's answer revealed before this student answered: answers are closed."""
+        st.info("Your teacher has revealed the answer, so the class takes no more answers: look at the board.",
+                icon=":material/lock_clock:")
+        st.button("Try it yourself", key=self.k("free"), on_click=self.free, icon=":material/lock_open:",
+                  help="Frees the locked controls in your own copy of this page; your link no longer carries the exercise.")
 
     def _offline(self) -> None:
         """A seated student while the class's database cannot be reached: no answer until it can (it would
@@ -309,9 +334,6 @@ class Student:
             st.caption(plain(f"You changed {', '.join(changed)}: your answer is graded on your teacher's settings, and "
                              "submitting sets them back."))
         st.button("Submit answer", key=self.k("submit"), on_click=self.submit, type="primary", icon=":material/send:")
-        error = ss.pop(self.k("error"), None)
-        if error:
-            st.error(short_plain(error), icon=":material/error:")
         st.caption(f"{hidden_words} stay hidden until you answer.")
 
     def _reveal(self, q: Question, graded: questions.Grade) -> None:

@@ -150,7 +150,7 @@ def test_a_seat_survives_a_reload_and_the_class_exercise_is_graded_at_the_reveal
     assert ana.get_by_text("Right.").count() == 0 and ana.get_by_role("button", name="Submit answer").count() == 0
     ana.screenshot(path=str(SHOTS / "exercise-sent.png"))
 
-    board.get_by_text("1 student · 1 entry").wait_for(timeout=10_000)
+    board.get_by_text("1 student · 1 entry").wait_for(timeout=30_000)
     board.get_by_text("Predictions").wait_for()
     wait_for_app(board)
     board.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=30_000)
@@ -158,7 +158,7 @@ def test_a_seat_survives_a_reload_and_the_class_exercise_is_graded_at_the_reveal
     assert right.split(" (")[0] in plots and "✓" not in plots
     board.screenshot(path=str(SHOTS / "board-predictions.png"))
     board.get_by_text("Reveal the answers").click()
-    board.get_by_text("Exercise leaderboard").wait_for(timeout=10_000)
+    board.get_by_text("Exercise leaderboard").wait_for(timeout=30_000)
     wait_for_app(board)
     board.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some((p) => JSON.stringify(p.data).includes('✓'))",
                             timeout=30_000)
