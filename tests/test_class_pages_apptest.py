@@ -463,3 +463,38 @@ def test_an_answer_waits_while_the_class_database_is_unreachable_and_is_neither_
         assert [e.submission.right for e in board.board(db, code, token).entries] == [True]
     finally:
         server.close()
+
+
+def test_a_sweeps_exercise_in_a_class_holds_its_chart_back_until_the_reveal(db, monkeypatch):
+    """The class's copy of a Sweeps exercise (largest converging rate): a seated student's number goes to the
+    board graded against the NumPy oracle's rate, the sweep's chart stays hidden until the teacher reveals,
+    and the board draws the class's numbers as a histogram."""
+    from gradscape.classroom import links
+    from gradscape.classroom.exercise import LOCKED
+    from gradscape.classroom.questions import Question
+    from tests.test_exercise_apptest import SECRET, answer, graded, student_link
+    from tests.test_exercise_questions import RATES, oracle_rate
+
+    monkeypatch.setenv(links.SECRET_ENV, SECRET)
+    given = f"http://h/sweeps?{urlencode(student_link('sweeps', RATES, Question('rate', run=0), {'rates': LOCKED}))}"
+    code, token = board.create_session(db, "The cliff", exercise=class_board.exercise_target(given))
+    sent = []
+    for name, value in (("Ana", oracle_rate()), ("Ben", oracle_rate() * 4)):
+        at = student(code, name)
+        at.switch_page("pages/sweeps.py")
+        at.query_params.clear()
+        for k, v in parse_qsl(urlsplit(board.state(db, code).exercise).query):
+            at.query_params[k] = v
+        run(at)
+        assert not at.get("plotly_chart") and "your first answer goes to your class's board" in texts(at)
+        at = answer(at, "sw", "number", value)
+        assert f"is on class {code}'s board" in texts(at) and not at.get("plotly_chart")
+        sent.append(at)
+    answers = [e.submission for e in board.board(db, code, token).entries]
+    assert [a.right for a in answers] == [True, False] and [float(a.answer) for a in answers] == \
+        [float(f"{oracle_rate():.4g}"), float(f"{oracle_rate() * 4:.4g}")]
+    (chart,) = [json.loads(c.proto.spec) for c in teacher_board(code, token).get("plotly_chart")]
+    assert [t["type"] for t in chart["data"]] == ["histogram"]
+    board.set_flags(db, code, token, revealed=True)
+    ana = run(sent[0].button(key="sw.ex.check").click())
+    assert graded(ana)[0] is True and ana.get("plotly_chart")
