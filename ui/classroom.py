@@ -267,14 +267,14 @@ def answering(token: str | None) -> InClass | None:
     return InClass(held, now) if exercise_token(now.state.exercise) == token else None
 
 
-def _links(state: board.State) -> None:
+def _links(state: board.State, answering_here: bool) -> None:
     """The lesson and the exercise the class is about, as links (the exercise in a new tab, which takes the
-    student's seat from its cookie)."""
+    student's seat from its cookie; not on a page that asks an exercise already)."""
     title = lesson_title(state.lesson)
     if title is not None:
         st.page_link("pages/lessons.py", label=f"Open the lesson: {title}", icon=":material/school:",
                      query_params={"lesson": state.lesson})
-    if state.exercise:
+    if state.exercise and not answering_here:
         st.link_button("Answer the class's exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
 
 
@@ -305,7 +305,7 @@ def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar", hiding
         info.markdown(f"**Class {c.code}** · {plain(c.title)}  \nYou are **{plain(now.name)}** · "
                       f"{now.submitted} sent to the board")
         with info:
-            _links(c)
+            _links(c, answering_here=hiding)
         if c.ended:
             submit.info("This class has ended.", icon=":material/flag:")
             state.guard = exercise_guard
