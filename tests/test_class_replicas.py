@@ -43,11 +43,15 @@ def cluster():
         server.close()
 
 
-def run(coro):
-    """Run `coro` to its end in a thread of its own: a browser test before it in this worker may have left
-    Playwright's event loop running in this one."""
+def run(scene):
+    """`await scene(tabs)` to its end, the tabs it opens on `tabs` closed after it, in a thread of its own: a
+    browser test before it in this worker may have left Playwright's event loop running in this one."""
+    async def opened():
+        async with AsyncExitStack() as tabs:
+            return await scene(tabs)
+
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, asyncio.wait_for(coro, 240)).result()
+        return pool.submit(asyncio.run, asyncio.wait_for(opened(), 240)).result()
 
 
 async def seated(tabs: AsyncExitStack, url: str, code: str, k: int) -> Tab:
@@ -83,10 +87,6 @@ def test_a_run_submitted_through_replica_a_shows_on_the_board_replica_b_serves(c
     a, b = d.replicas
     code, token = board.create_session(engine, "Across replicas")
 
-    async def scene():
-        async with AsyncExitStack() as tabs:
-            return await across(tabs)
-
     async def across(tabs):
         teacher = await board_tab(tabs, b.url, code, token)
         student = await seated(tabs, a.url, code, 0)
@@ -95,7 +95,7 @@ def test_a_run_submitted_through_replica_a_shows_on_the_board_replica_b_serves(c
         assert entry is not None and sent.exceptions == 0, sent.alerts
         return entry, await board_counts(teacher, 1)
 
-    entry, took = run(scene())
+    entry, took = run(across)
     assert took <= 5
     (row,) = board.export_rows(engine, code, token)
     assert (row["entry"], row["name"], row["landscape"]) == (entry, "Student 0", "himmelblau")
@@ -124,10 +124,6 @@ def test_a_replica_killed_mid_class_loses_no_entry_and_the_other_keeps_serving(c
     a, b = d.replicas
     code, token = board.create_session(engine, "Kill one")
 
-    async def scene():
-        async with AsyncExitStack() as tabs:
-            return await kill(tabs)
-
     async def kill(tabs):
         teacher = await board_tab(tabs, b.url, code, token)
         on_a = await seated(tabs, a.url, code, 1)
@@ -152,7 +148,7 @@ def test_a_replica_killed_mid_class_loses_no_entry_and_the_other_keeps_serving(c
         await board_counts(teacher, 5)
         return acknowledged
 
-    acknowledged = run(scene())
+    acknowledged = run(kill)
     try:
         assert None not in acknowledged
         rows = board.export_rows(engine, code, token)
@@ -173,10 +169,6 @@ def test_postgresql_restarted_under_load_keeps_every_committed_entry_and_takes_n
         down.set()
         time.sleep(2)
         server.start()
-
-    async def scene():
-        async with AsyncExitStack() as opened:
-            return await load(opened)
 
     async def load(opened):
         tabs = [await seated(opened, r.url, code, 10 + k) for k, r in enumerate(d.replicas)]
@@ -199,7 +191,7 @@ def test_postgresql_restarted_under_load_keeps_every_committed_entry_and_takes_n
         await board_counts(teacher, len(acknowledged))
         return acknowledged, refused
 
-    acknowledged, refused = run(scene())
+    acknowledged, refused = run(load)
     assert down.is_set() and refused, "no submission met the outage"
     assert len(acknowledged) >= 6
     assert sorted(r["entry"] for r in board.export_rows(engine, code, token)) == sorted(acknowledged)

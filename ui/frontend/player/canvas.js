@@ -45,3 +45,27 @@ function dot(ctx, x, y, r, fill, stroke, width) {
   ctx.strokeStyle = stroke;
   ctx.stroke();
 }
+
+// Lines of [x, y] points (null: a break, where a path left the plot) stroked twice, a white edge under
+// the colour, so a scrubbed run stands out over the faded curves and paths beneath it.
+function strokeEdged(ctx, lines, color, edgeWidth, width) {
+  ctx.lineJoin = "round";
+  for (const [w, c] of [[edgeWidth, "rgba(255,255,255,0.8)"], [width, color]]) {
+    ctx.lineWidth = w;
+    ctx.strokeStyle = c;
+    for (const line of lines) {
+      ctx.beginPath();
+      let drawing = false;
+      for (const p of line) {
+        if (!p) {
+          drawing = false;
+          continue;
+        }
+        if (drawing) ctx.lineTo(p[0], p[1]);
+        else ctx.moveTo(p[0], p[1]);
+        drawing = true;
+      }
+      ctx.stroke();
+    }
+  }
+}

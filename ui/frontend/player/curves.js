@@ -111,25 +111,10 @@ const CURVES = {
 
   // A scrubbed run's whole curves, over its faded plotly ones (tune.js), with a white edge.
   drawScrubbedCurves(ctx, g, run, tracks, y) {
-    ctx.lineJoin = "round";
-    for (const [width, color] of [[4, "rgba(255,255,255,0.8)"], [2.2, run.color]]) {
-      ctx.lineWidth = width;
-      ctx.strokeStyle = color;
-      for (const track of tracks) {
-        ctx.beginPath();
-        let drawing = false;
-        for (let i = 0; i < track.steps.length; i++) {
-          const py = y(track.values[i]);
-          if (!Number.isFinite(py)) {
-            drawing = false;
-            continue;
-          }
-          if (drawing) ctx.lineTo(g.px(track.steps[i]), py);
-          else ctx.moveTo(g.px(track.steps[i]), py);
-          drawing = true;
-        }
-        ctx.stroke();
-      }
-    }
+    const lines = tracks.map((track) => track.steps.map((step, i) => {
+      const py = y(track.values[i]);
+      return Number.isFinite(py) ? [g.px(step), py] : null;
+    }));
+    strokeEdged(ctx, lines, run.color, 4, 2.2);
   },
 };

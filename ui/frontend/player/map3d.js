@@ -156,29 +156,11 @@ const MAP3D = {
 
   // A scrubbed run's paths (tune.js), projected like the heads: drawn over the surface, no WebGL redraw.
   drawScrubbed3d(ctx, run, screen) {
-    ctx.lineJoin = "round";
-    const points = run.paths.map((path, j) => {
+    const lines = run.paths.map((path, j) => {
       const v = path.values;
       const loss = run.losses[j].values;
       return strided(path.steps.length, PATH3D_POINTS).map((i) => screen(v[2 * i], v[2 * i + 1], this.lifted(v[2 * i], v[2 * i + 1], loss[i])));
     });
-    for (const [width, color] of [[5, "rgba(255,255,255,0.8)"], [3, run.color]]) {
-      ctx.lineWidth = width;
-      ctx.strokeStyle = color;
-      for (const line of points) {
-        ctx.beginPath();
-        let drawing = false;
-        for (const p of line) {
-          if (!p) {
-            drawing = false;
-            continue;
-          }
-          if (drawing) ctx.lineTo(p[0], p[1]);
-          else ctx.moveTo(p[0], p[1]);
-          drawing = true;
-        }
-        ctx.stroke();
-      }
-    }
+    strokeEdged(ctx, lines, run.color, 5, 3);
   },
 };
