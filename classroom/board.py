@@ -134,13 +134,14 @@ class Entry:
 class Board:
     """What changed in a class since the version a board last saw: entries written or removed since
     then (a removed one has removed=True), and in full the pins in order, the number of students
-    and, while the teacher shows them, the students' names."""
+    and, while the teacher shows them, the students' names; those three are None when nothing
+    changed (every write raises the version, so a board that has seen it has seen them)."""
 
     state: State
     entries: tuple[Entry, ...]
-    pins: tuple[int, ...]
-    students: int
-    names: Mapping[int, str]
+    pins: tuple[int, ...] | None
+    students: int | None
+    names: Mapping[int, str] | None
 
 
 @dataclass(frozen=True)
@@ -573,11 +574,14 @@ def _entry(row: Row) -> Entry:
 
 def board(db: Engine, code: str, token: str, since: int = 0) -> Board:
     """The teacher's board: what changed after version `since` (0: everything), up to the version it
-    reports (a board then asks with since=board.state.version). Entries removed before `since` do not appear."""
+    reports (a board then asks with since=board.state.version). Entries removed before `since` do not appear.
+    At the class's own version, nothing changed: no entries, and pins, students and names None."""
     if isinstance(since, bool) or not isinstance(since, int) or since < 0:
         raise Invalid("`since` is a version: a whole number ≥ 0.")
     with reading(db) as conn:
         row = _check_token(_session(conn, code, lock=False), token)
+        if since == row.version:  # a board's poll when nothing happened: one read of the class's row
+            return Board(_state(row), (), None, None, None)
         changed = conn.execute(select(entries).where(entries.c.session_id == row.id, entries.c.version > since,
                                                      entries.c.version <= row.version)
                                .order_by(entries.c.id)).all()

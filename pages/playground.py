@@ -55,7 +55,7 @@ if student.exercise is None:
 with link.popover("Copy link", icon=":material/link:"):
     share_box(state.query())
 presentation.toggle(present, editor.k("present"), editor.changed)
-classroom.bar(state, scenario, hiding=student.hiding)
+classroom.bar(state, scenario, hiding=student.hiding, read=student.klass.now if student.klass else None)
 
 show_link_warnings(state.link_warnings())
 for text in editor.pop_notes():

@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
 from gradscape.trajectories import runtime
+from gradscape.ui.routing import app_root
 from gradscape.viz.frontend import PLOTLY_BUNDLES, plotly_bundle
 
 URL_PREFIX = "app/assets"
@@ -177,8 +178,7 @@ class PreloadPlotly:
 def asset_path(path: str, base_url_path: str) -> Path | None:
     """The generated file a request for `path` asks for (`<root>/app/assets/<folder>/<name>` under
     Streamlit's server.baseUrlPath), or None for any other path."""
-    base = "/".join(part for part in base_url_path.split("/") if part)
-    prefix = f"/{base}/{URL_PREFIX}/" if base else f"/{URL_PREFIX}/"
+    prefix = f"{app_root(base_url_path)}{URL_PREFIX}/"
     if not path.startswith(prefix):
         return None
     folder, _, name = path[len(prefix):].partition("/")

@@ -30,7 +30,8 @@ from gradscape import lessons
 from gradscape.classroom import board, exercise, links, store
 from gradscape.classroom.errors import ClassError, Invalid
 from gradscape.trajectories import typed
-from gradscape.ui.classroom import attempt, join_link, lesson_title, note, playground_link, show_notes, teacher_link
+from gradscape.ui.classroom import (attempt, exercise_token, join_link, lesson_title, note, playground_link, show_notes,
+                                    teacher_link)
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.ui.routing import DEFAULT_PAGE_PATH
 from gradscape.ui.exercise import qr_svg
@@ -41,6 +42,7 @@ from gradscape.viz.text import plain, short_plain
 TEACHER = "class.teacher"
 FRESH = "class.fresh"  # the teacher link not yet confirmed as saved
 VIEW = "class.view"
+JUST_READ = "class.just_read"  # a full run's board read (its error, or None), for the poll's first pass to reuse
 PRESENT = "class.present"
 AT = "class.present.at"
 PICKED = "class.entry"
@@ -89,8 +91,9 @@ class View:
             else:
                 self.entries[e.id] = e
         changed = b.state.version != self.version or self.state is None or b.state != self.state
-        self.version, self.state, self.pins, self.names, self.students = \
-            b.state.version, b.state, b.pins, dict(b.names), b.students
+        self.version, self.state = b.state.version, b.state
+        if b.names is not None:  # None: unchanged since the version this view has
+            self.pins, self.names, self.students = b.pins, dict(b.names), b.students
         return changed
 
     def who(self, student: int) -> str:
@@ -141,8 +144,7 @@ def exercise_target(link: str) -> str | None:
     link = link.strip()
     if not link:
         return None
-    query = dict(parse_qsl(urlsplit(link).query))
-    token = query.get(exercise.QUERY_KEY)
+    token = exercise_token(link)
     if not token:
         raise Invalid("An exercise link is the student link an exercise dialog gives (it holds ex=…).")
     try:
@@ -157,6 +159,7 @@ def exercise_target(link: str) -> str | None:
     except COMPUTE_ERRORS as err:
         raise Invalid(f"This exercise link cannot be used ({failure(err)}).") from None
     path = "" if ex.page.name == DEFAULT_PAGE_PATH else ex.page.name
+    query = dict(parse_qsl(urlsplit(link).query))
     return f"{path}?{urlencode({**query, exercise.QUERY_KEY: exercise.for_class(ex).token(key)})}"
 
 
@@ -255,7 +258,11 @@ def refresh(t: Teacher) -> tuple[View, bool, ClassError | None]:
 
 @st.fragment(run_every=POLL_S)
 def _live(t: Teacher) -> None:
-    _, changed, err = refresh(t)
+    """The poll: a full run has just read the board (`show`), so its own first pass only shows that read's error."""
+    if JUST_READ in st.session_state:
+        changed, err = False, st.session_state.pop(JUST_READ)
+    else:
+        _, changed, err = refresh(t)
     if changed:
         st.rerun()
     if err is not None:
@@ -534,6 +541,7 @@ def show(t: Teacher) -> None:
     show_notes()
     _fresh_token(t)
     _header(t, view)
+    st.session_state[JUST_READ] = err
     _live(t)
     if st.toggle("Present the snapshots", key=PRESENT, help="The pinned entries, one at a time."):
         _present(view)

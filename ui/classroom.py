@@ -1,7 +1,7 @@
 """The class board's pieces that students and teachers share, and the class bar students see.
 
-- `call`: a board call on the app's database (classroom/store.py), a refusal shown in words instead
-  of raised (every refusal is a ClassError; it may quote what someone typed, so it is shown plain).
+- `attempt`: a board call on the app's database (classroom/store.py), a refusal returned instead of
+  raised (every refusal is a ClassError; it may quote what someone typed, so pages show it plain).
   While the database cannot be reached, the pages say so and keep working; the next call tries again.
 - A student's seat (the class's code, their key, their name) lives in their session, set by the Join
   page, and in a cookie of their browser (`gradscape_seat`: the code and key, for a class's lifetime
@@ -26,6 +26,7 @@ import streamlit as st
 from gradscape import lessons
 from gradscape.classroom import board, measure, store
 from gradscape.classroom.errors import ClassError, Ended, Forbidden, NotFound, Unavailable
+from gradscape.classroom.exercise import QUERY_KEY
 from gradscape.trajectories.scenario import Scenario, to_query
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.viz.text import plain, script_json, short_plain
@@ -45,16 +46,6 @@ section[data-testid="stSidebar"] [data-testid="stSidebarUserContent"], .stMain .
   pointer-events: none; opacity: 0.45; filter: grayscale(0.6); }
 </style>"""
 T = TypeVar("T")
-
-
-def call(fn: Callable[..., T], *args, **kwargs) -> T | None:
-    """`fn(engine, *args, **kwargs)` on the app's database; on a refusal, its message as an error box and None."""
-    try:
-        return fn(store.connect(), *args, **kwargs)
-    except ClassError as err:
-        icon = ":material/cloud_off:" if isinstance(err, Unavailable) else ":material/error:"
-        st.error(short_plain(str(err)), icon=icon)
-        return None
 
 
 def attempt(fn: Callable[..., T], *args, **kwargs) -> tuple[T | None, ClassError | None]:
@@ -240,9 +231,9 @@ def _pickers(scenario: Scenario, key: str) -> tuple[int, int] | None:
     return run, start
 
 
-def exercise_token(target: str) -> str | None:
-    """The exercise token of a class's exercise link ('sweeps?…&ex=…', as the Class page keeps it)."""
-    return dict(parse_qsl(urlsplit(target).query)).get("ex")
+def exercise_token(link: str) -> str | None:
+    """The exercise token of a link ('sweeps?…&ex=…', as the Class page keeps a class's, or a pasted one)."""
+    return dict(parse_qsl(urlsplit(link).query)).get(QUERY_KEY)
 
 
 @dataclass(frozen=True)
@@ -278,9 +269,11 @@ def _links(state: board.State, answering_here: bool) -> None:
         st.link_button("Answer the class's exercise", urljoin(_page_url(""), state.exercise), icon=":material/quiz:")
 
 
-def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar", hiding: bool = False) -> None:
+def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar", hiding: bool = False,
+        read: board.Seat | None = None) -> None:
     """The Playground's class bar for a student in a class (nothing otherwise); see the module's text.
-    `hiding`: the page holds an exercise's answer back, so its run is not sent (the board would show it)."""
+    `hiding`: the page holds an exercise's answer back, so its run is not sent (the board would show it).
+    `read`: the student's seat as this run already read it (the exercise's), not read again."""
     held = seat()
     if held is None:
         return
@@ -288,7 +281,7 @@ def bar(state: ScenarioState, scenario: Scenario, key: str = "class.bar", hiding
     state.guard = _pause_guard(held, exercise_guard)
     with st.container(border=True, key=key):
         show_notes()
-        now, err = attempt(board.seat, held.code, held.key)
+        now, err = (read, None) if read is not None else attempt(board.seat, held.code, held.key)
         info, submit, leave_box = st.columns([5, 3, 1.2], vertical_alignment="center")
         leave_box.button("Leave class", key=f"{key}.leave", on_click=leave, width="stretch")
         if err is not None:

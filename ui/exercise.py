@@ -17,6 +17,7 @@ hidden from them as from the board until the teacher reveals (the class's databa
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import replace
 from typing import Any, Callable, Protocol
@@ -349,6 +350,7 @@ class Student:
 
 # ---- the teacher's side ----
 
+@functools.lru_cache(maxsize=32)  # a class's join link is drawn on every board rerun
 def qr_svg(link: str) -> str:
     """The link as a QR code (segno, error correction M), an SVG that scales without blur."""
     return segno.make(link, error="m").svg_inline(scale=4, border=4, omitsize=True, dark="#000", light="#fff")

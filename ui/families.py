@@ -21,7 +21,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from streamlit import config
 
 from gradscape.trajectories.scenario import from_query
+from gradscape.ui.assets import accepts_gzip
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
+from gradscape.ui.routing import app_root
 from gradscape.viz.families import family_trace
 
 ROUTE = "app/families"
@@ -52,8 +54,7 @@ def family_body(query: str, gzip_ok: bool) -> tuple[int, bytes, bool]:
 
 def route_of(path: str, base_url_path: str) -> bool:
     """Whether a request for `path` asks for the families' route (under Streamlit's server.baseUrlPath)."""
-    base = "/".join(part for part in base_url_path.split("/") if part)
-    return path == (f"/{base}/{ROUTE}" if base else f"/{ROUTE}")
+    return path == app_root(base_url_path) + ROUTE
 
 
 class ServeFamilies:
@@ -68,8 +69,8 @@ class ServeFamilies:
             await self.app(scope, receive, send)
             return
         query = scope.get("query_string", b"").decode("latin-1")
-        accepts = dict(scope.get("headers", [])).get(b"accept-encoding", b"")
-        status, body, gzipped = await asyncio.get_running_loop().run_in_executor(_POOL, family_body, query, b"gzip" in accepts)
+        status, body, gzipped = await asyncio.get_running_loop().run_in_executor(_POOL, family_body, query,
+                                                                                 accepts_gzip(scope))
         headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding",
                    "Cache-Control": "private, max-age=86400" if status == 200 else "no-store"}
         if gzipped:

@@ -15,11 +15,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 DEFAULT_PAGE_PATH = "playground"  # navigation.py's url_path of the default page
 
 
+def app_root(base_url_path: str) -> str:
+    """The app's root path under Streamlit's server.baseUrlPath: "/" or "/base/"."""
+    base = "/".join(part for part in base_url_path.split("/") if part)
+    return f"/{base}/" if base else "/"
+
+
 def root_of_alias(path: str, base_url_path: str) -> str | None:
     """The app's root (under Streamlit's server.baseUrlPath) for `<root>/playground`, with or
     without a trailing slash; None for every other path."""
-    base = "/".join(part for part in base_url_path.split("/") if part)
-    root = f"/{base}/" if base else "/"
+    root = app_root(base_url_path)
     return root if path.rstrip("/") == root + DEFAULT_PAGE_PATH else None
 
 
