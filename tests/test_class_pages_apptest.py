@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from gradscape import landscapes, optimizers
 from gradscape.classroom import board, measure, store
 from gradscape.trajectories.scenario import RunSpec, Scenario, to_query
-from gradscape.ui import class_board, classroom
+from gradscape.ui import class_board, classroom, clients
 from gradscape.viz.text import plain
 from tests.test_pages_apptest import open_page
 from tests.postgres import Server
@@ -415,22 +415,22 @@ def test_a_seat_cookie_takes_a_seat_only_when_the_database_confirms_it(db, monke
 
 
 @pytest.mark.parametrize("peer, forwarded, trusted, expected", [
-    ("203.0.113.7", None, class_board.DEFAULT_TRUSTED, "203.0.113.7"),  # a student's laptop, straight to the app
-    ("203.0.113.7", "198.51.100.1", class_board.DEFAULT_TRUSTED, "203.0.113.7"),  # a header from a client is not believed
-    ("127.0.0.1", "198.51.100.1", class_board.DEFAULT_TRUSTED, "198.51.100.1"),  # the deploy's nginx on this machine
-    (None, "198.51.100.1", class_board.DEFAULT_TRUSTED, "198.51.100.1"),  # Streamlit says None for localhost
-    ("127.0.0.1", None, class_board.DEFAULT_TRUSTED, None),  # the server's own machine: not capped
-    ("::1", "::1", class_board.DEFAULT_TRUSTED, None),
+    ("203.0.113.7", None, clients.DEFAULT_TRUSTED, "203.0.113.7"),  # a student's laptop, straight to the app
+    ("203.0.113.7", "198.51.100.1", clients.DEFAULT_TRUSTED, "203.0.113.7"),  # a header from a client is not believed
+    ("127.0.0.1", "198.51.100.1", clients.DEFAULT_TRUSTED, "198.51.100.1"),  # the deploy's nginx on this machine
+    (None, "198.51.100.1", clients.DEFAULT_TRUSTED, "198.51.100.1"),  # Streamlit says None for localhost
+    ("127.0.0.1", None, clients.DEFAULT_TRUSTED, None),  # the server's own machine: not capped
+    ("::1", "::1", clients.DEFAULT_TRUSTED, None),
     ("172.28.0.10", "198.51.100.1", "172.28.0.10", "198.51.100.1"),  # compose's nginx, named trusted
     ("172.28.0.11", "198.51.100.1", "172.28.0.0/30", "172.28.0.11"),  # outside the trusted network
-    ("127.0.0.1", "not an address", class_board.DEFAULT_TRUSTED, None),
-    ("127.0.0.1", "198.51.100.1, 10.0.0.1", class_board.DEFAULT_TRUSTED, None),  # a list is not one address
+    ("127.0.0.1", "not an address", clients.DEFAULT_TRUSTED, None),
+    ("127.0.0.1", "198.51.100.1, 10.0.0.1", clients.DEFAULT_TRUSTED, None),  # a list is not one address
     ("garbage", "2001:db8::1", "nonsense,::1", "2001:db8::/64"),  # an IPv6 host is its /64
-    ("2001:db8:0:0:ffff::7", None, class_board.DEFAULT_TRUSTED, "2001:db8::/64"),
+    ("2001:db8:0:0:ffff::7", None, clients.DEFAULT_TRUSTED, "2001:db8::/64"),
 ])
 def test_a_class_is_counted_against_the_client_that_created_it(monkeypatch, peer, forwarded, trusted, expected):
-    monkeypatch.setenv(class_board.TRUSTED_ENV, trusted)
-    assert class_board.client_address(peer, forwarded, class_board.trusted_proxies()) == expected
+    monkeypatch.setenv(clients.TRUSTED_ENV, trusted)
+    assert clients.client_address(peer, forwarded, clients.trusted_proxies()) == expected
 
 
 def test_an_answer_waits_while_the_class_database_is_unreachable_and_is_neither_graded_nor_lost(monkeypatch):

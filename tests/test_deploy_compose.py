@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from deploy import replicas
-from gradscape.ui import class_board
+from gradscape.ui import class_board, clients
 
 DEPLOY = Path(replicas.__file__).resolve().parent
 COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
@@ -47,11 +47,11 @@ def test_the_app_believes_only_the_compose_nginx_about_client_addresses(monkeypa
     proxy = services["nginx"]["networks"]["class"]["ipv4_address"]
     subnet = ipaddress.ip_network(COMPOSE["networks"]["class"]["ipam"]["config"][0]["subnet"])
     assert ipaddress.ip_address(proxy) in subnet
-    monkeypatch.setenv(class_board.TRUSTED_ENV, services["app1"]["environment"]["GRADSCAPE_TRUSTED_PROXIES"])
-    trusted = class_board.trusted_proxies()
-    assert class_board.client_address(proxy, "203.0.113.9", trusted) == "203.0.113.9"
+    monkeypatch.setenv(clients.TRUSTED_ENV, services["app1"]["environment"]["GRADSCAPE_TRUSTED_PROXIES"])
+    trusted = clients.trusted_proxies()
+    assert clients.client_address(proxy, "203.0.113.9", trusted) == "203.0.113.9"
     other = str(next(a for a in subnet.hosts() if str(a) != proxy))
-    assert class_board.client_address(other, "203.0.113.9", trusted) == other
+    assert clients.client_address(other, "203.0.113.9", trusted) == other
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(), reason="nginx is installed by .ci/run")

@@ -218,3 +218,38 @@ def test_the_route_answers_a_family_or_says_why_not():
         assert status == 400 and not gzipped and words in body.decode(), (bad, body)
     assert route.route_of("/app/families", "") and route.route_of("/class/app/families", "/class/")
     assert not route.route_of("/app/families/x", "") and not route.route_of("/app/assets/families", "")
+
+
+def test_the_route_charges_the_requests_address_and_refuses_one_over_its_budget():
+    """A family request has no session: its CPU goes to its address (nginx's X-Real-IP from loopback), and an
+    address over the sessions' limit is answered 400 in words while another address is served."""
+    import asyncio
+
+    from gradscape.ui import limits
+
+    s = Scenario(runs=(RunSpec("adam", 0.0437),), steps=137)  # a family no other test asks for: it is computed here
+    query = f"v=x&{families.run_query(s, 0)}&knob=lr&span=full".encode()
+
+    def ask(address: str) -> tuple[int, bytes]:
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        async def send(message):
+            sent.append(message)
+
+        async def app(scope, receive, send):
+            raise AssertionError("the route answers itself")
+
+        scope = {"type": "http", "method": "GET", "path": "/app/families", "query_string": query, "client": ("127.0.0.1", 5000),
+                 "headers": [(b"x-real-ip", address.encode())]}
+        asyncio.run(route.ServeFamilies(app)(scope, receive, send))
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    heavy = ("address", "203.0.113.5")
+    limits.LEDGER.charge(heavy, limits.SESSION_CPU_S + 1)
+    status, body = ask("203.0.113.5")
+    assert status == 400 and b"of the server's CPU" in body
+    used = limits.LEDGER.used(("address", "203.0.113.6"))
+    assert ask("203.0.113.6")[0] == 200 and limits.LEDGER.used(("address", "203.0.113.6")) > used  # charged

@@ -398,7 +398,9 @@ def _judged(prepared: _Prepared, members: list[Inputs]) -> Iterator[RunRecord]:
 
     chunk = max(1, FAMILY_CHUNK // (n * (prepared.steps + 1)))
     for lo in range(0, len(members), chunk):
-        traces = [fn(m) for m in members[lo:lo + chunk]]  # dispatched asynchronously, then read back together
+        with budget.charged():  # dispatched asynchronously, then read back together
+            traces = [fn(m) for m in members[lo:lo + chunk]]
+            jax.block_until_ready(traces)
         first = traces[0]
         trace = engine.Trace(
             position=stacked([t.position for t in traces]), loss=stacked([t.loss for t in traces]),

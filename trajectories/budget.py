@@ -111,7 +111,7 @@ class Ledger:
         wait = self.wait_s(who)
         if wait > 0:
             raise OverBudget(
-                f"you have used {self.used(who):.1f} s of the server's CPU in the last {self.window_s:.0f} s (one session may "
+                f"you have used {self.used(who):.1f} s of the server's CPU in the last {self.window_s:.0f} s (one user may "
                 f"use {self.limit_s:g} s, so that a shared server stays quick for everyone); wait {math.ceil(wait)} s and try again")
 
 
@@ -133,9 +133,9 @@ def payer() -> Payer | None:
     return _PAYER.get() or _finder()
 
 
-def on_behalf(fn: Callable[[], object]) -> Callable[[], object]:
-    """`fn`, to be run elsewhere (a queue's thread), charged to this context's payer."""
-    who = payer()
+def on_behalf(fn: Callable[[], object], who: Payer | None = None) -> Callable[[], object]:
+    """`fn`, to be run elsewhere (a queue's thread), charged to `who`, else to this context's payer."""
+    who = who or payer()
 
     def run() -> object:
         token = _PAYER.set(who)

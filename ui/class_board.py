@@ -18,9 +18,7 @@
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -30,6 +28,7 @@ from gradscape import lessons
 from gradscape.classroom import board, exercise, links, store
 from gradscape.classroom.errors import ClassError, Invalid
 from gradscape.trajectories import typed
+from gradscape.ui import clients
 from gradscape.ui.classroom import (attempt, exercise_token, join_link, lesson_title, note, playground_link, show_notes,
                                     teacher_link)
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
@@ -163,45 +162,10 @@ def exercise_target(link: str) -> str | None:
     return f"{path}?{urlencode({**query, exercise.QUERY_KEY: exercise.for_class(ex).token(key)})}"
 
 
-TRUSTED_ENV = "GRADSCAPE_TRUSTED_PROXIES"  # comma-separated addresses or networks whose X-Real-IP is believed
-DEFAULT_TRUSTED = "127.0.0.1/8,::1/128"  # the deploy's nginx on this machine
-
-
-def trusted_proxies() -> list[IPv4Network | IPv6Network]:
-    """The proxies whose X-Real-IP header names the client (GRADSCAPE_TRUSTED_PROXIES, else loopback);
-    an entry that is not an address or a network is left out."""
-    nets = []
-    for entry in os.environ.get(TRUSTED_ENV, DEFAULT_TRUSTED).split(","):
-        try:
-            nets.append(ip_network(entry.strip(), strict=False))
-        except ValueError:
-            continue
-    return nets
-
-
-def _ip(value: object) -> IPv4Address | IPv6Address | None:
-    try:
-        return ip_address(value.strip()) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def client_address(peer: object, forwarded: object, trusted: list[IPv4Network | IPv6Network]) -> str | None:
-    """The address that creates a class: the connection's peer, or, when the peer is a trusted proxy (or
-    unknown), the X-Real-IP it forwarded; an IPv6 address as its /64 (what one host can rotate through);
-    None for the server's own machine (loopback) and for anything that is not an address."""
-    at = _ip(peer)
-    if at is None or any(at in net for net in trusted):
-        at = _ip(forwarded)
-    if at is None or at.is_loopback:
-        return None
-    return str(ip_network((at, 64), strict=False)) if at.version == 6 else str(at)  # one IPv6 host holds a /64
-
-
 def creator() -> str | None:
     """Who creates a class, as the class keeps it (board.creator_key of their address, client_address);
     None for the server's own machine, which is not capped."""
-    address = client_address(st.context.ip_address, st.context.headers.get("X-Real-IP"), trusted_proxies())
+    address = clients.client_address(st.context.ip_address, st.context.headers.get("X-Real-IP"), clients.trusted_proxies())
     if address is None:
         return None
     try:

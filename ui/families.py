@@ -4,7 +4,8 @@ drawn, so a family never delays them, and it comes over plain HTTP: no rerun, no
 
 The link is read as any link is (trajectories/scenario.py) and must hold exactly one run and no
 mistakes; what it cannot compute is answered 400 with the reason in words. Families are computed one
-at a time on a worker thread (the event loop serves everyone else meanwhile). `TOKEN`, new with each
+at a time on a worker thread (the event loop serves everyone else meanwhile), their CPU charged to the
+request's address (ui/clients.py) in the sessions' ledger: an address over its budget is answered 400. `TOKEN`, new with each
 server process, is part of every family URL, so a browser may keep an answer for as long as the
 server that computed it runs, and never reuses one from an earlier build.
 """
@@ -12,6 +13,7 @@ server that computed it runs, and never reuses one from an earlier build.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
@@ -20,7 +22,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from streamlit import config
 
+from gradscape.trajectories import budget
 from gradscape.trajectories.scenario import from_query
+from gradscape.ui import clients, limits
 from gradscape.ui.assets import accepts_gzip
 from gradscape.ui.guard import COMPUTE_ERRORS, failure
 from gradscape.ui.routing import app_root
@@ -69,8 +73,9 @@ class ServeFamilies:
             await self.app(scope, receive, send)
             return
         query = scope.get("query_string", b"").decode("latin-1")
-        status, body, gzipped = await asyncio.get_running_loop().run_in_executor(_POOL, family_body, query,
-                                                                                 accepts_gzip(scope))
+        payer = (limits.LEDGER, ("address", clients.of_request(scope)))  # no session: the address pays
+        work = budget.on_behalf(functools.partial(family_body, query, accepts_gzip(scope)), payer)
+        status, body, gzipped = await asyncio.get_running_loop().run_in_executor(_POOL, work)
         headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding",
                    "Cache-Control": "private, max-age=86400" if status == 200 else "no-store"}
         if gzipped:
