@@ -45,12 +45,11 @@ def _start(modules: tuple[str, ...]) -> list[str]:
     from gradscape.trajectories import plugins, runtime
 
     runtime.configure()
-    named = [*modules, *os.environ.get(plugins.ENVIRONMENT, "").split(",")]
-    return plugins.load(dict.fromkeys(m.strip() for m in named if m.strip()))
+    return plugins.load(dict.fromkeys(m.strip() for m in [*modules, *plugins.environment_modules()] if m.strip()))
 
 
 plugin_option = click.option("--plugin", "plugin", multiple=True, metavar="MODULE",
-                             help=f"Import this plug-in module first (it registers optimizers); repeatable. "
+                             help="Import this plug-in module first (it registers optimizers); repeatable. "
                                   "$GRADSCAPE_PLUGINS=mod1,mod2 adds more.")
 
 

@@ -43,17 +43,16 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping
 
 from gradscape.lessons.base import Finding, Lesson
-from gradscape.trajectories import network as nw
-from gradscape.trajectories import network_views as nv
 from gradscape.trajectories import typed
 from gradscape.trajectories.net_scenario import NetScenario
 from gradscape.trajectories.plugins import register_optimizer, register_torch_optimizer
 from gradscape.trajectories.scenario import RunSpec, Scenario
 from gradscape.trajectories.sweep_scenario import SweepScenario
 from gradscape.viz import animate, export as files, network_export, render, sweep_export
+from gradscape.viz import network as vn
 from gradscape.viz import sweeps as vs
 from gradscape.viz.player import results_rows, run_trace
 from gradscape.viz.results_table import cell_text
@@ -196,7 +195,7 @@ def _playground(s: Scenario, progress: bool) -> list:
 def _network(s: NetScenario) -> Results:
     if not s.shown():
         raise ValueError("every run is switched off (on=0): switch one on")
-    view = nv.plane_view(nw.train(s.problem, s.net_runs(), s.steps), s.plane)
+    view = vn.trained_view(s)
     return Results(s, "Neural net", tuple(network_export.results_rows(s, view)), view, f"Neural net {view.record.problem.spec.name}")
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 
 from benchmarks.common import fmt, median_seconds
-from benchmarks.playground import SIX_RUNS
+from benchmarks.playground import SIX_RUNS, load
 from gradscape import trajectories as tr
 from gradscape.trajectories import api, families
 from gradscape.viz import families as vf
@@ -37,7 +37,7 @@ def grids() -> list[list[float]]:
 
 
 def main() -> None:
-    print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}  ({os.cpu_count()} cores)")
+    print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
     s = SIX_RUNS
     keys = [s.compute_key(i) for i in range(len(s.runs))]
     values = grids()
@@ -71,7 +71,7 @@ def main() -> None:
     docs = [vf._family((key, KNOB, SPAN)) for key in keys]
     raw, gz = sum(len(d.body) for d in docs), sum(len(d.gzipped) for d in docs)
     print(f"(c) the 6 documents: {raw / 1e6:.2f} MB JSON, {gz / 1e6:.2f} MB gzipped (what the browser receives)   (target ≤ 2 MB)")
-    print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"load average at end: {load()}")
 
 
 if __name__ == "__main__":

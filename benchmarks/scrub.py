@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.playground import SIX_RUNS, startup_report
+from benchmarks.playground import SIX_RUNS, load, percentile, startup_report
 from gradscape.trajectories.scenario import to_query
 from gradscape.viz import frontend
 from tests.e2e.harness import app_server, launch_chromium, wait_for_app
@@ -56,14 +56,8 @@ EVALUATE = """async (text) => {
 }"""
 
 
-def load() -> str:
-    return " ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
 def quantiles(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"p50 {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms (n={len(ms)})"
+    return f"p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, max {max(ms):.1f} ms (n={len(ms)})"
 
 
 def drag(page, selector: str) -> list[float]:

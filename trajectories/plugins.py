@@ -495,6 +495,11 @@ def load(modules: Iterable[str]) -> list[str]:
     return loaded
 
 
+def environment_modules() -> list[str]:
+    """The modules $GRADSCAPE_PLUGINS names (comma-separated; unset or empty: none)."""
+    return [m.strip() for m in os.environ.get(ENVIRONMENT, "").split(",") if m.strip()]
+
+
 def from_environment() -> list[str]:
-    """`load` the modules named in $GRADSCAPE_PLUGINS (comma-separated; unset or empty: none)."""
-    return load(os.environ.get(ENVIRONMENT, "").split(","))
+    """`load` the modules named in $GRADSCAPE_PLUGINS."""
+    return load(environment_modules())

@@ -58,6 +58,13 @@ class RunSpec:
     def lr(self) -> float:
         return optimizers.get(self.optimizer).default_lr if self.learning_rate is None else self.learning_rate
 
+    def numbers(self) -> "RunSpec":
+        """Only what decides this run's numbers (the RUN fields that compute), resolved: its rate, its
+        parameters in name order, no batch of its own (a scenario resolves it). A cache key's run."""
+        run = replace(self, learning_rate=self.lr, batch_size=None, hyper=tuple(sorted(self.hyper)),
+                      schedule_params=tuple(sorted(self.schedule_params)))
+        return RunSpec(**{f.attr: f.get(run) for f in RUN.computing()})
+
     def display_label(self) -> str:
         return self.label or optimizers.get(self.optimizer).name
 
@@ -190,12 +197,8 @@ class Scenario:
     def compute_key(self, i: int) -> "Scenario":
         """Only what decides run i's numbers (the SCENARIO and RUN fields that compute), resolved: the
         default start, the run's batch and rate, parameters in name order. The cache key of its trace."""
-        run = self.runs[i]
-        run = replace(run, learning_rate=run.lr, batch_size=None, hyper=tuple(sorted(run.hyper)),
-                      schedule_params=tuple(sorted(run.schedule_params)))
-        numbers = RunSpec(**{f.attr: f.get(run) for f in RUN.computing()})
         resolved = replace(self, starts=self.start_points, batch_size=self.batch_of(i))
-        return Scenario(**{f.attr: f.get(resolved) for f in SCENARIO.computing()}, runs=(numbers,))
+        return Scenario(**{f.attr: f.get(resolved) for f in SCENARIO.computing()}, runs=(self.runs[i].numbers(),))
 
     def validate(self) -> "Scenario":
         """Raise ValueError naming the first bad field; return self when all is well."""

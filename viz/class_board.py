@@ -112,13 +112,21 @@ def landscapes_by_count(rows: Sequence[Drawn]) -> list[tuple[str, int]]:
     return Counter(r.sub.landscape for r in rows if r.sub.landscape is not None).most_common()
 
 
-def _hover(row: Drawn, landscape: str) -> str:
+def _grouped(landscape: str, rows: Sequence[Drawn]) -> list[tuple[str, list[Drawn]]]:
+    """The rows by where they ended (`category`, worked out once a row), in legend order."""
+    groups: dict[str, list[Drawn]] = {}
+    for row in rows:
+        groups.setdefault(category(landscape, row.sub), []).append(row)
+    return [(name, groups[name]) for name in _ordered(landscape, set(groups))]
+
+
+def _hover(row: Drawn, ended: str) -> str:
     s = row.sub
     parts = [f"#{row.id} · {plotly_text(row.who)}", plotly_text(f"{s.optimizer or '?'}, η = {s.learning_rate:.3g}")
              if s.learning_rate is not None else plotly_text(s.optimizer or "?")]
     if s.final_loss is not None:
         parts.append(f"final loss {s.final_loss:.4g}")
-    parts.append(plotly_text(category(landscape, s)))
+    parts.append(plotly_text(ended))
     return "<br>".join(parts)
 
 
@@ -143,11 +151,7 @@ def paths_figure(landscape: str, rows: Sequence[Drawn], highlight: int | None = 
     """The landscape with every row's path (`on_map` chooses them), one line trace per category, a dot where
     each ends. `highlight`: that entry's path drawn thick over the others, greyed (a snapshot presented)."""
     data = [*landscape_traces(landscape, GRID_N)]
-    groups: dict[str, list[Drawn]] = {}
-    for row in rows:
-        groups.setdefault(category(landscape, row.sub), []).append(row)
-    for name in _ordered(landscape, set(groups)):
-        members = groups[name]
+    for name, members in _grouped(landscape, rows):
         c = "rgba(255,255,255,0.35)" if highlight is not None else colour(landscape, name)
         xs, ys = _joined([r.sub.path for r in members])
         data.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "name": f"{plotly_text(name)}: {len(members)}",
@@ -155,51 +159,43 @@ def paths_figure(landscape: str, rows: Sequence[Drawn], highlight: int | None = 
         data.append({"type": "scatter", "mode": "markers", "x": [r.sub.path[-1][0] for r in members],
                      "y": [r.sub.path[-1][1] for r in members], "legendgroup": name, "showlegend": False,
                      "marker": {"size": 6, "color": c, "line": {"width": 1, "color": "black"}},
-                     "hovertext": [_hover(r, landscape) for r in members], "hoverinfo": "text", "name": ""})
+                     "hovertext": [_hover(r, name) for r in members], "hoverinfo": "text", "name": ""})
     for row in (r for r in rows if r.id == highlight):  # in its ending's colour over a black edge, whatever that colour
-        c = colour(landscape, category(landscape, row.sub))
+        ended = category(landscape, row.sub)
+        c = colour(landscape, ended)
         xs, ys = _joined([row.sub.path])
         data.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "showlegend": False, "hoverinfo": "skip",
                      "line": {"color": "black", "width": 8}, "name": ""})
         data.append({"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys, "name": f"#{row.id}",
                      "line": {"color": c, "width": 5}, "marker": {"size": 5, "color": c},
-                     "hovertext": _hover(row, landscape), "hoverinfo": "text"})
+                     "hovertext": _hover(row, ended), "hoverinfo": "text"})
     return {"data": data, "layout": _map_layout(landscape, height)}
 
 
 def starts_figure(landscape: str, rows: Sequence[Drawn], height: int = 520) -> dict:
     """The class's basin map: each row's start point, coloured by where its path ended."""
     data = [{**trace, "opacity": 0.55} if trace["type"] == "contour" else trace for trace in landscape_traces(landscape, GRID_N)]
-    groups: dict[str, list[Drawn]] = {}
-    for row in rows:
-        if row.sub.start is not None:
-            groups.setdefault(category(landscape, row.sub), []).append(row)
-    for name in _ordered(landscape, set(groups)):
-        members = groups[name]
+    for name, members in _grouped(landscape, [r for r in rows if r.sub.start is not None]):
         data.append({"type": "scatter", "mode": "markers", "name": f"{plotly_text(name)}: {len(members)}",
                      "x": [r.sub.start[0] for r in members], "y": [r.sub.start[1] for r in members],
                      "marker": {"size": 11, "color": colour(landscape, name), "line": {"width": 1, "color": "black"}},
-                     "hovertext": [_hover(r, landscape) for r in members], "hoverinfo": "text"})
+                     "hovertext": [_hover(r, name) for r in members], "hoverinfo": "text"})
     return {"data": data, "layout": _map_layout(landscape, height)}
 
 
 def rates_figure(landscape: str, rows: Sequence[Drawn], height: int = 420) -> dict:
     """Learning rate against final loss − f* (log-log), a dot per row with both, coloured by where it ended."""
     f_star = typed.landscape(landscape).f_star
-    groups: dict[str, list[Drawn]] = {}
-    for row in rows:
-        if row.sub.learning_rate is not None and row.sub.final_loss is not None:
-            groups.setdefault(category(landscape, row.sub), []).append(row)
     data, gaps, rates = [], [], []
-    for name in _ordered(landscape, set(groups)):
-        members = groups[name]
+    measured = [r for r in rows if r.sub.learning_rate is not None and r.sub.final_loss is not None]
+    for name, members in _grouped(landscape, measured):
         gap = loss_gap(landscape, np.array([r.sub.final_loss for r in members], float))
         lr = [r.sub.learning_rate for r in members]
         gaps += gap.tolist()
         rates += lr
         data.append({"type": "scatter", "mode": "markers", "name": f"{plotly_text(name)}: {len(members)}", "x": lr,
                      "y": gap.tolist(), "marker": {"size": 10, "color": colour(landscape, name), "line": {"width": 1, "color": "black"}},
-                     "hovertext": [_hover(r, landscape) for r in members], "hoverinfo": "text"})
+                     "hovertext": [_hover(r, name) for r in members], "hoverinfo": "text"})
     title = f"final loss − f* (f* = {f_star:.4g})" if f_star is not None else "final loss − lowest final loss"
     return {"data": data, "layout": {
         "height": height, "margin": {"l": 60, "r": 10, "t": 10, "b": 50}, "legend": {"orientation": "h", "y": -0.22},

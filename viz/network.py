@@ -14,7 +14,6 @@ from gradscape.trajectories import network as nw
 from gradscape.trajectories import network_views as nv
 from gradscape.trajectories.net_scenario import NetScenario
 from gradscape.trajectories.network import NetworkRecord, problem_arrays
-from gradscape.trajectories.scenario import RUN, RunSpec
 from gradscape.viz.landscape import LandscapeGrid
 from gradscape.viz.lines import Series, line_figure
 from gradscape.viz.player import LandscapeAsset, content_asset, encode_array, grid_asset, pack_tracks, payload, run_payload
@@ -34,8 +33,7 @@ EIGEN_CACHE_BYTES = 2**20  # 40 snapshots × 2 eigenvalues per run: < 3 kB a set
 def training(s: NetScenario) -> NetScenario:
     """What decides the runs' numbers and the plane, and nothing else (no labels, colours, switched-off
     runs or view): the key the cached results below are kept under."""
-    runs = tuple(RunSpec(**{f.attr: f.get(s.runs[i]) for f in RUN.computing()}) for i in s.shown())
-    return NetScenario(problem=s.problem, steps=s.steps, plane=s.plane, runs=runs)
+    return NetScenario(problem=s.problem, steps=s.steps, plane=s.plane, runs=tuple(s.runs[i].numbers() for i in s.shown()))
 
 
 def trained_view(s: NetScenario) -> nv.PlaneView:
