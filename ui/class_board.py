@@ -445,13 +445,14 @@ def _board(view: View) -> None:
         paths, starts = st.columns(2)
         with paths:
             st.subheader("Every path")
-            st.caption(f"{len(drawn)} paths on {typed.landscape(landscape).name}"
+            st.caption(f"{len(drawn)} path{'s' * (len(drawn) != 1)} on {typed.landscape(landscape).name}"
                        + (f" (the {figures.MAX_PATHS} most recent)" if len(drawn) == figures.MAX_PATHS else "")
-                       + ", coloured by where they ended.")
+                       + ", coloured by where each ended.")
             _chart(figures.paths_figure(landscape, drawn), "class.paths")
         with starts:
             st.subheader("Where the class's starts lead")
-            st.caption("Each start point, coloured by the minimum its path reached: a basin map built by the class.")
+            st.caption("Each start point, coloured by the minimum its path came to rest at (grey and other colours: "
+                       "how it ended otherwise, as the legend says): a basin map built by the class.")
             _chart(figures.starts_figure(landscape, [r for r in rows if r.sub.landscape == landscape]), "class.starts")
         rates, answers = st.columns(2)
         with rates:
